@@ -1,0 +1,116 @@
+// The tRPC procedure ladder, in one place (CONVENTIONS habit 2):
+//   publicProcedure -> authedProcedure -> tenantProcedure -> permission-gated variants.
+// Each rung narrows ctx. The inner context takes any session user, so tests build it directly.
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+import type PgBoss from "pg-boss";
+import type { TDb } from "@/server/db/client";
+import {
+  canAccessTenant,
+  hasPermission,
+  type TPermission,
+  type TRole,
+} from "@/server/domain/access/permissions";
+import type { TSecretBox } from "@/server/platform/secret-box";
+import type { TSessionUser } from "@/server/auth/session";
+import type { TActor } from "@/server/services/actor";
+import { ServiceError } from "@/server/services/errors";
+
+export type TInnerContext = {
+  db: TDb;
+  secretBox: TSecretBox;
+  queue: () => Promise<PgBoss>;
+  /** the session's user as the cookie claims it; re-read from the database by authedProcedure */
+  sessionUser: TSessionUser | null;
+  ip: string | null;
+};
+
+export function createInnerContext(input: TInnerContext): TInnerContext {
+  return input;
+}
+
+const t = initTRPC.context<TInnerContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        // field errors for forms; never stack traces
+        fieldErrors: error.cause instanceof ZodError ? z.flattenError(error.cause).fieldErrors : null,
+        stack: undefined,
+      },
+    };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Maps expected service failures to tRPC codes; everything else stays a 500. */
+const serviceErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof ServiceError) {
+    throw new TRPCError({ code: result.error.cause.code, message: result.error.cause.message });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(serviceErrors);
+
+export type TAuthedUser = { id: string; email: string; name: string; role: TRole; tenantId: string | null };
+
+/** Signed in, and the account still exists and is enabled (checked on every call, not cached). */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  if (!ctx.sessionUser) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first" });
+  const user = await ctx.db.user.findUnique({
+    where: { id: ctx.sessionUser.id },
+    select: { id: true, email: true, name: true, role: true, tenantId: true, disabledAt: true },
+  });
+  if (!user || user.disabledAt) throw new TRPCError({ code: "UNAUTHORIZED", message: "account disabled" });
+  const actor: TActor = { kind: "user", id: user.id, email: user.email, role: user.role, tenantId: user.tenantId };
+  const { disabledAt: _, ...authedUser } = user;
+  return next({ ctx: { user: authedUser as TAuthedUser, actor } });
+});
+
+export function requirePermission(user: TAuthedUser, permission: TPermission): void {
+  if (!hasPermission(user.role, permission)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: `your role (${user.role}) cannot ${permission}` });
+  }
+}
+
+/** Authenticated and holding `permission`; for platform-level actions. */
+export function permissionProcedure(permission: TPermission) {
+  return authedProcedure.use(({ ctx, next }) => {
+    requirePermission(ctx.user, permission);
+    return next();
+  });
+}
+
+export const ZTenantInputSchema = z.object({ tenantId: z.uuid() });
+
+/**
+ * Scoped to one tenant named by the input's `tenantId`. A tenant admin may only name its own
+ * tenant (FORBIDDEN otherwise, whether or not the other tenant exists, so ids cannot be probed);
+ * cross-tenant roles may name any existing tenant. Downstream code reads `ctx.tenant.id`.
+ */
+export const tenantProcedure = authedProcedure.input(ZTenantInputSchema).use(async ({ ctx, input, next }) => {
+  if (!canAccessTenant(ctx.user, input.tenantId)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "this tenant is outside your access" });
+  }
+  const tenant = await ctx.db.tenant.findUnique({
+    where: { id: input.tenantId },
+    select: { id: true, slug: true, name: true, status: true },
+  });
+  if (!tenant) throw new TRPCError({ code: "NOT_FOUND", message: "no such tenant" });
+  return next({ ctx: { tenant } });
+});
+
+/** Tenant-scoped and holding `permission`. */
+export function tenantPermissionProcedure(permission: TPermission) {
+  return tenantProcedure.use(({ ctx, next }) => {
+    requirePermission(ctx.user, permission);
+    return next();
+  });
+}

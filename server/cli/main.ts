@@ -1,0 +1,210 @@
+// `npm run waybill -- <command>`: the admin CLI for operators and scripts. Every change goes
+// through the same services as the console and is written to the audit trail as `cli:<user>`.
+// Database: DATABASE_URL, else the system started by `npm start` (read from .waybill/).
+import os from "node:os";
+import { Command, CommanderError } from "commander";
+import { ZodError, z } from "zod";
+import { parseEnv, EnvError, ZCommonEnvSchema } from "@/server/config/env";
+import { createDb, type TDb } from "@/server/db/client";
+import { listApiKeys } from "@/server/db/queries/tenants";
+import { readLocalSecrets, readRuntimeInfo } from "@/server/platform/local-state";
+import { createSecretBox } from "@/server/platform/secret-box";
+import type { TActor } from "@/server/services/actor";
+import { createApiKey, revokeApiKey } from "@/server/services/api-keys";
+import { ServiceError } from "@/server/services/errors";
+import { ROLES } from "@/server/domain/access/permissions";
+import { addSenderNumber, createTenant, findTenant } from "@/server/services/tenants";
+import { createUser, setUserDisabled } from "@/server/services/users";
+
+type TCliIo = { out: (line: string) => void; err: (line: string) => void; readStdin: () => Promise<string> };
+
+function resolveConfig(source: Record<string, string | undefined>) {
+  const runtime = source.DATABASE_URL ? null : readRuntimeInfo();
+  const local = readLocalSecrets();
+  return parseEnv(ZCommonEnvSchema, {
+    ...local,
+    ...source,
+    DATABASE_URL: source.DATABASE_URL ?? runtime?.databaseUrl,
+  });
+}
+
+async function readStdinDefault(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8").trim();
+}
+
+export function buildProgram(deps: { db: () => TDb; config: () => ReturnType<typeof resolveConfig>; actor: TActor; io: TCliIo }) {
+  const { io } = deps;
+  const print = (asJson: boolean, value: unknown, human: string) => io.out(asJson ? JSON.stringify(value) : human);
+  const program = new Command("waybill")
+    .description("Waybill admin CLI")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .option("--json", "machine-readable output");
+
+  program
+    .command("tenant:create")
+    .description("create a tenant")
+    .requiredOption("--slug <slug>", "url-safe id, e.g. acme")
+    .requiredOption("--name <name>", "display name")
+    .action(async (opts: { slug: string; name: string }) => {
+      const tenant = await createTenant(deps.db(), deps.actor, opts);
+      print(program.opts().json, tenant, `created tenant ${tenant.slug} (${tenant.id})`);
+    });
+
+  program
+    .command("tenant:list")
+    .description("list tenants")
+    .action(async () => {
+      const tenants = await deps.db().tenant.findMany({ orderBy: { slug: "asc" }, select: { id: true, slug: true, name: true, status: true } });
+      print(program.opts().json, tenants, tenants.map((t) => `${t.slug}\t${t.id}\t${t.status}\t${t.name}`).join("\n") || "(no tenants)");
+    });
+
+  program
+    .command("sender:add")
+    .description("register a sender number (its access token is encrypted at rest)")
+    .requiredOption("--tenant <slug|id>", "owning tenant")
+    .requiredOption("--waba-id <id>", "WhatsApp Business Account id")
+    .requiredOption("--phone-number-id <id>", "Graph API phone_number_id")
+    .requiredOption("--display-number <e164>", "e.g. +15551234567")
+    .option("--label <label>", "a name for people")
+    .option("--access-token <token>", "Graph API access token (prefer --access-token-stdin)")
+    .option("--access-token-stdin", "read the access token from standard input")
+    .action(async (opts: { tenant: string; wabaId: string; phoneNumberId: string; displayNumber: string; label?: string; accessToken?: string; accessTokenStdin?: boolean }) => {
+      const accessToken = opts.accessTokenStdin ? await io.readStdin() : opts.accessToken;
+      if (!accessToken) throw new ServiceError("BAD_REQUEST", "give --access-token or --access-token-stdin");
+      const db = deps.db();
+      const tenant = await findTenant(db, opts.tenant);
+      const config = deps.config();
+      const sender = await addSenderNumber(db, createSecretBox(config.WAYBILL_ENCRYPTION_KEY, config.WAYBILL_ENCRYPTION_KEYS_PREVIOUS), deps.actor, {
+        tenantId: tenant.id,
+        wabaId: opts.wabaId,
+        phoneNumberId: opts.phoneNumberId,
+        displayNumber: opts.displayNumber,
+        label: opts.label,
+        accessToken,
+      });
+      print(program.opts().json, sender, `added ${sender.displayNumber} (phone_number_id ${sender.phoneNumberId}) to ${tenant.slug}`);
+    });
+
+  program
+    .command("user:create")
+    .description("create a console user")
+    .requiredOption("--email <email>")
+    .requiredOption("--name <name>")
+    .requiredOption("--role <role>", `one of ${ROLES.join(", ")}`)
+    .option("--tenant <slug|id>", "required for tenant_admin")
+    .option("--password <password>", "prefer --password-stdin")
+    .option("--password-stdin", "read the password from standard input")
+    .action(async (opts: { email: string; name: string; role: string; tenant?: string; password?: string; passwordStdin?: boolean }) => {
+      const password = opts.passwordStdin ? await io.readStdin() : opts.password;
+      if (!password) throw new ServiceError("BAD_REQUEST", "give --password or --password-stdin");
+      const db = deps.db();
+      const tenantId = opts.tenant ? (await findTenant(db, opts.tenant)).id : null;
+      const role = z.enum(ROLES).parse(opts.role);
+      const user = await createUser(db, deps.actor, { email: opts.email, name: opts.name, role, tenantId, password });
+      print(program.opts().json, user, `created ${user.role} ${user.email} (${user.id})`);
+    });
+
+  program
+    .command("user:disable")
+    .description("disable a console user (signed-in sessions stop working at once)")
+    .requiredOption("--email <email>")
+    .requiredOption("--reason <reason>")
+    .option("--enable", "re-enable instead")
+    .action(async (opts: { email: string; reason: string; enable?: boolean }) => {
+      const db = deps.db();
+      const user = await db.user.findUnique({ where: { email: opts.email.toLowerCase() }, select: { id: true } });
+      if (!user) throw new ServiceError("NOT_FOUND", `no user ${opts.email}`);
+      const result = await setUserDisabled(db, deps.actor, { userId: user.id, isDisabled: !opts.enable, reason: opts.reason });
+      print(program.opts().json, result, `${opts.enable ? "enabled" : "disabled"} ${result.email}`);
+    });
+
+  program
+    .command("apikey:create")
+    .description("create a tenant API key (shown once)")
+    .requiredOption("--tenant <slug|id>")
+    .requiredOption("--name <name>")
+    .action(async (opts: { tenant: string; name: string }) => {
+      const db = deps.db();
+      const tenant = await findTenant(db, opts.tenant);
+      const key = await createApiKey(db, deps.actor, { tenantId: tenant.id, name: opts.name });
+      print(
+        program.opts().json,
+        { id: key.id, tenantId: key.tenantId, name: key.name, apiKey: key.apiKey },
+        `created key ${key.id} for ${tenant.slug}. It is shown once; store it now:\n${key.apiKey}`,
+      );
+    });
+
+  program
+    .command("apikey:list")
+    .description("list a tenant's API keys")
+    .requiredOption("--tenant <slug|id>")
+    .action(async (opts: { tenant: string }) => {
+      const db = deps.db();
+      const tenant = await findTenant(db, opts.tenant);
+      const keys = await listApiKeys(db, tenant.id);
+      print(
+        program.opts().json,
+        keys,
+        keys.map((k) => `${k.id}\t…${k.hint}\t${k.revokedAt ? "revoked" : "active"}\t${k.name}`).join("\n") || "(no keys)",
+      );
+    });
+
+  program
+    .command("apikey:revoke")
+    .description("revoke a tenant API key")
+    .requiredOption("--tenant <slug|id>")
+    .requiredOption("--key-id <id>")
+    .requiredOption("--reason <reason>")
+    .action(async (opts: { tenant: string; keyId: string; reason: string }) => {
+      const db = deps.db();
+      const tenant = await findTenant(db, opts.tenant);
+      const result = await revokeApiKey(db, deps.actor, { tenantId: tenant.id, keyId: opts.keyId, reason: opts.reason });
+      print(program.opts().json, result, `revoked key ${result.id} of ${tenant.slug}`);
+    });
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. Expected failures print one clear line, no stack. */
+export async function runCli(argv: string[], env: Record<string, string | undefined>, io: TCliIo): Promise<number> {
+  let db: TDb | undefined;
+  let config: ReturnType<typeof resolveConfig> | undefined;
+  const getConfig = () => (config ??= resolveConfig(env));
+  const program = buildProgram({
+    db: () => (db ??= createDb(getConfig().DATABASE_URL, { max: 2 })),
+    config: getConfig,
+    actor: { kind: "cli", label: env.WAYBILL_CLI_ACTOR ?? os.userInfo().username },
+    io,
+  });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof ServiceError) io.err(`error: ${error.message}`);
+    else if (error instanceof ZodError) io.err(`error: ${error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ")}`);
+    else if (error instanceof EnvError) io.err(`error: ${error.message}\n(start the system with \`npm start\` or set DATABASE_URL)`);
+    else throw error;
+    return 1;
+  } finally {
+    await db?.$disconnect();
+  }
+}
+
+const isEntry = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));
+if (isEntry) {
+  runCli(process.argv.slice(2), process.env, {
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+    readStdin: readStdinDefault,
+  }).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,34 @@
+// The typed job catalogue: every queue's name, payload schema, retry budget and timeout in one
+// place. Producers and handlers both go through it, so a payload is validated on both sides.
+import { z } from "zod";
+
+export const JOB_CATALOG = {
+  /**
+   * End-to-end check of the job pipeline: the console's health page and the crash tests enqueue
+   * one and watch it complete. `holdMs` keeps it running so a worker can be killed mid-job.
+   */
+  "system.probe": {
+    payload: z.object({ probeId: z.uuid(), holdMs: z.number().int().min(0).max(120_000).default(0) }),
+    retryLimit: 3,
+    retryDelaySeconds: 1,
+    expireInSeconds: undefined as number | undefined, // the worker's default (WAYBILL_JOB_EXPIRE_SECONDS)
+  },
+  /** Prunes heartbeat rows of workers gone for a day. */
+  "system.prune-heartbeats": {
+    payload: z.object({}),
+    retryLimit: 1,
+    retryDelaySeconds: 60,
+    expireInSeconds: 60,
+  },
+} as const;
+
+export type TJobName = keyof typeof JOB_CATALOG;
+export type TJobPayload<N extends TJobName> = z.input<(typeof JOB_CATALOG)[N]["payload"]>;
+export type TJobData<N extends TJobName> = z.output<(typeof JOB_CATALOG)[N]["payload"]>;
+
+/** Recurring jobs (cron, UTC). */
+export const JOB_SCHEDULES: { name: TJobName; cron: string }[] = [
+  { name: "system.prune-heartbeats", cron: "17 * * * *" },
+];
+
+export const JOB_NAMES = Object.keys(JOB_CATALOG) as TJobName[];

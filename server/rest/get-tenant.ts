@@ -1,0 +1,28 @@
+// GET /api/v1/tenant: the API key's own tenant and its sender numbers. A key only ever sees
+// its own tenant: the tenant id comes from the authenticated key, never from the request.
+import "server-only";
+import { listSenderNumbers } from "@/server/db/queries/tenants";
+import { webRuntime } from "@/server/web/runtime";
+import { authenticateRequest, problem } from "./authenticate";
+
+export async function getTenant(request: Request): Promise<Response> {
+  const { db } = webRuntime();
+  const auth = await authenticateRequest(db, request, new Date());
+  if (!auth.ok) return auth.response;
+  const { tenantId } = auth.principal;
+  const tenant = await db.tenant.findUnique({ where: { id: tenantId }, select: { id: true, slug: true, name: true, status: true } });
+  if (!tenant) return problem(404, "not_found", "tenant not found");
+  const senders = await listSenderNumbers(db, tenantId);
+  return Response.json({
+    tenant,
+    senderNumbers: senders.map((s) => ({
+      id: s.id,
+      phoneNumberId: s.phoneNumberId,
+      displayNumber: s.displayNumber,
+      label: s.label,
+      qualityRating: s.qualityRating,
+      messagingLimitTier: s.messagingLimitTier,
+      status: s.status,
+    })),
+  });
+}

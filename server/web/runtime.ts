@@ -1,0 +1,39 @@
+// The web process's runtime: configuration parsed once, one database client, one secret box,
+// one queue producer. Created lazily (so `next build` needs no environment) and kept on
+// globalThis (so dev-mode module reloading does not open new pools).
+import "server-only";
+import type PgBoss from "pg-boss";
+import { parseEnv, ZWebEnvSchema, type TWebEnv } from "@/server/config/env";
+import { createDb, type TDb } from "@/server/db/client";
+import { startQueue } from "@/server/jobs/queue";
+import { createLogger, type TLogger } from "@/server/platform/logger";
+import { createSecretBox, type TSecretBox } from "@/server/platform/secret-box";
+
+export type TWebRuntime = {
+  env: TWebEnv;
+  db: TDb;
+  secretBox: TSecretBox;
+  log: TLogger;
+  queue: () => Promise<PgBoss>;
+};
+
+const globalForRuntime = globalThis as unknown as { waybillWebRuntime?: TWebRuntime };
+
+export function webRuntime(): TWebRuntime {
+  if (globalForRuntime.waybillWebRuntime) return globalForRuntime.waybillWebRuntime;
+  const env = parseEnv(ZWebEnvSchema, process.env);
+  let queue: Promise<PgBoss> | undefined;
+  const runtime: TWebRuntime = {
+    env,
+    db: createDb(env.DATABASE_URL, { max: 10 }),
+    secretBox: createSecretBox(env.WAYBILL_ENCRYPTION_KEY, env.WAYBILL_ENCRYPTION_KEYS_PREVIOUS),
+    log: createLogger("web", env.LOG_LEVEL),
+    queue: () => {
+      // the web process only produces jobs: the worker supervises expiry and schedules
+      queue ??= startQueue({ databaseUrl: env.DATABASE_URL, expireInSeconds: 60, isSupervisor: false });
+      return queue;
+    },
+  };
+  globalForRuntime.waybillWebRuntime = runtime;
+  return runtime;
+}

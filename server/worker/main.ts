@@ -1,0 +1,89 @@
+// The worker process: runs the jobs of the PostgreSQL-backed queue. Started by `npm start`
+// beside the web server; stops cleanly on SIGTERM/SIGINT (finishes or hands back its jobs).
+import crypto from "node:crypto";
+import os from "node:os";
+import type PgBoss from "pg-boss";
+import { EnvError, parseEnv, ZWorkerEnvSchema } from "@/server/config/env";
+import { createDb } from "@/server/db/client";
+import { JOB_CATALOG, JOB_SCHEDULES, type TJobName } from "@/server/jobs/catalog";
+import { startQueue } from "@/server/jobs/queue";
+import { createLogger } from "@/server/platform/logger";
+import { handlePruneHeartbeats } from "./handlers/prune-heartbeats";
+import { handleSystemProbe } from "./handlers/system-probe";
+import { startHeartbeat } from "./heartbeat";
+
+async function main() {
+  let env;
+  try {
+    env = parseEnv(ZWorkerEnvSchema, process.env);
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(`waybill worker: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = createLogger("worker", env.LOG_LEVEL);
+  const workerId = `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
+  const db = createDb(env.DATABASE_URL, { max: 8 });
+  const boss = await startQueue({
+    databaseUrl: env.DATABASE_URL,
+    expireInSeconds: env.WAYBILL_JOB_EXPIRE_SECONDS,
+    isSupervisor: true,
+  });
+  boss.on("error", (error) => log.error({ err: error }, "queue error"));
+  const heartbeat = startHeartbeat(db, workerId, env.WAYBILL_WORKER_HEARTBEAT_SECONDS, (e) =>
+    log.warn({ err: e }, "heartbeat failed"),
+  );
+  await heartbeat.first;
+
+  // aborted on shutdown so long handlers stop waiting; their jobs then fail and are retried
+  const shutdown = new AbortController();
+
+  async function work<N extends TJobName>(
+    name: N,
+    handler: (data: ReturnType<(typeof JOB_CATALOG)[N]["payload"]["parse"]>, job: PgBoss.Job<unknown>) => Promise<unknown>,
+  ) {
+    await boss.work<unknown>(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+      if (!job) return;
+      const data = JOB_CATALOG[name].payload.parse(job.data) as ReturnType<(typeof JOB_CATALOG)[N]["payload"]["parse"]>;
+      const started = Date.now();
+      try {
+        const result = await handler(data, job);
+        log.info({ job: name, jobId: job.id, ms: Date.now() - started }, "job done");
+        return result;
+      } catch (error) {
+        log.error({ job: name, jobId: job.id, err: error }, "job failed");
+        throw error;
+      }
+    });
+  }
+
+  await work("system.probe", (data) => handleSystemProbe({ db, workerId }, data, shutdown.signal));
+  await work("system.prune-heartbeats", () => handlePruneHeartbeats({ db }, new Date()));
+  for (const { name, cron } of JOB_SCHEDULES) await boss.schedule(name, cron, {}, { tz: "UTC" });
+
+  log.info({ workerId }, "worker started");
+
+  let isStopping = false;
+  const stop = async (signal: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    log.info({ signal }, "worker stopping");
+    // stop taking work, give running jobs a grace period, then abort them
+    const grace = setTimeout(() => shutdown.abort(), 10_000);
+    await boss.stop({ graceful: true, timeout: 15_000, wait: true });
+    clearTimeout(grace);
+    await heartbeat.stop().catch(() => {});
+    await db.$disconnect();
+    log.info("worker stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  console.error("waybill worker failed to start:", error);
+  process.exit(1);
+});

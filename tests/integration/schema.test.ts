@@ -1,0 +1,151 @@
+// The database schema: tenant-first keys (ready for distribution by tenant), the Prisma model
+// matching the migrated database, and append-only enforcement.
+import fs from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { get_dmmf } from "@prisma/prisma-schema-wasm";
+import { testDatabaseUrl } from "../setup/context";
+
+// Platform tables are not owned by one tenant; each says why.
+const PLATFORM_TABLES: Record<string, string> = {
+  tenant: "the tenants themselves (a reference table under Citus)",
+  app_user: "console users span tenants (support, engineers, admins)",
+  audit_event: "platform actions; tenant_id is the subject when there is one, often none",
+  phone_number_directory: "platform-wide routing of phone_number_id to tenant (reference table)",
+  worker_heartbeat: "process liveness",
+  schema_version: "the migrator's bookkeeping",
+};
+
+let client: pg.Client;
+beforeAll(async () => {
+  client = new pg.Client({ connectionString: testDatabaseUrl() });
+  await client.connect();
+});
+afterAll(async () => {
+  await client.end();
+});
+
+async function publicTables(): Promise<string[]> {
+  const { rows } = await client.query<{ table_name: string }>(
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1",
+  );
+  return rows.map((r) => r.table_name);
+}
+
+describe("tenant-first keys", () => {
+  it("every table is either tenant-owned (non-null tenant_id) or a listed platform table", async () => {
+    const { rows } = await client.query<{ table_name: string; is_nullable: string }>(
+      "SELECT table_name, is_nullable FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'tenant_id'",
+    );
+    const owned = new Set(rows.filter((r) => r.is_nullable === "NO").map((r) => r.table_name));
+    for (const table of await publicTables()) {
+      expect(owned.has(table) || table in PLATFORM_TABLES, `${table} has no non-null tenant_id and is not a listed platform table`).toBe(true);
+    }
+    expect(owned.size).toBeGreaterThan(0);
+  });
+
+  it("every primary key and unique constraint of a tenant-owned table includes tenant_id", async () => {
+    const { rows } = await client.query<{ table_name: string; constraint_name: string; columns: string[] }>(`
+      SELECT c.conrelid::regclass::text AS table_name, c.conname AS constraint_name,
+             array_agg(a.attname ORDER BY a.attnum)::text[] AS columns
+      FROM pg_constraint c
+      JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+      WHERE c.contype IN ('p', 'u') AND c.connamespace = 'public'::regnamespace
+      GROUP BY 1, 2`);
+    const { rows: indexes } = await client.query<{ table_name: string; index_name: string; columns: string[] }>(`
+      SELECT t.relname AS table_name, i.relname AS index_name,
+             array_agg(a.attname)::text[] AS columns
+      FROM pg_index x
+      JOIN pg_class i ON i.oid = x.indexrelid
+      JOIN pg_class t ON t.oid = x.indrelid
+      JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = 'public'
+      JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY (x.indkey)
+      WHERE x.indisunique
+      GROUP BY 1, 2`);
+    const { rows: tenantOwned } = await client.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'tenant_id' AND is_nullable = 'NO'",
+    );
+    const owned = new Set(tenantOwned.map((r) => r.table_name).filter((t) => !(t in PLATFORM_TABLES)));
+    const offenders = [...rows.map((r) => ({ table: r.table_name, name: r.constraint_name, columns: r.columns })),
+      ...indexes.map((r) => ({ table: r.table_name, name: r.index_name, columns: r.columns }))]
+      .filter((c) => owned.has(c.table) && !c.columns.includes("tenant_id"));
+    expect(offenders).toEqual([]);
+    expect(owned.size).toBeGreaterThanOrEqual(3);
+  });
+
+  it("the check catches a tenant-owned table keyed without tenant_id", async () => {
+    // guards the guard: the same query must see this deliberately wrong table
+    await client.query("BEGIN");
+    try {
+      await client.query("CREATE TABLE bad_example (tenant_id uuid NOT NULL, id uuid PRIMARY KEY)");
+      const { rows } = await client.query<{ columns: string[] }>(`
+        SELECT array_agg(a.attname)::text[] AS columns FROM pg_constraint c
+        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+        WHERE c.conrelid = 'bad_example'::regclass AND c.contype = 'p' GROUP BY c.conname`);
+      expect(rows[0]?.columns).toEqual(["id"]);
+      expect(rows[0]?.columns.includes("tenant_id")).toBe(false);
+    } finally {
+      await client.query("ROLLBACK");
+    }
+  });
+});
+
+describe("prisma/schema.prisma matches the migrated database", () => {
+  it("has the same tables, columns, nullability and column types", async () => {
+    const schema = fs.readFileSync(path.resolve("prisma/schema.prisma"), "utf8");
+    const dmmf = JSON.parse(get_dmmf(JSON.stringify({ prismaSchema: schema, noColorMessages: true }))) as {
+      datamodel: {
+        models: { name: string; dbName: string | null; fields: { name: string; dbName: string | null; kind: string; type: string; isRequired: boolean; isList: boolean; nativeType: [string, string[]] | null }[] }[];
+        enums: { name: string; dbName: string | null }[];
+      };
+    };
+    const enumDbNames = new Map(dmmf.datamodel.enums.map((e) => [e.name, e.dbName ?? e.name]));
+    const { rows } = await client.query<{ table_name: string; column_name: string; is_nullable: string; udt_name: string }>(
+      "SELECT table_name, column_name, is_nullable, udt_name FROM information_schema.columns WHERE table_schema = 'public'",
+    );
+    const dbColumns = new Map(rows.map((r) => [`${r.table_name}.${r.column_name}`, r]));
+    const prismaToUdt: Record<string, string> = {
+      String: "text", Int: "int4", BigInt: "int8", Boolean: "bool", DateTime: "timestamptz", Json: "jsonb", Bytes: "bytea", Float: "float8",
+    };
+    const nativeToUdt: Record<string, string> = { Uuid: "uuid", Timestamptz: "timestamptz", VarChar: "varchar", Text: "text" };
+    const problems: string[] = [];
+    const modelTables = new Set<string>();
+    for (const model of dmmf.datamodel.models) {
+      const table = model.dbName ?? model.name;
+      modelTables.add(table);
+      const modelColumns = new Set<string>();
+      for (const field of model.fields.filter((f) => f.kind !== "object")) {
+        const column = field.dbName ?? field.name;
+        modelColumns.add(column);
+        const db = dbColumns.get(`${table}.${column}`);
+        if (!db) {
+          problems.push(`${table}.${column} is in schema.prisma but not in the database`);
+          continue;
+        }
+        const expectedUdt = field.kind === "enum" ? enumDbNames.get(field.type) : field.nativeType ? nativeToUdt[field.nativeType[0]] : prismaToUdt[field.type];
+        if (expectedUdt !== db.udt_name) problems.push(`${table}.${column}: prisma ${field.type} (${expectedUdt}) vs database ${db.udt_name}`);
+        if (field.isRequired !== (db.is_nullable === "NO")) problems.push(`${table}.${column}: nullability differs`);
+      }
+      for (const key of dbColumns.keys()) {
+        const [t, c] = key.split(".") as [string, string];
+        if (t === table && !modelColumns.has(c)) problems.push(`${table}.${c} is in the database but not in schema.prisma`);
+      }
+    }
+    for (const table of await publicTables()) {
+      if (!modelTables.has(table) && table !== "schema_version") problems.push(`table ${table} has no Prisma model`);
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+describe("append-only tables", () => {
+  it("rejects UPDATE, DELETE and TRUNCATE on audit_event", async () => {
+    await client.query("INSERT INTO audit_event (actor_label, action) VALUES ('test', 'test.append_only')");
+    await expect(client.query("UPDATE audit_event SET action = 'x' WHERE action = 'test.append_only'")).rejects.toThrow(/append-only/);
+    await expect(client.query("DELETE FROM audit_event WHERE action = 'test.append_only'")).rejects.toThrow(/append-only/);
+    await expect(client.query("TRUNCATE audit_event")).rejects.toThrow(/append-only/);
+    const { rows } = await client.query("SELECT count(*)::int AS n FROM audit_event WHERE action = 'test.append_only'");
+    expect(rows[0].n).toBe(1);
+  });
+});

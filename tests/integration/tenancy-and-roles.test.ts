@@ -1,0 +1,185 @@
+// The procedure ladder: who may call what, and the tenant wall (a tenant admin cannot read
+// another tenant's data by any procedure, id guessing included).
+import crypto from "node:crypto";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TDb } from "@/server/db/client";
+import { ROLES, type TRole } from "@/server/domain/access/permissions";
+import { makeApiKey, makeSenderNumber, makeTenant, makeUser } from "../factories";
+import { createTestDb, testSecretBox } from "../setup/context";
+import { callerFor } from "../setup/trpc";
+
+let db: TDb;
+let acme: { id: string; slug: string };
+let globex: { id: string; slug: string };
+const users = {} as Record<"support_agent" | "engineer" | "admin" | "acmeAdmin" | "globexAdmin", { id: string; email: string; name: string; role: TRole; tenantId: string | null }>;
+
+beforeAll(async () => {
+  db = createTestDb();
+  acme = await makeTenant(db);
+  globex = await makeTenant(db);
+  await makeSenderNumber(db, testSecretBox, acme.id);
+  await makeSenderNumber(db, testSecretBox, globex.id);
+  await makeApiKey(db, globex.id);
+  for (const role of ["support_agent", "engineer", "admin"] as const) users[role] = await makeUser(db, role);
+  users.acmeAdmin = await makeUser(db, "tenant_admin", { tenantId: acme.id });
+  users.globexAdmin = await makeUser(db, "tenant_admin", { tenantId: globex.id });
+});
+afterAll(async () => {
+  await db.$disconnect();
+});
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "OK";
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
+}
+
+describe("authentication rung", () => {
+  it("refuses anonymous callers", async () => {
+    expect(await codeOf(callerFor(db, null).me.get())).toBe("UNAUTHORIZED");
+    expect(await codeOf(callerFor(db, null).tenants.list())).toBe("UNAUTHORIZED");
+  });
+
+  it("re-reads the account on every call: a disabled user is refused at once", async () => {
+    const user = await makeUser(db, "support_agent");
+    expect(await codeOf(callerFor(db, user).me.get())).toBe("OK");
+    await callerFor(db, users.admin).admin.setUserDisabled({ userId: user.id, isDisabled: true, reason: "left the team" });
+    expect(await codeOf(callerFor(db, user).me.get())).toBe("UNAUTHORIZED");
+  });
+
+  it("does not trust the role claimed by the session cookie", async () => {
+    // a forged session saying "admin" for a support agent's id gets the support agent's rights
+    const forged = { ...users.support_agent, role: "admin" as const };
+    expect(await codeOf(callerFor(db, forged).admin.listUsers())).toBe("FORBIDDEN");
+  });
+});
+
+describe("tenant wall", () => {
+  it("a tenant admin lists only its own tenant", async () => {
+    const tenants = await callerFor(db, users.acmeAdmin).tenants.list();
+    expect(tenants.map((t) => t.id)).toEqual([acme.id]);
+    const me = await callerFor(db, users.acmeAdmin).me.get();
+    expect(me.tenants.map((t) => t.id)).toEqual([acme.id]);
+    expect(me.isCrossTenant).toBe(false);
+  });
+
+  it("a tenant admin reads its own tenant's overview", async () => {
+    const overview = await callerFor(db, users.acmeAdmin).tenants.overview({ tenantId: acme.id });
+    expect(overview.tenant.id).toBe(acme.id);
+    expect(overview.senderNumbers).toHaveLength(1);
+    expect(overview.senderNumbers.every((s) => s.tenantId === acme.id)).toBe(true);
+  });
+
+  it("a tenant admin is refused another tenant's data, and unknown ids answer the same", async () => {
+    const caller = callerFor(db, users.acmeAdmin);
+    expect(await codeOf(caller.tenants.overview({ tenantId: globex.id }))).toBe("FORBIDDEN");
+    // a guessed id that does not exist must not be distinguishable from a real foreign one
+    expect(await codeOf(caller.tenants.overview({ tenantId: crypto.randomUUID() }))).toBe("FORBIDDEN");
+    expect(await codeOf(caller.admin.listApiKeys({ tenantId: globex.id }))).toBe("FORBIDDEN");
+  });
+
+  it("cross-tenant roles see every tenant; an unknown tenant is NOT_FOUND", async () => {
+    for (const role of ["support_agent", "engineer", "admin"] as const) {
+      const caller = callerFor(db, users[role]);
+      const ids = (await caller.tenants.list()).map((t) => t.id);
+      expect(ids).toEqual(expect.arrayContaining([acme.id, globex.id]));
+      expect((await caller.tenants.overview({ tenantId: globex.id })).tenant.id).toBe(globex.id);
+      expect(await codeOf(caller.tenants.overview({ tenantId: crypto.randomUUID() }))).toBe("NOT_FOUND");
+    }
+  });
+
+  it("rejects a malformed tenant id before any query", async () => {
+    expect(await codeOf(callerFor(db, users.admin).tenants.overview({ tenantId: "' OR 1=1 --" }))).toBe("BAD_REQUEST");
+  });
+});
+
+describe("permission rung", () => {
+  const adminOnly = (caller: ReturnType<typeof callerFor>) => [
+    caller.admin.listUsers(),
+    caller.admin.createTenant({ slug: `t-${crypto.randomBytes(3).toString("hex")}`, name: "X" }),
+    caller.admin.listApiKeys({ tenantId: acme.id }),
+  ];
+
+  it("only admins administer users, tenants and keys", async () => {
+    for (const who of ["support_agent", "engineer", "acmeAdmin"] as const) {
+      for (const call of adminOnly(callerFor(db, users[who]))) expect(await codeOf(call)).toBe("FORBIDDEN");
+    }
+    for (const call of adminOnly(callerFor(db, users.admin))) expect(await codeOf(call)).toBe("OK");
+  });
+
+  it("the audit trail is for engineers and admins", async () => {
+    expect(await codeOf(callerFor(db, users.support_agent).admin.listAuditEvents({}))).toBe("FORBIDDEN");
+    expect(await codeOf(callerFor(db, users.acmeAdmin).admin.listAuditEvents({}))).toBe("FORBIDDEN");
+    expect(await codeOf(callerFor(db, users.engineer).admin.listAuditEvents({}))).toBe("OK");
+  });
+
+  it("me.get reports the permissions of each role from the matrix", async () => {
+    for (const role of ROLES) {
+      const user = role === "tenant_admin" ? users.acmeAdmin : users[role];
+      const me = await callerFor(db, user).me.get();
+      expect(me.user.role).toBe(role);
+      expect(me.permissions.includes("admin.users")).toBe(role === "admin");
+      expect(me.permissions.includes("operations.act")).toBe(role === "engineer");
+    }
+  });
+});
+
+describe("admin actions are audited", () => {
+  it("creating a tenant, a sender number, a user and an API key each writes an audit event naming the admin", async () => {
+    const caller = callerFor(db, users.admin);
+    const tenant = await caller.admin.createTenant({ slug: `audit-${crypto.randomBytes(3).toString("hex")}`, name: "Audit Co" });
+    await caller.admin.addSenderNumber({
+      tenantId: tenant.id,
+      wabaId: "555",
+      phoneNumberId: `9${crypto.randomInt(1e9, 9e9)}`,
+      displayNumber: "+15550009999",
+      accessToken: "EAAG-secret-token-value",
+    });
+    await caller.admin.createUser({ email: `ta-${crypto.randomBytes(3).toString("hex")}@x.test`, name: "T A", role: "tenant_admin", tenantId: tenant.id, password: "long-enough-password" });
+    const key = await caller.admin.createApiKey({ tenantId: tenant.id, name: "k" });
+    await caller.admin.revokeApiKey({ tenantId: tenant.id, keyId: key.id, reason: "rotated" });
+    const events = await db.auditEvent.findMany({ where: { tenantId: tenant.id }, orderBy: { id: "asc" } });
+    expect(events.map((e) => e.action)).toEqual([
+      "tenant.created",
+      "sender_number.added",
+      "user.created",
+      "api_key.created",
+      "api_key.revoked",
+    ]);
+    expect(events.every((e) => e.actorLabel === `user:${users.admin.email}` && e.actorId === users.admin.id)).toBe(true);
+    expect(events.at(-1)?.reason).toBe("rotated");
+    // neither the access token nor the API key appears anywhere in the audit data
+    const serialized = JSON.stringify(events.map((e) => e.data));
+    expect(serialized).not.toContain("EAAG-secret-token-value");
+    expect(serialized).not.toContain(key.apiKey);
+  });
+
+  it("the sender's access token is stored encrypted and opens with the key", async () => {
+    const tenant = await makeTenant(db);
+    const sender = await makeSenderNumber(db, testSecretBox, tenant.id, { accessToken: "EAAG-plain-token-123" });
+    const { rows } = await import("pg").then(async ({ default: pg }) => {
+      const c = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await c.connect();
+      const r = await c.query("SELECT ciphertext FROM sender_credential WHERE tenant_id = $1", [tenant.id]);
+      await c.end();
+      return r;
+    });
+    expect(Buffer.from(rows[0].ciphertext).toString("utf8")).not.toContain("EAAG-plain-token-123");
+    const { readSenderAccessToken } = await import("@/server/services/tenants");
+    expect(await readSenderAccessToken(db, testSecretBox, tenant.id, sender.id)).toBe("EAAG-plain-token-123");
+  });
+
+  it("refuses duplicate phone_number_id across tenants with a clear conflict", async () => {
+    const phoneNumberId = `7${crypto.randomInt(1e9, 9e9)}`;
+    await makeSenderNumber(db, testSecretBox, acme.id, { phoneNumberId });
+    const caller = callerFor(db, users.admin);
+    await expect(
+      caller.admin.addSenderNumber({ tenantId: globex.id, wabaId: "1", phoneNumberId, displayNumber: "+15550001111", accessToken: "token-xyz-123" }),
+    ).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining(phoneNumberId) });
+  });
+});

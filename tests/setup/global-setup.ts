@@ -1,0 +1,17 @@
+// Vitest global setup for integration tests: one migrated database per run.
+import type { TestProject } from "vitest/node";
+import { createTestDatabase } from "./test-database";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const database = await createTestDatabase("it");
+  project.provide("databaseUrl", database.url);
+  return async () => {
+    await database.dispose();
+  };
+}
