@@ -5,7 +5,14 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   typedRoutes: false,
   // native or WASM-backed server packages stay outside the bundle
-  serverExternalPackages: ["@node-rs/argon2", "pg", "pg-boss", "pino", "@prisma/client", "@prisma/adapter-pg"],
+  serverExternalPackages: [
+    "@node-rs/argon2",
+    "pg",
+    "pg-boss",
+    "pino",
+    "@prisma/client",
+    "@prisma/adapter-pg",
+  ],
   async headers() {
     return [
       {

@@ -18,17 +18,37 @@ export const DEMO_TENANTS = [
     slug: "acme",
     name: "Acme",
     numbers: [
-      { label: "Acme Support", wabaId: "102290129340398", phoneNumberId: "106540352242922", displayNumber: "+15550101001" },
+      {
+        label: "Acme Support",
+        wabaId: "102290129340398",
+        phoneNumberId: "106540352242922",
+        displayNumber: "+15550101001",
+      },
       // the troubled number: the simulator gives it quality drops and failures (issue 5)
-      { label: "Acme Promotions", wabaId: "102290129340398", phoneNumberId: "106540352242923", displayNumber: "+15550101002" },
+      {
+        label: "Acme Promotions",
+        wabaId: "102290129340398",
+        phoneNumberId: "106540352242923",
+        displayNumber: "+15550101002",
+      },
     ],
   },
   {
     slug: "globex",
     name: "Globex",
     numbers: [
-      { label: "Globex Alerts", wabaId: "104996122399160", phoneNumberId: "113269274970227", displayNumber: "+15550202001" },
-      { label: "Globex Care", wabaId: "104996122399160", phoneNumberId: "113269274970228", displayNumber: "+15550202002" },
+      {
+        label: "Globex Alerts",
+        wabaId: "104996122399160",
+        phoneNumberId: "113269274970227",
+        displayNumber: "+15550202001",
+      },
+      {
+        label: "Globex Care",
+        wabaId: "104996122399160",
+        phoneNumberId: "113269274970228",
+        displayNumber: "+15550202002",
+      },
     ],
   },
 ] as const;
@@ -58,14 +78,25 @@ export async function seedDemo(
       const tenant = await makeTenant(db, { slug: spec.slug, name: spec.name }, SEED_ACTOR);
       tenantIds.set(spec.slug, tenant.id);
       for (const number of spec.numbers) {
-        await makeSenderNumber(db, box, tenant.id, { ...number, accessToken: `demo-token-${number.phoneNumberId}` }, SEED_ACTOR);
+        await makeSenderNumber(
+          db,
+          box,
+          tenant.id,
+          { ...number, accessToken: `demo-token-${number.phoneNumberId}` },
+          SEED_ACTOR,
+        );
       }
     }
     for (const user of DEMO_USERS) {
       await makeUser(
         db,
         user.role,
-        { email: user.email, name: user.name, tenantId: user.tenant ? tenantIds.get(user.tenant) : null, password: DEMO_PASSWORD },
+        {
+          email: user.email,
+          name: user.name,
+          tenantId: user.tenant ? tenantIds.get(user.tenant) : null,
+          password: DEMO_PASSWORD,
+        },
         SEED_ACTOR,
       );
     }
@@ -81,7 +112,10 @@ export async function seedDemo(
       continue;
     }
     // the plaintext of an older demo key is lost: retire it and issue a new one
-    const stale = await db.apiKey.findMany({ where: { tenantId, name: DEMO_KEY_NAME, revokedAt: null }, select: { id: true } });
+    const stale = await db.apiKey.findMany({
+      where: { tenantId, name: DEMO_KEY_NAME, revokedAt: null },
+      select: { id: true },
+    });
     for (const key of stale) {
       await revokeApiKey(db, SEED_ACTOR, { tenantId, keyId: key.id, reason: "demo key re-issued" });
     }

@@ -9,7 +9,11 @@ import pg from "pg";
 import { EnvError, parseEnv, ZWebEnvSchema, ZWorkerEnvSchema } from "@/server/config/env";
 import { createDb } from "@/server/db/client";
 import { migrateDatabase } from "@/server/db/migrate";
-import { ensureDatabase, startEmbeddedPostgres, type TEmbeddedServer } from "@/server/platform/embedded-postgres";
+import {
+  ensureDatabase,
+  startEmbeddedPostgres,
+  type TEmbeddedServer,
+} from "@/server/platform/embedded-postgres";
 import {
   clearRuntimeInfo,
   loadOrCreateLocalSecrets,
@@ -48,7 +52,9 @@ async function checkConnection(url: string): Promise<void> {
         return "(unparseable URL)";
       }
     })();
-    fail(`DATABASE_URL: cannot connect to ${target}: ${error instanceof Error ? error.message : String(error)}`);
+    fail(
+      `DATABASE_URL: cannot connect to ${target}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   } finally {
     await client.end().catch(() => {});
   }
@@ -56,11 +62,15 @@ async function checkConnection(url: string): Promise<void> {
 
 async function resetExternalDatabase(url: string): Promise<void> {
   if (!args.has("--yes")) {
-    fail("DATABASE_URL is set: `npm run reset -- --yes` drops every Waybill table in that database. Add --yes to confirm.");
+    fail(
+      "DATABASE_URL is set: `npm run reset -- --yes` drops every Waybill table in that database. Add --yes to confirm.",
+    );
   }
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  await client.query("DROP SCHEMA IF EXISTS pgboss CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+  await client.query(
+    "DROP SCHEMA IF EXISTS pgboss CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public;",
+  );
   await client.end();
 }
 
@@ -69,7 +79,9 @@ function sourceFingerprint(): string {
   const hash = crypto.createHash("sha256");
   const walk = (dir: string) => {
     if (!fs.existsSync(dir)) return;
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (entry.name !== "node_modules" && !entry.name.startsWith(".")) walk(full);
@@ -80,7 +92,13 @@ function sourceFingerprint(): string {
     }
   };
   for (const dir of ["app", "components", "trpc", "server"]) walk(path.join(PROJECT_ROOT, dir));
-  for (const file of ["next.config.ts", "package-lock.json", "postcss.config.mjs", "instrumentation.ts", "tsconfig.json"]) {
+  for (const file of [
+    "next.config.ts",
+    "package-lock.json",
+    "postcss.config.mjs",
+    "instrumentation.ts",
+    "tsconfig.json",
+  ]) {
     const full = path.join(PROJECT_ROOT, file);
     if (fs.existsSync(full)) hash.update(`${file}:${fs.statSync(full).mtimeMs}\n`);
   }
@@ -150,7 +168,9 @@ async function main() {
     log(`database: ${new URL(externalUrl).host} (DATABASE_URL)`);
   } else {
     const pgPort = Number(process.env.WAYBILL_EMBEDDED_PG_PORT ?? 54329);
-    log(`database: embedded PostgreSQL on 127.0.0.1:${pgPort}, data in ${path.relative(PROJECT_ROOT, PG_DATA_DIR)}/`);
+    log(
+      `database: embedded PostgreSQL on 127.0.0.1:${pgPort}, data in ${path.relative(PROJECT_ROOT, PG_DATA_DIR)}/`,
+    );
     try {
       embedded = await startEmbeddedPostgres({ dataDir: PG_DATA_DIR, port: pgPort });
     } catch (error) {
@@ -175,13 +195,19 @@ async function main() {
   }
 
   const migration = await migrateDatabase(databaseUrl);
-  log(`schema at version ${migration.version}${migration.applied.length ? ` (applied ${migration.applied.length})` : ""}`);
+  log(
+    `schema at version ${migration.version}${migration.applied.length ? ` (applied ${migration.applied.length})` : ""}`,
+  );
 
   let demo: Awaited<ReturnType<typeof seedDemo>> | undefined;
   if (isDemo) {
     const db = createDb(databaseUrl, { max: 2 });
     const checked = parseEnv(ZWebEnvSchema, env);
-    demo = await seedDemo(db, createSecretBox(checked.WAYBILL_ENCRYPTION_KEY, checked.WAYBILL_ENCRYPTION_KEYS_PREVIOUS), readDemoCredentials());
+    demo = await seedDemo(
+      db,
+      createSecretBox(checked.WAYBILL_ENCRYPTION_KEY, checked.WAYBILL_ENCRYPTION_KEYS_PREVIOUS),
+      readDemoCredentials(),
+    );
     writeDemoCredentials(demo.credentials);
     await db.$disconnect();
     log(demo.isNew ? "demo data seeded" : "demo data present");
@@ -191,7 +217,11 @@ async function main() {
 
   const children: ChildProcess[] = [];
   const startChild = (name: string, command: string, commandArgs: string[]) => {
-    const child = spawn(command, commandArgs, { cwd: PROJECT_ROOT, env, stdio: ["ignore", "inherit", "inherit"] });
+    const child = spawn(command, commandArgs, {
+      cwd: PROJECT_ROOT,
+      env,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
     children.push(child);
     child.on("exit", (code, signal) => {
       if (!isStopping) {
@@ -233,7 +263,12 @@ async function main() {
     bin("next"),
     isDev ? ["dev", "-p", String(port), "-H", host] : ["start", "-p", String(port), "-H", host],
   );
-  startChild("worker", bin("tsx"), [path.join(PROJECT_ROOT, "server/worker/main.ts")]);
+  // `node --import tsx`: one process, so SIGTERM reaches the worker itself (the tsx CLI forks)
+  startChild("worker", process.execPath, [
+    "--import",
+    "tsx",
+    path.join(PROJECT_ROOT, "server/worker/main.ts"),
+  ]);
 
   writeRuntimeInfo({ databaseUrl, consoleUrl, pid: process.pid, isEmbedded: !externalUrl });
   const isUp = await waitForHealth(consoleUrl, web, 120_000);
@@ -253,12 +288,18 @@ async function main() {
   if (demo) {
     lines.push("", `  Demo logins (password for all: ${demo.credentials.password})`);
     for (const user of demo.credentials.users) {
-      lines.push(`    ${user.role.padEnd(14)} ${user.email}${user.tenant ? `  (tenant ${user.tenant})` : ""}`);
+      lines.push(
+        `    ${user.role.padEnd(14)} ${user.email}${user.tenant ? `  (tenant ${user.tenant})` : ""}`,
+      );
     }
     lines.push("", "  Demo API keys (tenant REST API, Authorization: Bearer <key>)");
     for (const key of demo.credentials.apiKeys) lines.push(`    ${key.tenant.padEnd(8)} ${key.apiKey}`);
   }
-  lines.push("", "  Admin CLI: npm run waybill -- --help      Stop: Ctrl+C      Start over: npm run reset", "");
+  lines.push(
+    "",
+    "  Admin CLI: npm run waybill -- --help      Stop: Ctrl+C      Start over: npm run reset",
+    "",
+  );
   console.log(lines.join("\n"));
 }
 

@@ -18,7 +18,9 @@ export const trpc = createTRPCOptionsProxy({
 });
 
 /** A server-side caller for server components that need data directly (e.g. redirects). */
-export const serverCaller = cache(async () => appRouter.createCaller(await createRequestContext(await headers())));
+export const serverCaller = cache(async () =>
+  appRouter.createCaller(await createRequestContext(await headers())),
+);
 
 export function HydrateClient({ children }: { children: ReactNode }) {
   return <HydrationBoundary state={dehydrate(getQueryClient())}>{children}</HydrationBoundary>;

@@ -69,9 +69,15 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
     select: { id: true, email: true, name: true, role: true, tenantId: true, disabledAt: true },
   });
   if (!user || user.disabledAt) throw new TRPCError({ code: "UNAUTHORIZED", message: "account disabled" });
-  const actor: TActor = { kind: "user", id: user.id, email: user.email, role: user.role, tenantId: user.tenantId };
+  const actor: TActor = {
+    kind: "user",
+    id: user.id,
+    email: user.email,
+    role: user.role,
+    tenantId: user.tenantId,
+  };
   const { disabledAt: _, ...authedUser } = user;
-  return next({ ctx: { user: authedUser as TAuthedUser, actor } });
+  return next({ ctx: { user: authedUser satisfies TAuthedUser, actor } });
 });
 
 export function requirePermission(user: TAuthedUser, permission: TPermission): void {

@@ -13,7 +13,10 @@ class ThrottledSignin extends CredentialsSignin {
   override code = "throttled";
 }
 
-const ZCredentialsSchema = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) });
+const ZCredentialsSchema = z.object({
+  email: z.string().min(1).max(320),
+  password: z.string().min(1).max(1024),
+});
 const ZTokenUserSchema = z.object({
   id: z.string(),
   email: z.string(),
@@ -64,7 +67,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       },
       session({ session, token }) {
         const user = ZTokenUserSchema.safeParse(token.user);
-        return { ...session, user: user.success ? user.data : undefined } as unknown as typeof session;
+        return { ...session, user: user.success ? user.data : undefined };
       },
     },
   };

@@ -4,7 +4,6 @@ import { hash, verify, type Options } from "@node-rs/argon2";
 // algorithm 2 is Argon2id (the package exports it as an ambient const enum, unusable here)
 const OPTIONS: Options = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
-
 export function hashPassword(password: string): Promise<string> {
   return hash(password, OPTIONS);
 }

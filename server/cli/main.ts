@@ -34,9 +34,15 @@ async function readStdinDefault(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8").trim();
 }
 
-export function buildProgram(deps: { db: () => TDb; config: () => ReturnType<typeof resolveConfig>; actor: TActor; io: TCliIo }) {
+export function buildProgram(deps: {
+  db: () => TDb;
+  config: () => ReturnType<typeof resolveConfig>;
+  actor: TActor;
+  io: TCliIo;
+}) {
   const { io } = deps;
-  const print = (asJson: boolean, value: unknown, human: string) => io.out(asJson ? JSON.stringify(value) : human);
+  const print = (asJson: boolean, value: unknown, human: string) =>
+    io.out(asJson ? JSON.stringify(value) : human);
   const program = new Command("waybill")
     .description("Waybill admin CLI")
     .exitOverride()
@@ -57,8 +63,17 @@ export function buildProgram(deps: { db: () => TDb; config: () => ReturnType<typ
     .command("tenant:list")
     .description("list tenants")
     .action(async () => {
-      const tenants = await deps.db().tenant.findMany({ orderBy: { slug: "asc" }, select: { id: true, slug: true, name: true, status: true } });
-      print(program.opts().json, tenants, tenants.map((t) => `${t.slug}\t${t.id}\t${t.status}\t${t.name}`).join("\n") || "(no tenants)");
+      const tenants = await deps
+        .db()
+        .tenant.findMany({
+          orderBy: { slug: "asc" },
+          select: { id: true, slug: true, name: true, status: true },
+        });
+      print(
+        program.opts().json,
+        tenants,
+        tenants.map((t) => `${t.slug}\t${t.id}\t${t.status}\t${t.name}`).join("\n") || "(no tenants)",
+      );
     });
 
   program
@@ -71,22 +86,42 @@ export function buildProgram(deps: { db: () => TDb; config: () => ReturnType<typ
     .option("--label <label>", "a name for people")
     .option("--access-token <token>", "Graph API access token (prefer --access-token-stdin)")
     .option("--access-token-stdin", "read the access token from standard input")
-    .action(async (opts: { tenant: string; wabaId: string; phoneNumberId: string; displayNumber: string; label?: string; accessToken?: string; accessTokenStdin?: boolean }) => {
-      const accessToken = opts.accessTokenStdin ? await io.readStdin() : opts.accessToken;
-      if (!accessToken) throw new ServiceError("BAD_REQUEST", "give --access-token or --access-token-stdin");
-      const db = deps.db();
-      const tenant = await findTenant(db, opts.tenant);
-      const config = deps.config();
-      const sender = await addSenderNumber(db, createSecretBox(config.WAYBILL_ENCRYPTION_KEY, config.WAYBILL_ENCRYPTION_KEYS_PREVIOUS), deps.actor, {
-        tenantId: tenant.id,
-        wabaId: opts.wabaId,
-        phoneNumberId: opts.phoneNumberId,
-        displayNumber: opts.displayNumber,
-        label: opts.label,
-        accessToken,
-      });
-      print(program.opts().json, sender, `added ${sender.displayNumber} (phone_number_id ${sender.phoneNumberId}) to ${tenant.slug}`);
-    });
+    .action(
+      async (opts: {
+        tenant: string;
+        wabaId: string;
+        phoneNumberId: string;
+        displayNumber: string;
+        label?: string;
+        accessToken?: string;
+        accessTokenStdin?: boolean;
+      }) => {
+        const accessToken = opts.accessTokenStdin ? await io.readStdin() : opts.accessToken;
+        if (!accessToken)
+          throw new ServiceError("BAD_REQUEST", "give --access-token or --access-token-stdin");
+        const db = deps.db();
+        const tenant = await findTenant(db, opts.tenant);
+        const config = deps.config();
+        const sender = await addSenderNumber(
+          db,
+          createSecretBox(config.WAYBILL_ENCRYPTION_KEY, config.WAYBILL_ENCRYPTION_KEYS_PREVIOUS),
+          deps.actor,
+          {
+            tenantId: tenant.id,
+            wabaId: opts.wabaId,
+            phoneNumberId: opts.phoneNumberId,
+            displayNumber: opts.displayNumber,
+            label: opts.label,
+            accessToken,
+          },
+        );
+        print(
+          program.opts().json,
+          sender,
+          `added ${sender.displayNumber} (phone_number_id ${sender.phoneNumberId}) to ${tenant.slug}`,
+        );
+      },
+    );
 
   program
     .command("user:create")
@@ -97,15 +132,30 @@ export function buildProgram(deps: { db: () => TDb; config: () => ReturnType<typ
     .option("--tenant <slug|id>", "required for tenant_admin")
     .option("--password <password>", "prefer --password-stdin")
     .option("--password-stdin", "read the password from standard input")
-    .action(async (opts: { email: string; name: string; role: string; tenant?: string; password?: string; passwordStdin?: boolean }) => {
-      const password = opts.passwordStdin ? await io.readStdin() : opts.password;
-      if (!password) throw new ServiceError("BAD_REQUEST", "give --password or --password-stdin");
-      const db = deps.db();
-      const tenantId = opts.tenant ? (await findTenant(db, opts.tenant)).id : null;
-      const role = z.enum(ROLES).parse(opts.role);
-      const user = await createUser(db, deps.actor, { email: opts.email, name: opts.name, role, tenantId, password });
-      print(program.opts().json, user, `created ${user.role} ${user.email} (${user.id})`);
-    });
+    .action(
+      async (opts: {
+        email: string;
+        name: string;
+        role: string;
+        tenant?: string;
+        password?: string;
+        passwordStdin?: boolean;
+      }) => {
+        const password = opts.passwordStdin ? await io.readStdin() : opts.password;
+        if (!password) throw new ServiceError("BAD_REQUEST", "give --password or --password-stdin");
+        const db = deps.db();
+        const tenantId = opts.tenant ? (await findTenant(db, opts.tenant)).id : null;
+        const role = z.enum(ROLES).parse(opts.role);
+        const user = await createUser(db, deps.actor, {
+          email: opts.email,
+          name: opts.name,
+          role,
+          tenantId,
+          password,
+        });
+        print(program.opts().json, user, `created ${user.role} ${user.email} (${user.id})`);
+      },
+    );
 
   program
     .command("user:disable")
@@ -115,9 +165,16 @@ export function buildProgram(deps: { db: () => TDb; config: () => ReturnType<typ
     .option("--enable", "re-enable instead")
     .action(async (opts: { email: string; reason: string; enable?: boolean }) => {
       const db = deps.db();
-      const user = await db.user.findUnique({ where: { email: opts.email.toLowerCase() }, select: { id: true } });
+      const user = await db.user.findUnique({
+        where: { email: opts.email.toLowerCase() },
+        select: { id: true },
+      });
       if (!user) throw new ServiceError("NOT_FOUND", `no user ${opts.email}`);
-      const result = await setUserDisabled(db, deps.actor, { userId: user.id, isDisabled: !opts.enable, reason: opts.reason });
+      const result = await setUserDisabled(db, deps.actor, {
+        userId: user.id,
+        isDisabled: !opts.enable,
+        reason: opts.reason,
+      });
       print(program.opts().json, result, `${opts.enable ? "enabled" : "disabled"} ${result.email}`);
     });
 
@@ -148,7 +205,8 @@ export function buildProgram(deps: { db: () => TDb; config: () => ReturnType<typ
       print(
         program.opts().json,
         keys,
-        keys.map((k) => `${k.id}\t…${k.hint}\t${k.revokedAt ? "revoked" : "active"}\t${k.name}`).join("\n") || "(no keys)",
+        keys.map((k) => `${k.id}\t…${k.hint}\t${k.revokedAt ? "revoked" : "active"}\t${k.name}`).join("\n") ||
+          "(no keys)",
       );
     });
 
@@ -161,7 +219,11 @@ export function buildProgram(deps: { db: () => TDb; config: () => ReturnType<typ
     .action(async (opts: { tenant: string; keyId: string; reason: string }) => {
       const db = deps.db();
       const tenant = await findTenant(db, opts.tenant);
-      const result = await revokeApiKey(db, deps.actor, { tenantId: tenant.id, keyId: opts.keyId, reason: opts.reason });
+      const result = await revokeApiKey(db, deps.actor, {
+        tenantId: tenant.id,
+        keyId: opts.keyId,
+        reason: opts.reason,
+      });
       print(program.opts().json, result, `revoked key ${result.id} of ${tenant.slug}`);
     });
 
@@ -169,7 +231,11 @@ export function buildProgram(deps: { db: () => TDb; config: () => ReturnType<typ
 }
 
 /** Runs the CLI; returns the exit code. Expected failures print one clear line, no stack. */
-export async function runCli(argv: string[], env: Record<string, string | undefined>, io: TCliIo): Promise<number> {
+export async function runCli(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  io: TCliIo,
+): Promise<number> {
   let db: TDb | undefined;
   let config: ReturnType<typeof resolveConfig> | undefined;
   const getConfig = () => (config ??= resolveConfig(env));
@@ -185,8 +251,10 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof ServiceError) io.err(`error: ${error.message}`);
-    else if (error instanceof ZodError) io.err(`error: ${error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ")}`);
-    else if (error instanceof EnvError) io.err(`error: ${error.message}\n(start the system with \`npm start\` or set DATABASE_URL)`);
+    else if (error instanceof ZodError)
+      io.err(`error: ${error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ")}`);
+    else if (error instanceof EnvError)
+      io.err(`error: ${error.message}\n(start the system with \`npm start\` or set DATABASE_URL)`);
     else throw error;
     return 1;
   } finally {

@@ -2,11 +2,9 @@
 // and in the start scripts only; everything else takes configuration as arguments.
 import { z } from "zod";
 
-const ZBase64Key32Schema = z
-  .string()
-  .refine((v) => Buffer.from(v, "base64").length === 32, {
-    message: "must be 32 random bytes, base64-encoded (e.g. `openssl rand -base64 32`)",
-  });
+const ZBase64Key32Schema = z.string().refine((v) => Buffer.from(v, "base64").length === 32, {
+  message: "must be 32 random bytes, base64-encoded (e.g. `openssl rand -base64 32`)",
+});
 
 const ZDatabaseUrlSchema = z
   .string({ error: "is required (a postgres:// connection string)" })
@@ -14,9 +12,7 @@ const ZDatabaseUrlSchema = z
     message: "must be a postgres:// or postgresql:// URL",
   });
 
-const ZBooleanFlagSchema = z
-  .enum(["1", "0", "true", "false"])
-  .transform((v) => v === "1" || v === "true");
+const ZBooleanFlagSchema = z.enum(["1", "0", "true", "false"]).transform((v) => v === "1" || v === "true");
 
 const ZLogLevelSchema = z.enum(["debug", "info", "warn", "error"]).default("info");
 
@@ -28,7 +24,12 @@ export const ZCommonEnvSchema = z.object({
   WAYBILL_ENCRYPTION_KEYS_PREVIOUS: z
     .string()
     .default("")
-    .transform((v) => v.split(",").map((k) => k.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(",")
+        .map((k) => k.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(ZBase64Key32Schema)),
   WAYBILL_DEMO: ZBooleanFlagSchema.default(false),
   LOG_LEVEL: ZLogLevelSchema,
@@ -69,9 +70,7 @@ export function parseEnv<S extends z.ZodType>(
   source: Record<string, string | undefined>,
 ): z.infer<S> {
   // empty strings count as unset, so `FOO=` in a shell behaves like a missing variable
-  const cleaned = Object.fromEntries(
-    Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
-  );
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const result = schema.safeParse(cleaned);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {

@@ -5,10 +5,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import Postgrator from "postgrator";
 
-const MIGRATIONS_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "../../prisma/migrations",
-);
+const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../prisma/migrations");
 // arbitrary constant shared by every Waybill process: "waybill migrations"
 const MIGRATION_LOCK_KEY = 7_253_310_001;
 

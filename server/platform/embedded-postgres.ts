@@ -67,8 +67,7 @@ export async function startEmbeddedPostgres(options: {
     await server.initialise();
   }
   await server.start();
-  const url = (database: string) =>
-    `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
+  const url = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
   return { url, stop: () => server.stop() };
 }
 

@@ -22,8 +22,13 @@ export async function authenticateRequest(
   const result = await authenticateApiKey(db, token, now);
   if (!result.ok) {
     const message =
-      result.reason === "tenant_inactive" ? "this tenant is paused or disabled" : "the API key is not valid (unknown, malformed or revoked)";
-    return { ok: false, response: problem(result.reason === "tenant_inactive" ? 403 : 401, "invalid_api_key", message) };
+      result.reason === "tenant_inactive"
+        ? "this tenant is paused or disabled"
+        : "the API key is not valid (unknown, malformed or revoked)";
+    return {
+      ok: false,
+      response: problem(result.reason === "tenant_inactive" ? 403 : 401, "invalid_api_key", message),
+    };
   }
   return { ok: true, principal: { tenantId: result.tenantId, keyId: result.keyId } };
 }

@@ -10,7 +10,10 @@ export async function getTenant(request: Request): Promise<Response> {
   const auth = await authenticateRequest(db, request, new Date());
   if (!auth.ok) return auth.response;
   const { tenantId } = auth.principal;
-  const tenant = await db.tenant.findUnique({ where: { id: tenantId }, select: { id: true, slug: true, name: true, status: true } });
+  const tenant = await db.tenant.findUnique({
+    where: { id: tenantId },
+    select: { id: true, slug: true, name: true, status: true },
+  });
   if (!tenant) return problem(404, "not_found", "tenant not found");
   const senders = await listSenderNumbers(db, tenantId);
   return Response.json({

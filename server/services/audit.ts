@@ -1,5 +1,6 @@
 // Writes the append-only audit trail for actions that are not about one message.
 import type { TDbTx } from "@/server/db/client";
+import type { Prisma } from "@/server/db/generated/client";
 import { actorId, actorLabel, type TActor } from "./actor";
 
 export type TAuditInput = {
@@ -9,7 +10,7 @@ export type TAuditInput = {
   targetType?: string;
   targetId?: string;
   reason?: string;
-  data?: Record<string, unknown>;
+  data?: Prisma.InputJsonObject;
   ip?: string | null;
 };
 
@@ -23,7 +24,7 @@ export async function recordAudit(tx: TDbTx, input: TAuditInput): Promise<void> 
       targetType: input.targetType ?? null,
       targetId: input.targetId ?? null,
       reason: input.reason ?? null,
-      data: (input.data ?? {}) as object,
+      data: input.data ?? {},
       ip: input.ip ?? null,
     },
   });

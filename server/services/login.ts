@@ -23,9 +23,13 @@ export async function attemptLogin(
   const since = new Date(now.getTime() - limits.windowSeconds * 1000);
   // per account (slows guessing one password) and per IP (slows spraying many accounts)
   const [byAccount, byIp] = await Promise.all([
-    db.auditEvent.count({ where: { action: LOGIN_FAILED_ACTION, targetId: email, createdAt: { gte: since } } }),
+    db.auditEvent.count({
+      where: { action: LOGIN_FAILED_ACTION, targetId: email, createdAt: { gte: since } },
+    }),
     input.ip
-      ? db.auditEvent.count({ where: { action: LOGIN_FAILED_ACTION, ip: input.ip, createdAt: { gte: since } } })
+      ? db.auditEvent.count({
+          where: { action: LOGIN_FAILED_ACTION, ip: input.ip, createdAt: { gte: since } },
+        })
       : Promise.resolve(0),
   ]);
   const fail = async (reason: "invalid_credentials" | "throttled" | "disabled"): Promise<TLoginResult> => {
@@ -44,7 +48,15 @@ export async function attemptLogin(
 
   const user = await db.user.findUnique({
     where: { email },
-    select: { id: true, email: true, name: true, role: true, tenantId: true, passwordHash: true, disabledAt: true },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      role: true,
+      tenantId: true,
+      passwordHash: true,
+      disabledAt: true,
+    },
   });
   const isValid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
   if (!user || !isValid) return fail("invalid_credentials");

@@ -47,12 +47,7 @@ export function senderCredentialContext(tenantId: string, senderNumberId: string
   return `sender-credential:${tenantId}:${senderNumberId}`;
 }
 
-export async function addSenderNumber(
-  db: TDb,
-  box: TSecretBox,
-  actor: TActor,
-  input: TAddSenderNumber,
-) {
+export async function addSenderNumber(db: TDb, box: TSecretBox, actor: TActor, input: TAddSenderNumber) {
   const data = ZAddSenderNumberSchema.parse(input);
   try {
     return await db.$transaction(async (tx) => {
@@ -92,7 +87,11 @@ export async function addSenderNumber(
         tenantId: sender.tenantId,
         targetType: "sender_number",
         targetId: sender.id,
-        data: { phoneNumberId: sender.phoneNumberId, displayNumber: sender.displayNumber, wabaId: sender.wabaId },
+        data: {
+          phoneNumberId: sender.phoneNumberId,
+          displayNumber: sender.displayNumber,
+          wabaId: sender.wabaId,
+        },
       });
       return sender;
     });

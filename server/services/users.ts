@@ -32,7 +32,8 @@ export async function createUser(db: TDb, actor: TActor, input: TCreateUser) {
       return user;
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new ServiceError("CONFLICT", `a user with email ${data.email} exists`);
+    if (isUniqueViolation(error))
+      throw new ServiceError("CONFLICT", `a user with email ${data.email} exists`);
     if (isForeignKeyViolation(error)) throw new ServiceError("NOT_FOUND", "no such tenant");
     throw error;
   }
@@ -47,13 +48,15 @@ export async function setUserDisabled(
     throw new ServiceError("BAD_REQUEST", "you cannot disable your own account");
   }
   return db.$transaction(async (tx) => {
-    const user = await tx.user.update({
-      where: { id: input.userId },
-      data: { disabledAt: input.isDisabled ? new Date() : null },
-      select: { id: true, email: true, tenantId: true, disabledAt: true },
-    }).catch(() => {
-      throw new ServiceError("NOT_FOUND", "no such user");
-    });
+    const user = await tx.user
+      .update({
+        where: { id: input.userId },
+        data: { disabledAt: input.isDisabled ? new Date() : null },
+        select: { id: true, email: true, tenantId: true, disabledAt: true },
+      })
+      .catch(() => {
+        throw new ServiceError("NOT_FOUND", "no such user");
+      });
     await recordAudit(tx, {
       actor,
       action: input.isDisabled ? "user.disabled" : "user.enabled",

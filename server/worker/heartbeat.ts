@@ -2,7 +2,12 @@
 import os from "node:os";
 import type { TDb } from "@/server/db/client";
 
-export function startHeartbeat(db: TDb, workerId: string, intervalSeconds: number, onError: (e: unknown) => void) {
+export function startHeartbeat(
+  db: TDb,
+  workerId: string,
+  intervalSeconds: number,
+  onError: (e: unknown) => void,
+) {
   const startedAt = new Date();
   const beat = async () => {
     const now = new Date();
@@ -12,7 +17,7 @@ export function startHeartbeat(db: TDb, workerId: string, intervalSeconds: numbe
       update: { lastSeenAt: now, stoppedAt: null },
     });
   };
-  const timer = setInterval(() => beat().catch(onError), intervalSeconds * 1000);
+  const timer = setInterval(() => void beat().catch(onError), intervalSeconds * 1000);
   timer.unref();
   return {
     first: beat(),

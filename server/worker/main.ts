@@ -42,11 +42,16 @@ async function main() {
 
   async function work<N extends TJobName>(
     name: N,
-    handler: (data: ReturnType<(typeof JOB_CATALOG)[N]["payload"]["parse"]>, job: PgBoss.Job<unknown>) => Promise<unknown>,
+    handler: (
+      data: ReturnType<(typeof JOB_CATALOG)[N]["payload"]["parse"]>,
+      job: PgBoss.Job<unknown>,
+    ) => Promise<unknown>,
   ) {
     await boss.work<unknown>(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
       if (!job) return;
-      const data = JOB_CATALOG[name].payload.parse(job.data) as ReturnType<(typeof JOB_CATALOG)[N]["payload"]["parse"]>;
+      const data = JOB_CATALOG[name].payload.parse(job.data) as ReturnType<
+        (typeof JOB_CATALOG)[N]["payload"]["parse"]
+      >;
       const started = Date.now();
       try {
         const result = await handler(data, job);

@@ -14,10 +14,14 @@ export const FACTORY_ACTOR: TActor = { kind: "system", label: "factory" };
 let counter = 0;
 function nextSeq(): number {
   counter += 1;
-  return Number(`${Date.now() % 1_000_000}${counter}`) ;
+  return Number(`${Date.now() % 1_000_000}${counter}`);
 }
 
-export async function makeTenant(db: TDb, overrides: { slug?: string; name?: string } = {}, actor = FACTORY_ACTOR) {
+export async function makeTenant(
+  db: TDb,
+  overrides: { slug?: string; name?: string } = {},
+  actor = FACTORY_ACTOR,
+) {
   const suffix = crypto.randomBytes(3).toString("hex");
   return createTenant(db, actor, {
     slug: overrides.slug ?? `tenant-${suffix}`,
@@ -29,7 +33,13 @@ export async function makeSenderNumber(
   db: TDb,
   box: TSecretBox,
   tenantId: string,
-  overrides: { phoneNumberId?: string; wabaId?: string; displayNumber?: string; label?: string; accessToken?: string } = {},
+  overrides: {
+    phoneNumberId?: string;
+    wabaId?: string;
+    displayNumber?: string;
+    label?: string;
+    accessToken?: string;
+  } = {},
   actor = FACTORY_ACTOR,
 ) {
   const seq = nextSeq();

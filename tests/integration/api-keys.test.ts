@@ -20,8 +20,16 @@ describe("API keys", () => {
     const globex = await makeTenant(db);
     const acmeKey = await makeApiKey(db, acme.id);
     const globexKey = await makeApiKey(db, globex.id);
-    expect(await authenticateApiKey(db, acmeKey.apiKey, new Date())).toEqual({ ok: true, tenantId: acme.id, keyId: acmeKey.id });
-    expect(await authenticateApiKey(db, globexKey.apiKey, new Date())).toEqual({ ok: true, tenantId: globex.id, keyId: globexKey.id });
+    expect(await authenticateApiKey(db, acmeKey.apiKey, new Date())).toEqual({
+      ok: true,
+      tenantId: acme.id,
+      keyId: acmeKey.id,
+    });
+    expect(await authenticateApiKey(db, globexKey.apiKey, new Date())).toEqual({
+      ok: true,
+      tenantId: globex.id,
+      keyId: globexKey.id,
+    });
   });
 
   it("rejects a key whose tenant part was swapped for another tenant", async () => {
@@ -29,13 +37,18 @@ describe("API keys", () => {
     const globex = await makeTenant(db);
     const key = await makeApiKey(db, acme.id);
     const secret = key.apiKey.split("_").slice(3).join("_");
-    expect(await authenticateApiKey(db, formatApiKey(globex.id, key.id, secret), new Date())).toEqual({ ok: false, reason: "unknown" });
+    expect(await authenticateApiKey(db, formatApiKey(globex.id, key.id, secret), new Date())).toEqual({
+      ok: false,
+      reason: "unknown",
+    });
   });
 
   it("stores only a hash and a hint", async () => {
     const tenant = await makeTenant(db);
     const key = await makeApiKey(db, tenant.id);
-    const row = await db.apiKey.findUniqueOrThrow({ where: { tenantId_id: { tenantId: tenant.id, id: key.id } } });
+    const row = await db.apiKey.findUniqueOrThrow({
+      where: { tenantId_id: { tenantId: tenant.id, id: key.id } },
+    });
     const secret = key.apiKey.split("_").slice(3).join("_");
     expect(row.secretHash).toBe(crypto.createHash("sha256").update(secret).digest("hex"));
     expect(JSON.stringify(row)).not.toContain(secret);
@@ -56,7 +69,9 @@ describe("API keys", () => {
     const acme = await makeTenant(db);
     const globex = await makeTenant(db);
     const key = await makeApiKey(db, globex.id);
-    await expect(revokeApiKey(db, FACTORY_ACTOR, { tenantId: acme.id, keyId: key.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(revokeApiKey(db, FACTORY_ACTOR, { tenantId: acme.id, keyId: key.id })).rejects.toMatchObject(
+      { code: "NOT_FOUND" },
+    );
     expect((await authenticateApiKey(db, key.apiKey, new Date())).ok).toBe(true);
   });
 
@@ -66,7 +81,9 @@ describe("API keys", () => {
     const t0 = new Date("2026-01-01T00:00:00Z");
     await authenticateApiKey(db, key.apiKey, t0);
     await authenticateApiKey(db, key.apiKey, new Date(t0.getTime() + 30_000));
-    const row = await db.apiKey.findUniqueOrThrow({ where: { tenantId_id: { tenantId: tenant.id, id: key.id } } });
+    const row = await db.apiKey.findUniqueOrThrow({
+      where: { tenantId_id: { tenantId: tenant.id, id: key.id } },
+    });
     expect(row.lastUsedAt?.toISOString()).toBe(t0.toISOString());
   });
 });

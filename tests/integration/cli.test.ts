@@ -21,10 +21,19 @@ async function cli(args: string[], stdin = "") {
   const err: string[] = [];
   const code = await runCli(
     ["--json", ...args],
-    { DATABASE_URL: testDatabaseUrl(), WAYBILL_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, WAYBILL_CLI_ACTOR: "ops-test" },
+    {
+      DATABASE_URL: testDatabaseUrl(),
+      WAYBILL_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      WAYBILL_CLI_ACTOR: "ops-test",
+    },
     { out: (l) => out.push(l), err: (l) => err.push(l), readStdin: async () => stdin },
   );
-  return { code, out: out.join("\n"), err: err.join("\n"), json: () => JSON.parse(out.join("\n")) as Record<string, unknown> };
+  return {
+    code,
+    out: out.join("\n"),
+    err: err.join("\n"),
+    json: () => JSON.parse(out.join("\n")) as Record<string, unknown>,
+  };
 }
 
 describe("waybill CLI", () => {
@@ -37,16 +46,54 @@ describe("waybill CLI", () => {
     const tenantId = tenant.json().id as string;
 
     const sender = await cli(
-      ["sender:add", "--tenant", slug, "--waba-id", "4242", "--phone-number-id", phoneNumberId, "--display-number", "+15550123456", "--access-token-stdin"],
+      [
+        "sender:add",
+        "--tenant",
+        slug,
+        "--waba-id",
+        "4242",
+        "--phone-number-id",
+        phoneNumberId,
+        "--display-number",
+        "+15550123456",
+        "--access-token-stdin",
+      ],
       "EAAG-from-stdin-token",
     );
     expect(sender.code).toBe(0);
     expect(sender.json()).toMatchObject({ tenantId, phoneNumberId });
 
-    const user = await cli(["user:create", "--email", `Admin-${slug}@Example.test`, "--name", "CLI Admin", "--role", "tenant_admin", "--tenant", slug, "--password-stdin"], "a-long-password-1");
+    const user = await cli(
+      [
+        "user:create",
+        "--email",
+        `Admin-${slug}@Example.test`,
+        "--name",
+        "CLI Admin",
+        "--role",
+        "tenant_admin",
+        "--tenant",
+        slug,
+        "--password-stdin",
+      ],
+      "a-long-password-1",
+    );
     expect(user.code).toBe(0);
-    expect(user.json()).toMatchObject({ email: `admin-${slug}@example.test`, role: "tenant_admin", tenantId });
-    expect((await attemptLogin(db, { email: `admin-${slug}@example.test`, password: "a-long-password-1", ip: null }, { maxAttempts: 5, windowSeconds: 60 }, new Date())).ok).toBe(true);
+    expect(user.json()).toMatchObject({
+      email: `admin-${slug}@example.test`,
+      role: "tenant_admin",
+      tenantId,
+    });
+    expect(
+      (
+        await attemptLogin(
+          db,
+          { email: `admin-${slug}@example.test`, password: "a-long-password-1", ip: null },
+          { maxAttempts: 5, windowSeconds: 60 },
+          new Date(),
+        )
+      ).ok,
+    ).toBe(true);
 
     const key = await cli(["apikey:create", "--tenant", slug, "--name", "backend"]);
     expect(key.code).toBe(0);
@@ -57,13 +104,30 @@ describe("waybill CLI", () => {
     expect(list.out).not.toContain(apiKey.split("_").at(-1));
     expect(JSON.parse(list.out)).toHaveLength(1);
 
-    const revoke = await cli(["apikey:revoke", "--tenant", slug, "--key-id", key.json().id as string, "--reason", "rotation"]);
+    const revoke = await cli([
+      "apikey:revoke",
+      "--tenant",
+      slug,
+      "--key-id",
+      key.json().id as string,
+      "--reason",
+      "rotation",
+    ]);
     expect(revoke.code).toBe(0);
     expect(await authenticateApiKey(db, apiKey, new Date())).toEqual({ ok: false, reason: "revoked" });
 
     // (the login check above adds its own auth.login_succeeded event, by the user, not the CLI)
-    const audit = await db.auditEvent.findMany({ where: { tenantId, action: { not: "auth.login_succeeded" } }, orderBy: { id: "asc" } });
-    expect(audit.map((a) => a.action)).toEqual(["tenant.created", "sender_number.added", "user.created", "api_key.created", "api_key.revoked"]);
+    const audit = await db.auditEvent.findMany({
+      where: { tenantId, action: { not: "auth.login_succeeded" } },
+      orderBy: { id: "asc" },
+    });
+    expect(audit.map((a) => a.action)).toEqual([
+      "tenant.created",
+      "sender_number.added",
+      "user.created",
+      "api_key.created",
+      "api_key.revoked",
+    ]);
     expect(new Set(audit.map((a) => a.actorLabel))).toEqual(new Set(["cli:ops-test"]));
   });
 
@@ -79,11 +143,31 @@ describe("waybill CLI", () => {
     const missingTenant = await cli(["apikey:create", "--tenant", "no-such-tenant", "--name", "x"]);
     expect(missingTenant.err).toBe('error: no tenant "no-such-tenant"');
 
-    const badRole = await cli(["user:create", "--email", "x@y.test", "--name", "X", "--role", "root", "--password", "long-password-123"]);
+    const badRole = await cli([
+      "user:create",
+      "--email",
+      "x@y.test",
+      "--name",
+      "X",
+      "--role",
+      "root",
+      "--password",
+      "long-password-123",
+    ]);
     expect(badRole.code).toBe(1);
     expect(badRole.err).toMatch(/^error: .*support_agent/);
 
-    const noTenantForAdmin = await cli(["user:create", "--email", "ta@y.test", "--name", "X", "--role", "tenant_admin", "--password", "long-password-123"]);
+    const noTenantForAdmin = await cli([
+      "user:create",
+      "--email",
+      "ta@y.test",
+      "--name",
+      "X",
+      "--role",
+      "tenant_admin",
+      "--password",
+      "long-password-123",
+    ]);
     expect(noTenantForAdmin.err).toContain("a tenant_admin needs a tenant");
 
     const missingOption = await cli(["tenant:create", "--slug", "abc"]);
@@ -93,11 +177,15 @@ describe("waybill CLI", () => {
 
   it("names the missing variable when it has no database to talk to", async () => {
     const err: string[] = [];
-    const code = await runCli(["tenant:list"], { WAYBILL_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, DATABASE_URL: "mysql://nope" }, {
-      out: () => {},
-      err: (l) => err.push(l),
-      readStdin: async () => "",
-    });
+    const code = await runCli(
+      ["tenant:list"],
+      { WAYBILL_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, DATABASE_URL: "mysql://nope" },
+      {
+        out: () => {},
+        err: (l) => err.push(l),
+        readStdin: async () => "",
+      },
+    );
     expect(code).toBe(1);
     expect(err.join("\n")).toContain("DATABASE_URL must be a postgres:// or postgresql:// URL");
   });

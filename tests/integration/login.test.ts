@@ -25,8 +25,16 @@ describe("login", () => {
     const tenant = await makeTenant(db);
     for (const role of ROLES) {
       const user = await makeUser(db, role, { tenantId: role === "tenant_admin" ? tenant.id : null });
-      const result = await attemptLogin(db, { email: user.email.toUpperCase(), password: user.password, ip: ip() }, limits, new Date());
-      expect(result).toEqual({ ok: true, user: { id: user.id, email: user.email, name: user.name, role, tenantId: user.tenantId } });
+      const result = await attemptLogin(
+        db,
+        { email: user.email.toUpperCase(), password: user.password, ip: ip() },
+        limits,
+        new Date(),
+      );
+      expect(result).toEqual({
+        ok: true,
+        user: { id: user.id, email: user.email, name: user.name, role, tenantId: user.tenantId },
+      });
     }
   });
 
@@ -40,11 +48,24 @@ describe("login", () => {
   it("refuses a wrong password and an unknown account alike, and audits both", async () => {
     const user = await makeUser(db, "support_agent");
     const from = ip();
-    const wrong = await attemptLogin(db, { email: user.email, password: "not-the-password", ip: from }, limits, new Date());
-    const unknown = await attemptLogin(db, { email: "nobody@example.test", password: "whatever-pass", ip: from }, limits, new Date());
+    const wrong = await attemptLogin(
+      db,
+      { email: user.email, password: "not-the-password", ip: from },
+      limits,
+      new Date(),
+    );
+    const unknown = await attemptLogin(
+      db,
+      { email: "nobody@example.test", password: "whatever-pass", ip: from },
+      limits,
+      new Date(),
+    );
     expect(wrong).toEqual({ ok: false, reason: "invalid_credentials" });
     expect(unknown).toEqual({ ok: false, reason: "invalid_credentials" });
-    const audited = await db.auditEvent.findMany({ where: { action: LOGIN_FAILED_ACTION, ip: from }, orderBy: { id: "asc" } });
+    const audited = await db.auditEvent.findMany({
+      where: { action: LOGIN_FAILED_ACTION, ip: from },
+      orderBy: { id: "asc" },
+    });
     expect(audited.map((a) => a.targetId)).toEqual([user.email, "nobody@example.test"]);
     expect(audited.every((a) => !JSON.stringify(a.data).includes("not-the-password"))).toBe(true);
   });
@@ -52,7 +73,9 @@ describe("login", () => {
   it("refuses a disabled account even with the right password", async () => {
     const user = await makeUser(db, "engineer");
     await setUserDisabled(db, FACTORY_ACTOR, { userId: user.id, isDisabled: true, reason: "test" });
-    expect(await attemptLogin(db, { email: user.email, password: user.password, ip: ip() }, limits, new Date())).toEqual({
+    expect(
+      await attemptLogin(db, { email: user.email, password: user.password, ip: ip() }, limits, new Date()),
+    ).toEqual({
       ok: false,
       reason: "disabled",
     });
@@ -62,22 +85,41 @@ describe("login", () => {
     const user = await makeUser(db, "admin");
     const now = new Date();
     for (let i = 0; i < limits.maxAttempts; i += 1) {
-      expect((await attemptLogin(db, { email: user.email, password: `wrong-${i}`, ip: ip() }, limits, now)).ok).toBe(false);
+      expect(
+        (await attemptLogin(db, { email: user.email, password: `wrong-${i}`, ip: ip() }, limits, now)).ok,
+      ).toBe(false);
     }
-    expect(await attemptLogin(db, { email: user.email, password: user.password, ip: ip() }, limits, now)).toEqual({ ok: false, reason: "throttled" });
+    expect(
+      await attemptLogin(db, { email: user.email, password: user.password, ip: ip() }, limits, now),
+    ).toEqual({ ok: false, reason: "throttled" });
     // the window is measured from the failures' times: after it, the right password works again
     const later = new Date(now.getTime() + (limits.windowSeconds + 60) * 1000);
-    expect((await attemptLogin(db, { email: user.email, password: user.password, ip: ip() }, limits, later)).ok).toBe(true);
+    expect(
+      (await attemptLogin(db, { email: user.email, password: user.password, ip: ip() }, limits, later)).ok,
+    ).toBe(true);
   });
 
   it("throttles one IP spraying many accounts", async () => {
     const from = ip();
     const now = new Date();
     for (let i = 0; i < limits.maxAttempts * 4; i += 1) {
-      await attemptLogin(db, { email: `spray-${i}-${crypto.randomBytes(2).toString("hex")}@x.test`, password: "guess-guess", ip: from }, limits, now);
+      await attemptLogin(
+        db,
+        {
+          email: `spray-${i}-${crypto.randomBytes(2).toString("hex")}@x.test`,
+          password: "guess-guess",
+          ip: from,
+        },
+        limits,
+        now,
+      );
     }
     const victim = await makeUser(db, "support_agent");
-    expect(await attemptLogin(db, { email: victim.email, password: victim.password, ip: from }, limits, now)).toEqual({ ok: false, reason: "throttled" });
-    expect((await attemptLogin(db, { email: victim.email, password: victim.password, ip: ip() }, limits, now)).ok).toBe(true);
+    expect(
+      await attemptLogin(db, { email: victim.email, password: victim.password, ip: from }, limits, now),
+    ).toEqual({ ok: false, reason: "throttled" });
+    expect(
+      (await attemptLogin(db, { email: victim.email, password: victim.password, ip: ip() }, limits, now)).ok,
+    ).toBe(true);
   });
 });

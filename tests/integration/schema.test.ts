@@ -40,7 +40,10 @@ describe("tenant-first keys", () => {
     );
     const owned = new Set(rows.filter((r) => r.is_nullable === "NO").map((r) => r.table_name));
     for (const table of await publicTables()) {
-      expect(owned.has(table) || table in PLATFORM_TABLES, `${table} has no non-null tenant_id and is not a listed platform table`).toBe(true);
+      expect(
+        owned.has(table) || table in PLATFORM_TABLES,
+        `${table} has no non-null tenant_id and is not a listed platform table`,
+      ).toBe(true);
     }
     expect(owned.size).toBeGreaterThan(0);
   });
@@ -53,7 +56,11 @@ describe("tenant-first keys", () => {
       JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
       WHERE c.contype IN ('p', 'u') AND c.connamespace = 'public'::regnamespace
       GROUP BY 1, 2`);
-    const { rows: indexes } = await client.query<{ table_name: string; index_name: string; columns: string[] }>(`
+    const { rows: indexes } = await client.query<{
+      table_name: string;
+      index_name: string;
+      columns: string[];
+    }>(`
       SELECT t.relname AS table_name, i.relname AS index_name,
              array_agg(a.attname)::text[] AS columns
       FROM pg_index x
@@ -67,9 +74,10 @@ describe("tenant-first keys", () => {
       "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'tenant_id' AND is_nullable = 'NO'",
     );
     const owned = new Set(tenantOwned.map((r) => r.table_name).filter((t) => !(t in PLATFORM_TABLES)));
-    const offenders = [...rows.map((r) => ({ table: r.table_name, name: r.constraint_name, columns: r.columns })),
-      ...indexes.map((r) => ({ table: r.table_name, name: r.index_name, columns: r.columns }))]
-      .filter((c) => owned.has(c.table) && !c.columns.includes("tenant_id"));
+    const offenders = [
+      ...rows.map((r) => ({ table: r.table_name, name: r.constraint_name, columns: r.columns })),
+      ...indexes.map((r) => ({ table: r.table_name, name: r.index_name, columns: r.columns })),
+    ].filter((c) => owned.has(c.table) && !c.columns.includes("tenant_id"));
     expect(offenders).toEqual([]);
     expect(owned.size).toBeGreaterThanOrEqual(3);
   });
@@ -96,19 +104,48 @@ describe("prisma/schema.prisma matches the migrated database", () => {
     const schema = fs.readFileSync(path.resolve("prisma/schema.prisma"), "utf8");
     const dmmf = JSON.parse(get_dmmf(JSON.stringify({ prismaSchema: schema, noColorMessages: true }))) as {
       datamodel: {
-        models: { name: string; dbName: string | null; fields: { name: string; dbName: string | null; kind: string; type: string; isRequired: boolean; isList: boolean; nativeType: [string, string[]] | null }[] }[];
+        models: {
+          name: string;
+          dbName: string | null;
+          fields: {
+            name: string;
+            dbName: string | null;
+            kind: string;
+            type: string;
+            isRequired: boolean;
+            isList: boolean;
+            nativeType: [string, string[]] | null;
+          }[];
+        }[];
         enums: { name: string; dbName: string | null }[];
       };
     };
     const enumDbNames = new Map(dmmf.datamodel.enums.map((e) => [e.name, e.dbName ?? e.name]));
-    const { rows } = await client.query<{ table_name: string; column_name: string; is_nullable: string; udt_name: string }>(
+    const { rows } = await client.query<{
+      table_name: string;
+      column_name: string;
+      is_nullable: string;
+      udt_name: string;
+    }>(
       "SELECT table_name, column_name, is_nullable, udt_name FROM information_schema.columns WHERE table_schema = 'public'",
     );
     const dbColumns = new Map(rows.map((r) => [`${r.table_name}.${r.column_name}`, r]));
     const prismaToUdt: Record<string, string> = {
-      String: "text", Int: "int4", BigInt: "int8", Boolean: "bool", DateTime: "timestamptz", Json: "jsonb", Bytes: "bytea", Float: "float8",
+      String: "text",
+      Int: "int4",
+      BigInt: "int8",
+      Boolean: "bool",
+      DateTime: "timestamptz",
+      Json: "jsonb",
+      Bytes: "bytea",
+      Float: "float8",
     };
-    const nativeToUdt: Record<string, string> = { Uuid: "uuid", Timestamptz: "timestamptz", VarChar: "varchar", Text: "text" };
+    const nativeToUdt: Record<string, string> = {
+      Uuid: "uuid",
+      Timestamptz: "timestamptz",
+      VarChar: "varchar",
+      Text: "text",
+    };
     const problems: string[] = [];
     const modelTables = new Set<string>();
     for (const model of dmmf.datamodel.models) {
@@ -123,17 +160,28 @@ describe("prisma/schema.prisma matches the migrated database", () => {
           problems.push(`${table}.${column} is in schema.prisma but not in the database`);
           continue;
         }
-        const expectedUdt = field.kind === "enum" ? enumDbNames.get(field.type) : field.nativeType ? nativeToUdt[field.nativeType[0]] : prismaToUdt[field.type];
-        if (expectedUdt !== db.udt_name) problems.push(`${table}.${column}: prisma ${field.type} (${expectedUdt}) vs database ${db.udt_name}`);
-        if (field.isRequired !== (db.is_nullable === "NO")) problems.push(`${table}.${column}: nullability differs`);
+        const expectedUdt =
+          field.kind === "enum"
+            ? enumDbNames.get(field.type)
+            : field.nativeType
+              ? nativeToUdt[field.nativeType[0]]
+              : prismaToUdt[field.type];
+        if (expectedUdt !== db.udt_name)
+          problems.push(
+            `${table}.${column}: prisma ${field.type} (${expectedUdt}) vs database ${db.udt_name}`,
+          );
+        if (field.isRequired !== (db.is_nullable === "NO"))
+          problems.push(`${table}.${column}: nullability differs`);
       }
       for (const key of dbColumns.keys()) {
         const [t, c] = key.split(".") as [string, string];
-        if (t === table && !modelColumns.has(c)) problems.push(`${table}.${c} is in the database but not in schema.prisma`);
+        if (t === table && !modelColumns.has(c))
+          problems.push(`${table}.${c} is in the database but not in schema.prisma`);
       }
     }
     for (const table of await publicTables()) {
-      if (!modelTables.has(table) && table !== "schema_version") problems.push(`table ${table} has no Prisma model`);
+      if (!modelTables.has(table) && table !== "schema_version")
+        problems.push(`table ${table} has no Prisma model`);
     }
     expect(problems).toEqual([]);
   });
@@ -142,10 +190,16 @@ describe("prisma/schema.prisma matches the migrated database", () => {
 describe("append-only tables", () => {
   it("rejects UPDATE, DELETE and TRUNCATE on audit_event", async () => {
     await client.query("INSERT INTO audit_event (actor_label, action) VALUES ('test', 'test.append_only')");
-    await expect(client.query("UPDATE audit_event SET action = 'x' WHERE action = 'test.append_only'")).rejects.toThrow(/append-only/);
-    await expect(client.query("DELETE FROM audit_event WHERE action = 'test.append_only'")).rejects.toThrow(/append-only/);
+    await expect(
+      client.query("UPDATE audit_event SET action = 'x' WHERE action = 'test.append_only'"),
+    ).rejects.toThrow(/append-only/);
+    await expect(client.query("DELETE FROM audit_event WHERE action = 'test.append_only'")).rejects.toThrow(
+      /append-only/,
+    );
     await expect(client.query("TRUNCATE audit_event")).rejects.toThrow(/append-only/);
-    const { rows } = await client.query("SELECT count(*)::int AS n FROM audit_event WHERE action = 'test.append_only'");
+    const { rows } = await client.query(
+      "SELECT count(*)::int AS n FROM audit_event WHERE action = 'test.append_only'",
+    );
     expect(rows[0].n).toBe(1);
   });
 });

@@ -12,7 +12,10 @@ import { callerFor } from "../setup/trpc";
 let db: TDb;
 let acme: { id: string; slug: string };
 let globex: { id: string; slug: string };
-const users = {} as Record<"support_agent" | "engineer" | "admin" | "acmeAdmin" | "globexAdmin", { id: string; email: string; name: string; role: TRole; tenantId: string | null }>;
+const users = {} as Record<
+  "support_agent" | "engineer" | "admin" | "acmeAdmin" | "globexAdmin",
+  { id: string; email: string; name: string; role: TRole; tenantId: string | null }
+>;
 
 beforeAll(async () => {
   db = createTestDb();
@@ -48,7 +51,11 @@ describe("authentication rung", () => {
   it("re-reads the account on every call: a disabled user is refused at once", async () => {
     const user = await makeUser(db, "support_agent");
     expect(await codeOf(callerFor(db, user).me.get())).toBe("OK");
-    await callerFor(db, users.admin).admin.setUserDisabled({ userId: user.id, isDisabled: true, reason: "left the team" });
+    await callerFor(db, users.admin).admin.setUserDisabled({
+      userId: user.id,
+      isDisabled: true,
+      reason: "left the team",
+    });
     expect(await codeOf(callerFor(db, user).me.get())).toBe("UNAUTHORIZED");
   });
 
@@ -94,7 +101,9 @@ describe("tenant wall", () => {
   });
 
   it("rejects a malformed tenant id before any query", async () => {
-    expect(await codeOf(callerFor(db, users.admin).tenants.overview({ tenantId: "' OR 1=1 --" }))).toBe("BAD_REQUEST");
+    expect(await codeOf(callerFor(db, users.admin).tenants.overview({ tenantId: "' OR 1=1 --" }))).toBe(
+      "BAD_REQUEST",
+    );
   });
 });
 
@@ -132,7 +141,10 @@ describe("permission rung", () => {
 describe("admin actions are audited", () => {
   it("creating a tenant, a sender number, a user and an API key each writes an audit event naming the admin", async () => {
     const caller = callerFor(db, users.admin);
-    const tenant = await caller.admin.createTenant({ slug: `audit-${crypto.randomBytes(3).toString("hex")}`, name: "Audit Co" });
+    const tenant = await caller.admin.createTenant({
+      slug: `audit-${crypto.randomBytes(3).toString("hex")}`,
+      name: "Audit Co",
+    });
     await caller.admin.addSenderNumber({
       tenantId: tenant.id,
       wabaId: "555",
@@ -140,7 +152,13 @@ describe("admin actions are audited", () => {
       displayNumber: "+15550009999",
       accessToken: "EAAG-secret-token-value",
     });
-    await caller.admin.createUser({ email: `ta-${crypto.randomBytes(3).toString("hex")}@x.test`, name: "T A", role: "tenant_admin", tenantId: tenant.id, password: "long-enough-password" });
+    await caller.admin.createUser({
+      email: `ta-${crypto.randomBytes(3).toString("hex")}@x.test`,
+      name: "T A",
+      role: "tenant_admin",
+      tenantId: tenant.id,
+      password: "long-enough-password",
+    });
     const key = await caller.admin.createApiKey({ tenantId: tenant.id, name: "k" });
     await caller.admin.revokeApiKey({ tenantId: tenant.id, keyId: key.id, reason: "rotated" });
     const events = await db.auditEvent.findMany({ where: { tenantId: tenant.id }, orderBy: { id: "asc" } });
@@ -151,7 +169,9 @@ describe("admin actions are audited", () => {
       "api_key.created",
       "api_key.revoked",
     ]);
-    expect(events.every((e) => e.actorLabel === `user:${users.admin.email}` && e.actorId === users.admin.id)).toBe(true);
+    expect(
+      events.every((e) => e.actorLabel === `user:${users.admin.email}` && e.actorId === users.admin.id),
+    ).toBe(true);
     expect(events.at(-1)?.reason).toBe("rotated");
     // neither the access token nor the API key appears anywhere in the audit data
     const serialized = JSON.stringify(events.map((e) => e.data));
@@ -161,7 +181,9 @@ describe("admin actions are audited", () => {
 
   it("the sender's access token is stored encrypted and opens with the key", async () => {
     const tenant = await makeTenant(db);
-    const sender = await makeSenderNumber(db, testSecretBox, tenant.id, { accessToken: "EAAG-plain-token-123" });
+    const sender = await makeSenderNumber(db, testSecretBox, tenant.id, {
+      accessToken: "EAAG-plain-token-123",
+    });
     const { rows } = await import("pg").then(async ({ default: pg }) => {
       const c = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
       await c.connect();
@@ -179,7 +201,13 @@ describe("admin actions are audited", () => {
     await makeSenderNumber(db, testSecretBox, acme.id, { phoneNumberId });
     const caller = callerFor(db, users.admin);
     await expect(
-      caller.admin.addSenderNumber({ tenantId: globex.id, wabaId: "1", phoneNumberId, displayNumber: "+15550001111", accessToken: "token-xyz-123" }),
+      caller.admin.addSenderNumber({
+        tenantId: globex.id,
+        wabaId: "1",
+        phoneNumberId,
+        displayNumber: "+15550001111",
+        accessToken: "token-xyz-123",
+      }),
     ).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining(phoneNumberId) });
   });
 });

@@ -3,6 +3,8 @@ import type { TestProject } from "vitest/node";
 import { createTestDatabase } from "./test-database";
 
 declare module "vitest" {
+  // module augmentation needs an interface
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
   export interface ProvidedContext {
     databaseUrl: string;
   }

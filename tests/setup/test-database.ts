@@ -26,7 +26,10 @@ export async function createTestDatabase(label: string): Promise<TTestDatabase> 
     return { url, dispose: () => dropDatabase(adminUrl, name) };
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "waybill-pg-"));
-  const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "data"), port: await findFreePort() });
+  const server = await startEmbeddedPostgres({
+    dataDir: path.join(dataDir, "data"),
+    port: await findFreePort(),
+  });
   await ensureDatabase(server.url("postgres"), name);
   const url = server.url(name);
   await migrateDatabase(url);

@@ -31,7 +31,7 @@ export async function listAuditEvents(
     take: filter.limit + 1,
   });
   const page = rows.slice(0, filter.limit);
-  return { items: page, nextCursor: rows.length > filter.limit ? page.at(-1)?.id ?? null : null };
+  return { items: page, nextCursor: rows.length > filter.limit ? (page.at(-1)?.id ?? null) : null };
 }
 
 export type TSystemHealth = {
@@ -51,7 +51,11 @@ export async function readSystemHealth(db: TDb, now: Date): Promise<TSystemHealt
   } catch (error) {
     return {
       status: "down",
-      database: { ok: false, latencyMs: null, error: error instanceof Error ? error.message.split("\n")[0] : "unreachable" },
+      database: {
+        ok: false,
+        latencyMs: null,
+        error: error instanceof Error ? error.message.split("\n")[0] : "unreachable",
+      },
       worker: { ok: false, lastSeenAt: null, liveWorkers: 0 },
       checkedAt: now,
     };

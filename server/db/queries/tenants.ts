@@ -6,7 +6,9 @@ import { isCrossTenantRole, type TPrincipal } from "@/server/domain/access/permi
 /** The tenants a principal may see: all for cross-tenant roles, its own for a tenant admin. */
 export function listVisibleTenants(db: TDb, principal: TPrincipal) {
   return db.tenant.findMany({
-    where: isCrossTenantRole(principal.role) ? {} : { id: principal.tenantId ?? "00000000-0000-0000-0000-000000000000" },
+    where: isCrossTenantRole(principal.role)
+      ? {}
+      : { id: principal.tenantId ?? "00000000-0000-0000-0000-000000000000" },
     select: { id: true, slug: true, name: true, status: true, createdAt: true },
     orderBy: { name: "asc" },
   });

@@ -5,4 +5,6 @@ import { tenantPermissionProcedure } from "../../trpc";
 
 export const createApiKey = tenantPermissionProcedure("admin.api_keys")
   .input(z.object({ name: z.string().trim().min(1).max(100) }))
-  .mutation(({ ctx, input }) => createApiKeyService(ctx.db, ctx.actor, { tenantId: ctx.tenant.id, name: input.name }));
+  .mutation(({ ctx, input }) =>
+    createApiKeyService(ctx.db, ctx.actor, { tenantId: ctx.tenant.id, name: input.name }),
+  );

@@ -1,0 +1,68 @@
+// Layer boundaries of docs/ARCHITECTURE.md, checked on the whole import graph (transitively,
+// which ESLint cannot do). `npm run lint` fails on any violation;
+// tests/lint/layer-rules.test.ts shows each rule catching a planted violation.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "domain-is-pure",
+      comment:
+        "Rule 1: server/domain imports nothing from the rest of server/, nor Prisma, Next, pg or Node I/O. Pure libraries (zod) are fine.",
+      severity: "error",
+      from: { path: "^server/domain/", pathNot: "\\.test\\.ts$" },
+      to: {
+        pathNot: "^(server/domain/|node_modules/zod/)",
+        dependencyTypesNot: ["type-only"],
+      },
+    },
+    {
+      name: "client-imports-server-types-only",
+      comment:
+        "Rule 2: components/, trpc client glue and route-private components import server/ only with `import type`.",
+      severity: "error",
+      from: { path: "^(components/|trpc/(client|query-client)|app/.*/_components/)" },
+      to: { path: "^server/", dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "app-never-touches-the-database",
+      comment:
+        "Rule 3: route handlers and pages call server/api, server/services, server/ingest or server/rest; never Prisma.",
+      severity: "error",
+      from: { path: "^app/" },
+      to: { path: "^(server/db/|node_modules/(@prisma|pg)/)" },
+    },
+    {
+      name: "routers-do-not-reach-the-worker-or-web",
+      comment:
+        "Rule 4: tRPC routers call services and db query functions; they do not import the worker, jobs handlers or the CLI.",
+      severity: "error",
+      from: { path: "^server/api/" },
+      to: { path: "^server/(worker|cli)/" },
+    },
+    {
+      name: "worker-stays-out-of-the-web",
+      comment:
+        "Rule 5: the worker never reaches app/, trpc/, server/api, server/web or anything importing server-only.",
+      severity: "error",
+      from: { path: "^server/worker/" },
+      to: { path: "^(app/|trpc/|server/api/|server/web/|node_modules/server-only/)", reachable: true },
+    },
+    {
+      name: "no-circular",
+      severity: "error",
+      from: { pathNot: "^server/db/generated/" },
+      to: { circular: true, pathNot: "^server/db/generated/" },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "^(server/db/generated/|\\.next/)" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+      extensions: [".ts", ".tsx", ".js", ".mjs"],
+    },
+  },
+};

@@ -1,0 +1,75 @@
+// The system under test for Playwright: a fresh database (DATABASE_URL's server or an embedded
+// one), migrated and seeded with the demo data, then the production build (`next start`) and
+// the worker. Playwright starts this as its webServer and stops it after the run.
+import { spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import path from "node:path";
+import { parseEnv, ZWebEnvSchema } from "@/server/config/env";
+import { createDb } from "@/server/db/client";
+import { PROJECT_ROOT } from "@/server/platform/local-state";
+import { createSecretBox } from "@/server/platform/secret-box";
+import { seedDemo } from "@/prisma/seed";
+import { createTestDatabase } from "@/tests/setup/test-database";
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+
+async function main() {
+  const database = await createTestDatabase("e2e");
+  const env = {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "/tmp",
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: database.url,
+    AUTH_SECRET: crypto.randomBytes(32).toString("base64url"),
+    AUTH_URL: `http://127.0.0.1:${port}`,
+    WAYBILL_ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"),
+    WAYBILL_DEMO: "1",
+    WAYBILL_WORKER_HEARTBEAT_SECONDS: "2",
+    LOG_LEVEL: "warn",
+  };
+  const checked = parseEnv(ZWebEnvSchema, env);
+  const db = createDb(database.url, { max: 2 });
+  await seedDemo(db, createSecretBox(checked.WAYBILL_ENCRYPTION_KEY), null);
+  await db.$disconnect();
+
+  const children: ChildProcess[] = [
+    spawn(
+      path.join(PROJECT_ROOT, "node_modules/.bin/next"),
+      ["start", "-p", String(port), "-H", "127.0.0.1"],
+      {
+        cwd: PROJECT_ROOT,
+        env,
+        stdio: "inherit",
+      },
+    ),
+    spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "server/worker/main.ts")], {
+      cwd: PROJECT_ROOT,
+      env,
+      stdio: "inherit",
+    }),
+  ];
+  let isStopping = false;
+  const stop = async () => {
+    if (isStopping) return;
+    isStopping = true;
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) =>
+            c.exitCode !== null ? resolve() : (c.once("exit", () => resolve()), c.kill("SIGTERM")),
+          ),
+      ),
+    );
+    await database.dispose();
+    process.exit(0);
+  };
+  for (const child of children) child.on("exit", () => void stop());
+  process.on("SIGTERM", () => void stop());
+  process.on("SIGINT", () => void stop());
+}
+
+main().catch((error: unknown) => {
+  console.error("e2e server failed:", error);
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+// Shows that the layer-boundary check fails on each rule of docs/ARCHITECTURE.md: a violating
+// file is planted at a real path, dependency-cruiser runs on it with the project's config, and
+// the named rule must fire. The planted files are removed afterwards.
+import { spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+
+const planted: string[] = [];
+afterEach(() => {
+  for (const file of planted.splice(0)) fs.rmSync(file, { force: true });
+});
+
+function plant(relativeDir: string, extension: string, source: string): string {
+  const file = path.join(relativeDir, `zz-planted-${crypto.randomBytes(4).toString("hex")}${extension}`);
+  fs.writeFileSync(file, source);
+  planted.push(file);
+  return file;
+}
+
+function violations(file: string): string[] {
+  const result = spawnSync(
+    path.resolve("node_modules/.bin/depcruise"),
+    ["--config", ".dependency-cruiser.cjs", "--output-type", "json", file],
+    { encoding: "utf8" },
+  );
+  const report = JSON.parse(result.stdout) as { summary: { violations: { rule: { name: string } }[] } };
+  return report.summary.violations.map((v) => v.rule.name);
+}
+
+describe("layer rules (dependency-cruiser)", () => {
+  it("rule 1: the domain may not import the database layer", () => {
+    const file = plant("server/domain", ".ts", 'import { createDb } from "@/server/db/client";\nexport const x = createDb;\n');
+    expect(violations(file)).toContain("domain-is-pure");
+  });
+
+  it("rule 1: the domain may not import node I/O", () => {
+    const file = plant("server/domain", ".ts", 'import fs from "node:fs";\nexport const x = fs;\n');
+    expect(violations(file)).toContain("domain-is-pure");
+  });
+
+  it("rule 2: a client component may not import a server value, but may import a type", () => {
+    const bad = plant("components", ".tsx", 'import { hasPermission } from "@/server/domain/access/permissions";\nexport const x = hasPermission;\n');
+    expect(violations(bad)).toContain("client-imports-server-types-only");
+    const fine = plant("components", ".tsx", 'import type { TRole } from "@/server/domain/access/permissions";\nexport type X = TRole;\n');
+    expect(violations(fine)).not.toContain("client-imports-server-types-only");
+  });
+
+  it("rule 3: a route handler may not touch the database", () => {
+    const file = plant("app/api", ".ts", 'import { createDb } from "@/server/db/client";\nexport const GET = createDb;\n');
+    expect(violations(file)).toContain("app-never-touches-the-database");
+  });
+
+  it("rule 5: the worker may not reach server-only web modules, even transitively", () => {
+    const file = plant("server/worker", ".ts", 'import { createRequestContext } from "@/server/api/context";\nexport const x = createRequestContext;\n');
+    expect(violations(file)).toContain("worker-stays-out-of-the-web");
+  });
+
+  it("the real tree has no violations", () => {
+    const result = spawnSync(
+      path.resolve("node_modules/.bin/depcruise"),
+      ["--config", ".dependency-cruiser.cjs", "--output-type", "json", "app", "components", "trpc", "server", "scripts"],
+      { encoding: "utf8" },
+    );
+    const report = JSON.parse(result.stdout) as { summary: { error: number; totalCruised: number } };
+    expect(report.summary.totalCruised).toBeGreaterThan(50);
+    expect(report.summary.error).toBe(0);
+  });
+});
