@@ -18,7 +18,7 @@ async function main() {
   const env = {
     PATH: process.env.PATH ?? "",
     HOME: process.env.HOME ?? "/tmp",
-    NODE_ENV: "production",
+    NODE_ENV: "production" as const,
     NEXT_TELEMETRY_DISABLED: "1",
     DATABASE_URL: database.url,
     AUTH_SECRET: crypto.randomBytes(32).toString("base64url"),

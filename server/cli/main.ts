@@ -15,6 +15,10 @@ import { ServiceError } from "@/server/services/errors";
 import { ROLES } from "@/server/domain/access/permissions";
 import { addSenderNumber, createTenant, findTenant } from "@/server/services/tenants";
 import { createUser, setUserDisabled } from "@/server/services/users";
+import { rulesForVersion } from "@/server/domain/reconciliation/rules";
+import { auditDrift } from "@/server/services/ledger/audit-drift";
+import { verifyMessageChain } from "@/server/services/ledger/read-ledger";
+import { recordAudit } from "@/server/services/audit";
 
 type TCliIo = { out: (line: string) => void; err: (line: string) => void; readStdin: () => Promise<string> };
 
@@ -63,12 +67,10 @@ export function buildProgram(deps: {
     .command("tenant:list")
     .description("list tenants")
     .action(async () => {
-      const tenants = await deps
-        .db()
-        .tenant.findMany({
-          orderBy: { slug: "asc" },
-          select: { id: true, slug: true, name: true, status: true },
-        });
+      const tenants = await deps.db().tenant.findMany({
+        orderBy: { slug: "asc" },
+        select: { id: true, slug: true, name: true, status: true },
+      });
       print(
         program.opts().json,
         tenants,
@@ -225,6 +227,96 @@ export function buildProgram(deps: {
         reason: opts.reason,
       });
       print(program.opts().json, result, `revoked key ${result.id} of ${tenant.slug}`);
+    });
+
+  program
+    .command("ledger:audit")
+    .description("recompute state from the ledger and report drift (changes nothing unless --apply)")
+    .option("--tenant <slug|id>", "only this tenant")
+    .option("--message <id>", "only this message (needs --tenant)")
+    .option("--rules <version>", "dry-run another rules version (default: current)")
+    .option("--apply", "repair drifted projections, recording a state_recomputed event each")
+    .option("--reason <reason>", "why (required with --apply)")
+    .action(
+      async (opts: {
+        tenant?: string;
+        message?: string;
+        rules?: string;
+        apply?: boolean;
+        reason?: string;
+      }) => {
+        const db = deps.db();
+        if (opts.message && !opts.tenant) throw new ServiceError("BAD_REQUEST", "--message needs --tenant");
+        if (opts.apply && !opts.reason) throw new ServiceError("BAD_REQUEST", "--apply needs --reason");
+        const rules = opts.rules === undefined ? undefined : rulesForVersion(Number(opts.rules));
+        if (rules === null) throw new ServiceError("BAD_REQUEST", `unknown rules version ${opts.rules}`);
+        const tenant = opts.tenant ? await findTenant(db, opts.tenant) : null;
+        const report = await auditDrift(
+          db,
+          { tenantId: tenant?.id, messageId: opts.message },
+          {
+            rules,
+            apply: Boolean(opts.apply),
+            actor: deps.actor,
+            reason: opts.reason,
+            now: () => new Date(),
+          },
+        );
+        await recordAudit(db, {
+          actor: deps.actor,
+          action: opts.apply ? "ledger.drift_repaired" : "ledger.drift_audited",
+          tenantId: tenant?.id ?? null,
+          targetType: opts.message ? "message" : tenant ? "tenant" : "platform",
+          targetId: opts.message ?? tenant?.id,
+          reason: opts.reason,
+          data: {
+            rulesVersion: report.rulesVersion,
+            checked: report.checked,
+            drifted: report.drifted.length,
+            applied: report.applied,
+            summary: report.text,
+          },
+        });
+        const lines = [report.text];
+        for (const d of report.drifted.slice(0, 50)) {
+          const change = d.diff.stateChange
+            ? `${d.diff.stateChange.from} -> ${d.diff.stateChange.to}`
+            : "explanation/conflicts only";
+          lines.push(`  ${d.tenantId} ${d.messageId}: ${change}`);
+        }
+        if (report.drifted.length > 50) lines.push(`  … and ${report.drifted.length - 50} more`);
+        if (opts.apply) lines.push(`repaired ${report.applied} message(s)`);
+        print(
+          program.opts().json,
+          {
+            rulesVersion: report.rulesVersion,
+            checked: report.checked,
+            drifted: report.drifted,
+            applied: report.applied,
+            summary: report.text,
+          },
+          lines.join("\n"),
+        );
+      },
+    );
+
+  program
+    .command("ledger:verify")
+    .description("verify a message's hash chain (chain of custody)")
+    .requiredOption("--tenant <slug|id>")
+    .requiredOption("--message <id>")
+    .action(async (opts: { tenant: string; message: string }) => {
+      const db = deps.db();
+      const tenant = await findTenant(db, opts.tenant);
+      const result = await verifyMessageChain(db, tenant.id, opts.message);
+      print(
+        program.opts().json,
+        result,
+        result.ok
+          ? `chain intact: ${result.checkedEvents} events, head ${result.headHash}`
+          : `CHAIN BROKEN at event ${result.brokenAt + 1} of ${result.checkedEvents}: ${result.reason}`,
+      );
+      if (!result.ok) process.exitCode = 3;
     });
 
   return program;

@@ -13,6 +13,24 @@ export const JOB_CATALOG = {
     retryDelaySeconds: 1,
     expireInSeconds: undefined as number | undefined, // the worker's default (WAYBILL_JOB_EXPIRE_SECONDS)
   },
+  /**
+   * Recomputes derived state from the ledger for one message, a tenant or everything, and
+   * reports drift (in the audit trail); repairs only when `apply` is set.
+   */
+  "ledger.audit-drift": {
+    payload: z.object({
+      tenantId: z.uuid().optional(),
+      messageId: z.uuid().optional(),
+      rulesVersion: z.number().int().positive().optional(),
+      apply: z.boolean().default(false),
+      requestedBy: z.string().min(1),
+      reason: z.string().max(500).optional(),
+    }),
+    retryLimit: 1,
+    retryDelaySeconds: 30,
+    // a full audit walks every message: give it time before the supervisor takes it back
+    expireInSeconds: 3600,
+  },
   /** Prunes heartbeat rows of workers gone for a day. */
   "system.prune-heartbeats": {
     payload: z.object({}),

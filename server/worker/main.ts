@@ -8,6 +8,7 @@ import { createDb } from "@/server/db/client";
 import { JOB_CATALOG, JOB_SCHEDULES, type TJobName } from "@/server/jobs/catalog";
 import { startQueue } from "@/server/jobs/queue";
 import { createLogger } from "@/server/platform/logger";
+import { handleAuditDrift } from "./handlers/audit-drift";
 import { handlePruneHeartbeats } from "./handlers/prune-heartbeats";
 import { handleSystemProbe } from "./handlers/system-probe";
 import { startHeartbeat } from "./heartbeat";
@@ -66,6 +67,7 @@ async function main() {
 
   await work("system.probe", (data) => handleSystemProbe({ db, workerId }, data, shutdown.signal));
   await work("system.prune-heartbeats", () => handlePruneHeartbeats({ db }, new Date()));
+  await work("ledger.audit-drift", (data) => handleAuditDrift({ db }, data));
   for (const { name, cron } of JOB_SCHEDULES) await boss.schedule(name, cron, {}, { tz: "UTC" });
 
   log.info({ workerId }, "worker started");

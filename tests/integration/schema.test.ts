@@ -160,12 +160,13 @@ describe("prisma/schema.prisma matches the migrated database", () => {
           problems.push(`${table}.${column} is in schema.prisma but not in the database`);
           continue;
         }
-        const expectedUdt =
+        const scalarUdt =
           field.kind === "enum"
             ? enumDbNames.get(field.type)
             : field.nativeType
               ? nativeToUdt[field.nativeType[0]]
               : prismaToUdt[field.type];
+        const expectedUdt = field.isList ? `_${scalarUdt}` : scalarUdt;
         if (expectedUdt !== db.udt_name)
           problems.push(
             `${table}.${column}: prisma ${field.type} (${expectedUdt}) vs database ${db.udt_name}`,

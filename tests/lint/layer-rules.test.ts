@@ -31,7 +31,11 @@ function violations(file: string): string[] {
 
 describe("layer rules (dependency-cruiser)", () => {
   it("rule 1: the domain may not import the database layer", () => {
-    const file = plant("server/domain", ".ts", 'import { createDb } from "@/server/db/client";\nexport const x = createDb;\n');
+    const file = plant(
+      "server/domain",
+      ".ts",
+      'import { createDb } from "@/server/db/client";\nexport const x = createDb;\n',
+    );
     expect(violations(file)).toContain("domain-is-pure");
   });
 
@@ -41,26 +45,52 @@ describe("layer rules (dependency-cruiser)", () => {
   });
 
   it("rule 2: a client component may not import a server value, but may import a type", () => {
-    const bad = plant("components", ".tsx", 'import { hasPermission } from "@/server/domain/access/permissions";\nexport const x = hasPermission;\n');
+    const bad = plant(
+      "components",
+      ".tsx",
+      'import { hasPermission } from "@/server/domain/access/permissions";\nexport const x = hasPermission;\n',
+    );
     expect(violations(bad)).toContain("client-imports-server-types-only");
-    const fine = plant("components", ".tsx", 'import type { TRole } from "@/server/domain/access/permissions";\nexport type X = TRole;\n');
+    const fine = plant(
+      "components",
+      ".tsx",
+      'import type { TRole } from "@/server/domain/access/permissions";\nexport type X = TRole;\n',
+    );
     expect(violations(fine)).not.toContain("client-imports-server-types-only");
   });
 
   it("rule 3: a route handler may not touch the database", () => {
-    const file = plant("app/api", ".ts", 'import { createDb } from "@/server/db/client";\nexport const GET = createDb;\n');
+    const file = plant(
+      "app/api",
+      ".ts",
+      'import { createDb } from "@/server/db/client";\nexport const GET = createDb;\n',
+    );
     expect(violations(file)).toContain("app-never-touches-the-database");
   });
 
   it("rule 5: the worker may not reach server-only web modules, even transitively", () => {
-    const file = plant("server/worker", ".ts", 'import { createRequestContext } from "@/server/api/context";\nexport const x = createRequestContext;\n');
+    const file = plant(
+      "server/worker",
+      ".ts",
+      'import { createRequestContext } from "@/server/api/context";\nexport const x = createRequestContext;\n',
+    );
     expect(violations(file)).toContain("worker-stays-out-of-the-web");
   });
 
   it("the real tree has no violations", () => {
     const result = spawnSync(
       path.resolve("node_modules/.bin/depcruise"),
-      ["--config", ".dependency-cruiser.cjs", "--output-type", "json", "app", "components", "trpc", "server", "scripts"],
+      [
+        "--config",
+        ".dependency-cruiser.cjs",
+        "--output-type",
+        "json",
+        "app",
+        "components",
+        "trpc",
+        "server",
+        "scripts",
+      ],
       { encoding: "utf8" },
     );
     const report = JSON.parse(result.stdout) as { summary: { error: number; totalCruised: number } };

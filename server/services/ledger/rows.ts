@@ -1,0 +1,50 @@
+// Conversion between ledger rows (message_event) and domain events, and the hash function the
+// domain's chain uses.
+import crypto from "node:crypto";
+import { ZLedgerEventSchema } from "@/server/domain/ledger/ledger-event-schema";
+import type { TLedgerEvent } from "@/server/domain/ledger/ledger-event";
+import type { TChainedEvent } from "@/server/domain/ledger/hash-chain";
+
+export const sha256Hex = (input: string): string =>
+  crypto.createHash("sha256").update(input, "utf8").digest("hex");
+
+/** An event as a writer submits it: the ledger assigns id, message and recording time. */
+export type TEventDraft = TLedgerEvent extends infer E
+  ? E extends TLedgerEvent
+    ? Omit<E, "id" | "messageId" | "recordedAt">
+    : never
+  : never;
+
+export type TEventRow = {
+  seq: number;
+  body: unknown;
+  prevHash: string;
+  hash: string;
+};
+
+/** Parses a stored row back into the domain's chained event; a malformed body is an error. */
+export function toChainedEvent(row: TEventRow): TChainedEvent {
+  const event = ZLedgerEventSchema.parse(row.body) as TLedgerEvent;
+  return { ...event, prevHash: row.prevHash, hash: row.hash };
+}
+
+/** The indexed columns that mirror the body (queries filter on them; the body is the truth). */
+export function eventColumns(event: TLedgerEvent) {
+  const attempt = "attempt" in event ? event.attempt : null;
+  const providerMessageId = "providerMessageId" in event ? event.providerMessageId : null;
+  const error = "error" in event ? event.error : null;
+  const actor = "actor" in event ? event.actor : null;
+  const reason = "reason" in event ? event.reason : null;
+  return {
+    type: event.type,
+    source: event.source,
+    dedupeKey: event.dedupeKey,
+    providerTimestamp: event.providerTimestamp === null ? null : new Date(event.providerTimestamp),
+    recordedAt: new Date(event.recordedAt),
+    attempt,
+    providerMessageId,
+    errorCode: error?.code ?? null,
+    actor,
+    reason,
+  };
+}
