@@ -1,0 +1,21 @@
+// Display names for server enums. Records keyed by the server's types, so a new role or state
+// fails the type check here until it has a label.
+import type { TRole } from "@/server/domain/access/permissions";
+
+export const ROLE_LABELS: Record<TRole, string> = {
+  support_agent: "Support agent",
+  tenant_admin: "Tenant admin",
+  engineer: "Engineer",
+  admin: "Admin",
+};
+
+export const ROLE_OPTIONS = Object.keys(ROLE_LABELS) as TRole[];
+
+export function roleLabel(role: string): string {
+  return (ROLE_LABELS as Record<string, string | undefined>)[role] ?? role;
+}
+
+/** An audit actor label for display: "user:ops@example.com" -> "ops@example.com"; "system:worker" stays. */
+export function actorText(label: string): string {
+  return label.startsWith("user:") ? label.slice("user:".length) : label;
+}

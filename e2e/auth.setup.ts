@@ -1,0 +1,11 @@
+// Signs in once per demo role and saves the session for the journey specs.
+import { test as setup } from "@playwright/test";
+import { ACCOUNTS, DEMO_PASSWORD, expect, signIn, storageStateFor, type TDemoRole } from "./fixtures";
+
+for (const role of Object.keys(ACCOUNTS) as TDemoRole[]) {
+  setup(`sign in as ${role}`, async ({ page }) => {
+    await signIn(page, ACCOUNTS[role].email, DEMO_PASSWORD);
+    await expect(page.getByRole("region", { name: "Signed-in user" })).toContainText(ACCOUNTS[role].email);
+    await page.context().storageState({ path: storageStateFor(role) });
+  });
+}

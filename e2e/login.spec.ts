@@ -1,0 +1,46 @@
+// Login: every role lands where it should; wrong passwords are refused with a clear message;
+// the console is closed to anonymous visitors.
+import { test } from "@playwright/test";
+import { ACCOUNTS, DEMO_PASSWORD, expect, screenshot, signIn } from "./fixtures";
+
+test("an anonymous visitor is sent to the sign-in page", async ({ page }) => {
+  await page.goto("/t/all/messages");
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.getByRole("heading", { name: "Sign in to Waybill" })).toBeVisible();
+  await screenshot(page, "login");
+});
+
+test("a wrong password is refused with a clear message and audited", async ({ page }) => {
+  await signIn(page, ACCOUNTS.engineer.email, "not-the-password");
+  await expect(page.locator("#login-message")).toHaveText("Email or password is wrong.");
+  await expect(page).toHaveURL(/\/login/);
+});
+
+const landings = {
+  support_agent: /\/t\/all\/messages$/,
+  tenant_admin: /\/t\/acme\/messages$/,
+  engineer: /\/t\/all\/messages$/,
+  admin: /\/t\/all\/messages$/,
+} as const;
+
+for (const role of Object.keys(ACCOUNTS) as (keyof typeof ACCOUNTS)[]) {
+  test(`${role} signs in and sees the console for their role`, async ({ page }) => {
+    await signIn(page, ACCOUNTS[role].email, DEMO_PASSWORD);
+    await expect(page).toHaveURL(landings[role]);
+    const user = page.getByRole("region", { name: "Signed-in user" });
+    await expect(user).toContainText(ACCOUNTS[role].name);
+    const nav = page.getByRole("navigation", { name: "Console" });
+    await expect(nav.getByRole("link", { name: "Messages" })).toBeVisible();
+    await expect(nav.getByRole("link", { name: "Admin" })).toHaveCount(role === "admin" ? 1 : 0);
+    await expect(nav.getByRole("link", { name: "Operations" })).toHaveCount(
+      role === "engineer" || role === "admin" ? 1 : 0,
+    );
+    if (role === "tenant_admin") {
+      await expect(page.getByRole("combobox", { name: "Tenant" })).toHaveCount(0);
+    } else {
+      await expect(page.getByRole("combobox", { name: "Tenant" })).toBeVisible();
+    }
+    await user.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/login/);
+  });
+}
