@@ -12,7 +12,12 @@ export default defineConfig({
         test: {
           name: "unit",
           // unit tests live beside their source and never touch a database
-          include: ["server/**/*.test.ts", "components/**/*.test.ts", "scripts/**/*.test.ts", "tests/lint/**/*.test.ts"],
+          include: [
+            "server/**/*.test.ts",
+            "components/**/*.test.ts",
+            "scripts/**/*.test.ts",
+            "tests/lint/**/*.test.ts",
+          ],
           environment: "node",
         },
       },
