@@ -6,7 +6,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { EnvError, parseEnv, ZWebEnvSchema, ZWorkerEnvSchema } from "@/server/config/env";
+import { EnvError, parseEnv, ZCommonEnvSchema, ZWebEnvSchema, ZWorkerEnvSchema } from "@/server/config/env";
 import { createDb } from "@/server/db/client";
 import { migrateDatabase } from "@/server/db/migrate";
 import {
@@ -143,6 +143,11 @@ async function main() {
   const host = process.env.WAYBILL_HOST ?? "127.0.0.1";
   const consoleUrl = `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`;
   const externalUrl = process.env.DATABASE_URL;
+
+  if (externalUrl) {
+    const format = ZCommonEnvSchema.shape.DATABASE_URL.safeParse(externalUrl);
+    if (!format.success) fail(`DATABASE_URL ${format.error.issues[0]?.message ?? "is not valid"}`);
+  }
 
   if (isReset) {
     if (externalUrl) await resetExternalDatabase(externalUrl);
