@@ -15,10 +15,8 @@ import { ServiceError } from "@/server/services/errors";
 import { ROLES } from "@/server/domain/access/permissions";
 import { addSenderNumber, createTenant, findTenant } from "@/server/services/tenants";
 import { createUser, setUserDisabled } from "@/server/services/users";
-import { rulesForVersion } from "@/server/domain/reconciliation/rules";
-import { auditDrift } from "@/server/services/ledger/audit-drift";
+import { runAuditedDrift } from "@/server/services/ledger/audit-drift";
 import { verifyMessageChain } from "@/server/services/ledger/read-ledger";
-import { recordAudit } from "@/server/services/audit";
 
 type TCliIo = { out: (line: string) => void; err: (line: string) => void; readStdin: () => Promise<string> };
 
@@ -248,35 +246,17 @@ export function buildProgram(deps: {
         const db = deps.db();
         if (opts.message && !opts.tenant) throw new ServiceError("BAD_REQUEST", "--message needs --tenant");
         if (opts.apply && !opts.reason) throw new ServiceError("BAD_REQUEST", "--apply needs --reason");
-        const rules = opts.rules === undefined ? undefined : rulesForVersion(Number(opts.rules));
-        if (rules === null) throw new ServiceError("BAD_REQUEST", `unknown rules version ${opts.rules}`);
         const tenant = opts.tenant ? await findTenant(db, opts.tenant) : null;
-        const report = await auditDrift(
+        const report = await runAuditedDrift(
           db,
           { tenantId: tenant?.id, messageId: opts.message },
           {
-            rules,
+            rulesVersion: opts.rules === undefined ? undefined : Number(opts.rules),
             apply: Boolean(opts.apply),
             actor: deps.actor,
             reason: opts.reason,
-            now: () => new Date(),
           },
         );
-        await recordAudit(db, {
-          actor: deps.actor,
-          action: opts.apply ? "ledger.drift_repaired" : "ledger.drift_audited",
-          tenantId: tenant?.id ?? null,
-          targetType: opts.message ? "message" : tenant ? "tenant" : "platform",
-          targetId: opts.message ?? tenant?.id,
-          reason: opts.reason,
-          data: {
-            rulesVersion: report.rulesVersion,
-            checked: report.checked,
-            drifted: report.drifted.length,
-            applied: report.applied,
-            summary: report.text,
-          },
-        });
         const lines = [report.text];
         for (const d of report.drifted.slice(0, 50)) {
           const change = d.diff.stateChange

@@ -15,7 +15,13 @@ import {
   type TDerivedDiff,
   type TDriftSummary,
 } from "@/server/domain/reconciliation/diff-derived";
-import { CURRENT_RULES, type TReconciliationRules } from "@/server/domain/reconciliation/rules";
+import {
+  CURRENT_RULES,
+  rulesForVersion,
+  type TReconciliationRules,
+} from "@/server/domain/reconciliation/rules";
+import { recordAudit } from "@/server/services/audit";
+import { ServiceError } from "@/server/services/errors";
 import type { TActor } from "@/server/services/actor";
 import { actorLabel } from "@/server/services/actor";
 import { appendEvents } from "./append-events";
@@ -138,4 +144,36 @@ export async function auditDrift(
     text: formatDriftSummary(summary),
     applied,
   };
+}
+
+/**
+ * The drift audit as operators run it (CLI, job): rules chosen by version, the run itself
+ * audited with its summary and the first drifted messages.
+ */
+export async function runAuditedDrift(
+  db: TDb,
+  scope: TDriftScope,
+  options: { rulesVersion?: number; apply: boolean; actor: TActor; reason?: string },
+): Promise<TDriftReport> {
+  const rules = options.rulesVersion === undefined ? CURRENT_RULES : rulesForVersion(options.rulesVersion);
+  if (rules === null) throw new ServiceError("BAD_REQUEST", `unknown rules version ${options.rulesVersion}`);
+  if (options.apply && !options.reason) throw new ServiceError("BAD_REQUEST", "a repair needs a reason");
+  const report = await auditDrift(db, scope, { ...options, rules, now: () => new Date() });
+  await recordAudit(db, {
+    actor: options.actor,
+    action: options.apply ? "ledger.drift_repaired" : "ledger.drift_audited",
+    tenantId: scope.tenantId ?? null,
+    targetType: scope.messageId ? "message" : scope.tenantId ? "tenant" : "platform",
+    targetId: scope.messageId ?? scope.tenantId,
+    reason: options.reason,
+    data: {
+      rulesVersion: report.rulesVersion,
+      checked: report.checked,
+      drifted: report.drifted.length,
+      applied: report.applied,
+      summary: report.text,
+      messages: report.drifted.slice(0, 100).map((d) => ({ tenantId: d.tenantId, messageId: d.messageId })),
+    },
+  });
+  return report;
 }
