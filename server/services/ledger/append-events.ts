@@ -11,6 +11,7 @@ import { deriveState, type TDerived } from "@/server/domain/reconciliation/deriv
 import { snapshotDerived } from "@/server/domain/reconciliation/diff-derived";
 import { CURRENT_RULES, type TReconciliationRules } from "@/server/domain/reconciliation/rules";
 import { ServiceError } from "@/server/services/errors";
+import { reattachOrphansOnAccept } from "@/server/services/ingest/orphans";
 import { eventColumns, sha256Hex, toChainedEvent, type TEventDraft } from "./rows";
 
 export type TAppendOptions = {
@@ -160,7 +161,16 @@ export async function appendEvents(
 
   const derived = deriveState(chain, rules);
   await writeProjection(tx, tenantId, messageId, chain, derived, options.now);
-  return { appended, duplicates, derived };
+  // Webhook ingestion's contract: statuses that arrived before their wamid was known (orphans)
+  // join this ledger in the same transaction as the provider_accepted that names the wamid.
+  return reattachOrphansOnAccept(
+    tx,
+    tenantId,
+    messageId,
+    { appended, duplicates, derived },
+    options,
+    appendEvents,
+  );
 }
 
 function bodyOf(event: TLedgerEvent): Prisma.InputJsonValue {

@@ -1,0 +1,20 @@
+// alerts.act: acknowledge, snooze or resolve one of a tenant's alerts (audited).
+import { actOnAlert as actOnAlertService } from "@/server/services/monitoring/alerts";
+import { tenantPermissionProcedure } from "../../trpc";
+import { ZActOnAlertInputSchema, ZActOnAlertOutputSchema } from "./act-on-alert.types";
+
+export const actOnAlert = tenantPermissionProcedure("operations.act")
+  .input(ZActOnAlertInputSchema)
+  .output(ZActOnAlertOutputSchema)
+  .mutation(({ ctx, input }) => {
+    const action =
+      input.action.kind === "snooze"
+        ? { action: "snooze" as const, until: input.action.until }
+        : { action: input.action.kind };
+    return actOnAlertService(
+      ctx.db,
+      ctx.actor,
+      { tenantId: ctx.tenant.id, alertId: input.alertId, reason: input.reason, ...action },
+      new Date(),
+    );
+  });

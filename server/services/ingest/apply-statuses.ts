@@ -1,0 +1,154 @@
+// Statuses of a batch: known wamid -> the message's ledger (appendEvents, with the attempt the
+// wamid was given and the raw request's id); unknown wamid -> a parked orphan (orphans.ts).
+import crypto from "node:crypto";
+import type { TDbTx } from "@/server/db/client";
+import { statusDraft, type TStatusDraft } from "@/server/ingest/status-draft";
+import { appendEvents } from "@/server/services/ledger/append-events";
+import type { TMessageMove } from "@/server/services/monitoring/alerts";
+import type { TClaimedRow, TProcessingResult, TResolvedStatus } from "./batch-types";
+import type { CounterBag } from "./counters";
+import { lockWamids, wamidLockKey } from "./orphans";
+
+export async function applyStatuses(
+  tx: TDbTx,
+  statuses: readonly TResolvedStatus[],
+  results: Map<string, TProcessingResult>,
+  now: Date,
+  counters: CounterBag,
+): Promise<TMessageMove[]> {
+  if (statuses.length === 0) return [];
+  const key = (tenantId: string, wamid: string) => `${tenantId}|${wamid}`;
+  const lookup = async (pairs: { tenantId: string; wamid: string }[]) => {
+    if (pairs.length === 0) return [];
+    return tx.$queryRaw<
+      { tenant_id: string; provider_message_id: string; message_id: string; attempt: number }[]
+    >`
+      SELECT p.tenant_id::text AS tenant_id, p.provider_message_id, p.message_id::text AS message_id, p.attempt
+      FROM message_provider_id p
+      JOIN unnest(${pairs.map((p) => p.tenantId)}::uuid[], ${pairs.map((p) => p.wamid)}::text[]) AS q(tenant_id, wamid)
+        ON p.tenant_id = q.tenant_id AND p.provider_message_id = q.wamid`;
+  };
+  const distinctPairs = (list: readonly TResolvedStatus[]) => {
+    const seen = new Map<string, { tenantId: string; wamid: string }>();
+    for (const s of list)
+      seen.set(key(s.tenantId, s.item.status.providerMessageId), {
+        tenantId: s.tenantId,
+        wamid: s.item.status.providerMessageId,
+      });
+    return [...seen.values()];
+  };
+
+  const known = new Map<string, { messageId: string; attempt: number }>();
+  for (const r of await lookup(distinctPairs(statuses)))
+    known.set(key(r.tenant_id, r.provider_message_id), { messageId: r.message_id, attempt: r.attempt });
+  const unknownPairs = distinctPairs(statuses).filter((p) => !known.has(key(p.tenantId, p.wamid)));
+  if (unknownPairs.length > 0) {
+    await lockWamids(
+      tx,
+      unknownPairs.map((p) => wamidLockKey(p.tenantId, p.wamid)),
+    );
+    for (const r of await lookup(unknownPairs))
+      known.set(key(r.tenant_id, r.provider_message_id), { messageId: r.message_id, attempt: r.attempt });
+  }
+
+  // ledger appends grouped per (message, raw request), in (tenant, message) order: concurrent
+  // batches lock message rows in the same order
+  const groups = new Map<
+    string,
+    { tenantId: string; messageId: string; row: TClaimedRow; drafts: TStatusDraft[] }
+  >();
+  const orphans: TResolvedStatus[] = [];
+  for (const s of statuses) {
+    const found = known.get(key(s.tenantId, s.item.status.providerMessageId));
+    if (!found) {
+      orphans.push(s);
+      continue;
+    }
+    const groupKey = `${s.tenantId}|${found.messageId}|${s.row.id}`;
+    const group = groups.get(groupKey) ?? {
+      tenantId: s.tenantId,
+      messageId: found.messageId,
+      row: s.row,
+      drafts: [],
+    };
+    group.drafts.push(statusDraft(s.item.status, found.attempt));
+    groups.set(groupKey, group);
+  }
+  const ordered = [...groups.values()].sort((a, b) =>
+    a.tenantId === b.tenantId
+      ? a.messageId === b.messageId
+        ? a.row.id.localeCompare(b.row.id)
+        : a.messageId.localeCompare(b.messageId)
+      : a.tenantId.localeCompare(b.tenantId),
+  );
+
+  const moves = new Map<string, TMessageMove>();
+  for (const group of ordered) {
+    const result = results.get(group.row.id)!;
+    let drafts = group.drafts;
+    if (result.isReplay) {
+      // a replay re-runs a request already applied: facts this request already delivered get no
+      // second receipt (receipts count arrivals from Meta, and a replay is not one)
+      const existing = await tx.$queryRaw<{ dedupe_key: string }[]>`
+        SELECT dedupe_key FROM message_event_receipt
+        WHERE tenant_id = ${group.tenantId}::uuid AND message_id = ${group.messageId}::uuid
+          AND raw_webhook_id = ${group.row.id}::uuid`;
+      const seen = new Set(existing.map((e) => e.dedupe_key));
+      const fresh = drafts.filter((d) => !seen.has(d.dedupeKey));
+      result.statuses.alreadyRecorded += drafts.length - fresh.length;
+      drafts = fresh;
+      if (drafts.length === 0) continue;
+    }
+    const appended = await appendEvents(tx, group.tenantId, group.messageId, drafts, {
+      now,
+      rawWebhookId: group.row.id,
+    });
+    result.statuses.applied += appended.appended.length;
+    result.statuses.duplicate += appended.duplicates.length;
+    counters.add("statuses_applied", group.tenantId, appended.appended.length);
+    counters.add("statuses_duplicate", group.tenantId, appended.duplicates.length);
+    moves.set(`${group.tenantId}|${group.messageId}`, {
+      tenantId: group.tenantId,
+      messageId: group.messageId,
+      state: appended.derived.state,
+      deciderKey: appended.derived.decider?.dedupeKey ?? null,
+    });
+  }
+
+  if (orphans.length > 0) {
+    const rows = orphans.map((s) => ({
+      tenant_id: s.tenantId,
+      id: crypto.randomUUID(),
+      sender_number_id: s.senderNumberId,
+      provider_message_id: s.item.status.providerMessageId,
+      status: s.item.status.status,
+      provider_timestamp: new Date(s.item.status.providerTimestamp).toISOString(),
+      biz_opaque_callback_data: s.item.status.bizOpaqueCallbackData,
+      draft: statusDraft(s.item.status, null),
+      raw_webhook_id: s.row.id,
+      item_path: s.item.path,
+      received_at: s.row.receivedAt.toISOString(),
+    }));
+    const inserted = await tx.$queryRaw<{ raw_webhook_id: string; tenant_id: string }[]>`
+      INSERT INTO webhook_orphan_status (tenant_id, id, sender_number_id, provider_message_id, status, provider_timestamp,
+                                         biz_opaque_callback_data, draft, raw_webhook_id, item_path, received_at)
+      SELECT r.tenant_id, r.id, r.sender_number_id, r.provider_message_id, r.status, r.provider_timestamp,
+             r.biz_opaque_callback_data, r.draft, r.raw_webhook_id, r.item_path, r.received_at
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(
+        tenant_id uuid, id uuid, sender_number_id uuid, provider_message_id text, status text,
+        provider_timestamp timestamptz, biz_opaque_callback_data text, draft jsonb, raw_webhook_id uuid,
+        item_path text, received_at timestamptz)
+      ON CONFLICT (tenant_id, raw_webhook_id, item_path) DO NOTHING
+      RETURNING raw_webhook_id::text AS raw_webhook_id, tenant_id::text AS tenant_id`;
+    for (const row of inserted) {
+      results.get(row.raw_webhook_id)!.statuses.orphaned += 1;
+      counters.add("statuses_orphaned", row.tenant_id);
+    }
+    // the rest were parked by an earlier run of the same request (a replay): not new
+    for (const s of orphans) results.get(s.row.id)!.statuses.alreadyRecorded += 1;
+    for (const row of inserted) results.get(row.raw_webhook_id)!.statuses.alreadyRecorded -= 1;
+  }
+  return [...moves.values()];
+}
+
+/** Records a health event per sender concerned and applies it unless a newer one was applied. */

@@ -1,0 +1,172 @@
+// Alerts: always scoped to a tenant (and to a sender number when one is concerned), at most one
+// unresolved alert per dedupe key (a partial unique index), resolved by the system when the
+// condition goes away and acknowledged, snoozed or resolved by operators (audited).
+import type { TDb, TDbTx } from "@/server/db/client";
+import type { Prisma } from "@/server/db/generated/client";
+import type { TActor } from "@/server/services/actor";
+import { actorLabel } from "@/server/services/actor";
+import { recordAudit } from "@/server/services/audit";
+import { uuidV7 } from "@/server/ingest/uuid-v7";
+import { ServiceError } from "@/server/services/errors";
+
+export const ALERT_KINDS = [
+  "message_stalled",
+  "stalled_share_jump",
+  "orphan_statuses",
+  "sender_health",
+] as const;
+export type TAlertKind = (typeof ALERT_KINDS)[number];
+export type TAlertSeverity = "info" | "warning" | "critical";
+
+export type TAlertRaise = {
+  tenantId: string;
+  senderNumberId: string | null;
+  kind: TAlertKind;
+  dedupeKey: string;
+  severity: TAlertSeverity;
+  title: string;
+  details: Prisma.InputJsonObject;
+  messageId?: string | null;
+  /** a new occurrence of the condition (true) or the same one seen again by a sweep (false) */
+  isNewOccurrence: boolean;
+};
+
+export const alertKeys = {
+  messageStalled: (messageId: string, deciderKey: string | null) =>
+    `message_stalled:${messageId}:${deciderKey ?? "-"}`,
+  stalledShare: (senderNumberId: string | null) => `stalled_share_jump:${senderNumberId ?? "tenant"}`,
+  orphans: (senderNumberId: string) => `orphan_statuses:${senderNumberId}`,
+  senderHealth: (senderNumberId: string) => `sender_health:${senderNumberId}`,
+} as const;
+
+/** Opens the alert, or refreshes the unresolved one with the same key. */
+export async function raiseAlert(
+  tx: TDbTx,
+  alert: TAlertRaise,
+  now: Date,
+): Promise<{ id: string; isNew: boolean }> {
+  const rows = await tx.$queryRaw<{ id: string; inserted: boolean }[]>`
+    INSERT INTO alert AS a (tenant_id, id, sender_number_id, kind, dedupe_key, status, severity, title, details,
+                            message_id, opened_at, last_seen_at, occurrences, updated_at)
+    VALUES (${alert.tenantId}::uuid, ${uuidV7(now.getTime())}::uuid, ${alert.senderNumberId}::uuid, ${alert.kind},
+            ${alert.dedupeKey}, 'open', ${alert.severity}, ${alert.title}, ${JSON.stringify(alert.details)}::jsonb,
+            ${alert.messageId ?? null}::uuid, ${now}, ${now}, 1, ${now})
+    ON CONFLICT (tenant_id, dedupe_key) WHERE status <> 'resolved'
+    DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at,
+                  occurrences = a.occurrences + ${alert.isNewOccurrence ? 1 : 0},
+                  severity = EXCLUDED.severity, title = EXCLUDED.title, details = EXCLUDED.details,
+                  updated_at = EXCLUDED.updated_at
+    RETURNING id::text AS id, (xmax = 0) AS inserted`;
+  const row = rows[0];
+  if (!row) throw new Error("raiseAlert: no row returned");
+  return { id: row.id, isNew: row.inserted };
+}
+
+/** Resolves unresolved alerts of a tenant by key (the system saw the condition end). */
+export async function resolveAlertsByKey(
+  tx: TDbTx,
+  tenantId: string,
+  dedupeKeys: readonly string[],
+  resolution: string,
+  now: Date,
+): Promise<number> {
+  if (dedupeKeys.length === 0) return 0;
+  return tx.$executeRaw`
+    UPDATE alert SET status = 'resolved', resolved_at = ${now}, resolved_by = 'system', resolution = ${resolution},
+                     snoozed_until = NULL, updated_at = ${now}
+    WHERE tenant_id = ${tenantId}::uuid AND dedupe_key = ANY(${[...dedupeKeys]}::text[]) AND status <> 'resolved'`;
+}
+
+export type TMessageMove = { tenantId: string; messageId: string; state: string; deciderKey: string | null };
+
+/**
+ * "Resolved automatically when the message moves on": an unresolved stalled alert whose message
+ * now has another deciding fact is resolved, naming the new state. Set-based, for a whole batch.
+ */
+export async function resolveStalledAlertsForMoves(
+  tx: TDbTx,
+  moves: readonly TMessageMove[],
+  now: Date,
+): Promise<number> {
+  if (moves.length === 0) return 0;
+  const rows = moves.map((m) => ({
+    tenant_id: m.tenantId,
+    message_id: m.messageId,
+    state: m.state,
+    decider: m.deciderKey,
+  }));
+  return tx.$executeRaw`
+    UPDATE alert a SET status = 'resolved', resolved_at = ${now}, resolved_by = 'system',
+                       resolution = 'message moved on to ' || r.state, snoozed_until = NULL, updated_at = ${now}
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(tenant_id uuid, message_id uuid, state text, decider text)
+    WHERE a.tenant_id = r.tenant_id AND a.message_id = r.message_id AND a.kind = 'message_stalled'
+      AND a.status <> 'resolved' AND (a.details->>'deciderKey') IS DISTINCT FROM r.decider`;
+}
+
+/** Snoozes that ran out become open again. */
+export async function reopenExpiredSnoozes(db: TDb, now: Date): Promise<number> {
+  return db.$executeRaw`
+    UPDATE alert SET status = 'open', snoozed_until = NULL, updated_at = ${now}
+    WHERE status = 'snoozed' AND snoozed_until <= ${now}`;
+}
+
+export type TAlertAction =
+  { action: "acknowledge" } | { action: "snooze"; until: Date } | { action: "resolve" };
+
+/** An operator's action on one alert of a tenant, audited in the same transaction. */
+export async function actOnAlert(
+  db: TDb,
+  actor: TActor,
+  input: { tenantId: string; alertId: string; reason?: string } & TAlertAction,
+  now: Date,
+) {
+  return db.$transaction(async (tx) => {
+    const alert = await tx.alert.findUnique({
+      where: { tenantId_id: { tenantId: input.tenantId, id: input.alertId } },
+      select: { id: true, status: true, kind: true, dedupeKey: true },
+    });
+    if (!alert) throw new ServiceError("NOT_FOUND", "no such alert in this tenant");
+    if (alert.status === "resolved") throw new ServiceError("CONFLICT", "this alert is already resolved");
+    const by = actorLabel(actor);
+    const data: Prisma.AlertUpdateInput = (() => {
+      switch (input.action) {
+        case "acknowledge":
+          return { status: "acknowledged", acknowledgedAt: now, acknowledgedBy: by, snoozedUntil: null };
+        case "snooze":
+          if (input.until <= now) throw new ServiceError("BAD_REQUEST", "snooze until a time in the future");
+          return { status: "snoozed", snoozedUntil: input.until };
+        case "resolve":
+          return {
+            status: "resolved",
+            resolvedAt: now,
+            resolvedBy: by,
+            resolution: input.reason ?? "resolved by an operator",
+            snoozedUntil: null,
+          };
+        default: {
+          const unreachable: never = input;
+          return unreachable;
+        }
+      }
+    })();
+    const updated = await tx.alert.update({
+      where: { tenantId_id: { tenantId: input.tenantId, id: input.alertId } },
+      data: { ...data, updatedAt: now },
+      select: { id: true, status: true, acknowledgedAt: true, snoozedUntil: true, resolvedAt: true },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: `alert.${input.action}`,
+      tenantId: input.tenantId,
+      targetType: "alert",
+      targetId: alert.id,
+      reason: input.reason,
+      data: {
+        kind: alert.kind,
+        dedupeKey: alert.dedupeKey,
+        ...(input.action === "snooze" ? { until: input.until.toISOString() } : {}),
+      },
+    });
+    return updated;
+  });
+}
