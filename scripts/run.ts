@@ -6,7 +6,14 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { EnvError, parseEnv, ZCommonEnvSchema, ZWebEnvSchema, ZWorkerEnvSchema } from "@/server/config/env";
+import {
+  EnvError,
+  parseEnv,
+  ZCommonEnvSchema,
+  ZSimulatorEnvSchema,
+  ZWebEnvSchema,
+  ZWorkerEnvSchema,
+} from "@/server/config/env";
 import { createDb } from "@/server/db/client";
 import { migrateDatabase } from "@/server/db/migrate";
 import {
@@ -26,7 +33,8 @@ import {
   writeRuntimeInfo,
 } from "@/server/platform/local-state";
 import { createSecretBox } from "@/server/platform/secret-box";
-import { seedDemo } from "@/prisma/seed";
+import { buildDemoSimulatorConfig } from "@/server/providers/simulator/demo-config";
+import { DEMO_TENANTS, seedDemo } from "@/prisma/seed";
 
 const args = new Set(process.argv.slice(2));
 const isReset = args.has("--reset");
@@ -136,6 +144,23 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
   return false;
 }
 
+/** The demo's simulator scenario, from the seeded numbers (Acme's +15550101002 is the troubled one). */
+function writeDemoSimulatorConfig(file: string): string {
+  const config = buildDemoSimulatorConfig(
+    DEMO_TENANTS.flatMap((tenant) =>
+      tenant.numbers.map((number) => ({
+        phoneNumberId: number.phoneNumberId,
+        wabaId: number.wabaId,
+        displayNumber: number.displayNumber,
+        isTroubled: number.displayNumber === "+15550101002",
+      })),
+    ),
+  );
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
+  return file;
+}
+
 async function main() {
   const demoFlag = process.env.WAYBILL_DEMO ?? "1";
   const isDemo = demoFlag === "1" || demoFlag === "true";
@@ -188,11 +213,16 @@ async function main() {
     databaseUrl = embedded.url("waybill");
   }
   const env = { ...baseEnv, DATABASE_URL: databaseUrl } as unknown as NodeJS.ProcessEnv;
+  // demo mode: the worker sends to the provider simulator (a fake Cloud API) unless told otherwise
+  const simulatorPort = Number(process.env.WAYBILL_SIMULATOR_PORT ?? 4010);
+  const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
+  if (isDemo && !process.env.WHATSAPP_GRAPH_API_URL) env.WHATSAPP_GRAPH_API_URL = simulatorUrl;
 
   // validate both processes' configuration before starting anything
   try {
     parseEnv(ZWebEnvSchema, env);
     parseEnv(ZWorkerEnvSchema, env);
+    if (isDemo) parseEnv(ZSimulatorEnvSchema, env);
   } catch (error) {
     await embedded?.stop();
     if (error instanceof EnvError) fail(error.message);
@@ -221,10 +251,15 @@ async function main() {
   if (!isDev) buildIfNeeded(env);
 
   const children: ChildProcess[] = [];
-  const startChild = (name: string, command: string, commandArgs: string[]) => {
+  const startChild = (
+    name: string,
+    command: string,
+    commandArgs: string[],
+    extraEnv: Record<string, string> = {},
+  ) => {
     const child = spawn(command, commandArgs, {
       cwd: PROJECT_ROOT,
-      env,
+      env: { ...env, ...extraEnv },
       stdio: ["ignore", "inherit", "inherit"],
     });
     children.push(child);
@@ -275,6 +310,29 @@ async function main() {
     path.join(PROJECT_ROOT, "server/worker/main.ts"),
   ]);
 
+  // demo mode: the provider simulator answers the worker's sends, posts signed status webhooks
+  // to the console's webhook route, and plays the seeded tenants' backends (demo traffic)
+  if (isDemo) {
+    const simulatorConfig =
+      process.env.WAYBILL_SIMULATOR_CONFIG ??
+      writeDemoSimulatorConfig(path.join(STATE_DIR, "simulator.json"));
+    const demoKeys = demo?.credentials.apiKeys.map((k) => `${k.tenant}=${k.apiKey}`).join(",");
+    startChild(
+      "simulator",
+      process.execPath,
+      ["--import", "tsx", path.join(PROJECT_ROOT, "server/providers/simulator/main.ts")],
+      {
+        WAYBILL_SIMULATOR_PORT: String(simulatorPort),
+        WAYBILL_SIMULATOR_WEBHOOK_URL: `${consoleUrl}/api/webhooks/whatsapp`,
+        WAYBILL_SIMULATOR_WAYBILL_URL: consoleUrl,
+        WAYBILL_SIMULATOR_CONFIG: simulatorConfig,
+        ...(process.env.WAYBILL_SIMULATOR_DEMO_API_KEYS === undefined && demoKeys
+          ? { WAYBILL_SIMULATOR_DEMO_API_KEYS: demoKeys }
+          : {}),
+      },
+    );
+  }
+
   writeRuntimeInfo({ databaseUrl, consoleUrl, pid: process.pid, isEmbedded: !externalUrl });
   const isUp = await waitForHealth(consoleUrl, web, 120_000);
   if (!isUp) {
@@ -288,6 +346,7 @@ async function main() {
     "",
     `  Console   ${consoleUrl}`,
     `  Health    ${consoleUrl}/api/health`,
+    `  API docs  ${consoleUrl}/api/v1/openapi.json`,
     `  Database  ${externalUrl ? "DATABASE_URL" : `embedded (${path.relative(PROJECT_ROOT, PG_DATA_DIR)}/)`}`,
   ];
   if (demo) {
@@ -299,6 +358,14 @@ async function main() {
     }
     lines.push("", "  Demo API keys (tenant REST API, Authorization: Bearer <key>)");
     for (const key of demo.credentials.apiKeys) lines.push(`    ${key.tenant.padEnd(8)} ${key.apiKey}`);
+    lines.push(
+      "",
+      `  Provider simulator ${simulatorUrl} (a fake WhatsApp Cloud API; demo traffic on; ${simulatorUrl}/_admin/stats)`,
+      "  Send a message yourself (then GET the Location it answers with, and its /events):",
+      `    curl -i -X POST ${consoleUrl}/api/v1/messages -H "Authorization: Bearer <key>" \\`,
+      `      -H "Content-Type: application/json" -H "Idempotency-Key: $(uuidgen)" \\`,
+      `      -d '{"from":"+15550101001","to":"+15551234567","type":"template","template":{"name":"order_update","language":"en_US","bodyParameters":["#123","Friday"]}}'`,
+    );
   }
   lines.push(
     "",

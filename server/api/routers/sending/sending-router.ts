@@ -1,0 +1,21 @@
+// The console's sending procedures (issue 5): test sends, in-doubt attempts, retries, and the
+// per-number dispatch controls.
+import { createTRPCRouter } from "../../trpc";
+import { pauseSender, resumeSender, setSenderMaxRate } from "./control-sender";
+import { listInDoubt } from "./list-in-doubt";
+import { listPausedSenders, listSenders } from "./list-senders";
+import { resolveInDoubt } from "./resolve-in-doubt";
+import { retryMessage } from "./retry-message";
+import { sendTestMessage } from "./send-test-message";
+
+export const sendingRouter = createTRPCRouter({
+  sendTestMessage,
+  listInDoubt,
+  resolveInDoubt,
+  retryMessage,
+  listSenders,
+  listPausedSenders,
+  pauseSender,
+  resumeSender,
+  setSenderMaxRate,
+});

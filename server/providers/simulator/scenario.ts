@@ -1,0 +1,176 @@
+// The simulator's configuration: the numbers it knows (for webhook metadata) and scenarios,
+// the knobs that decide how a send to a number or recipient behaves. Loaded from a JSON file
+// (WAYBILL_SIMULATOR_CONFIG) and changed at run time through the admin API.
+import { z } from "zod";
+
+const ZProbabilitySchema = z.number().min(0).max(1);
+const ZRangeSchema = z
+  .object({ min: z.number().min(0), max: z.number().min(0) })
+  .refine((r) => r.min <= r.max, "min must not exceed max");
+
+export const OUTAGE_MODES = ["unavailable", "errors", "timeout", "webhooks_down"] as const;
+export type TOutageMode = (typeof OUTAGE_MODES)[number];
+
+export const ZScenarioSchema = z.object({
+  /** Time the send endpoint takes to answer. */
+  latencyMs: ZRangeSchema,
+  /** Final status mix of accepted messages (weights, normalised). */
+  outcomes: z.object({
+    read: z.number().min(0),
+    delivered: z.number().min(0),
+    sent: z.number().min(0),
+    failed: z.number().min(0),
+  }),
+  /** Error codes a `failed` status webhook carries, picked at random. */
+  asyncFailureCodes: z.array(z.number().int()).min(1),
+  /** Errors the send endpoint answers with instead of accepting, each with its probability. */
+  syncErrors: z.array(z.object({ code: z.number().int(), rate: ZProbabilitySchema })),
+  /** Delays after acceptance: sent; then delivered after sent; then read after delivered. */
+  statusDelayMs: z.object({ sent: ZRangeSchema, delivered: ZRangeSchema, read: ZRangeSchema }),
+  /** Meta skips `delivered` when delivery and read happen together. */
+  readWithoutDeliveredRate: ZProbabilitySchema,
+  /** Status webhooks posted twice (at-least-once delivery). */
+  duplicateRate: ZProbabilitySchema,
+  /** Messages whose status webhooks arrive in a shuffled order (timestamps stay true). */
+  reorderRate: ZProbabilitySchema,
+  /** Status webhooks never posted. */
+  dropRate: ZProbabilitySchema,
+  /** Extra delay before status webhooks are posted. */
+  webhookDelayMs: ZRangeSchema,
+  /** Messages per second the number may send; above it: 130429. null: unlimited. */
+  rateLimitPerSecond: z.number().positive().nullable(),
+  /** Per (number, recipient): a burst, then one message per `perMs`; above it: 131056. */
+  pairLimit: z.object({ burst: z.number().int().min(1), perMs: z.number().int().min(1) }).nullable(),
+  /** Answer every send with 190 (the token is invalid). */
+  invalidToken: z.boolean(),
+  /** The message is accepted (webhooks follow) but the HTTP answer never comes: an in-doubt attempt. */
+  acceptThenHangRate: ZProbabilitySchema,
+});
+export type TScenario = z.infer<typeof ZScenarioSchema>;
+
+/** A scenario patch: any knob, and any of the three status delays on its own. */
+export const ZScenarioPatchSchema = ZScenarioSchema.extend({
+  statusDelayMs: ZScenarioSchema.shape.statusDelayMs.partial(),
+}).partial();
+export type TScenarioPatch = z.infer<typeof ZScenarioPatchSchema>;
+
+export const DEFAULT_SCENARIO: TScenario = {
+  latencyMs: { min: 20, max: 90 },
+  outcomes: { read: 0.6, delivered: 0.28, sent: 0.1, failed: 0.02 },
+  asyncFailureCodes: [131026],
+  syncErrors: [],
+  statusDelayMs: {
+    sent: { min: 100, max: 600 },
+    delivered: { min: 200, max: 1_500 },
+    read: { min: 1_000, max: 6_000 },
+  },
+  readWithoutDeliveredRate: 0.1,
+  duplicateRate: 0.02,
+  reorderRate: 0.05,
+  dropRate: 0,
+  webhookDelayMs: { min: 0, max: 200 },
+  rateLimitPerSecond: 80,
+  pairLimit: { burst: 45, perMs: 6_000 },
+  invalidToken: false,
+  acceptThenHangRate: 0,
+};
+
+export const ZScenarioRuleSchema = z.object({
+  id: z.string().min(1).max(100).optional(),
+  match: z
+    .object({
+      phoneNumberId: z.string().min(1).optional(),
+      /** E.164 digits; `*` matches any digits ("1555000*"). */
+      recipient: z.string().min(1).optional(),
+    })
+    .default({}),
+  scenario: ZScenarioPatchSchema,
+});
+export type TScenarioRule = z.infer<typeof ZScenarioRuleSchema>;
+
+export const ZSimulatorNumberSchema = z.object({
+  wabaId: z.string().min(1),
+  /** As Meta writes it in webhook metadata: digits, no "+". */
+  displayPhoneNumber: z.string().min(1),
+  /** When set, a send with another Bearer token is answered with 190. */
+  accessToken: z.string().min(1).optional(),
+});
+
+export const ZQualityEventSchema = z.object({
+  event: z.string().min(1),
+  currentLimit: z.string().optional(),
+  oldLimit: z.string().optional(),
+});
+
+export const ZSimulatorConfigSchema = z.object({
+  numbers: z.record(z.string(), ZSimulatorNumberSchema).default({}),
+  defaults: ZScenarioPatchSchema.default({}),
+  /** Applied in order over the defaults; later rules win. */
+  rules: z.array(ZScenarioRuleSchema).default([]),
+  /** A "Meta outage": every send fails this way until switched off. */
+  outage: z.enum(OUTAGE_MODES).nullable().default(null),
+  /** Numbers not listed in `numbers` get Graph's "Unsupported post request" error. */
+  rejectUnknownNumbers: z.boolean().default(false),
+  webhooks: z
+    .object({
+      batchWindowMs: z.number().int().min(1).default(250),
+      maxStatusesPerPost: z.number().int().min(1).default(25),
+      /** How often a POST carries more than one WABA's entries. */
+      multiEntryRate: ZProbabilitySchema.default(0.2),
+      /** Re-deliveries of a POST answered with anything but 200 (Meta retries for days). */
+      retries: z.number().int().min(0).default(8),
+      retryBaseMs: z.number().int().min(1).default(1_000),
+    })
+    .default({
+      batchWindowMs: 250,
+      maxStatusesPerPost: 25,
+      multiEntryRate: 0.2,
+      retries: 8,
+      retryBaseMs: 1_000,
+    }),
+  /** Periodic phone_number_quality_update webhooks (the demo's quality downgrades). */
+  qualitySchedules: z
+    .array(
+      z.object({
+        phoneNumberId: z.string().min(1),
+        everySeconds: z.number().positive(),
+        events: z.array(ZQualityEventSchema).min(1),
+      }),
+    )
+    .default([]),
+});
+export type TSimulatorConfig = z.infer<typeof ZSimulatorConfigSchema>;
+
+/** The scenario of one send: built-in defaults, then config defaults, then matching rules. */
+export function resolveScenario(
+  config: TSimulatorConfig,
+  phoneNumberId: string,
+  recipient: string,
+): TScenario {
+  let scenario = mergeScenario(DEFAULT_SCENARIO, config.defaults);
+  for (const rule of config.rules) {
+    if (rule.match.phoneNumberId !== undefined && rule.match.phoneNumberId !== phoneNumberId) continue;
+    if (rule.match.recipient !== undefined && !matchesPattern(rule.match.recipient, recipient)) continue;
+    scenario = mergeScenario(scenario, rule.scenario);
+  }
+  return scenario;
+}
+
+export function mergeScenario(base: TScenario, patch: TScenarioPatch): TScenario {
+  return {
+    ...base,
+    ...stripUndefined(patch),
+    statusDelayMs: { ...base.statusDelayMs, ...(patch.statusDelayMs ?? {}) },
+  };
+}
+
+export function matchesPattern(pattern: string, recipient: string): boolean {
+  const digits = recipient.replace(/^\+/, "");
+  const normalized = pattern.replace(/^\+/, "");
+  const regex = new RegExp(`^${normalized.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+  return regex.test(digits);
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,192 @@
+// The WhatsApp Cloud API client: POST {base}/{version}/{phone_number_id}/messages with the
+// sender's Bearer token, a hard timeout, and every outcome turned into a typed result the domain
+// classifies (server/domain/sending/classify-failure.ts). It never throws for a provider or
+// network problem; a throw is a bug.
+import type { TSendFailure } from "@/server/domain/sending/classify-failure";
+import type {
+  TMessagingProvider,
+  TProviderRecord,
+  TProviderSendRequest,
+  TProviderSendResult,
+} from "../types";
+import { ZGraphErrorSchema, ZGraphSendSuccessSchema } from "./wire";
+
+export type TCloudClientOptions = {
+  /** e.g. https://graph.facebook.com, or the simulator's URL */
+  baseUrl: string;
+  /** e.g. v21.0 */
+  version: string;
+  /** The whole call (connect, send, read the answer) must finish within this. */
+  timeoutMs: number;
+  fetch?: typeof fetch;
+};
+
+// errors that mean the request never left this machine: resending cannot duplicate a message
+const CONNECT_ERROR_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ERR_INVALID_URL",
+]);
+
+const MAX_BODY_BYTES = 1_000_000;
+
+export function createWhatsAppCloudProvider(options: TCloudClientOptions): TMessagingProvider {
+  const doFetch = options.fetch ?? fetch;
+  const base = options.baseUrl.replace(/\/+$/, "");
+  return {
+    name: "whatsapp-cloud",
+    async send(request: TProviderSendRequest, signal?: AbortSignal): Promise<TProviderSendResult> {
+      const url = `${base}/${options.version}/${encodeURIComponent(request.phoneNumberId)}/messages`;
+      const timeout = AbortSignal.timeout(options.timeoutMs);
+      const combined = signal ? AbortSignal.any([timeout, signal]) : timeout;
+      const started = performance.now();
+      const elapsed = () => Math.round(performance.now() - started);
+
+      let response: Response;
+      try {
+        response = await doFetch(url, {
+          method: "POST",
+          headers: {
+            Authorization: `Bearer ${request.accessToken}`,
+            "Content-Type": "application/json",
+            Accept: "application/json",
+          },
+          body: JSON.stringify(request.body),
+          signal: combined,
+          redirect: "error",
+        });
+      } catch (error) {
+        return transportFailure(error, combined.aborted, options.timeoutMs, null, elapsed());
+      }
+
+      let text: string;
+      try {
+        text = await readLimited(response, MAX_BODY_BYTES);
+      } catch (error) {
+        // the provider answered (so it received the request) but the body never arrived whole
+        return transportFailure(error, combined.aborted, options.timeoutMs, response.status, elapsed(), true);
+      }
+      const json = parseJson(text);
+      const record: TProviderRecord = {
+        httpStatus: response.status,
+        body: json === undefined ? { unparsed: text.slice(0, 2000) } : json,
+        durationMs: elapsed(),
+      };
+
+      if (response.ok) {
+        const success = ZGraphSendSuccessSchema.safeParse(json);
+        if (!success.success) {
+          return {
+            ok: false,
+            failure: {
+              kind: "invalid_response",
+              httpStatus: response.status,
+              message: json === undefined ? "the body is not JSON" : "the body names no message id",
+            },
+            record,
+          };
+        }
+        const message = success.data.messages[0]!;
+        return {
+          ok: true,
+          providerMessageId: message.id,
+          messageStatus: message.message_status ?? null,
+          waId: success.data.contacts?.[0]?.wa_id ?? null,
+          record,
+        };
+      }
+
+      const graphError = ZGraphErrorSchema.safeParse(json);
+      if (graphError.success) {
+        const e = graphError.data.error;
+        const failure: TSendFailure = {
+          kind: "provider_error",
+          httpStatus: response.status,
+          code: e.code,
+          subcode: e.error_subcode ?? null,
+          type: e.type ?? null,
+          message: e.message,
+          details: e.error_data?.details ?? null,
+          fbtraceId: e.fbtrace_id ?? null,
+          isTransient: e.is_transient ?? null,
+        };
+        return { ok: false, failure, record };
+      }
+      return {
+        ok: false,
+        failure: { kind: "http_error", httpStatus: response.status, bodySnippet: text.slice(0, 500) },
+        record,
+      };
+    },
+  };
+}
+
+function transportFailure(
+  error: unknown,
+  isAborted: boolean,
+  timeoutMs: number,
+  httpStatus: number | null,
+  durationMs: number,
+  isAfterResponse = false,
+): TProviderSendResult {
+  const record: TProviderRecord = { httpStatus, body: null, durationMs };
+  const code = errorCode(error);
+  if (isAborted) {
+    // undici does not say whether the connection was up when the signal fired: assume the
+    // request may have been sent (the in-doubt path), unless the socket never connected
+    const phase = !isAfterResponse && code === "UND_ERR_CONNECT_TIMEOUT" ? "connect" : "response";
+    return { ok: false, failure: { kind: "timeout", phase, afterMs: timeoutMs }, record };
+  }
+  const phase = !isAfterResponse && code !== null && CONNECT_ERROR_CODES.has(code) ? "connect" : "response";
+  const message = [
+    code,
+    error instanceof Error ? (errorCause(error)?.message ?? error.message) : String(error),
+  ]
+    .filter(Boolean)
+    .join(": ");
+  return { ok: false, failure: { kind: "network", phase, message }, record };
+}
+
+function errorCause(error: Error): Error | null {
+  return error.cause instanceof Error ? error.cause : null;
+}
+
+function errorCode(error: unknown): string | null {
+  if (!(error instanceof Error)) return null;
+  const own = (error as { code?: unknown }).code;
+  if (typeof own === "string") return own;
+  const cause = errorCause(error) as { code?: unknown } | null;
+  return typeof cause?.code === "string" ? cause.code : null;
+}
+
+function parseJson(text: string): unknown {
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads a body up to `limit` bytes; a larger body is cut (the answer we need is small). */
+async function readLimited(response: Response, limit: number): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      break;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}

@@ -1,0 +1,193 @@
+// The OpenAPI 3.1 document of the tenant REST API, generated from the same zod schemas that
+// validate requests and shape responses (zod 4's z.toJSONSchema), so it cannot drift from them.
+// Served at GET /api/v1/openapi.json without authentication.
+import { z } from "zod";
+import { ZSendMessageRequestSchema } from "@/server/domain/sending/send-request";
+import { ZMessageEventsViewSchema, ZMessageViewSchema } from "@/server/services/sending/message-views";
+import { ACCEPTANCE_NOTE } from "./messages";
+
+const ZErrorSchema = z.object({
+  error: z.object({
+    code: z
+      .string()
+      .describe(
+        "unauthenticated, invalid_api_key, invalid_request, unsupported_media_type, body_too_large, unknown_sender, idempotency_key_reused, not_found",
+      ),
+    message: z.string(),
+    details: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .describe("invalid_request: one entry per offending field, e.g. template.language"),
+    messageId: z.uuid().optional().describe("idempotency_key_reused: the message the key already names"),
+  }),
+});
+
+const ZAcceptedSchema = ZMessageViewSchema.extend({
+  links: z.object({ self: z.string(), events: z.string() }),
+  note: z.string(),
+});
+
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+const errorResponses = {
+  "401": json(ref("Error"), "Missing, malformed, unknown or revoked API key"),
+  "403": json(ref("Error"), "The key's tenant is paused or disabled"),
+};
+
+export function buildOpenApiDocument() {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Waybill tenant API",
+      version: "1.0.0",
+      description:
+        "Send WhatsApp messages through Waybill and follow each one through its ledger. Every request is authenticated with your tenant's API key (`Authorization: Bearer wbk_...`); a key only ever sees its own tenant. Sending is asynchronous: " +
+        ACCEPTANCE_NOTE,
+    },
+    servers: [{ url: "/" }],
+    security: [{ apiKey: [] }],
+    components: {
+      securitySchemes: {
+        apiKey: { type: "http", scheme: "bearer", description: "A Waybill tenant API key (wbk_...)" },
+      },
+      schemas: {
+        SendMessageRequest: jsonSchema(ZSendMessageRequestSchema, "input"),
+        Message: jsonSchema(ZMessageViewSchema, "output"),
+        MessageAccepted: jsonSchema(ZAcceptedSchema, "output"),
+        MessageEvents: jsonSchema(ZMessageEventsViewSchema, "output"),
+        Error: jsonSchema(ZErrorSchema, "output"),
+      },
+    },
+    paths: {
+      "/api/v1/messages": {
+        post: {
+          operationId: "sendMessage",
+          summary: "Send a template or text message",
+          description:
+            "Records the request and queues it; the answer is 202 with the message in state `queued`. Retrying the request with the same `Idempotency-Key` and the same body returns the same message (202, `Idempotent-Replayed: true`); the same key with a different body is a 409.",
+          parameters: [
+            {
+              name: "Idempotency-Key",
+              in: "header",
+              required: false,
+              description:
+                "Up to 255 visible ASCII characters; strongly recommended (e.g. a UUID per message).",
+              schema: { type: "string", minLength: 1, maxLength: 255 },
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: ref("SendMessageRequest"),
+                examples: {
+                  template: {
+                    value: {
+                      from: "+15550101001",
+                      to: "+15551234567",
+                      type: "template",
+                      template: {
+                        name: "order_update",
+                        language: "en_US",
+                        bodyParameters: ["#12345", "Friday"],
+                      },
+                      metadata: { orderId: "12345" },
+                    },
+                  },
+                  text: {
+                    value: {
+                      from: "+15550101001",
+                      to: "+15551234567",
+                      type: "text",
+                      text: { body: "Hello!" },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            "202": json(
+              ref("MessageAccepted"),
+              "Queued (or replayed for a repeated Idempotency-Key). Not delivered yet.",
+            ),
+            "400": json(
+              ref("Error"),
+              "The body or the Idempotency-Key is invalid; `details` names each field",
+            ),
+            ...errorResponses,
+            "409": json(ref("Error"), "The Idempotency-Key was used before with a different body"),
+            "413": json(ref("Error"), "The body is larger than 64 KiB"),
+            "415": json(ref("Error"), "The body is not JSON"),
+            "422": json(ref("Error"), "`from` is not one of your sender numbers"),
+          },
+        },
+      },
+      "/api/v1/messages/{id}": {
+        get: {
+          operationId: "getMessage",
+          summary: "A message's state, the explanation of that state, and its last error",
+          parameters: [
+            { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } },
+          ],
+          responses: {
+            "200": json(ref("Message"), "The message"),
+            ...errorResponses,
+            "404": json(ref("Error"), "No such message in your tenant"),
+          },
+        },
+      },
+      "/api/v1/messages/{id}/events": {
+        get: {
+          operationId: "listMessageEvents",
+          summary: "A message's ledger: every recorded fact, in order, with how often it arrived",
+          parameters: [
+            { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } },
+          ],
+          responses: {
+            "200": json(ref("MessageEvents"), "The ledger"),
+            ...errorResponses,
+            "404": json(ref("Error"), "No such message in your tenant"),
+          },
+        },
+      },
+      "/api/v1/tenant": {
+        get: {
+          operationId: "getTenant",
+          summary: "Your tenant and its sender numbers (use one as `from`)",
+          responses: { "200": { description: "The tenant and its sender numbers" }, ...errorResponses },
+        },
+      },
+      "/api/v1/openapi.json": {
+        get: {
+          operationId: "getOpenApi",
+          summary: "This document",
+          security: [],
+          responses: { "200": { description: "The OpenAPI document" } },
+        },
+      },
+    },
+  };
+}
+
+let cached: string | null = null;
+
+/** GET /api/v1/openapi.json */
+export function handleOpenApi(): Response {
+  cached ??= JSON.stringify(buildOpenApiDocument());
+  return new Response(cached, {
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "public, max-age=300" },
+  });
+}

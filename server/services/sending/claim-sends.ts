@@ -1,0 +1,212 @@
+// The dispatcher's claim: in one transaction, lock the senders that have due work and may send
+// (tenant active, number not flagged or paused), refill their throughput buckets, deal the free
+// slots fairly across tenants (server/domain/sending/fair-share.ts), and lease that many due
+// rows per sender with FOR UPDATE SKIP LOCKED, so several workers never take the same row or
+// the same sender's budget. See docs/decisions/006-send-queue-table.md.
+import type { TDb } from "@/server/db/client";
+import { allocateSlots, type TSlotCandidate } from "@/server/domain/sending/fair-share";
+import {
+  availableSends,
+  effectiveRate,
+  maxRateOf,
+  nextSendAt,
+  take,
+  type TSenderRate,
+  type TThroughputConfig,
+} from "@/server/domain/sending/throughput";
+
+export type TClaimedSend = {
+  tenantId: string;
+  messageId: string;
+  senderNumberId: string;
+  recipient: string;
+  attempt: number;
+  inDoubtAttempt: number | null;
+  claimCount: number;
+};
+
+export type TClaimResult = {
+  claimed: TClaimedSend[];
+  /** Senders with due work that were eligible (for the dispatcher's next wake-up). */
+  candidates: number;
+  /** When a throttled sender may next send (epoch ms), if one is waiting for its bucket. */
+  nextSendAt: number | null;
+};
+
+/** Sender statuses (from Meta's webhooks) under which nothing is sent. */
+export const BLOCKED_SENDER_STATUSES = ["FLAGGED", "RESTRICTED", "DISCONNECTED", "PAUSED"] as const;
+
+type TCandidateRow = {
+  tenant_id: string;
+  sender_number_id: string;
+  max_rate: number | null;
+  rate: number | null;
+  rate_changed_at: Date | null;
+  tokens: number;
+  tokens_at: Date | null;
+  last_served_at: Date | null;
+  due: number;
+};
+
+export async function claimSends(
+  db: TDb,
+  options: { slots: number; workerId: string; leaseMs: number; now: Date; throughput: TThroughputConfig },
+): Promise<TClaimResult> {
+  const { now, throughput } = options;
+  if (options.slots <= 0) return { claimed: [], candidates: 0, nextSendAt: null };
+  return db.$transaction(
+    async (tx) => {
+      // senders with at least one due, unleased row; locked so a second dispatcher skips them
+      const rows = await tx.$queryRaw<TCandidateRow[]>`
+        SELECT d.tenant_id::text, d.sender_number_id::text, d.max_rate, d.rate, d.rate_changed_at,
+               d.tokens, d.tokens_at, d.last_served_at,
+               -- due rows, counted up to the slots on offer (so a sender with one message is
+               -- not dealt more slots than it can use)
+               (SELECT count(*)::int FROM (
+                  SELECT 1 FROM send_queue q
+                  WHERE q.tenant_id = d.tenant_id AND q.sender_number_id = d.sender_number_id
+                    AND q.not_before <= ${now} AND (q.lease_until IS NULL OR q.lease_until < ${now})
+                  LIMIT ${options.slots}) due) AS due
+        FROM sender_dispatch d
+        JOIN tenant t ON t.id = d.tenant_id
+        JOIN sender_number s ON s.tenant_id = d.tenant_id AND s.id = d.sender_number_id
+        WHERE d.paused_at IS NULL
+          AND t.status = 'active'
+          AND s.status::text <> ALL (${[...BLOCKED_SENDER_STATUSES]}::text[])
+          AND EXISTS (
+            SELECT 1 FROM send_queue q
+            WHERE q.tenant_id = d.tenant_id AND q.sender_number_id = d.sender_number_id
+              AND q.not_before <= ${now} AND (q.lease_until IS NULL OR q.lease_until < ${now}))
+        FOR UPDATE OF d SKIP LOCKED`;
+      if (rows.length === 0) return { claimed: [], candidates: 0, nextSendAt: null };
+
+      const nowMs = now.getTime();
+      const states = new Map<string, { row: TCandidateRow; rate: TSenderRate }>();
+      const candidates: TSlotCandidate[] = [];
+      let earliestSend: number | null = null;
+      for (const row of rows) {
+        const rate = toRate(row);
+        states.set(key(row.tenant_id, row.sender_number_id), { row, rate });
+        const tokens = availableSends(rate, nowMs, throughput);
+        const available = Math.min(tokens, row.due);
+        if (tokens === 0) {
+          const at = nextSendAt(rate, nowMs, throughput);
+          earliestSend = earliestSend === null ? at : Math.min(earliestSend, at);
+        }
+        candidates.push({
+          tenantId: row.tenant_id,
+          senderNumberId: row.sender_number_id,
+          available,
+          lastServedAt: row.last_served_at?.getTime() ?? null,
+        });
+      }
+      const allocation = allocateSlots(candidates, options.slots);
+      if (allocation.length === 0) return { claimed: [], candidates: rows.length, nextSendAt: earliestSend };
+
+      const leaseUntil = new Date(nowMs + options.leaseMs);
+      const claimed = await tx.$queryRaw<
+        {
+          tenant_id: string;
+          message_id: string;
+          sender_number_id: string;
+          recipient: string;
+          attempt: number;
+          in_doubt_attempt: number | null;
+          claim_count: number;
+        }[]
+      >`
+        WITH alloc AS (
+          SELECT * FROM unnest(${allocation.map((a) => a.tenantId)}::uuid[],
+                               ${allocation.map((a) => a.senderNumberId)}::uuid[],
+                               ${allocation.map((a) => a.count)}::int[]) AS a(tenant_id, sender_number_id, n)
+        ), picked AS (
+          SELECT p.tenant_id, p.message_id
+          FROM alloc a
+          CROSS JOIN LATERAL (
+            SELECT q.tenant_id, q.message_id FROM send_queue q
+            WHERE q.tenant_id = a.tenant_id AND q.sender_number_id = a.sender_number_id
+              AND q.not_before <= ${now} AND (q.lease_until IS NULL OR q.lease_until < ${now})
+              -- one message per recipient in flight: keeps their order, and pair limits
+              AND NOT EXISTS (
+                SELECT 1 FROM send_queue o
+                WHERE o.tenant_id = q.tenant_id AND o.sender_number_id = q.sender_number_id
+                  AND o.recipient = q.recipient AND o.lease_until >= ${now} AND o.message_id <> q.message_id)
+              -- a recipient resting after a pair-limit error
+              AND NOT EXISTS (
+                SELECT 1 FROM pair_pacing pp
+                WHERE pp.tenant_id = q.tenant_id AND pp.sender_number_id = q.sender_number_id
+                  AND pp.recipient = q.recipient AND pp.next_allowed_at > ${now})
+            ORDER BY q.not_before, q.enqueued_at
+            LIMIT a.n
+            FOR UPDATE OF q SKIP LOCKED
+          ) p
+        )
+        UPDATE send_queue s
+        SET lease_until = ${leaseUntil}, leased_by = ${options.workerId}, claim_count = s.claim_count + 1
+        FROM picked
+        WHERE s.tenant_id = picked.tenant_id AND s.message_id = picked.message_id
+        RETURNING s.tenant_id::text, s.message_id::text, s.sender_number_id::text, s.recipient, s.attempt,
+                  s.in_doubt_attempt, s.claim_count`;
+
+      // take what was actually claimed out of each sender's bucket
+      const perSender = new Map<string, number>();
+      for (const row of claimed) {
+        const k = key(row.tenant_id, row.sender_number_id);
+        perSender.set(k, (perSender.get(k) ?? 0) + 1);
+      }
+      for (const [k, count] of perSender) {
+        const state = states.get(k);
+        if (!state) continue;
+        const next = normalize(take(state.rate, count, nowMs, throughput), nowMs, throughput);
+        await tx.$executeRaw`
+          UPDATE sender_dispatch
+          SET tokens = ${next.tokens}, tokens_at = ${new Date(next.tokensAt ?? nowMs)},
+              rate = ${next.rate}, rate_changed_at = ${next.rateChangedAt === null ? null : new Date(next.rateChangedAt)},
+              last_served_at = ${now}
+          WHERE tenant_id = ${state.row.tenant_id}::uuid AND sender_number_id = ${state.row.sender_number_id}::uuid`;
+      }
+      return {
+        claimed: claimed.map((row) => ({
+          tenantId: row.tenant_id,
+          messageId: row.message_id,
+          senderNumberId: row.sender_number_id,
+          recipient: row.recipient,
+          attempt: row.attempt,
+          inDoubtAttempt: row.in_doubt_attempt,
+          claimCount: row.claim_count,
+        })),
+        candidates: rows.length,
+        nextSendAt: earliestSend,
+      };
+    },
+    { maxWait: 10_000, timeout: 20_000 },
+  );
+}
+
+export function toRate(row: {
+  max_rate: number | null;
+  rate: number | null;
+  rate_changed_at: Date | null;
+  tokens: number;
+  tokens_at: Date | null;
+}): TSenderRate {
+  return {
+    maxRate: row.max_rate,
+    rate: row.rate,
+    rateChangedAt: row.rate_changed_at?.getTime() ?? null,
+    tokens: row.tokens,
+    tokensAt: row.tokens_at?.getTime() ?? null,
+  };
+}
+
+/** Once the adapted rate has climbed back to the maximum, forget the adaptation. */
+function normalize(state: TSenderRate, nowMs: number, throughput: TThroughputConfig): TSenderRate {
+  if (state.rate !== null && effectiveRate(state, nowMs, throughput) >= maxRateOf(state, throughput)) {
+    return { ...state, rate: null, rateChangedAt: null };
+  }
+  return state;
+}
+
+function key(tenantId: string, senderNumberId: string): string {
+  return `${tenantId}/${senderNumberId}`;
+}

@@ -1,0 +1,186 @@
+// The send dispatcher: a loop in the worker that keeps up to `concurrency` sends in flight,
+// claiming work fairly across tenants whenever a slot frees up, a request arrives (NOTIFY) or
+// the poll period passes. Messages to one recipient from one number run one after another.
+import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
+import { claimSends, type TClaimedSend } from "./claim-sends";
+import { processClaimedSend, type TSendDeps, type TSendOutcome } from "./process-send";
+import { SEND_QUEUE_CHANNEL } from "./send-queue";
+
+export type TDispatcherStats = {
+  claimed: number;
+  inFlight: number;
+  outcomes: Record<TSendOutcome | "error", number>;
+};
+
+export type TDispatcher = {
+  /** Stops claiming, waits up to `graceMs` for sends in flight, then aborts them. */
+  stop(graceMs?: number): Promise<void>;
+  /** Looks for work now (also called by NOTIFY and by finished sends). */
+  wake(): void;
+  stats(): TDispatcherStats;
+};
+
+export function startDispatcher(deps: TSendDeps & { databaseUrl: string | null }): TDispatcher {
+  const { log, config } = deps;
+  const abort = new AbortController();
+  const stats: TDispatcherStats = {
+    claimed: 0,
+    inFlight: 0,
+    outcomes: {
+      accepted: 0,
+      retry_scheduled: 0,
+      dead_lettered: 0,
+      awaiting_webhook: 0,
+      held_in_doubt: 0,
+      dropped: 0,
+      lease_lost: 0,
+      sender_paused: 0,
+      error: 0,
+    },
+  };
+  let isStopping = false;
+  let pendingWake: (() => void) | null = null;
+  let isWoken = false;
+  const idle = new Set<Promise<void>>();
+  // per (tenant, sender, recipient): the tail of that pair's chain of sends in this process
+  const pairTails = new Map<string, Promise<void>>();
+
+  const wake = () => {
+    isWoken = true;
+    const resolve = pendingWake;
+    pendingWake = null;
+    resolve?.();
+  };
+
+  const waitForWake = async (ms: number) => {
+    if (isWoken) return;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      pendingWake = resolve;
+      timer = setTimeout(resolve, Math.max(1, ms));
+    });
+    clearTimeout(timer);
+    pendingWake = null;
+  };
+
+  const run = (item: TClaimedSend) => {
+    stats.inFlight += 1;
+    const pair = `${item.tenantId}/${item.senderNumberId}/${item.recipient}`;
+    const previous = pairTails.get(pair) ?? Promise.resolve();
+    const task = previous
+      .then(() => processClaimedSend(deps, item, abort.signal))
+      .then(
+        (outcome) => {
+          stats.outcomes[outcome] += 1;
+        },
+        (error: unknown) => {
+          stats.outcomes.error += 1;
+          // the lease runs out and the row is claimed again; the ledger decides what happens then
+          log.error(
+            { tenantId: item.tenantId, messageId: item.messageId, err: error },
+            "send failed unexpectedly",
+          );
+        },
+      )
+      .finally(() => {
+        stats.inFlight -= 1;
+        if (pairTails.get(pair) === task) pairTails.delete(pair);
+        idle.delete(task);
+        wake();
+      });
+    pairTails.set(pair, task);
+    idle.add(task);
+  };
+
+  const loop = async () => {
+    while (!isStopping) {
+      isWoken = false;
+      const free = config.concurrency - stats.inFlight;
+      if (free <= 0) {
+        await waitForWake(config.pollMs * 10);
+        continue;
+      }
+      let claimedCount = 0;
+      let nextSendAt: number | null = null;
+      try {
+        const result = await claimSends(deps.db, {
+          slots: free,
+          workerId: deps.workerId,
+          leaseMs: config.leaseMs,
+          now: deps.clock(),
+          throughput: config.throughput,
+        });
+        claimedCount = result.claimed.length;
+        nextSendAt = result.nextSendAt;
+        stats.claimed += claimedCount;
+        for (const item of result.claimed) run(item);
+      } catch (error) {
+        if (isStopping) break;
+        log.error({ err: error }, "claiming sends failed; retrying shortly");
+        await sleep(1_000);
+        continue;
+      }
+      if (claimedCount > 0 && claimedCount < free) continue; // there may be more for the rest
+      const untilBucket =
+        nextSendAt === null ? config.pollMs : Math.max(5, nextSendAt - deps.clock().getTime());
+      await waitForWake(Math.min(config.pollMs, untilBucket));
+    }
+  };
+
+  const listener = deps.databaseUrl ? listen(deps.databaseUrl, wake, log) : null;
+  const running = loop().catch((error: unknown) => log.fatal({ err: error }, "send dispatcher crashed"));
+
+  return {
+    wake,
+    stats: () => ({ ...stats, outcomes: { ...stats.outcomes } }),
+    async stop(graceMs = 10_000) {
+      isStopping = true;
+      wake();
+      await running;
+      const settled = Promise.allSettled([...idle]);
+      const timer = setTimeout(() => abort.abort(), graceMs);
+      await settled;
+      clearTimeout(timer);
+      await listener?.close();
+    },
+  };
+}
+
+/** LISTENs for new queue rows; reconnects after errors (polling covers the gap). */
+function listen(databaseUrl: string, onNotify: () => void, log: TSendDeps["log"]) {
+  let client: pg.Client | null = null;
+  let isClosed = false;
+  const connect = async () => {
+    while (!isClosed) {
+      const next = new pg.Client({
+        connectionString: databaseUrl,
+        application_name: "waybill-dispatch-listen",
+      });
+      try {
+        next.on("notification", () => onNotify());
+        next.on("error", (error) => {
+          log.warn({ err: error }, "dispatch listener lost its connection; polling meanwhile");
+          client = null;
+          void next.end().catch(() => {});
+          if (!isClosed) void sleep(2_000).then(connect);
+        });
+        await next.connect();
+        await next.query(`LISTEN ${SEND_QUEUE_CHANNEL}`);
+        client = next;
+        return;
+      } catch (error) {
+        await next.end().catch(() => {});
+        log.warn({ err: error }, "dispatch listener could not connect; polling meanwhile");
+        await sleep(2_000);
+      }
+    }
+  };
+  void connect();
+  return {
+    async close() {
+      isClosed = true;
+      await client?.end().catch(() => {});
+    },
+  };
+}

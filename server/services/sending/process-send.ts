@@ -1,0 +1,534 @@
+// One claimed send, end to end:
+//   A. in a transaction: re-derive the message from its ledger and decide (domain), then record
+//      attempt_started BEFORE the call;
+//   B. call the provider (no transaction open, a hard timeout);
+//   C. in a transaction: record the synchronous answer (provider_accepted with the wamid, or
+//      provider_rejected with Meta's error whole), then the retry or dead letter the policy
+//      decides, and the sender-level effects (slow down, pace the pair, pause the number).
+// A crash between A and C leaves the attempt in doubt; the next claim sees attempt_started
+// without an outcome and holds the message for a webhook or an engineer instead of resending.
+import { setTimeout as sleep } from "node:timers/promises";
+import type { TDb, TDbTx } from "@/server/db/client";
+import type { TJsonObject } from "@/server/domain/ledger/canonical-json";
+import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
+import type { TLedgerError } from "@/server/domain/ledger/ledger-event";
+import type { TMessageState } from "@/server/domain/reconciliation/message-state";
+import { classifyFailure, type TFailureClass } from "@/server/domain/sending/classify-failure";
+import { decideDispatch } from "@/server/domain/sending/dispatch-decision";
+import { decideRetry, pairRestMs } from "@/server/domain/sending/retry-policy";
+import type { TCloudMessageBody } from "@/server/domain/sending/send-request";
+import { onThrottled } from "@/server/domain/sending/throughput";
+import type { TSecretBox } from "@/server/platform/secret-box";
+import type { TLogger } from "@/server/platform/logger";
+import type { TMessagingProvider, TProviderRecord, TProviderSendResult } from "@/server/providers/types";
+import type { TActor } from "@/server/services/actor";
+import { appendEvents } from "@/server/services/ledger/append-events";
+import type { TEventDraft } from "@/server/services/ledger/rows";
+import { ServiceError } from "@/server/services/errors";
+import { readSenderAccessToken } from "@/server/services/tenants";
+import type { TClaimedSend } from "./claim-sends";
+import { toRate } from "./claim-sends";
+import type { TSendingConfig } from "./config";
+import { pauseSenderInTx } from "./sender-control";
+
+export type TSenderCredentials = { phoneNumberId: string; accessToken: string };
+
+/** The number's token cannot be had at all (missing, or no configured key opens it): ours to fix. */
+export class CredentialUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CredentialUnavailableError";
+  }
+}
+
+export type TCredentialSource = {
+  get(tenantId: string, senderNumberId: string): Promise<TSenderCredentials>;
+  /** Drops a cached token (after the provider refused it). */
+  forget(tenantId: string, senderNumberId: string): void;
+};
+
+/** Sender tokens decrypted once per minute per number, not once per message. */
+export function createCredentialCache(
+  db: TDb,
+  box: TSecretBox,
+  ttlMs = 60_000,
+  clock = () => Date.now(),
+): TCredentialSource {
+  const cache = new Map<string, { value: TSenderCredentials; expiresAt: number }>();
+  return {
+    async get(tenantId, senderNumberId) {
+      const k = `${tenantId}/${senderNumberId}`;
+      const hit = cache.get(k);
+      if (hit && hit.expiresAt > clock()) return hit.value;
+      const sender = await db.senderNumber.findUnique({
+        where: { tenantId_id: { tenantId, id: senderNumberId } },
+        select: { phoneNumberId: true },
+      });
+      if (!sender) throw new CredentialUnavailableError("the sender number does not exist");
+      const accessToken = await readSenderAccessToken(db, box, tenantId, senderNumberId).catch(
+        (error: unknown) => {
+          // a missing row or a ciphertext no configured key opens; a database error stays what it is
+          if (
+            error instanceof ServiceError ||
+            (error instanceof Error && /decrypt|authenticate|encryption key/i.test(error.message))
+          ) {
+            throw new CredentialUnavailableError(error.message);
+          }
+          throw error;
+        },
+      );
+      const value = { phoneNumberId: sender.phoneNumberId, accessToken };
+      cache.set(k, { value, expiresAt: clock() + ttlMs });
+      return value;
+    },
+    forget(tenantId, senderNumberId) {
+      cache.delete(`${tenantId}/${senderNumberId}`);
+    },
+  };
+}
+
+export type TSendDeps = {
+  db: TDb;
+  provider: TMessagingProvider;
+  credentials: TCredentialSource;
+  config: TSendingConfig;
+  workerId: string;
+  clock: () => Date;
+  /** In [0, 1): backoff jitter. */
+  random: () => number;
+  log: TLogger;
+};
+
+export type TSendOutcome =
+  | "accepted"
+  | "retry_scheduled"
+  | "dead_lettered"
+  | "awaiting_webhook"
+  | "held_in_doubt"
+  | "dropped"
+  | "lease_lost"
+  | "sender_paused";
+
+type TPrepared =
+  | { kind: "done"; outcome: TSendOutcome }
+  | { kind: "call"; attempt: number; body: TCloudMessageBody; requestedAtMs: number };
+
+const TX = { maxWait: 10_000, timeout: 20_000 } as const;
+
+export async function processClaimedSend(
+  deps: TSendDeps,
+  item: TClaimedSend,
+  signal?: AbortSignal,
+): Promise<TSendOutcome> {
+  const { db, log } = deps;
+  const context = { tenantId: item.tenantId, messageId: item.messageId, senderNumberId: item.senderNumberId };
+
+  let credentials: TSenderCredentials;
+  try {
+    credentials = await deps.credentials.get(item.tenantId, item.senderNumberId);
+  } catch (error) {
+    if (!(error instanceof CredentialUnavailableError)) {
+      await backOff(db, item, deps.workerId);
+      throw error;
+    }
+    // our own configuration is broken (no credential, a key that no longer decrypts it): nothing
+    // can be sent from this number, and resending will not help. Pause it, keep the message queued.
+    const reason = `the sender's access token cannot be read (${error instanceof Error ? error.message : String(error)})`;
+    await db.$transaction(async (tx) => {
+      await pauseSenderInTx(tx, {
+        ...context,
+        reason,
+        errorCode: "waybill.credential_unavailable",
+        messageId: item.messageId,
+        actor: DISPATCHER_ACTOR,
+        now: deps.clock(),
+      });
+      await releaseLease(tx, item, deps.workerId);
+    }, TX);
+    log.error({ ...context, alert: "sender_paused" }, reason);
+    return "sender_paused";
+  }
+
+  let prepared: TPrepared;
+  try {
+    prepared = await db.$transaction((tx) => prepare(tx, deps, item), TX);
+  } catch (error) {
+    // nothing was sent: hand the row back (a little later, so a failing row cannot spin)
+    await backOff(db, item, deps.workerId);
+    throw error;
+  }
+  if (prepared.kind === "done") return prepared.outcome;
+
+  const result = await deps.provider.send(
+    { phoneNumberId: credentials.phoneNumberId, accessToken: credentials.accessToken, body: prepared.body },
+    signal,
+  );
+
+  // The answer must not be lost to a passing database hiccup: an attempt whose answer is not
+  // recorded becomes an in-doubt attempt for an engineer. Recording is idempotent (dedupe keys,
+  // upserts), so it is simply tried again.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await db.$transaction((tx) => record(tx, deps, item, prepared, result), TX);
+    } catch (error) {
+      if (attempt >= RECORD_TRIES) throw error;
+      log.warn(
+        { ...context, err: error, try: attempt },
+        "recording the provider's answer failed; trying again",
+      );
+      await sleep(250 * 4 ** (attempt - 1));
+    }
+  }
+}
+
+const RECORD_TRIES = 4;
+
+const DISPATCHER_ACTOR: TActor = { kind: "system", label: "dispatcher" };
+
+/** Phase A: decide from the ledger; record attempt_started before anything leaves. */
+async function prepare(tx: TDbTx, deps: TSendDeps, item: TClaimedSend): Promise<TPrepared> {
+  const now = deps.clock();
+  // the message row (appends to a message are serialised) and our queue row, locked together,
+  // with the message's ledger projection
+  const rows = await tx.$queryRaw<
+    {
+      created_at: Date;
+      request_payload: TCloudMessageBody;
+      state: TMessageState;
+      attempt_count: number;
+      leased_by: string | null;
+    }[]
+  >`
+    SELECT m.created_at, m.request_payload, m.state::text AS state, m.attempt_count, q.leased_by
+    FROM message m
+    JOIN send_queue q ON q.tenant_id = m.tenant_id AND q.message_id = m.id
+    WHERE m.tenant_id = ${item.tenantId}::uuid AND m.id = ${item.messageId}::uuid
+    FOR UPDATE OF m, q`;
+  const message = rows[0];
+  // the row is gone, or our lease expired and another worker took it over: not ours to send
+  if (!message || message.leased_by !== deps.workerId) return { kind: "done", outcome: "lease_lost" };
+
+  // The projection is deriveState(ledger), kept in the same transactions as the events: deciding
+  // from it is deciding from the ledger, without re-reading and re-deriving it for every send.
+  // The Cloud API body was built when the message was requested (biz_opaque_callback_data included).
+  const body = message.request_payload;
+  const requestedAtMs = message.created_at.getTime();
+  const decision = decideDispatch(message.state, message.attempt_count, item);
+  const logContext = { tenantId: item.tenantId, messageId: item.messageId };
+  switch (decision.kind) {
+    case "drop":
+      await deleteRow(tx, item);
+      deps.log.debug({ ...logContext, reason: decision.reason }, "send dropped");
+      return { kind: "done", outcome: "dropped" };
+    case "hold_in_doubt":
+      await deleteRow(tx, item);
+      deps.log.warn(
+        { ...logContext, attempt: decision.attempt },
+        `in doubt: ${decision.reason}; held for a webhook or an engineer`,
+      );
+      return { kind: "done", outcome: "held_in_doubt" };
+    case "retry_unanswered": {
+      const row = await tx.sendQueueItem.findUnique({
+        where: { tenantId_messageId: { tenantId: item.tenantId, messageId: item.messageId } },
+        select: { lastError: true },
+      });
+      const previous = (row?.lastError as TLedgerError | null) ?? null;
+      const graceS = Math.round(deps.config.retry.inDoubtGraceMs / 1000);
+      const error: TLedgerError = {
+        code: previous?.code ?? "transport.timeout",
+        title: previous?.title ?? "No response in time",
+        message: `${previous?.message ?? "no answer"}; no webhook proved acceptance within ${graceS} s, so it is sent again`,
+        details: previous?.details ?? null,
+      };
+      const retry = decideRetry({
+        failedAttempt: decision.unansweredAttempt,
+        disposition: "transient",
+        error,
+        requestedAtMs,
+        nowMs: now.getTime(),
+        random: deps.random(),
+        policy: { ...deps.config.retry, baseDelayMs: 0, maxDelayMs: 0 },
+      });
+      if (retry.kind === "dead_letter") {
+        await appendEvents(
+          tx,
+          item.tenantId,
+          item.messageId,
+          [deadLettered(decision.unansweredAttempt, retry.reason, error)],
+          { now },
+        );
+        await deleteRow(tx, item);
+        return { kind: "done", outcome: "dead_lettered" };
+      }
+      await appendEvents(
+        tx,
+        item.tenantId,
+        item.messageId,
+        [retryScheduled(decision.attempt, now.getTime(), error), attemptStarted(decision.attempt)],
+        { now },
+      );
+      return { kind: "call", attempt: decision.attempt, body, requestedAtMs };
+    }
+    case "send":
+      await appendEvents(tx, item.tenantId, item.messageId, [attemptStarted(decision.attempt)], { now });
+      return { kind: "call", attempt: decision.attempt, body, requestedAtMs };
+    default: {
+      const unreachable: never = decision;
+      return unreachable;
+    }
+  }
+}
+
+/** Phase C: record the provider's answer and what follows from it. */
+async function record(
+  tx: TDbTx,
+  deps: TSendDeps,
+  item: TClaimedSend,
+  prepared: Extract<TPrepared, { kind: "call" }>,
+  result: TProviderSendResult,
+): Promise<TSendOutcome> {
+  const now = deps.clock();
+  const nowMs = now.getTime();
+  const { attempt } = prepared;
+  const logContext = { tenantId: item.tenantId, messageId: item.messageId, attempt };
+
+  if (result.ok) {
+    await appendEvents(
+      tx,
+      item.tenantId,
+      item.messageId,
+      [
+        {
+          type: "provider_accepted",
+          source: "provider_response",
+          providerTimestamp: null,
+          dedupeKey: dedupeKey.attempt(attempt, "accepted"),
+          payload: {
+            httpStatus: result.record.httpStatus,
+            messageStatus: result.messageStatus,
+            waId: result.waId,
+            durationMs: result.record.durationMs,
+          },
+          attempt,
+          providerMessageId: result.providerMessageId,
+        },
+      ],
+      { now },
+    );
+    await deleteRow(tx, item);
+    deps.log.debug({ ...logContext, wamid: result.providerMessageId }, "send accepted");
+    return "accepted";
+  }
+
+  const failure = classifyFailure(result.failure);
+  if (failure.disposition === "in_doubt") {
+    // the provider may have the message: wait for a webhook with our callback data before
+    // deciding to send it again (nothing is recorded in the ledger: the attempt stays started)
+    await requeue(tx, item, {
+      attempt,
+      inDoubtAttempt: attempt,
+      notBefore: new Date(nowMs + deps.config.retry.inDoubtGraceMs),
+      lastError: failure.error,
+      now,
+    });
+    deps.log.warn(
+      { ...logContext, error: failure.error },
+      "send in doubt: waiting for a webhook before resending",
+    );
+    return "awaiting_webhook";
+  }
+
+  let pairNotBeforeMs: number | null = null;
+  if (failure.disposition === "pair_limit") pairNotBeforeMs = await paceRecipient(tx, deps, item, nowMs);
+  if (failure.disposition === "throttle") await throttleSender(tx, deps, item, nowMs);
+
+  const retry = decideRetry({
+    failedAttempt: attempt,
+    disposition: failure.disposition,
+    error: failure.error,
+    requestedAtMs: prepared.requestedAtMs,
+    nowMs,
+    random: deps.random(),
+    pairNotBeforeMs,
+    policy: deps.config.retry,
+  });
+  const drafts: TEventDraft[] = [];
+  if (failure.isProviderAnswer) drafts.push(rejected(attempt, failure, result.record));
+  if (retry.kind === "retry") {
+    drafts.push(retryScheduled(retry.attempt, retry.notBefore, failure.error));
+    await appendEvents(tx, item.tenantId, item.messageId, drafts, { now });
+    await requeue(tx, item, {
+      attempt: retry.attempt,
+      inDoubtAttempt: null,
+      notBefore: new Date(retry.notBefore),
+      lastError: failure.error,
+      now,
+    });
+  } else {
+    drafts.push(deadLettered(attempt, retry.reason, failure.error));
+    await appendEvents(tx, item.tenantId, item.messageId, drafts, { now });
+    await deleteRow(tx, item);
+  }
+
+  if (failure.disposition === "sender_blocked") {
+    deps.credentials.forget(item.tenantId, item.senderNumberId);
+    const isNew = await pauseSenderInTx(tx, {
+      tenantId: item.tenantId,
+      senderNumberId: item.senderNumberId,
+      reason: `${failure.error.code} (${failure.error.title})`,
+      errorCode: failure.error.code,
+      messageId: item.messageId,
+      actor: DISPATCHER_ACTOR,
+      now,
+    });
+    if (isNew)
+      deps.log.error({ ...logContext, alert: "sender_paused", error: failure.error }, "sender paused");
+  }
+  deps.log.info(
+    { ...logContext, code: failure.error.code, disposition: failure.disposition, next: retry.kind },
+    retry.kind === "retry" ? "send failed, retry scheduled" : `send dead-lettered: ${retry.reason}`,
+  );
+  return retry.kind === "retry" ? "retry_scheduled" : "dead_lettered";
+}
+
+async function throttleSender(tx: TDbTx, deps: TSendDeps, item: TClaimedSend, nowMs: number): Promise<void> {
+  const rows = await tx.$queryRaw<
+    {
+      max_rate: number | null;
+      rate: number | null;
+      rate_changed_at: Date | null;
+      tokens: number;
+      tokens_at: Date | null;
+    }[]
+  >`
+    SELECT max_rate, rate, rate_changed_at, tokens, tokens_at FROM sender_dispatch
+    WHERE tenant_id = ${item.tenantId}::uuid AND sender_number_id = ${item.senderNumberId}::uuid FOR UPDATE`;
+  const row = rows[0];
+  if (!row) return;
+  const next = onThrottled(toRate(row), nowMs, deps.config.throughput);
+  await tx.$executeRaw`
+    UPDATE sender_dispatch
+    SET rate = ${next.rate}, rate_changed_at = ${next.rateChangedAt === null ? null : new Date(next.rateChangedAt)},
+        tokens = ${next.tokens}, tokens_at = ${new Date(nowMs)}, throttle_count = throttle_count + 1,
+        last_throttled_at = ${new Date(nowMs)}, updated_at = ${new Date(nowMs)}
+    WHERE tenant_id = ${item.tenantId}::uuid AND sender_number_id = ${item.senderNumberId}::uuid`;
+}
+
+/** A 131056: rest this (sender, recipient) pair, longer for each repeat within 10 minutes. */
+async function paceRecipient(tx: TDbTx, deps: TSendDeps, item: TClaimedSend, nowMs: number): Promise<number> {
+  const now = new Date(nowMs);
+  const rows = await tx.$queryRaw<{ strikes: number }[]>`
+    INSERT INTO pair_pacing (tenant_id, sender_number_id, recipient, next_allowed_at, strikes, updated_at)
+    VALUES (${item.tenantId}::uuid, ${item.senderNumberId}::uuid, ${item.recipient}, ${now}, 1, ${now})
+    ON CONFLICT (tenant_id, sender_number_id, recipient) DO UPDATE
+      SET strikes = CASE WHEN pair_pacing.updated_at > ${now}::timestamptz - interval '10 minutes'
+                         THEN pair_pacing.strikes + 1 ELSE 1 END,
+          updated_at = EXCLUDED.updated_at
+    RETURNING strikes`;
+  const strikes = rows[0]?.strikes ?? 1;
+  const notBefore = nowMs + pairRestMs(strikes, deps.config.retry);
+  await tx.$executeRaw`
+    UPDATE pair_pacing SET next_allowed_at = ${new Date(notBefore)}
+    WHERE tenant_id = ${item.tenantId}::uuid AND sender_number_id = ${item.senderNumberId}::uuid
+      AND recipient = ${item.recipient}`;
+  return notBefore;
+}
+
+async function requeue(
+  tx: TDbTx,
+  item: TClaimedSend,
+  next: {
+    attempt: number;
+    inDoubtAttempt: number | null;
+    notBefore: Date;
+    lastError: TLedgerError;
+    now: Date;
+  },
+): Promise<void> {
+  // an upsert: should another worker have taken the row over and removed it meanwhile, the
+  // ledger (just appended) still needs this retry to happen
+  await tx.$executeRaw`
+    INSERT INTO send_queue (tenant_id, message_id, sender_number_id, recipient, attempt, in_doubt_attempt,
+                            not_before, enqueued_at, last_error)
+    VALUES (${item.tenantId}::uuid, ${item.messageId}::uuid, ${item.senderNumberId}::uuid, ${item.recipient},
+            ${next.attempt}, ${next.inDoubtAttempt}, ${next.notBefore}, ${next.now}, ${JSON.stringify(next.lastError)}::jsonb)
+    ON CONFLICT (tenant_id, message_id) DO UPDATE
+      SET attempt = EXCLUDED.attempt, in_doubt_attempt = EXCLUDED.in_doubt_attempt,
+          not_before = EXCLUDED.not_before, last_error = EXCLUDED.last_error,
+          lease_until = NULL, leased_by = NULL`;
+}
+
+async function releaseLease(tx: TDbTx, item: TClaimedSend, workerId: string): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE send_queue SET lease_until = NULL, leased_by = NULL
+    WHERE tenant_id = ${item.tenantId}::uuid AND message_id = ${item.messageId}::uuid AND leased_by = ${workerId}`;
+}
+
+async function backOff(db: TDb, item: TClaimedSend, workerId: string): Promise<void> {
+  await db.$executeRaw`
+    UPDATE send_queue SET lease_until = NULL, leased_by = NULL,
+                          not_before = greatest(not_before, now() + interval '5 seconds')
+    WHERE tenant_id = ${item.tenantId}::uuid AND message_id = ${item.messageId}::uuid AND leased_by = ${workerId}`
+    .then(() => undefined)
+    .catch(() => undefined);
+}
+
+async function deleteRow(tx: TDbTx, item: TClaimedSend): Promise<void> {
+  await tx.$executeRaw`
+    DELETE FROM send_queue WHERE tenant_id = ${item.tenantId}::uuid AND message_id = ${item.messageId}::uuid`;
+}
+
+function attemptStarted(attempt: number): TEventDraft {
+  return {
+    type: "attempt_started",
+    source: "worker",
+    providerTimestamp: null,
+    dedupeKey: dedupeKey.attempt(attempt, "started"),
+    payload: {},
+    attempt,
+  };
+}
+
+function retryScheduled(attempt: number, notBefore: number, error: TLedgerError): TEventDraft {
+  return {
+    type: "retry_scheduled",
+    source: "worker",
+    providerTimestamp: null,
+    dedupeKey: dedupeKey.attempt(attempt, "scheduled"),
+    payload: {},
+    attempt,
+    notBefore,
+    error,
+  };
+}
+
+function deadLettered(attempt: number, reason: string, error: TLedgerError): TEventDraft {
+  return {
+    type: "dead_lettered",
+    source: "worker",
+    providerTimestamp: null,
+    dedupeKey: dedupeKey.deadLettered(attempt),
+    payload: {},
+    attempt,
+    reason,
+    error,
+  };
+}
+
+function rejected(attempt: number, failure: TFailureClass, record: TProviderRecord): TEventDraft {
+  // Meta's error object whole (code, type, error_data, fbtrace_id...), for support and disputes
+  const body = record.body;
+  const providerError =
+    typeof body === "object" && body !== null && "error" in body
+      ? (JSON.parse(JSON.stringify(body.error)) as TJsonObject)
+      : null;
+  return {
+    type: "provider_rejected",
+    source: "provider_response",
+    providerTimestamp: null,
+    dedupeKey: dedupeKey.attempt(attempt, "rejected"),
+    payload: { disposition: failure.disposition, httpStatus: record.httpStatus, providerError },
+    attempt,
+    error: failure.error,
+  };
+}

@@ -1,0 +1,33 @@
+// The send queue's producer side: a row per message with an attempt to make, written in the
+// caller's transaction (with the ledger events that justify it), plus a NOTIFY that wakes idle
+// dispatchers when the transaction commits. See docs/decisions/006-send-queue-table.md.
+import type { TDbTx } from "@/server/db/client";
+
+/** Dispatchers LISTEN here; PostgreSQL delivers the notification only if the transaction commits. */
+export const SEND_QUEUE_CHANNEL = "waybill_send_queue";
+
+export type TQueueEntry = {
+  tenantId: string;
+  messageId: string;
+  senderNumberId: string;
+  recipient: string;
+  attempt: number;
+  notBefore: Date;
+  now: Date;
+};
+
+/** Puts (or puts back) a message in the queue; the sender's dispatch row is created on first use. */
+export async function enqueueSend(tx: TDbTx, entry: TQueueEntry): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO sender_dispatch (tenant_id, sender_number_id)
+    VALUES (${entry.tenantId}::uuid, ${entry.senderNumberId}::uuid)
+    ON CONFLICT (tenant_id, sender_number_id) DO NOTHING`;
+  await tx.$executeRaw`
+    INSERT INTO send_queue (tenant_id, message_id, sender_number_id, recipient, attempt, not_before, enqueued_at)
+    VALUES (${entry.tenantId}::uuid, ${entry.messageId}::uuid, ${entry.senderNumberId}::uuid,
+            ${entry.recipient}, ${entry.attempt}, ${entry.notBefore}, ${entry.now})
+    ON CONFLICT (tenant_id, message_id) DO UPDATE
+      SET attempt = EXCLUDED.attempt, not_before = EXCLUDED.not_before, in_doubt_attempt = NULL,
+          lease_until = NULL, leased_by = NULL`;
+  await tx.$executeRaw`SELECT pg_notify(${SEND_QUEUE_CHANNEL}, ${entry.tenantId})`;
+}
