@@ -1,24 +1,52 @@
-// GET /t/[scope]/disputes: messages under dispute and their evidence (designed empty state until its release).
+// GET /t/[scope]/disputes: disputes of a tenant (or of every tenant, for cross-tenant roles),
+// newest first, filtered by status and ticket; each links to its message's timeline.
 import type { Metadata } from "next";
+import { PageHeader } from "@/components/ui/page-header";
+import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 import { resolveScope } from "../../../_lib/session";
-import { AreaPlaceholder } from "../_components/area-placeholder";
+import { DisputesList } from "./_components/disputes-list";
+import { readDisputeFilters, toDisputeInput } from "./_components/dispute-filters";
 
 export const metadata: Metadata = { title: "Disputes" };
 
-export default async function DisputesPage({ params }: { params: Promise<{ scope: string }> }) {
+const getNextPageParam = (last: { nextCursor: { openedAt: Date; id: string } | null }) => last.nextCursor;
+
+export default async function DisputesPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ scope: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const scope = await resolveScope((await params).scope);
+  const filters = readDisputeFilters(await searchParams);
+  const input = toDisputeInput(filters);
+  const queryClient = getQueryClient();
+  // awaited: the client renders the first page with data on the first paint
+  if (scope.kind === "tenant") {
+    await queryClient.prefetchInfiniteQuery(
+      trpc.disputes.list.infiniteQueryOptions({ tenantId: scope.tenant.id, ...input }, { getNextPageParam }),
+    );
+  } else {
+    await queryClient.prefetchInfiniteQuery(
+      trpc.disputes.listAllTenants.infiniteQueryOptions(input, { getNextPageParam }),
+    );
+  }
   return (
-    <AreaPlaceholder
-      title="Disputes"
-      description="Messages whose delivery a tenant has challenged, with the evidence that settles each case."
-      audience="support agents and tenant admins"
-      scopeLabel={scope.label}
-      emptyTitle="No disputes recorded"
-      questions={[
-        "Which messages are disputed, by whom, and since when?",
-        "What do the raw provider webhooks say happened, in the order they arrived?",
-        "Has the evidence pack been exported, and does its hash chain still verify?",
-      ]}
-    />
+    <HydrateClient>
+      <PageHeader
+        title="Disputes"
+        description="Messages whose delivery a tenant has challenged, with the ticket, the outcome the evidence supports, and who settled it."
+        scopeLabel={scope.label}
+      />
+      <DisputesList
+        scope={
+          scope.kind === "tenant"
+            ? { kind: "tenant", tenantId: scope.tenant.id, slug: scope.slug }
+            : { kind: "all", slug: "all" }
+        }
+        filters={filters}
+      />
+    </HydrateClient>
   );
 }

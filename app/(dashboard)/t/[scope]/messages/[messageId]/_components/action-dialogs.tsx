@@ -1,0 +1,475 @@
+"use client";
+// The message page's interventions: add a note, force re-reconcile (engineers), open a dispute,
+// add a dispute note, record an outcome, resolve. Each asks for its text or reason, is checked
+// again on the server, and refreshes the timeline so the new ledger event shows at once.
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState, type ReactNode } from "react";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/form-message";
+import { formText } from "@/components/ui/form-text";
+import { Input, Textarea } from "@/components/ui/input";
+import { Select } from "@/components/ui/select";
+import { errorMessageOf, fieldError, fieldErrorsOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { useTRPC } from "@/trpc/client";
+import {
+  OUTCOME_LABELS,
+  OUTCOME_OPTIONS,
+  type TDisputeOutcome,
+} from "../../../disputes/_components/dispute-labels";
+
+export type TMessageRef = { tenantId: string; messageId: string };
+
+/** Invalidates everything the page and the lists show about messages and disputes. */
+function useRefresh() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return async () => {
+    await Promise.all([
+      queryClient.invalidateQueries(trpc.messages.pathFilter()),
+      queryClient.invalidateQueries(trpc.disputes.pathFilter()),
+    ]);
+  };
+}
+
+function FormButtons({
+  onCancel,
+  isPending,
+  submitLabel,
+  pendingLabel,
+  variant = "primary",
+}: {
+  onCancel: () => void;
+  isPending: boolean;
+  submitLabel: string;
+  pendingLabel: string;
+  variant?: "primary" | "danger";
+}) {
+  return (
+    <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+      <Button variant="secondary" onClick={onCancel} disabled={isPending}>
+        Cancel
+      </Button>
+      <Button type="submit" variant={variant} isPending={isPending} pendingLabel={pendingLabel}>
+        {submitLabel}
+      </Button>
+    </div>
+  );
+}
+
+function ActionDialog({
+  isOpen,
+  onClose,
+  title,
+  description,
+  children,
+}: {
+  isOpen: boolean;
+  onClose: () => void;
+  title: string;
+  description: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <Dialog isOpen={isOpen} onClose={onClose} title={title} description={description}>
+      {children}
+    </Dialog>
+  );
+}
+
+export function AnnotateDialog({
+  target,
+  isOpen,
+  onClose,
+}: {
+  target: TMessageRef;
+  isOpen: boolean;
+  onClose: () => void;
+}) {
+  const trpc = useTRPC();
+  const refresh = useRefresh();
+  const [missing, setMissing] = useState(false);
+  const annotate = useMutation(
+    trpc.messages.annotate.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        onClose();
+      },
+    }),
+  );
+  const error = missing ? "Write the note." : fieldError(fieldErrorsOf(annotate.error), "note");
+  return (
+    <ActionDialog
+      isOpen={isOpen}
+      onClose={onClose}
+      title="Add a note"
+      description="The note is appended to the message's ledger with your name; it never changes the state."
+    >
+      <form
+        aria-label="Add a note"
+        noValidate
+        className="flex flex-col gap-4"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (annotate.isPending) return;
+          const note = formText(new FormData(event.currentTarget), "note").trim();
+          setMissing(!note);
+          if (note) annotate.mutate({ ...target, note });
+        }}
+      >
+        <Field label="Note" error={error}>
+          {(control) => <Textarea {...control} name="note" rows={4} maxLength={2000} autoFocus required />}
+        </Field>
+        <FormMessage message={annotate.isError && !error ? errorMessageOf(annotate.error) : null} />
+        <FormButtons
+          onCancel={onClose}
+          isPending={annotate.isPending}
+          submitLabel="Add note"
+          pendingLabel="Adding…"
+        />
+      </form>
+    </ActionDialog>
+  );
+}
+
+export function ForceReconcileDialog({
+  target,
+  isOpen,
+  onClose,
+  onDone,
+}: {
+  target: TMessageRef;
+  isOpen: boolean;
+  onClose: () => void;
+  onDone: (summary: string) => void;
+}) {
+  const trpc = useTRPC();
+  const refresh = useRefresh();
+  const [missing, setMissing] = useState(false);
+  const force = useMutation(
+    trpc.messages.forceReconcile.mutationOptions({
+      onSuccess: async (result) => {
+        await refresh();
+        onDone(result.summary);
+        onClose();
+      },
+    }),
+  );
+  const error = missing
+    ? "Give a reason; it is recorded on the ledger."
+    : fieldError(fieldErrorsOf(force.error), "reason");
+  return (
+    <ActionDialog
+      isOpen={isOpen}
+      onClose={onClose}
+      title="Force re-reconcile"
+      description="Derives the state again from the ledger with the current rules. If the stored state drifted, it is repaired and the repair is recorded. Nothing is sent."
+    >
+      <form
+        aria-label="Force re-reconcile"
+        noValidate
+        className="flex flex-col gap-4"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (force.isPending) return;
+          const reason = formText(new FormData(event.currentTarget), "reason").trim();
+          setMissing(!reason);
+          if (reason) force.mutate({ ...target, reason });
+        }}
+      >
+        <Field label="Reason" hint="Recorded with your name on the message's ledger." error={error}>
+          {(control) => <Textarea {...control} name="reason" maxLength={500} autoFocus required />}
+        </Field>
+        <FormMessage message={force.isError && !error ? errorMessageOf(force.error) : null} />
+        <FormButtons
+          onCancel={onClose}
+          isPending={force.isPending}
+          submitLabel="Re-reconcile"
+          pendingLabel="Reconciling…"
+        />
+      </form>
+    </ActionDialog>
+  );
+}
+
+export function OpenDisputeDialog({
+  target,
+  isOpen,
+  onClose,
+}: {
+  target: TMessageRef;
+  isOpen: boolean;
+  onClose: () => void;
+}) {
+  const trpc = useTRPC();
+  const refresh = useRefresh();
+  const [missing, setMissing] = useState(false);
+  const open = useMutation(
+    trpc.disputes.open.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        onClose();
+      },
+    }),
+  );
+  const errors = fieldErrorsOf(open.error);
+  const ticketError = missing ? "Give the ticket reference." : fieldError(errors, "ticketRef");
+  return (
+    <ActionDialog
+      isOpen={isOpen}
+      onClose={onClose}
+      title="Open a dispute"
+      description="Record the tenant's claim about this message. The dispute and everything done on it are written to the message's ledger."
+    >
+      <form
+        aria-label="Open a dispute"
+        noValidate
+        className="flex flex-col gap-4"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (open.isPending) return;
+          const form = new FormData(event.currentTarget);
+          const ticketRef = formText(form, "ticketRef").trim();
+          setMissing(!ticketRef);
+          if (ticketRef) open.mutate({ ...target, ticketRef, note: formText(form, "note").trim() });
+        }}
+      >
+        <Field
+          label="Ticket reference"
+          hint="The helpdesk ticket the claim came in on, e.g. ZD-4821."
+          error={ticketError}
+        >
+          {(control) => (
+            <Input
+              {...control}
+              name="ticketRef"
+              maxLength={120}
+              autoFocus
+              required
+              autoComplete="off"
+              spellCheck={false}
+            />
+          )}
+        </Field>
+        <Field label="What the tenant says" isOptional error={fieldError(errors, "note")}>
+          {(control) => <Textarea {...control} name="note" maxLength={2000} />}
+        </Field>
+        <FormMessage message={open.isError && !ticketError ? errorMessageOf(open.error) : null} />
+        <FormButtons
+          onCancel={onClose}
+          isPending={open.isPending}
+          submitLabel="Open dispute"
+          pendingLabel="Opening…"
+        />
+      </form>
+    </ActionDialog>
+  );
+}
+
+export function DisputeNoteForm({ tenantId, disputeId }: { tenantId: string; disputeId: string }) {
+  const trpc = useTRPC();
+  const refresh = useRefresh();
+  const [missing, setMissing] = useState(false);
+  const [formKey, setFormKey] = useState(0);
+  const addNote = useMutation(
+    trpc.disputes.addNote.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        setFormKey((k) => k + 1);
+      },
+    }),
+  );
+  const error = missing ? "Write the note." : fieldError(fieldErrorsOf(addNote.error), "note");
+  return (
+    <form
+      key={formKey}
+      aria-label="Add a dispute note"
+      noValidate
+      className="flex flex-col gap-2"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (addNote.isPending) return;
+        const note = formText(new FormData(event.currentTarget), "note").trim();
+        setMissing(!note);
+        if (note) addNote.mutate({ tenantId, disputeId, note });
+      }}
+    >
+      <Field label="Dispute note" error={error}>
+        {(control) => <Textarea {...control} name="note" rows={2} maxLength={2000} required />}
+      </Field>
+      <FormMessage message={addNote.isError && !error ? errorMessageOf(addNote.error) : null} />
+      <div>
+        <Button
+          type="submit"
+          variant="secondary"
+          size="sm"
+          isPending={addNote.isPending}
+          pendingLabel="Adding…"
+        >
+          Add note
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+export function RecordOutcomeDialog({
+  tenantId,
+  disputeId,
+  current,
+  isOpen,
+  onClose,
+}: {
+  tenantId: string;
+  disputeId: string;
+  current: TDisputeOutcome | null;
+  isOpen: boolean;
+  onClose: () => void;
+}) {
+  const trpc = useTRPC();
+  const refresh = useRefresh();
+  const [missing, setMissing] = useState(false);
+  const record = useMutation(
+    trpc.disputes.recordOutcome.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        onClose();
+      },
+    }),
+  );
+  const summaryError = missing
+    ? "Say what the evidence shows."
+    : fieldError(fieldErrorsOf(record.error), "summary");
+  return (
+    <ActionDialog
+      isOpen={isOpen}
+      onClose={onClose}
+      title="Record the outcome"
+      description="What the evidence shows. It can be changed while the dispute is open; every version is kept."
+    >
+      <form
+        aria-label="Record the outcome"
+        noValidate
+        className="flex flex-col gap-4"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (record.isPending) return;
+          const form = new FormData(event.currentTarget);
+          const summary = formText(form, "summary").trim();
+          setMissing(!summary);
+          if (summary)
+            record.mutate({
+              tenantId,
+              disputeId,
+              outcome: formText(form, "outcome") as TDisputeOutcome,
+              summary,
+            });
+        }}
+      >
+        <Field label="Outcome">
+          {(control) => (
+            <Select {...control} name="outcome" defaultValue={current ?? "delivered"}>
+              {OUTCOME_OPTIONS.map((o) => (
+                <option key={o} value={o}>
+                  {OUTCOME_LABELS[o].label}: {OUTCOME_LABELS[o].description}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+        <Field
+          label="Evidence summary"
+          hint="e.g. read webhook at 12:00:10 UTC, chain intact."
+          error={summaryError}
+        >
+          {(control) => <Textarea {...control} name="summary" maxLength={2000} required autoFocus />}
+        </Field>
+        <FormMessage message={record.isError && !summaryError ? errorMessageOf(record.error) : null} />
+        <FormButtons
+          onCancel={onClose}
+          isPending={record.isPending}
+          submitLabel="Record outcome"
+          pendingLabel="Recording…"
+        />
+      </form>
+    </ActionDialog>
+  );
+}
+
+export function ResolveDisputeDialog({
+  tenantId,
+  disputeId,
+  current,
+  isOpen,
+  onClose,
+}: {
+  tenantId: string;
+  disputeId: string;
+  current: TDisputeOutcome | null;
+  isOpen: boolean;
+  onClose: () => void;
+}) {
+  const trpc = useTRPC();
+  const refresh = useRefresh();
+  const [missing, setMissing] = useState(false);
+  const resolve = useMutation(
+    trpc.disputes.resolve.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        onClose();
+      },
+    }),
+  );
+  const noteError = missing ? "Say how it was settled." : fieldError(fieldErrorsOf(resolve.error), "note");
+  return (
+    <ActionDialog
+      isOpen={isOpen}
+      onClose={onClose}
+      title="Resolve the dispute"
+      description="Closes the dispute with its outcome. Notes can still be added afterwards; the outcome is final."
+    >
+      <form
+        aria-label="Resolve the dispute"
+        noValidate
+        className="flex flex-col gap-4"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (resolve.isPending) return;
+          const form = new FormData(event.currentTarget);
+          const note = formText(form, "note").trim();
+          setMissing(!note);
+          if (note)
+            resolve.mutate({
+              tenantId,
+              disputeId,
+              outcome: formText(form, "outcome") as TDisputeOutcome,
+              note,
+            });
+        }}
+      >
+        <Field label="Outcome">
+          {(control) => (
+            <Select {...control} name="outcome" defaultValue={current ?? "delivered"}>
+              {OUTCOME_OPTIONS.map((o) => (
+                <option key={o} value={o}>
+                  {OUTCOME_LABELS[o].label}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+        <Field label="Resolution note" hint="How it was settled with the tenant." error={noteError}>
+          {(control) => <Textarea {...control} name="note" maxLength={2000} required autoFocus />}
+        </Field>
+        <FormMessage message={resolve.isError && !noteError ? errorMessageOf(resolve.error) : null} />
+        <FormButtons
+          onCancel={onClose}
+          isPending={resolve.isPending}
+          submitLabel="Resolve dispute"
+          pendingLabel="Resolving…"
+        />
+      </form>
+    </ActionDialog>
+  );
+}

@@ -1,0 +1,496 @@
+"use client";
+// One message: why it is in its state (explanation, deciding event, conflicts, transitions), the
+// ledger timeline, the chain-of-custody check, its facts, disputes and evidence export, and, for
+// roles allowed raw payloads, the canonical request and the raw webhooks as received.
+import { useMutation, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { ErrorState } from "@/components/ui/error-state";
+import { JsonBlock } from "@/components/ui/json-block";
+import { PageHeader } from "@/components/ui/page-header";
+import { SkeletonRows } from "@/components/ui/skeleton";
+import { TimeStamp } from "@/components/ui/time-stamp";
+import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { useTRPC } from "@/trpc/client";
+import { StateBadge, stateLabel } from "../../_components/state-badge";
+import { AnnotateDialog, ForceReconcileDialog, type TMessageRef } from "./action-dialogs";
+import { DisputesPanel } from "./disputes-panel";
+import { EvidenceExport } from "./evidence-export";
+import { conflictLabel, eventTypeLabel, shortHash } from "./labels";
+import { TimelineEvents } from "./timeline-events";
+
+type TTimeline = TRouterOutputs["messages"]["timeline"];
+
+function RecipientReveal({
+  target,
+  masked,
+  canReveal,
+}: {
+  target: TMessageRef;
+  masked: string;
+  canReveal: boolean;
+}) {
+  const trpc = useTRPC();
+  const reveal = useMutation(trpc.messages.revealRecipient.mutationOptions());
+  return (
+    <span className="flex flex-wrap items-center gap-2">
+      <span className="font-mono">{reveal.data?.recipient ?? masked}</span>
+      {canReveal && !reveal.data ? (
+        <Button
+          variant="ghost"
+          size="sm"
+          onClick={() => reveal.mutate(target)}
+          isPending={reveal.isPending}
+          pendingLabel="Revealing…"
+          aria-label="Reveal the recipient's number (recorded in the audit log)"
+        >
+          Reveal
+        </Button>
+      ) : null}
+      {reveal.data ? (
+        <span role="status" className="text-xs text-zinc-500">
+          Revealed; recorded in the audit log.
+        </span>
+      ) : null}
+      {reveal.isError ? (
+        <span role="alert" className="text-xs text-bad-700">
+          {errorMessageOf(reveal.error)}
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+function Facts({ timeline, target }: { timeline: TTimeline; target: TMessageRef }) {
+  const m = timeline.message;
+  return (
+    <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-2 text-sm">
+      <dt className="text-zinc-500">Recipient</dt>
+      <dd>
+        <RecipientReveal
+          target={target}
+          masked={m.recipientMasked}
+          canReveal={timeline.viewer.canRevealRecipient}
+        />
+      </dd>
+      <dt className="text-zinc-500">Sender</dt>
+      <dd>
+        {m.sender.displayNumber}
+        {m.sender.label ? <span className="text-zinc-500"> · {m.sender.label}</span> : null}
+      </dd>
+      <dt className="text-zinc-500">Content</dt>
+      <dd>
+        {m.template ? (
+          <>
+            Template <span className="font-mono">{m.template.name}</span>
+            <span className="text-zinc-500">
+              {" "}
+              ({[m.template.language, m.template.category].filter(Boolean).join(", ")})
+            </span>
+          </>
+        ) : (
+          "Text message"
+        )}
+      </dd>
+      <dt className="text-zinc-500">wamid</dt>
+      <dd className="min-w-0">
+        {m.providerMessageIds.length === 0 ? (
+          <span className="text-zinc-400">none yet</span>
+        ) : (
+          <ul className="flex flex-col gap-0.5">
+            {m.providerMessageIds.map((p) => (
+              <li key={p.providerMessageId} className="font-mono text-xs break-all">
+                <span className="text-zinc-500">attempt {p.attempt}: </span>
+                {p.providerMessageId}
+              </li>
+            ))}
+          </ul>
+        )}
+      </dd>
+      <dt className="text-zinc-500">Created</dt>
+      <dd>
+        <TimeStamp value={m.createdAt} />
+      </dd>
+      <dt className="text-zinc-500">In this state since</dt>
+      <dd>
+        <TimeStamp value={timeline.derived.since ?? m.stateReachedAt} />
+      </dd>
+      <dt className="text-zinc-500">Attempts</dt>
+      <dd>{m.attemptCount}</dd>
+      <dt className="text-zinc-500">Tenant</dt>
+      <dd>{m.tenantName}</dd>
+      <dt className="text-zinc-500">Message ID</dt>
+      <dd className="font-mono text-xs break-all">{m.id}</dd>
+    </dl>
+  );
+}
+
+function WhyState({
+  timeline,
+  onForceReconcile,
+}: {
+  timeline: TTimeline;
+  onForceReconcile: (() => void) | null;
+}) {
+  const d = timeline.derived;
+  const stored = timeline.message.stored;
+  return (
+    <div className="flex flex-col gap-4">
+      <ul className="flex flex-col gap-1 text-sm text-zinc-800">
+        {d.clauses.map((clause, i) => (
+          <li key={i} className={i === 0 ? "font-medium" : "text-zinc-700"}>
+            {clause}
+          </li>
+        ))}
+      </ul>
+      {d.decider ? (
+        <p className="text-sm text-zinc-600">
+          Decided by{" "}
+          {d.decider.seq !== null ? (
+            <a href={`#event-${d.decider.seq}`} className="text-accent-700 hover:underline">
+              event #{d.decider.seq}
+            </a>
+          ) : (
+            "an event"
+          )}{" "}
+          ({eventTypeLabel(d.decider.type)}
+          {d.decider.attempt ? `, attempt ${d.decider.attempt}` : ""}) under reconciliation rules v
+          {d.rulesVersion}.
+        </p>
+      ) : null}
+      {d.conflicts.length > 0 ? (
+        <div>
+          <h3 className="text-sm font-semibold text-zinc-900">Conflicts</h3>
+          <ul className="mt-1 flex flex-col gap-2">
+            {d.conflicts.map((c) => (
+              <li
+                key={`${c.kind}-${c.dedupeKeys.join()}`}
+                className="rounded-md border border-amber-200 bg-warn-50 px-3 py-2 text-sm"
+              >
+                <p className="flex flex-wrap items-center gap-2 font-medium text-warn-700">
+                  {conflictLabel(c.kind)} <Badge title={c.ruleSummary}>{c.rule}</Badge>
+                </p>
+                <p className="mt-0.5 text-zinc-800">{c.resolution}</p>
+                {c.seqs.length > 0 ? (
+                  <p className="mt-0.5 text-xs text-zinc-600">
+                    Events:{" "}
+                    {c.seqs.map((seq, i) => (
+                      <span key={seq}>
+                        {i > 0 ? ", " : ""}
+                        <a href={`#event-${seq}`} className="text-accent-700 hover:underline">
+                          #{seq}
+                        </a>
+                      </span>
+                    ))}
+                  </p>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <div>
+        <h3 className="text-sm font-semibold text-zinc-900">How it got here</h3>
+        <ol aria-label="State transitions" className="mt-1 flex flex-wrap items-center gap-1 text-sm">
+          {d.transitions.map((t, i) => (
+            <li key={`${t.dedupeKey}-${i}`} className="flex items-center gap-1">
+              {i > 0 ? (
+                <span aria-hidden="true" className="text-zinc-400">
+                  →
+                </span>
+              ) : null}
+              {t.seq !== null ? (
+                <a
+                  href={`#event-${t.seq}`}
+                  className="rounded px-1 text-accent-700 hover:bg-accent-50"
+                  title={`${eventTypeLabel(t.type)} (event #${t.seq})`}
+                >
+                  {stateLabel(t.to)}
+                </a>
+              ) : (
+                <span>{stateLabel(t.to)}</span>
+              )}
+            </li>
+          ))}
+        </ol>
+      </div>
+      {d.appliedRules.length > 0 ? (
+        <details className="text-sm">
+          <summary className="cursor-pointer text-accent-700">
+            Rules that shaped this ({d.appliedRules.length})
+          </summary>
+          <ul className="mt-1 flex flex-col gap-1 text-zinc-700">
+            {d.appliedRules.map((r) => (
+              <li key={r.rule}>
+                <span className="font-mono text-xs">{r.rule}</span> {r.summary}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+      {d.isDriftedFromStored ? (
+        <Alert tone="warn">
+          <p>
+            The stored state ({stateLabel(stored.state)}, rules v{stored.rulesVersion}) differs from what the
+            ledger derives today ({stateLabel(d.state)}, rules v{d.rulesVersion}).
+          </p>
+          {onForceReconcile ? (
+            <Button variant="secondary" size="sm" className="mt-2" onClick={onForceReconcile}>
+              Force re-reconcile
+            </Button>
+          ) : (
+            <p className="mt-1 text-xs">An engineer can repair it with a forced re-reconciliation.</p>
+          )}
+        </Alert>
+      ) : null}
+    </div>
+  );
+}
+
+function Custody({ timeline }: { timeline: TTimeline }) {
+  const chain = timeline.chain;
+  if (chain.ok) {
+    return (
+      <div className="flex flex-col gap-2 text-sm">
+        <p className="flex items-center gap-2">
+          <Badge tone="ok" hasDot>
+            Chain intact
+          </Badge>
+          <span className="text-zinc-600">{chain.checkedEvents} events verified</span>
+        </p>
+        <p className="text-xs text-zinc-600">
+          Every event&apos;s SHA-256 links to the previous one, up to the head hash anchored on the message:{" "}
+          <span className="font-mono" title={chain.headHash}>
+            {shortHash(chain.headHash)}
+          </span>
+          .
+        </p>
+      </div>
+    );
+  }
+  return (
+    <Alert tone="bad">
+      <p className="font-medium">Chain of custody broken</p>
+      <p className="mt-1">
+        {chain.brokenSeq !== null ? (
+          <>
+            At{" "}
+            <a href={`#event-${chain.brokenSeq}`} className="underline">
+              event #{chain.brokenSeq}
+            </a>
+            :{" "}
+          </>
+        ) : (
+          "After the last event: "
+        )}
+        {chain.reason.replace(/_/g, " ")}. The ledger was altered after it was written; treat this
+        message&apos;s evidence as compromised and tell an engineer.
+      </p>
+    </Alert>
+  );
+}
+
+export function MessageDetail({
+  tenantId,
+  messageId,
+  scopeSlug,
+}: {
+  tenantId: string;
+  messageId: string;
+  scopeSlug: string;
+}) {
+  const trpc = useTRPC();
+  const target = { tenantId, messageId };
+  const query = useQuery(trpc.messages.timeline.queryOptions(target));
+  const disputes = useQuery(trpc.disputes.forMessage.queryOptions(target));
+  const [dialog, setDialog] = useState<"annotate" | "reconcile" | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const back = (
+    <p className="mb-2 text-xs">
+      <Link
+        href={`/t/${encodeURIComponent(scopeSlug)}/messages`}
+        className="text-zinc-500 hover:text-zinc-900 hover:underline"
+      >
+        ← Messages
+      </Link>
+    </p>
+  );
+
+  if (query.isPending) {
+    return (
+      <>
+        {back}
+        <SkeletonRows rows={10} label="Loading the message" />
+      </>
+    );
+  }
+  if (query.isError) {
+    return (
+      <>
+        {back}
+        <ErrorState
+          title="Could not load this message"
+          message={errorMessageOf(query.error)}
+          onRetry={() => void query.refetch()}
+          isRetrying={query.isRefetching}
+        />
+      </>
+    );
+  }
+  const timeline = query.data;
+  const viewer = timeline.viewer;
+  const m = timeline.message;
+  return (
+    <>
+      {back}
+      <PageHeader
+        title={
+          <span className="flex flex-wrap items-center gap-2">
+            Message <span className="font-mono text-lg">{m.id.slice(0, 8)}</span>
+            <StateBadge state={timeline.derived.state} />
+          </span>
+        }
+        description={`${m.template ? `Template ${m.template.name}` : "Text message"} from ${m.sender.displayNumber} to ${m.recipientMasked}`}
+        scopeLabel={m.tenantName}
+        actions={
+          <>
+            {viewer.canAnnotate ? (
+              <Button variant="secondary" onClick={() => setDialog("annotate")}>
+                Add note
+              </Button>
+            ) : null}
+            {viewer.canForceReconcile ? (
+              <Button variant="secondary" onClick={() => setDialog("reconcile")}>
+                Force re-reconcile
+              </Button>
+            ) : null}
+          </>
+        }
+      />
+      <div role="status" aria-live="polite">
+        {notice ? (
+          <Alert tone="ok" className="mb-4">
+            {notice}
+          </Alert>
+        ) : null}
+      </div>
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="flex min-w-0 flex-col gap-6 lg:col-span-2">
+          <Card
+            title={`Why is this ${stateLabel(timeline.derived.state).toLowerCase()}?`}
+            description="Derived from the ledger by the versioned reconciliation rules; never stored as truth."
+          >
+            <WhyState
+              timeline={timeline}
+              onForceReconcile={viewer.canForceReconcile ? () => setDialog("reconcile") : null}
+            />
+          </Card>
+          <Card
+            title="Timeline"
+            description={`${timeline.counts.events} events in ledger order · ${timeline.counts.receipts} arrivals${
+              timeline.counts.duplicatedFacts > 0 ? ` · ${timeline.counts.duplicatedFacts} duplicated` : ""
+            }${timeline.counts.outOfOrder > 0 ? ` · ${timeline.counts.outOfOrder} out of order` : ""}. Times in your time zone; hover for UTC.`}
+          >
+            <TimelineEvents timeline={timeline} />
+          </Card>
+          {timeline.isRawVisible ? (
+            <>
+              <Card
+                title="Canonical request"
+                description="The Cloud API request body Waybill sends. Recipient numbers are masked here; the evidence export has them."
+              >
+                <JsonBlock value={timeline.request?.payload ?? null} label="canonical request JSON" />
+              </Card>
+              <Card
+                title="Raw webhooks"
+                description="Each provider request that delivered one of these events, as received (signature verified before it was stored)."
+              >
+                {(timeline.rawWebhooks ?? []).length === 0 ? (
+                  <p className="text-sm text-zinc-600">No raw webhook requests are linked to this message.</p>
+                ) : (
+                  <ul className="flex flex-col gap-4">
+                    {(timeline.rawWebhooks ?? []).map((w) => (
+                      <li key={w.id} className="flex flex-col gap-1.5">
+                        <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-zinc-600">
+                          <span className="font-mono text-zinc-800">{w.id.slice(0, 8)}…</span>
+                          <TimeStamp value={w.receivedAt} />
+                          <span>{w.bodyBytes} bytes</span>
+                          <span>events {w.eventSeqs.map((s) => `#${s}`).join(", ") || "—"}</span>
+                          {w.duplicateCount > 0 ? (
+                            <Badge tone="warn">re-posted {w.duplicateCount}×</Badge>
+                          ) : null}
+                          <Badge tone="ok" title={w.signatureHeader ?? undefined}>
+                            Signature verified
+                          </Badge>
+                        </p>
+                        {w.body !== null ? (
+                          <JsonBlock
+                            text={w.body}
+                            label={`raw webhook ${w.id.slice(0, 8)}`}
+                            maxHeightClass="max-h-72"
+                          />
+                        ) : (
+                          <p className="text-xs text-zinc-500">
+                            Body pruned by retention; its SHA-256 remains.
+                          </p>
+                        )}
+                        {w.isTruncated ? (
+                          <p className="text-xs text-zinc-500">
+                            Shortened here; the evidence export has it whole.
+                          </p>
+                        ) : null}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </Card>
+            </>
+          ) : null}
+        </div>
+        <div className="flex min-w-0 flex-col gap-6">
+          <Card title="Message">
+            <Facts timeline={timeline} target={target} />
+          </Card>
+          <Card title="Chain of custody">
+            <Custody timeline={timeline} />
+          </Card>
+          <Card title="Disputes">
+            {disputes.isPending ? (
+              <SkeletonRows rows={3} label="Loading disputes" />
+            ) : disputes.isError ? (
+              <ErrorState
+                title="Could not load disputes"
+                message={errorMessageOf(disputes.error)}
+                onRetry={() => void disputes.refetch()}
+                isRetrying={disputes.isRefetching}
+              />
+            ) : (
+              <DisputesPanel target={target} disputes={disputes.data} canManage={viewer.canManageDisputes} />
+            )}
+          </Card>
+          {viewer.canExportEvidence ? (
+            <Card title="Evidence">
+              <EvidenceExport target={target} />
+            </Card>
+          ) : null}
+        </div>
+      </div>
+      {viewer.canAnnotate ? (
+        <AnnotateDialog target={target} isOpen={dialog === "annotate"} onClose={() => setDialog(null)} />
+      ) : null}
+      {viewer.canForceReconcile ? (
+        <ForceReconcileDialog
+          target={target}
+          isOpen={dialog === "reconcile"}
+          onClose={() => setDialog(null)}
+          onDone={(summary) => setNotice(`Re-reconciled: ${summary}.`)}
+        />
+      ) : null}
+    </>
+  );
+}

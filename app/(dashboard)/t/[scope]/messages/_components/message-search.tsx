@@ -1,0 +1,507 @@
+"use client";
+// Message search: the filters (kept in the URL, so a search can be shared and reloaded), the
+// results (recipients masked), and keyset pages ("Newer" / "Older"). Every change is a navigation:
+// the server page prefetches the new page, so results never flash a spinner on arrival.
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import { useState, useSyncExternalStore, useTransition } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Button, buttonClasses } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { cn } from "@/components/ui/cn";
+import { EmptyState } from "@/components/ui/empty-state";
+import { ErrorState } from "@/components/ui/error-state";
+import { Field } from "@/components/ui/field";
+import { formText } from "@/components/ui/form-text";
+import { Input } from "@/components/ui/input";
+import { Select } from "@/components/ui/select";
+import { SkeletonRows } from "@/components/ui/skeleton";
+import { Spinner } from "@/components/ui/spinner";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { TimeStamp } from "@/components/ui/time-stamp";
+import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import { useTRPC } from "@/trpc/client";
+import {
+  cleanRecipient,
+  EMPTY_FILTERS,
+  encodeCursor,
+  filtersToInput,
+  filtersToQueryString,
+  hasFilters,
+  isValidRecipient,
+  STATE_LABELS,
+  STATE_OPTIONS,
+  type TMessageFilters,
+} from "./search-params";
+import { StateBadge } from "./state-badge";
+
+export type TSearchScope =
+  | { kind: "tenant"; tenantId: string; slug: string; name: string }
+  | { kind: "all"; slug: "all"; name: string };
+
+type TSearchPage = TRouterOutputs["messages"]["search"];
+
+const subscribe = () => () => {};
+
+/** "2026-03-02T09:00" in the viewer's zone, for datetime-local inputs. */
+function toLocalInput(iso: string): string {
+  if (!iso) return "";
+  const date = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+function fromLocalInput(value: string): string {
+  if (!value) return "";
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? "" : date.toISOString();
+}
+
+function useSearchQuery(scope: TSearchScope, filters: TMessageFilters) {
+  const trpc = useTRPC();
+  const input = filtersToInput(filters);
+  const tenantQuery = useQuery({
+    ...trpc.messages.search.queryOptions({
+      tenantId: scope.kind === "tenant" ? scope.tenantId : "00000000-0000-0000-0000-000000000000",
+      ...input,
+    }),
+    enabled: scope.kind === "tenant",
+  });
+  const allQuery = useQuery({
+    ...trpc.messages.searchAllTenants.queryOptions(input),
+    enabled: scope.kind === "all",
+  });
+  return scope.kind === "tenant" ? tenantQuery : allQuery;
+}
+
+function SearchForm({
+  scope,
+  filters,
+  onApply,
+  isPending,
+}: {
+  scope: TSearchScope;
+  filters: TMessageFilters;
+  onApply: (next: TMessageFilters, scopeSlug?: string) => void;
+  isPending: boolean;
+}) {
+  const trpc = useTRPC();
+  const me = useQuery(trpc.me.get.queryOptions());
+  const senders = useQuery({
+    ...trpc.tenants.overview.queryOptions({
+      tenantId: scope.kind === "tenant" ? scope.tenantId : "00000000-0000-0000-0000-000000000000",
+    }),
+    enabled: scope.kind === "tenant",
+  });
+  // datetime inputs show the viewer's zone, which the server cannot know: remount after hydration
+  const isBrowser = useSyncExternalStore(
+    subscribe,
+    () => true,
+    () => false,
+  );
+  const isCrossTenant = me.data?.isCrossTenant ?? false;
+  const [recipientError, setRecipientError] = useState<string | null>(null);
+
+  return (
+    <form
+      aria-label="Search messages"
+      noValidate
+      className="flex flex-col gap-4"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const form = new FormData(event.currentTarget);
+        const recipient = formText(form, "recipient").trim();
+        if (recipient && !isValidRecipient(recipient)) {
+          setRecipientError("Give a full number starting with +, or at least 4 digits.");
+          return;
+        }
+        setRecipientError(null);
+        const next: TMessageFilters = {
+          ...EMPTY_FILTERS,
+          id: formText(form, "id").trim(),
+          wamid: formText(form, "wamid").trim(),
+          // "+1 (555) 000-4567" as typed, "+15550004567" in the URL
+          recipient: cleanRecipient(recipient),
+          sender: formText(form, "sender"),
+          template: formText(form, "template").trim(),
+          state: formText(form, "state") as TMessageFilters["state"],
+          error: formText(form, "error").trim(),
+          from: fromLocalInput(formText(form, "from")),
+          to: fromLocalInput(formText(form, "to")),
+          sort: formText(form, "sort") === "created_asc" ? "created_asc" : "created_desc",
+        };
+        const tenant = formText(form, "tenant");
+        onApply(next, tenant && tenant !== scope.slug ? tenant : undefined);
+      }}
+    >
+      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+        <Field label="Message ID" hint="Waybill's id (a UUID).">
+          {(control) => (
+            <Input
+              {...control}
+              name="id"
+              defaultValue={filters.id}
+              autoComplete="off"
+              spellCheck={false}
+              className="font-mono"
+              placeholder="0196…"
+            />
+          )}
+        </Field>
+        <Field label="WhatsApp message ID (wamid)" hint="Any attempt's id from Meta.">
+          {(control) => (
+            <Input
+              {...control}
+              name="wamid"
+              defaultValue={filters.wamid}
+              autoComplete="off"
+              spellCheck={false}
+              className="font-mono"
+              placeholder="wamid.HBgL…"
+            />
+          )}
+        </Field>
+        <RecipientField defaultValue={filters.recipient} error={recipientError} />
+      </div>
+      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+        {isCrossTenant ? (
+          // "Scope", not "Tenant": the sidebar's tenant switcher already owns that name
+          <Field label="Scope" hint="One tenant, or all of them; filters are kept.">
+            {(control) => (
+              <Select {...control} name="tenant" defaultValue={scope.slug}>
+                <option value="all">All tenants</option>
+                {(me.data?.tenants ?? []).map((t) => (
+                  <option key={t.id} value={t.slug}>
+                    {t.name}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+        ) : null}
+        {scope.kind === "tenant" ? (
+          <Field label="Sender number">
+            {(control) => (
+              <Select {...control} name="sender" defaultValue={filters.sender}>
+                <option value="">Any sender</option>
+                {(senders.data?.senderNumbers ?? []).map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.displayNumber}
+                    {s.label ? ` · ${s.label}` : ""}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+        ) : null}
+        <Field label="Template">
+          {(control) => (
+            <Input
+              {...control}
+              name="template"
+              defaultValue={filters.template}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="e.g. order_update"
+            />
+          )}
+        </Field>
+        <Field label="State">
+          {(control) => (
+            <Select {...control} name="state" defaultValue={filters.state}>
+              <option value="">Any state</option>
+              {STATE_OPTIONS.map((s) => (
+                <option key={s} value={s}>
+                  {STATE_LABELS[s]}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+        <Field label="Error code" hint="The message's last error, e.g. 131026.">
+          {(control) => (
+            <Input
+              {...control}
+              name="error"
+              defaultValue={filters.error}
+              autoComplete="off"
+              inputMode="numeric"
+              spellCheck={false}
+              className="font-mono"
+            />
+          )}
+        </Field>
+        <Field label="Created from" hint="Your time zone.">
+          {(control) => (
+            <Input
+              {...control}
+              key={isBrowser ? "local" : "server"}
+              type="datetime-local"
+              name="from"
+              defaultValue={isBrowser ? toLocalInput(filters.from) : ""}
+            />
+          )}
+        </Field>
+        <Field label="Created before" hint="Your time zone.">
+          {(control) => (
+            <Input
+              {...control}
+              key={isBrowser ? "local" : "server"}
+              type="datetime-local"
+              name="to"
+              defaultValue={isBrowser ? toLocalInput(filters.to) : ""}
+            />
+          )}
+        </Field>
+        <Field label="Sort">
+          {(control) => (
+            <Select {...control} name="sort" defaultValue={filters.sort}>
+              <option value="created_desc">Newest first</option>
+              <option value="created_asc">Oldest first</option>
+            </Select>
+          )}
+        </Field>
+      </div>
+      <div className="flex flex-wrap items-center gap-2">
+        <Button type="submit" isPending={isPending} pendingLabel="Searching…">
+          Search
+        </Button>
+        {hasFilters(filters) || filters.sort !== "created_desc" ? (
+          <Button variant="ghost" disabled={isPending} onClick={() => onApply(EMPTY_FILTERS)}>
+            Clear filters
+          </Button>
+        ) : null}
+      </div>
+    </form>
+  );
+}
+
+function RecipientField({ defaultValue, error }: { defaultValue: string; error: string | null }) {
+  return (
+    <Field
+      label="Recipient"
+      hint="A full number starting with + (exact), or its last 4+ digits."
+      error={error}
+    >
+      {(control) => (
+        <Input
+          {...control}
+          name="recipient"
+          defaultValue={defaultValue}
+          autoComplete="off"
+          inputMode="tel"
+          spellCheck={false}
+          className="font-mono"
+          placeholder="+15551234567 or 4567"
+        />
+      )}
+    </Field>
+  );
+}
+
+function ResultsTable({ page, scope }: { page: TSearchPage; scope: TSearchScope }) {
+  return (
+    <Table label="Messages">
+      <THead>
+        <tr>
+          <TH>Created</TH>
+          <TH>Message</TH>
+          {scope.kind === "all" ? <TH>Tenant</TH> : null}
+          <TH>Recipient</TH>
+          <TH>Sender</TH>
+          <TH>State</TH>
+          <TH>Last error</TH>
+          <TH className="text-right">Attempts</TH>
+        </tr>
+      </THead>
+      <TBody>
+        {page.items.map((m) => (
+          <TR key={m.id} className="align-top">
+            <TD className="whitespace-nowrap text-zinc-600">
+              <TimeStamp value={m.createdAt} format="short" />
+            </TD>
+            <TD>
+              <Link
+                href={`/t/${encodeURIComponent(m.tenantSlug)}/messages/${m.id}`}
+                className="font-medium text-accent-700 hover:underline"
+              >
+                {m.templateName ?? (m.contentKind === "text" ? "Text message" : m.contentKind)}
+                <span className="sr-only"> to {m.recipientMasked}, </span>
+              </Link>
+              <span className="block font-mono text-xs text-zinc-500" title={m.id}>
+                {m.id.slice(0, 8)}…
+              </span>
+            </TD>
+            {scope.kind === "all" ? <TD className="text-zinc-700">{m.tenantName}</TD> : null}
+            <TD className="font-mono text-xs whitespace-nowrap">{m.recipientMasked}</TD>
+            <TD className="text-xs whitespace-nowrap text-zinc-700">
+              {m.senderDisplayNumber}
+              {m.senderLabel ? <span className="block text-zinc-500">{m.senderLabel}</span> : null}
+            </TD>
+            <TD>
+              <div className="flex flex-wrap gap-1">
+                <StateBadge state={m.state} />
+                {m.conflictKinds.length > 0 ? (
+                  <Badge tone="warn" title={m.conflictKinds.join(", ")}>
+                    {m.conflictKinds.length === 1 ? "Conflict" : `${m.conflictKinds.length} conflicts`}
+                  </Badge>
+                ) : null}
+                {m.hasOpenDispute ? <Badge tone="accent">Disputed</Badge> : null}
+              </div>
+            </TD>
+            <TD className="font-mono text-xs">
+              {m.lastErrorCode ?? <span className="text-zinc-400">—</span>}
+            </TD>
+            <TD className="text-right tabular-nums">{m.attemptCount}</TD>
+          </TR>
+        ))}
+      </TBody>
+    </Table>
+  );
+}
+
+export function MessageSearch({
+  scope,
+  filters,
+  ignored,
+}: {
+  scope: TSearchScope;
+  filters: TMessageFilters;
+  ignored: string[];
+}) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const [isPending, startTransition] = useTransition();
+  const query = useSearchQuery(scope, filters);
+  const isFiltered = hasFilters(filters);
+
+  const navigate = (next: TMessageFilters, scopeSlug?: string) => {
+    const path = scopeSlug ? `/t/${encodeURIComponent(scopeSlug)}/messages` : pathname;
+    // sender ids belong to one tenant: a new scope starts without one
+    const kept = scopeSlug ? { ...next, sender: "" } : next;
+    startTransition(() => router.push(`${path}${filtersToQueryString(kept)}`));
+  };
+  const page = query.data;
+  const isNewestFirst = filters.sort === "created_desc";
+
+  let body;
+  if (query.isPending) {
+    body = (
+      <div className="p-4">
+        <SkeletonRows rows={8} label="Loading messages" />
+      </div>
+    );
+  } else if (query.isError) {
+    body = (
+      <div className="p-4">
+        <ErrorState
+          title="Could not search messages"
+          message={errorMessageOf(query.error)}
+          onRetry={() => void query.refetch()}
+          isRetrying={query.isRefetching}
+        />
+      </div>
+    );
+  } else if (!page || page.items.length === 0) {
+    body = (
+      <div className="p-4">
+        <EmptyState
+          title={isFiltered ? "No messages match these filters" : "No messages yet"}
+          description={
+            isFiltered
+              ? "Recipient digits match the end of the number; template names and error codes match exactly. Widen the time range or clear the filters."
+              : `Messages sent for ${scope.name} will appear here as soon as they are requested.`
+          }
+          action={
+            isFiltered ? (
+              <Link href={pathname} className={buttonClasses("secondary", "sm")}>
+                Clear filters
+              </Link>
+            ) : undefined
+          }
+        />
+      </div>
+    );
+  } else {
+    body = (
+      <>
+        <ResultsTable page={page} scope={scope} />
+        <nav
+          aria-label="Pages of results"
+          className="flex flex-wrap items-center justify-between gap-2 border-t border-zinc-200 px-4 py-3"
+        >
+          <p className="text-xs text-zinc-500">
+            {page.items.length} {page.items.length === 1 ? "message" : "messages"} on this page,{" "}
+            {isNewestFirst ? "newest first" : "oldest first"}
+          </p>
+          <div className="flex gap-2">
+            <Button
+              variant="secondary"
+              size="sm"
+              disabled={!page.prevCursor || isPending}
+              onClick={() =>
+                page.prevCursor && navigate({ ...filters, after: "", before: encodeCursor(page.prevCursor) })
+              }
+            >
+              {isNewestFirst ? "← Newer" : "← Older"}
+            </Button>
+            <Button
+              variant="secondary"
+              size="sm"
+              disabled={!page.nextCursor || isPending}
+              onClick={() =>
+                page.nextCursor && navigate({ ...filters, before: "", after: encodeCursor(page.nextCursor) })
+              }
+            >
+              {isNewestFirst ? "Older →" : "Newer →"}
+            </Button>
+          </div>
+        </nav>
+      </>
+    );
+  }
+
+  return (
+    <div className="flex flex-col gap-4">
+      <Card
+        title="Find messages"
+        description="Combine any filters. The address bar keeps them, so a search can be shared."
+      >
+        <SearchForm
+          key={filtersToQueryString({ ...filters, after: "", before: "" })}
+          scope={scope}
+          filters={filters}
+          onApply={navigate}
+          isPending={isPending}
+        />
+        {ignored.length > 0 ? (
+          <Alert tone="warn" className="mt-3">
+            Ignored {ignored.length === 1 ? "a filter" : "filters"} that could not be valid:{" "}
+            {ignored.join(", ")}.
+          </Alert>
+        ) : null}
+      </Card>
+      <Card
+        title="Results"
+        description={
+          scope.kind === "all"
+            ? "Every tenant you can see. Recipient numbers are masked; open a message to reveal one (recorded in the audit log)."
+            : "Recipient numbers are masked; open a message to reveal one (recorded in the audit log)."
+        }
+        bodyClassName="p-0"
+        actions={
+          isPending ? (
+            <span role="status" className="flex items-center gap-1.5 text-xs text-zinc-500">
+              <Spinner /> Updating…
+            </span>
+          ) : undefined
+        }
+      >
+        <div className={cn(isPending && "opacity-60 transition-opacity")}>{body}</div>
+      </Card>
+    </div>
+  );
+}
