@@ -8,6 +8,7 @@ import type { TDemoCredentials } from "@/server/platform/local-state";
 import type { TActor } from "@/server/services/actor";
 import { authenticateApiKey, revokeApiKey } from "@/server/services/api-keys";
 import { makeApiKey, makeSenderNumber, makeTenant, makeUser } from "@/tests/factories";
+import { seedDemoMessages } from "@/tests/factories/messages";
 
 const SEED_ACTOR: TActor = { kind: "system", label: "demo-seed" };
 export const DEMO_PASSWORD = "waybill-demo-2026";
@@ -100,6 +101,11 @@ export async function seedDemo(
         SEED_ACTOR,
       );
     }
+    // a few messages with realistic ledgers (read, failed 131026, read after failed, duplicates,
+    // a retry), so the console's timelines show something true before the simulator runs
+    const acme = tenantIds.get("acme");
+    const globex = tenantIds.get("globex");
+    if (acme && globex) await seedDemoMessages(db, { acme, globex }, Date.now());
   }
 
   const apiKeys: TDemoCredentials["apiKeys"] = [];

@@ -1,20 +1,40 @@
 // The system under test for Playwright: a fresh database (DATABASE_URL's server or an embedded
-// one), migrated and seeded with the demo data, then the production build (`next start`) and
-// the worker. Playwright starts this as its webServer and stops it after the run.
+// one), migrated and seeded with the demo data, then the production build (`next start`), the
+// worker and the provider simulator. Playwright starts this as its webServer and stops it after the run.
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { parseEnv, ZWebEnvSchema } from "@/server/config/env";
 import { createDb } from "@/server/db/client";
+import { findFreePort } from "@/server/platform/embedded-postgres";
+import { buildDemoSimulatorConfig } from "@/server/providers/simulator/demo-config";
 import { PROJECT_ROOT } from "@/server/platform/local-state";
 import { createSecretBox } from "@/server/platform/secret-box";
-import { seedDemo } from "@/prisma/seed";
+import { DEMO_TENANTS, seedDemo } from "@/prisma/seed";
 import { createTestDatabase } from "@/tests/setup/test-database";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 
 async function main() {
   const database = await createTestDatabase("e2e");
+  // the provider simulator stands in for Meta: the worker sends to it, it posts signed webhooks
+  const simulatorPort = await findFreePort();
+  const simulatorConfig = path.join(
+    fs.mkdtempSync(path.join(os.tmpdir(), "waybill-e2e-sim-")),
+    "simulator.json",
+  );
+  fs.writeFileSync(
+    simulatorConfig,
+    JSON.stringify(
+      buildDemoSimulatorConfig(
+        DEMO_TENANTS.flatMap((t) =>
+          t.numbers.map((n) => ({ ...n, isTroubled: n.displayNumber === "+15550101002" })),
+        ),
+      ),
+    ),
+  );
   const env = {
     PATH: process.env.PATH ?? "",
     HOME: process.env.HOME ?? "/tmp",
@@ -24,8 +44,11 @@ async function main() {
     AUTH_SECRET: crypto.randomBytes(32).toString("base64url"),
     AUTH_URL: `http://127.0.0.1:${port}`,
     WAYBILL_ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"),
+    WHATSAPP_APP_SECRET: crypto.randomBytes(16).toString("hex"),
+    WHATSAPP_VERIFY_TOKEN: crypto.randomBytes(12).toString("hex"),
     WAYBILL_DEMO: "1",
     WAYBILL_WORKER_HEARTBEAT_SECONDS: "2",
+    WHATSAPP_GRAPH_API_URL: `http://127.0.0.1:${simulatorPort}`,
     LOG_LEVEL: "warn",
   };
   const checked = parseEnv(ZWebEnvSchema, env);
@@ -48,6 +71,22 @@ async function main() {
       env,
       stdio: "inherit",
     }),
+    // no demo traffic: the journeys create the data they assert on
+    spawn(
+      process.execPath,
+      ["--import", "tsx", path.join(PROJECT_ROOT, "server/providers/simulator/main.ts")],
+      {
+        cwd: PROJECT_ROOT,
+        env: {
+          ...env,
+          WAYBILL_SIMULATOR_PORT: String(simulatorPort),
+          WAYBILL_SIMULATOR_WEBHOOK_URL: `http://127.0.0.1:${port}/api/webhooks/whatsapp`,
+          WAYBILL_SIMULATOR_CONFIG: simulatorConfig,
+          WAYBILL_SIMULATOR_SEED: "1",
+        },
+        stdio: "inherit",
+      },
+    ),
   ];
   let isStopping = false;
   const stop = async () => {

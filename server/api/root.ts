@@ -9,11 +9,28 @@ import { listAuditEvents } from "./routers/admin/list-audit-events";
 import { listUsers } from "./routers/admin/list-users";
 import { revokeApiKey } from "./routers/admin/revoke-api-key";
 import { setUserDisabled } from "./routers/admin/set-user-disabled";
+import { addNote as addDisputeNote } from "./routers/disputes/add-note";
+import { listDisputesForMessage } from "./routers/disputes/for-message";
+import { listDisputes } from "./routers/disputes/list";
+import { listAllTenantDisputes } from "./routers/disputes/list-all-tenants";
+import { openDispute } from "./routers/disputes/open";
+import { recordOutcome as recordDisputeOutcome } from "./routers/disputes/record-outcome";
+import { resolveDispute } from "./routers/disputes/resolve";
 import { getMe } from "./routers/me/get-me";
+import { annotate as annotateMessage } from "./routers/messages/annotate";
+import { exportEvidence } from "./routers/messages/export-evidence";
+import { forceReconcile } from "./routers/messages/force-reconcile";
+import { getMessageTimeline } from "./routers/messages/get-timeline";
+import { revealRecipient } from "./routers/messages/reveal-recipient";
+import { searchMessages } from "./routers/messages/search";
+import { searchAllTenantMessages } from "./routers/messages/search-all-tenants";
 import { getHealth } from "./routers/system/get-health";
 import { getProbe, runProbe } from "./routers/system/run-probe";
 import { getTenantOverview } from "./routers/tenants/get-tenant-overview";
 import { listTenants } from "./routers/tenants/list-tenants";
+import { sendingRouter } from "./routers/sending/sending-router";
+import { alertsRouter } from "./routers/alerts/alerts-router";
+import { ingestRouter } from "./routers/ingest/ingest-router";
 
 export const appRouter = createTRPCRouter({
   me: createTRPCRouter({ get: getMe }),
@@ -30,6 +47,27 @@ export const appRouter = createTRPCRouter({
     listAuditEvents,
   }),
   system: createTRPCRouter({ health: getHealth, runProbe, probe: getProbe }),
+  messages: createTRPCRouter({
+    search: searchMessages,
+    searchAllTenants: searchAllTenantMessages,
+    timeline: getMessageTimeline,
+    revealRecipient,
+    annotate: annotateMessage,
+    forceReconcile,
+    exportEvidence,
+  }),
+  disputes: createTRPCRouter({
+    list: listDisputes,
+    listAllTenants: listAllTenantDisputes,
+    forMessage: listDisputesForMessage,
+    open: openDispute,
+    addNote: addDisputeNote,
+    recordOutcome: recordDisputeOutcome,
+    resolve: resolveDispute,
+  }),
+  sending: sendingRouter,
+  ingest: ingestRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;

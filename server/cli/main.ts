@@ -1,6 +1,7 @@
 // `npm run waybill -- <command>`: the admin CLI for operators and scripts. Every change goes
 // through the same services as the console and is written to the audit trail as `cli:<user>`.
 // Database: DATABASE_URL, else the system started by `npm start` (read from .waybill/).
+import fs from "node:fs";
 import os from "node:os";
 import { Command, CommanderError } from "commander";
 import { ZodError, z } from "zod";
@@ -17,6 +18,11 @@ import { addSenderNumber, createTenant, findTenant } from "@/server/services/ten
 import { createUser, setUserDisabled } from "@/server/services/users";
 import { runAuditedDrift } from "@/server/services/ledger/audit-drift";
 import { verifyMessageChain } from "@/server/services/ledger/read-ledger";
+import {
+  formatEvidenceVerification,
+  parseEvidenceFile,
+  verifyEvidenceBundle,
+} from "@/server/services/evidence-verify";
 
 type TCliIo = { out: (line: string) => void; err: (line: string) => void; readStdin: () => Promise<string> };
 
@@ -296,7 +302,25 @@ export function buildProgram(deps: {
           ? `chain intact: ${result.checkedEvents} events, head ${result.headHash}`
           : `CHAIN BROKEN at event ${result.brokenAt + 1} of ${result.checkedEvents}: ${result.reason}`,
       );
-      if (!result.ok) process.exitCode = 3;
+      // exit 3 through runCli's return value, like evidence:verify
+      if (!result.ok) throw new CommanderError(3, "waybill.chain_broken", "the hash chain does not verify");
+    });
+
+  program
+    .command("evidence:verify")
+    .description("verify an exported evidence bundle offline (JSON, or the HTML summary that embeds it)")
+    .argument("<file>", "evidence-<message id>.json or .html")
+    .action((file: string) => {
+      let bundle: unknown;
+      try {
+        bundle = parseEvidenceFile(fs.readFileSync(file, "utf8"));
+      } catch (error) {
+        throw new ServiceError("BAD_REQUEST", `cannot read ${file}: ${(error as Error).message}`);
+      }
+      const result = verifyEvidenceBundle(bundle);
+      print(program.opts().json, result, formatEvidenceVerification(result));
+      // exit 3, through runCli's return value (process.exitCode is overridden by process.exit)
+      if (!result.ok) throw new CommanderError(3, "waybill.evidence_broken", "evidence does not verify");
     });
 
   return program;

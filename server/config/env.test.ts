@@ -1,15 +1,18 @@
 // Configuration errors name the variable and say what is wrong, without a stack trace.
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
 import { EnvError, parseEnv, ZWebEnvSchema, ZWorkerEnvSchema } from "./env";
 
 const valid = {
   DATABASE_URL: "postgres://u:p@localhost:5432/waybill",
   WAYBILL_ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"),
   AUTH_SECRET: "x".repeat(40),
+  WHATSAPP_APP_SECRET: "a".repeat(32),
+  WHATSAPP_VERIFY_TOKEN: "verify-token",
 };
 
-function problemsOf(source: Record<string, string | undefined>, schema = ZWebEnvSchema): string[] {
+function problemsOf(source: Record<string, string | undefined>, schema: z.ZodType = ZWebEnvSchema): string[] {
   try {
     parseEnv(schema, source);
   } catch (error) {
@@ -31,6 +34,8 @@ describe("parseEnv", () => {
     expect(problemsOf({ DATABASE_URL: valid.DATABASE_URL })).toEqual([
       "WAYBILL_ENCRYPTION_KEY is required",
       "AUTH_SECRET is required (32+ random characters; `openssl rand -base64 32`)",
+      "WHATSAPP_APP_SECRET is required (the Meta app secret; comma-separated during a rotation)",
+      "WHATSAPP_VERIFY_TOKEN is required (any secret string, also entered in Meta's App Dashboard)",
     ]);
   });
 

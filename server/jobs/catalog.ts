@@ -38,6 +38,31 @@ export const JOB_CATALOG = {
     retryDelaySeconds: 60,
     expireInSeconds: 60,
   },
+  /**
+   * Every minute: reopens expired alert snoozes, flags stalled messages (ledger event + alert),
+   * samples the stalled share per tenant and number (cohort alerts), raises orphan-age alerts.
+   * Idempotent: a stall episode is flagged once, alerts dedupe while open.
+   */
+  "monitor.sweep": {
+    payload: z.object({}),
+    retryLimit: 1,
+    retryDelaySeconds: 30,
+    expireInSeconds: 300,
+  },
+  /** Retention of raw webhook bodies and inbox rows (WAYBILL_WEBHOOK_*_RETENTION_DAYS). */
+  "ingest.prune-webhooks": {
+    payload: z.object({}),
+    retryLimit: 2,
+    retryDelaySeconds: 300,
+    expireInSeconds: 3600,
+  },
+  /** Forgets expired pair-limit pacing (131056) rows of the send pipeline. */
+  "sending.prune-pair-pacing": {
+    payload: z.object({}),
+    retryLimit: 1,
+    retryDelaySeconds: 300,
+    expireInSeconds: 300,
+  },
 } as const;
 
 export type TJobName = keyof typeof JOB_CATALOG;
@@ -47,6 +72,9 @@ export type TJobData<N extends TJobName> = z.output<(typeof JOB_CATALOG)[N]["pay
 /** Recurring jobs (cron, UTC). */
 export const JOB_SCHEDULES: { name: TJobName; cron: string }[] = [
   { name: "system.prune-heartbeats", cron: "17 * * * *" },
+  { name: "sending.prune-pair-pacing", cron: "41 * * * *" },
+  { name: "monitor.sweep", cron: "* * * * *" },
+  { name: "ingest.prune-webhooks", cron: "23 * * * *" },
 ];
 
 export const JOB_NAMES = Object.keys(JOB_CATALOG) as TJobName[];

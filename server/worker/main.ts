@@ -8,9 +8,15 @@ import { createDb } from "@/server/db/client";
 import { JOB_CATALOG, JOB_SCHEDULES, type TJobName } from "@/server/jobs/catalog";
 import { startQueue } from "@/server/jobs/queue";
 import { createLogger } from "@/server/platform/logger";
+import { createSecretBox } from "@/server/platform/secret-box";
 import { handleAuditDrift } from "./handlers/audit-drift";
+import { startInboxDrainer } from "./handlers/inbox-drainer";
+import { handleMonitorSweep } from "./handlers/monitor-sweep";
+import { handlePruneWebhooks } from "./handlers/prune-webhooks";
 import { handlePruneHeartbeats } from "./handlers/prune-heartbeats";
 import { handleSystemProbe } from "./handlers/system-probe";
+import { handlePrunePairPacing } from "./handlers/prune-pair-pacing";
+import { startSendDispatcher } from "./handlers/send-dispatcher";
 import { startHeartbeat } from "./heartbeat";
 
 async function main() {
@@ -68,6 +74,49 @@ async function main() {
   await work("system.probe", (data) => handleSystemProbe({ db, workerId }, data, shutdown.signal));
   await work("system.prune-heartbeats", () => handlePruneHeartbeats({ db }, new Date()));
   await work("ledger.audit-drift", (data) => handleAuditDrift({ db }, data));
+  await work("monitor.sweep", () =>
+    handleMonitorSweep(
+      { db },
+      {
+        cohortMinStalled: env.WAYBILL_STALL_COHORT_MIN_STALLED,
+        cohortJump: env.WAYBILL_STALL_COHORT_JUMP,
+        cohortBaselineMinutes: env.WAYBILL_STALL_COHORT_BASELINE_MINUTES,
+        orphanAlertMinutes: env.WAYBILL_ORPHAN_ALERT_MINUTES,
+      },
+      new Date(),
+    ),
+  );
+  await work("ingest.prune-webhooks", () =>
+    handlePruneWebhooks(
+      { db },
+      {
+        bodyRetentionDays: env.WAYBILL_WEBHOOK_BODY_RETENTION_DAYS,
+        dedupeRetentionDays: env.WAYBILL_WEBHOOK_DEDUPE_RETENTION_DAYS,
+      },
+      new Date(),
+    ),
+  );
+  // webhook processing drains the raw inbox in batches, not one job per request (ADR 005)
+  const drainer = startInboxDrainer(
+    { db, log },
+    {
+      batchSize: env.WAYBILL_INGEST_BATCH_SIZE,
+      concurrency: env.WAYBILL_INGEST_CONCURRENCY,
+      pollMs: env.WAYBILL_INGEST_POLL_MS,
+      maxAttempts: env.WAYBILL_INGEST_MAX_ATTEMPTS,
+      orphanGraceSeconds: env.WAYBILL_ORPHAN_MATCH_GRACE_SECONDS,
+    },
+  );
+  await work("sending.prune-pair-pacing", () => handlePrunePairPacing({ db }, new Date()));
+  // sending claims fairly from its own queue table, not one job per message (ADR 006)
+  const sendDb = createDb(env.DATABASE_URL, { max: Math.min(24, env.WAYBILL_SEND_CONCURRENCY + 4) });
+  const dispatcher = startSendDispatcher({
+    env,
+    db: sendDb,
+    box: createSecretBox(env.WAYBILL_ENCRYPTION_KEY, env.WAYBILL_ENCRYPTION_KEYS_PREVIOUS),
+    log,
+    workerId,
+  });
   for (const { name, cron } of JOB_SCHEDULES) await boss.schedule(name, cron, {}, { tz: "UTC" });
 
   log.info({ workerId }, "worker started");
@@ -79,7 +128,12 @@ async function main() {
     log.info({ signal }, "worker stopping");
     // stop taking work, give running jobs a grace period, then abort them
     const grace = setTimeout(() => shutdown.abort(), 10_000);
-    await boss.stop({ graceful: true, timeout: 15_000, wait: true });
+    await Promise.all([
+      boss.stop({ graceful: true, timeout: 15_000, wait: true }),
+      drainer.stop(),
+      // sends in flight get 10 s to record their answer; an aborted one is left in doubt, never resent blindly
+      dispatcher.stop(10_000).then(() => sendDb.$disconnect()),
+    ]);
     clearTimeout(grace);
     await heartbeat.stop().catch(() => {});
     await db.$disconnect();

@@ -434,6 +434,17 @@ describe("replay and audit entry points", () => {
 
     const verified = await run(["ledger:verify", "--tenant", tenantId, "--message", messageId]);
     expect(verified.out).toMatch(/^chain intact: 5 events, head [0-9a-f]{64}$/);
+
+    await admin.query("BEGIN");
+    await admin.query("SET LOCAL session_replication_role = replica");
+    await admin.query(
+      "UPDATE message_event SET body = jsonb_set(body, '{payload}', '{\"forged\":true}') WHERE message_id = $1 AND seq = 2",
+      [messageId],
+    );
+    await admin.query("COMMIT");
+    const broken = await run(["ledger:verify", "--tenant", tenantId, "--message", messageId]);
+    expect(broken.code).toBe(3);
+    expect(broken.out).toBe("CHAIN BROKEN at event 2 of 5: hash_mismatch");
   });
 
   it("the job audits a tenant and records its report in the audit trail", async () => {

@@ -14,6 +14,11 @@ const PLATFORM_TABLES: Record<string, string> = {
   audit_event: "platform actions; tenant_id is the subject when there is one, often none",
   phone_number_directory: "platform-wide routing of phone_number_id to tenant (reference table)",
   worker_heartbeat: "process liveness",
+  webhook_inbox: "raw webhook requests: the tenant is unknown at receipt, and one request may name several",
+  webhook_quarantine: "unprocessable webhook items: mostly items whose tenant could not be resolved",
+  webhook_replay: "engineers' replays of raw requests, which span tenants",
+  webhook_replay_item: "the requests of a replay (platform rows, like the inbox)",
+  ingest_counter: "metrics counters, including those of requests with no known tenant",
   schema_version: "the migrator's bookkeeping",
 };
 
@@ -202,5 +207,14 @@ describe("append-only tables", () => {
       "SELECT count(*)::int AS n FROM audit_event WHERE action = 'test.append_only'",
     );
     expect(rows[0].n).toBe(1);
+  });
+
+  it("rejects UPDATE, DELETE and TRUNCATE on dispute_note (a dispute's history)", async () => {
+    // no rows are needed: the row triggers fire per row, the TRUNCATE trigger per statement
+    await expect(client.query("TRUNCATE dispute_note")).rejects.toThrow(/append-only/);
+    const { rows } = await client.query<{ tgname: string }>(
+      "SELECT tgname FROM pg_trigger WHERE tgrelid = 'dispute_note'::regclass AND NOT tgisinternal ORDER BY 1",
+    );
+    expect(rows.map((r) => r.tgname)).toEqual(["dispute_note_append_only", "dispute_note_no_truncate"]);
   });
 });

@@ -6,7 +6,8 @@ export type TRole = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
   "tenant.read", // see a tenant's messages, health and alerts
-  "message.annotate", // notes, disputes
+  "message.annotate", // notes on a message's ledger
+  "dispute.manage", // open, annotate, decide and resolve disputes
   "message.reveal_recipient", // unmask a recipient phone number (audited)
   "message.view_raw", // raw requests, responses and webhook bodies
   "message.send_test", // send a test message from the console
@@ -21,7 +22,13 @@ export type TPermission = (typeof PERMISSIONS)[number];
 
 /** Which roles hold which permissions. One row per role; every permission listed explicitly. */
 export const PERMISSION_MATRIX: Record<TRole, readonly TPermission[]> = {
-  support_agent: ["tenant.read", "message.annotate", "message.reveal_recipient", "message.view_raw"],
+  support_agent: [
+    "tenant.read",
+    "message.annotate",
+    "dispute.manage",
+    "message.reveal_recipient",
+    "message.view_raw",
+  ],
   tenant_admin: ["tenant.read", "message.annotate", "message.reveal_recipient"],
   engineer: [
     "tenant.read",
@@ -35,6 +42,7 @@ export const PERMISSION_MATRIX: Record<TRole, readonly TPermission[]> = {
   admin: [
     "tenant.read",
     "message.annotate",
+    "dispute.manage",
     "message.reveal_recipient",
     "message.view_raw",
     "message.send_test",
