@@ -1,8 +1,10 @@
-// GET /operations: platform ingestion, queues and quarantine (engineer, admin); empty state until its release.
+// GET /operations: send a test message; platform ingestion, queues and quarantine (engineer, admin) to come.
 import type { Metadata } from "next";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/app/(dashboard)/_lib/session";
+import { hasPermission } from "@/server/domain/access/permissions";
+import { SendTestMessageForm } from "./_components/send-test-message-form";
 
 export const metadata: Metadata = { title: "Operations" };
 
@@ -13,7 +15,8 @@ const QUESTIONS = [
 ];
 
 export default async function OperationsPage() {
-  await requirePermission("operations.read");
+  const me = await requirePermission("operations.read");
+  const canSendTest = hasPermission(me.user.role, "message.send_test");
   return (
     <>
       <PageHeader
@@ -21,6 +24,11 @@ export default async function OperationsPage() {
         description="How the platform's machinery is doing across every tenant: webhook ingestion, job queues and quarantined events."
         scopeLabel="Platform"
       />
+      {canSendTest ? (
+        <div className="mb-6">
+          <SendTestMessageForm tenants={me.tenants} />
+        </div>
+      ) : null}
       <EmptyState
         title="No operations data yet"
         description="This area is not built yet. When it is, it will show live platform data for engineers and admins; System status already shows database and worker health."
