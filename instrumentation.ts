@@ -1,15 +1,5 @@
-// Runs once when the Next.js server starts: validates the environment so a misconfiguration
-// stops start-up with a message naming the variable instead of failing on the first request.
+// Runs once when the Next.js server starts. The Node-only check lives in its own module, imported
+// only on the Node runtime, so the Edge bundle never sees process.exit.
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { parseEnv, ZWebEnvSchema, EnvError } = await import("@/server/config/env");
-  try {
-    parseEnv(ZWebEnvSchema, process.env);
-  } catch (error) {
-    if (error instanceof EnvError) {
-      console.error(`waybill web: ${error.message}`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  if (process.env.NEXT_RUNTIME === "nodejs") await import("./instrumentation-node");
 }

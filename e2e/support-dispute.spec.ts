@@ -151,10 +151,10 @@ tenantAdminTest("sees masked numbers and cannot open another tenant's message by
   const wall = await page.goto(`/t/globex/messages/${GLOBEX_READ}`);
   expect(wall?.status()).toBe(404);
   await expect(page.getByText("This tenant doesn't exist or is outside your access")).toBeVisible();
-  // another tenant's message id under its own tenant: not found, like an id that never existed.
-  // The page streams behind /t/[scope]/loading.tsx, so Next answers 200 with a noindex not-found
-  // page rather than a 404 status (reported to the lead); what matters is that nothing of it shows.
-  await page.goto(`/t/acme/messages/${GLOBEX_READ}`);
+  // another tenant's message id under its own tenant: a real 404, like an id that never existed,
+  // and nothing of the message shows
+  const foreign = await page.goto(`/t/acme/messages/${GLOBEX_READ}`);
+  expect(foreign?.status()).toBe(404);
   await expect(page.getByRole("heading", { level: 1, name: "Message not available" })).toBeVisible();
   for (const text of ["outage_alert", "15550024567", "Globex"]) {
     expect(await page.content(), text).not.toContain(text);

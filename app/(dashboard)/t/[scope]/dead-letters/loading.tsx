@@ -1,4 +1,5 @@
-// Placeholder while a tenant page renders (inside the tenant wall, so a refused scope still 404s).
+// Placeholder while a tenant list page renders. Kept per area, not above [messageId]: a loading
+// boundary there would stream the detail page, and a missing message would answer 200, not 404.
 import { Skeleton, SkeletonRows } from "@/components/ui/skeleton";
 
 export default function ScopeLoading() {

@@ -3,9 +3,9 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/page-header";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
-import { resolveScope } from "../../../_lib/session";
-import { MessageSearch, type TSearchScope } from "./_components/message-search";
-import { filtersToInput, readMessageFilters, type TSearchParamsRecord } from "./_components/search-params";
+import { resolveScope } from "@/app/(dashboard)/_lib/session";
+import { MessageSearch, type TSearchScope } from "../_components/message-search";
+import { filtersToInput, readMessageFilters, type TSearchParamsRecord } from "../_components/search-params";
 
 export const metadata: Metadata = { title: "Messages" };
 
