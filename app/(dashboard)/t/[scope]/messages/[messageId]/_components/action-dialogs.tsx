@@ -314,22 +314,86 @@ export function DisputeNoteForm({ tenantId, disputeId }: { tenantId: string; dis
   );
 }
 
-export function RecordOutcomeDialog({
-  tenantId,
-  disputeId,
+/**
+ * The form both outcome dialogs share: an outcome and a required text, with the same validation,
+ * error display and buttons. `text.name` is also the field the server's errors are keyed by.
+ */
+function OutcomeForm({
+  formLabel,
   current,
-  isOpen,
-  onClose,
+  isDescribed,
+  text,
+  mutation,
+  submitLabel,
+  pendingLabel,
+  onCancel,
+  onSubmit,
 }: {
+  formLabel: string;
+  current: TDisputeOutcome | null;
+  /** show each outcome's description in its option */
+  isDescribed: boolean;
+  text: { name: string; label: string; hint: string; missingMessage: string };
+  mutation: { isPending: boolean; isError: boolean; error: unknown };
+  submitLabel: string;
+  pendingLabel: string;
+  onCancel: () => void;
+  onSubmit: (outcome: TDisputeOutcome, text: string) => void;
+}) {
+  const [missing, setMissing] = useState(false);
+  const textError = missing ? text.missingMessage : fieldError(fieldErrorsOf(mutation.error), text.name);
+  return (
+    <form
+      aria-label={formLabel}
+      noValidate
+      className="flex flex-col gap-4"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (mutation.isPending) return;
+        const form = new FormData(event.currentTarget);
+        const value = formText(form, text.name).trim();
+        setMissing(!value);
+        if (value) onSubmit(formText(form, "outcome") as TDisputeOutcome, value);
+      }}
+    >
+      <Field label="Outcome">
+        {(control) => (
+          <Select {...control} name="outcome" defaultValue={current ?? "delivered"}>
+            {OUTCOME_OPTIONS.map((o) => (
+              <option key={o} value={o}>
+                {isDescribed
+                  ? `${OUTCOME_LABELS[o].label}: ${OUTCOME_LABELS[o].description}`
+                  : OUTCOME_LABELS[o].label}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+      <Field label={text.label} hint={text.hint} error={textError}>
+        {(control) => <Textarea {...control} name={text.name} maxLength={2000} required autoFocus />}
+      </Field>
+      <FormMessage message={mutation.isError && !textError ? errorMessageOf(mutation.error) : null} />
+      <FormButtons
+        onCancel={onCancel}
+        isPending={mutation.isPending}
+        submitLabel={submitLabel}
+        pendingLabel={pendingLabel}
+      />
+    </form>
+  );
+}
+
+type TOutcomeDialogProps = {
   tenantId: string;
   disputeId: string;
   current: TDisputeOutcome | null;
   isOpen: boolean;
   onClose: () => void;
-}) {
+};
+
+export function RecordOutcomeDialog({ tenantId, disputeId, current, isOpen, onClose }: TOutcomeDialogProps) {
   const trpc = useTRPC();
   const refresh = useRefresh();
-  const [missing, setMissing] = useState(false);
   const record = useMutation(
     trpc.disputes.recordOutcome.mutationOptions({
       onSuccess: async () => {
@@ -338,9 +402,6 @@ export function RecordOutcomeDialog({
       },
     }),
   );
-  const summaryError = missing
-    ? "Say what the evidence shows."
-    : fieldError(fieldErrorsOf(record.error), "summary");
   return (
     <ActionDialog
       isOpen={isOpen}
@@ -348,71 +409,29 @@ export function RecordOutcomeDialog({
       title="Record the outcome"
       description="What the evidence shows. It can be changed while the dispute is open; every version is kept."
     >
-      <form
-        aria-label="Record the outcome"
-        noValidate
-        className="flex flex-col gap-4"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (record.isPending) return;
-          const form = new FormData(event.currentTarget);
-          const summary = formText(form, "summary").trim();
-          setMissing(!summary);
-          if (summary)
-            record.mutate({
-              tenantId,
-              disputeId,
-              outcome: formText(form, "outcome") as TDisputeOutcome,
-              summary,
-            });
+      <OutcomeForm
+        formLabel="Record the outcome"
+        current={current}
+        isDescribed
+        text={{
+          name: "summary",
+          label: "Evidence summary",
+          hint: "e.g. read webhook at 12:00:10 UTC, chain intact.",
+          missingMessage: "Say what the evidence shows.",
         }}
-      >
-        <Field label="Outcome">
-          {(control) => (
-            <Select {...control} name="outcome" defaultValue={current ?? "delivered"}>
-              {OUTCOME_OPTIONS.map((o) => (
-                <option key={o} value={o}>
-                  {OUTCOME_LABELS[o].label}: {OUTCOME_LABELS[o].description}
-                </option>
-              ))}
-            </Select>
-          )}
-        </Field>
-        <Field
-          label="Evidence summary"
-          hint="e.g. read webhook at 12:00:10 UTC, chain intact."
-          error={summaryError}
-        >
-          {(control) => <Textarea {...control} name="summary" maxLength={2000} required autoFocus />}
-        </Field>
-        <FormMessage message={record.isError && !summaryError ? errorMessageOf(record.error) : null} />
-        <FormButtons
-          onCancel={onClose}
-          isPending={record.isPending}
-          submitLabel="Record outcome"
-          pendingLabel="Recording…"
-        />
-      </form>
+        mutation={record}
+        submitLabel="Record outcome"
+        pendingLabel="Recording…"
+        onCancel={onClose}
+        onSubmit={(outcome, summary) => record.mutate({ tenantId, disputeId, outcome, summary })}
+      />
     </ActionDialog>
   );
 }
 
-export function ResolveDisputeDialog({
-  tenantId,
-  disputeId,
-  current,
-  isOpen,
-  onClose,
-}: {
-  tenantId: string;
-  disputeId: string;
-  current: TDisputeOutcome | null;
-  isOpen: boolean;
-  onClose: () => void;
-}) {
+export function ResolveDisputeDialog({ tenantId, disputeId, current, isOpen, onClose }: TOutcomeDialogProps) {
   const trpc = useTRPC();
   const refresh = useRefresh();
-  const [missing, setMissing] = useState(false);
   const resolve = useMutation(
     trpc.disputes.resolve.mutationOptions({
       onSuccess: async () => {
@@ -421,7 +440,6 @@ export function ResolveDisputeDialog({
       },
     }),
   );
-  const noteError = missing ? "Say how it was settled." : fieldError(fieldErrorsOf(resolve.error), "note");
   return (
     <ActionDialog
       isOpen={isOpen}
@@ -429,47 +447,22 @@ export function ResolveDisputeDialog({
       title="Resolve the dispute"
       description="Closes the dispute with its outcome. Notes can still be added afterwards; the outcome is final."
     >
-      <form
-        aria-label="Resolve the dispute"
-        noValidate
-        className="flex flex-col gap-4"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (resolve.isPending) return;
-          const form = new FormData(event.currentTarget);
-          const note = formText(form, "note").trim();
-          setMissing(!note);
-          if (note)
-            resolve.mutate({
-              tenantId,
-              disputeId,
-              outcome: formText(form, "outcome") as TDisputeOutcome,
-              note,
-            });
+      <OutcomeForm
+        formLabel="Resolve the dispute"
+        current={current}
+        isDescribed={false}
+        text={{
+          name: "note",
+          label: "Resolution note",
+          hint: "How it was settled with the tenant.",
+          missingMessage: "Say how it was settled.",
         }}
-      >
-        <Field label="Outcome">
-          {(control) => (
-            <Select {...control} name="outcome" defaultValue={current ?? "delivered"}>
-              {OUTCOME_OPTIONS.map((o) => (
-                <option key={o} value={o}>
-                  {OUTCOME_LABELS[o].label}
-                </option>
-              ))}
-            </Select>
-          )}
-        </Field>
-        <Field label="Resolution note" hint="How it was settled with the tenant." error={noteError}>
-          {(control) => <Textarea {...control} name="note" maxLength={2000} required autoFocus />}
-        </Field>
-        <FormMessage message={resolve.isError && !noteError ? errorMessageOf(resolve.error) : null} />
-        <FormButtons
-          onCancel={onClose}
-          isPending={resolve.isPending}
-          submitLabel="Resolve dispute"
-          pendingLabel="Resolving…"
-        />
-      </form>
+        mutation={resolve}
+        submitLabel="Resolve dispute"
+        pendingLabel="Resolving…"
+        onCancel={onClose}
+        onSubmit={(outcome, note) => resolve.mutate({ tenantId, disputeId, outcome, note })}
+      />
     </ActionDialog>
   );
 }
