@@ -5,6 +5,7 @@ import { createApiKey } from "./routers/admin/create-api-key";
 import { createTenant } from "./routers/admin/create-tenant";
 import { createUser } from "./routers/admin/create-user";
 import { listApiKeys } from "./routers/admin/list-api-keys";
+import { listAuditActions } from "./routers/admin/list-audit-actions";
 import { listAuditEvents } from "./routers/admin/list-audit-events";
 import { listUsers } from "./routers/admin/list-users";
 import { revokeApiKey } from "./routers/admin/revoke-api-key";
@@ -45,6 +46,7 @@ export const appRouter = createTRPCRouter({
     createApiKey,
     revokeApiKey,
     listAuditEvents,
+    listAuditActions,
   }),
   system: createTRPCRouter({ health: getHealth, runProbe, probe: getProbe }),
   messages: createTRPCRouter({

@@ -125,6 +125,19 @@ describe("permission rung", () => {
     expect(await codeOf(callerFor(db, users.support_agent).admin.listAuditEvents({}))).toBe("FORBIDDEN");
     expect(await codeOf(callerFor(db, users.acmeAdmin).admin.listAuditEvents({}))).toBe("FORBIDDEN");
     expect(await codeOf(callerFor(db, users.engineer).admin.listAuditEvents({}))).toBe("OK");
+    expect(await codeOf(callerFor(db, users.support_agent).admin.listAuditActions())).toBe("FORBIDDEN");
+    expect(await codeOf(callerFor(db, users.acmeAdmin).admin.listAuditActions())).toBe("FORBIDDEN");
+  });
+
+  it("lists each action the audit trail holds once, in order, including new ones", async () => {
+    const before = await callerFor(db, users.engineer).admin.listAuditActions();
+    expect(before).toEqual([...new Set(before)].sort());
+    const action = `zz_test.${crypto.randomBytes(3).toString("hex")}`;
+    for (let i = 0; i < 3; i += 1) {
+      await db.auditEvent.create({ data: { action, actorLabel: "test", tenantId: acme.id } });
+    }
+    const after = await callerFor(db, users.engineer).admin.listAuditActions();
+    expect(after).toEqual([...before, action].sort());
   });
 
   it("me.get reports the permissions of each role from the matrix", async () => {

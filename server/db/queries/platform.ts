@@ -34,6 +34,24 @@ export async function listAuditEvents(
   return { items: page, nextCursor: rows.length > filter.limit ? (page.at(-1)?.id ?? null) : null };
 }
 
+/**
+ * Every action name the audit trail holds, for the console's filter suggestions. A loose index
+ * scan over audit_event (action, created_at): one index probe per distinct action, so it stays
+ * fast however long the trail grows, and the list never drifts from what is really recorded.
+ */
+export async function listAuditActions(db: TDb): Promise<string[]> {
+  const rows = await db.$queryRaw<{ action: string }[]>`
+    WITH RECURSIVE actions AS (
+      (SELECT action FROM audit_event ORDER BY action LIMIT 1)
+      UNION ALL
+      SELECT (SELECT e.action FROM audit_event e WHERE e.action > a.action ORDER BY e.action LIMIT 1)
+      FROM actions a
+      WHERE a.action IS NOT NULL
+    )
+    SELECT action FROM actions WHERE action IS NOT NULL`;
+  return rows.map((r) => r.action);
+}
+
 export type TSystemHealth = {
   status: "ok" | "degraded" | "down";
   database: { ok: boolean; latencyMs: number | null; error?: string };

@@ -19,7 +19,11 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: T
   const action = typeof params.action === "string" ? params.action.trim().slice(0, 100) : "";
   // awaited, not streamed: client components read these with useQuery, which would render
   // the loading state on the server and the data during hydration (a mismatch)
-  await getQueryClient().prefetchQuery(trpc.tenants.list.queryOptions());
+  const queryClient = getQueryClient();
+  await Promise.all([
+    queryClient.prefetchQuery(trpc.tenants.list.queryOptions()),
+    queryClient.prefetchQuery(trpc.admin.listAuditActions.queryOptions()),
+  ]);
   return (
     <HydrateClient>
       <PageHeader

@@ -21,23 +21,11 @@ import { formText } from "@/components/ui/form-text";
 
 const PAGE_SIZE = 50;
 
-// actions the platform records today; the field also accepts any other exact action name
-const KNOWN_ACTIONS = [
-  "api_key.created",
-  "api_key.revoked",
-  "auth.login_failed",
-  "auth.login_succeeded",
-  "sender_number.added",
-  "system.probe_completed",
-  "tenant.created",
-  "user.created",
-  "user.disabled",
-  "user.enabled",
-];
-
 function AuditFilters({ tenantId, action }: { tenantId: string | null; action: string }) {
   const trpc = useTRPC();
   const tenants = useQuery(trpc.tenants.list.queryOptions());
+  // what the trail really holds; the field also accepts any other exact action name
+  const actions = useQuery(trpc.admin.listAuditActions.queryOptions());
   const router = useRouter();
   const pathname = usePathname();
   const [isPending, startTransition] = useTransition();
@@ -86,7 +74,7 @@ function AuditFilters({ tenantId, action }: { tenantId: string | null; action: s
               className="font-mono"
             />
             <datalist id="audit-actions">
-              {KNOWN_ACTIONS.map((a) => (
+              {(actions.data ?? []).map((a) => (
                 <option key={a} value={a} />
               ))}
             </datalist>
