@@ -10,6 +10,16 @@ test("an anonymous visitor is sent to the sign-in page", async ({ page }) => {
   await screenshot(page, "login");
 });
 
+test("signing in returns to the page a signed-out link pointed at", async ({ page }) => {
+  await page.goto("/t/all/disputes?status=open");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Ft%2Fall%2Fdisputes%3Fstatus%3Dopen$/);
+  await page.getByLabel("Email").fill(ACCOUNTS.support_agent.email);
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/t\/all\/disputes\?status=open$/);
+  await expect(page.getByRole("heading", { name: "Disputes", level: 1 })).toBeVisible();
+});
+
 test("a wrong password is refused with a clear message and audited", async ({ page }) => {
   await signIn(page, ACCOUNTS.engineer.email, "not-the-password");
   await expect(page.locator("#login-message")).toHaveText("Email or password is wrong.");

@@ -2,9 +2,11 @@
 // the same rules on every call; these exist so a page the user may not open is never rendered.
 import "server-only";
 import { cache } from "react";
+import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import type { TPermission } from "@/server/domain/access/permissions";
 import { currentUser } from "@/server/auth/config";
+import { REQUEST_PATH_HEADER } from "@/proxy";
 import { getQueryClient, trpc } from "@/trpc/server";
 
 /**
@@ -13,14 +15,24 @@ import { getQueryClient, trpc } from "@/trpc/server";
  * missing, or when the API no longer accepts it (account disabled or deleted).
  */
 export const requireMe = cache(async () => {
-  if (!(await currentUser())) redirect("/login");
+  if (!(await currentUser())) redirect(await loginUrl(null));
   try {
     return await getQueryClient().fetchQuery(trpc.me.get.queryOptions(undefined, { retry: false }));
   } catch (error) {
-    if ((error as { code?: unknown }).code === "UNAUTHORIZED") redirect("/login?reason=session");
+    if ((error as { code?: unknown }).code === "UNAUTHORIZED") redirect(await loginUrl("session"));
     throw error;
   }
 });
+
+/** /login, returning to the page that was asked for (the path proxy.ts recorded) after sign-in. */
+async function loginUrl(reason: "session" | null): Promise<string> {
+  const query = new URLSearchParams();
+  if (reason) query.set("reason", reason);
+  const requested = (await headers()).get(REQUEST_PATH_HEADER);
+  if (requested && requested !== "/") query.set("callbackUrl", requested);
+  const qs = query.toString();
+  return qs ? `/login?${qs}` : "/login";
+}
 
 export type TMe = Awaited<ReturnType<typeof requireMe>>;
 
