@@ -1,0 +1,104 @@
+// The bulk loader shared by the console benches: N messages with INSERT ... SELECT
+// generate_series over the given tenants (by share), with their wamids, 3 ledger events and 3
+// receipts each, and a dispute per ~500 messages. The rows have the size and the index shape of
+// real ones; their chains are not valid (benches write real ledgers through the ledger service
+// where they read them).
+import { performance } from "node:perf_hooks";
+import type pg from "pg";
+
+const CHUNK = 100_000;
+
+export type TBenchTenant = { id: string; senders: string[]; share: number };
+
+/** `startMs`: the first message's created_at; messages spread over the 90 days after it. */
+export async function loadLargeLedger(
+  pool: pg.Pool,
+  tenants: readonly TBenchTenant[],
+  N: number,
+  startMs = Date.UTC(2026, 0, 1),
+) {
+  const client = await pool.connect();
+  try {
+    await client.query("SET synchronous_commit = off");
+    const loadStarted = performance.now();
+    let offset = 0;
+    for (const tenant of tenants) {
+      const count = Math.round(N * tenant.share);
+      for (let from = 0; from < count; from += CHUNK) {
+        const to = Math.min(count, from + CHUNK);
+        const base = offset + from;
+        // one statement per chunk: states by a fixed mix, recipients from a pool of N/5 numbers
+        // (people get several messages), templates from 30, created_at over 90 days
+        await client.query(
+          `INSERT INTO message (tenant_id, id, sender_number_id, recipient, content_kind, template_name,
+             template_language, template_category, request_payload, provider_message_id, state,
+             state_reached_at, state_explanation, rules_version, last_error_code, attempt_count,
+             event_count, head_hash, created_at, updated_at)
+           SELECT $1::uuid, gen_random_uuid(), ($2::uuid[])[1 + (g % 2)],
+                  (ARRAY['1','44','49','33','55'])[1 + (g % 5)] || lpad(((g::bigint * 7919) % $5)::text, 9, '0'),
+                  'template', 'template_' || (g % 30), 'en_US', 'UTILITY', '{}'::jsonb,
+                  'wamid.bench.' || g,
+                  s.state::message_state,
+                  ts + interval '20 seconds', 'bench', 1,
+                  CASE WHEN s.state = 'failed' THEN (ARRAY['131026','131049','131047','130472'])[1 + (g % 4)] END,
+                  1, 3, repeat('0', 64), ts, ts
+           FROM generate_series($3::bigint, $4::bigint - 1) AS g
+           CROSS JOIN LATERAL (SELECT to_timestamp($6::double precision / 1000) + (g % 7776000) * interval '1 second' AS ts) t
+           CROSS JOIN LATERAL (SELECT CASE
+               WHEN g % 100 < 50 THEN 'read' WHEN g % 100 < 75 THEN 'delivered' WHEN g % 100 < 85 THEN 'sent'
+               WHEN g % 100 < 92 THEN 'failed' WHEN g % 100 < 95 THEN 'accepted' WHEN g % 100 < 97 THEN 'retrying'
+               WHEN g % 100 < 99 THEN 'dead_lettered' ELSE 'queued' END AS state) s`,
+          [tenant.id, tenant.senders, base, base + (to - from), Math.max(10, Math.floor(N / 5)), startMs],
+        );
+        process.stdout.write(
+          `  messages ${base + (to - from)} / ${N} (${((performance.now() - loadStarted) / 1000).toFixed(0)} s)\r`,
+        );
+      }
+      offset += count;
+    }
+    console.log();
+    const step = async (label: string, sql: string) => {
+      const start = performance.now();
+      await client.query(sql);
+      console.log(`  ${label}: ${((performance.now() - start) / 1000).toFixed(1)} s`);
+    };
+    await step(
+      "message_provider_id",
+      `INSERT INTO message_provider_id (tenant_id, provider_message_id, message_id, attempt, created_at)
+       SELECT tenant_id, provider_message_id, id, 1, created_at FROM message WHERE provider_message_id LIKE 'wamid.bench.%'`,
+    );
+    // three ledger rows and three receipts per message: the tables' size, not valid chains (the
+    // timeline is measured on the real messages below)
+    await step(
+      "message_event (3 per message)",
+      `INSERT INTO message_event (tenant_id, message_id, seq, id, type, source, dedupe_key, recorded_at, attempt,
+         provider_message_id, body, prev_hash, hash)
+       SELECT m.tenant_id, m.id, e.seq, gen_random_uuid(), e.type::message_event_type, e.source::event_source, e.key,
+              m.created_at + e.seq * interval '1 second', e.attempt, CASE WHEN e.seq = 3 THEN m.provider_message_id END,
+              '{}'::jsonb, md5(m.id::text || e.seq) || md5(e.seq || m.id::text), md5(m.id::text || e.seq + 1) || md5(e.seq + 1 || m.id::text)
+       FROM message m
+       CROSS JOIN (VALUES (1, 'requested', 'api', 'requested', NULL::int),
+                          (2, 'attempt_started', 'worker', 'attempt:1:started', 1),
+                          (3, 'provider_accepted', 'provider_response', 'attempt:1:accepted', 1)) AS e (seq, type, source, key, attempt)
+       WHERE m.provider_message_id LIKE 'wamid.bench.%'`,
+    );
+    await step(
+      "message_event_receipt (1 per event)",
+      `INSERT INTO message_event_receipt (tenant_id, message_id, dedupe_key, event_id, source, received_at, content_hash, is_first)
+       SELECT tenant_id, message_id, dedupe_key, id, source, recorded_at, hash, true FROM message_event
+       WHERE provider_message_id IS NULL OR provider_message_id LIKE 'wamid.bench.%'`,
+    );
+    await step(
+      "dispute (1 per 500 messages)",
+      `INSERT INTO dispute (tenant_id, id, message_id, ticket_ref, status, outcome, opened_by, opened_at, resolved_by, resolved_at)
+       SELECT tenant_id, gen_random_uuid(), id, 'ZD-' || row_number() OVER (), CASE WHEN n % 3 = 0 THEN 'open' ELSE 'resolved' END::dispute_status,
+              CASE WHEN n % 3 = 0 THEN NULL ELSE 'delivered' END::dispute_outcome, 'user:bench', created_at + interval '1 day',
+              CASE WHEN n % 3 = 0 THEN NULL ELSE 'user:bench' END, CASE WHEN n % 3 = 0 THEN NULL ELSE created_at + interval '2 days' END
+       FROM (SELECT tenant_id, id, created_at, row_number() OVER () AS n FROM message
+             WHERE provider_message_id LIKE 'wamid.bench.%' AND (hashtext(id::text) % 500) = 0) s`,
+    );
+    await step("VACUUM ANALYZE", "VACUUM ANALYZE");
+  } finally {
+    client.release();
+  }
+}
