@@ -18,6 +18,7 @@ import { recordOutcome as recordDisputeOutcome } from "./routers/disputes/record
 import { resolveDispute } from "./routers/disputes/resolve";
 import { getMe } from "./routers/me/get-me";
 import { annotate as annotateMessage } from "./routers/messages/annotate";
+import { cancel as cancelMessage } from "./routers/messages/cancel";
 import { exportEvidence } from "./routers/messages/export-evidence";
 import { forceReconcile } from "./routers/messages/force-reconcile";
 import { getMessageTimeline } from "./routers/messages/get-timeline";
@@ -31,6 +32,7 @@ import { listTenants } from "./routers/tenants/list-tenants";
 import { sendingRouter } from "./routers/sending/sending-router";
 import { alertsRouter } from "./routers/alerts/alerts-router";
 import { ingestRouter } from "./routers/ingest/ingest-router";
+import { deadLettersRouter } from "./routers/dead-letters/dead-letters-router";
 
 export const appRouter = createTRPCRouter({
   me: createTRPCRouter({ get: getMe }),
@@ -55,6 +57,7 @@ export const appRouter = createTRPCRouter({
     annotate: annotateMessage,
     forceReconcile,
     exportEvidence,
+    cancel: cancelMessage,
   }),
   disputes: createTRPCRouter({
     list: listDisputes,
@@ -68,6 +71,7 @@ export const appRouter = createTRPCRouter({
   sending: sendingRouter,
   ingest: ingestRouter,
   alerts: alertsRouter,
+  deadLetters: deadLettersRouter,
 });
 
 export type AppRouter = typeof appRouter;
