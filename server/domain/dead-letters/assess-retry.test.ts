@@ -100,10 +100,18 @@ describe("retryWarnings", () => {
 
   it("recipient capped: 131049 within a day will fail, after a day may fail; 131056 is paced", () => {
     expect(
-      kindsOf(candidate({ deadLetter: { errorCode: "131049", reasonClass: "permanent", deadLetteredAt: ago(2 * H) } })),
+      kindsOf(
+        candidate({
+          deadLetter: { errorCode: "131049", reasonClass: "permanent", deadLetteredAt: ago(2 * H) },
+        }),
+      ),
     ).toEqual(["recipient_capped/will_fail"]);
     expect(
-      kindsOf(candidate({ deadLetter: { errorCode: "131049", reasonClass: "permanent", deadLetteredAt: ago(30 * H) } })),
+      kindsOf(
+        candidate({
+          deadLetter: { errorCode: "131049", reasonClass: "permanent", deadLetteredAt: ago(30 * H) },
+        }),
+      ),
     ).toEqual(["recipient_capped/may_fail"]);
     expect(kindsOf(candidate({ deadLetter: { errorCode: "131056", reasonClass: "exhausted" } }))).toEqual([
       "recipient_capped/delayed",
@@ -111,11 +119,13 @@ describe("retryWarnings", () => {
   });
 
   it("the sender: paused, flagged, disconnected, or blocked when it was dead-lettered", () => {
-    expect(kindsOf(candidate({ sender: { pausedAt: ago(H), pausedReason: "190 (token expired)" } }))).toEqual([
-      "sender_unavailable/delayed",
-    ]);
+    expect(kindsOf(candidate({ sender: { pausedAt: ago(H), pausedReason: "190 (token expired)" } }))).toEqual(
+      ["sender_unavailable/delayed"],
+    );
     expect(kindsOf(candidate({ sender: { status: "FLAGGED" } }))).toEqual(["sender_unavailable/delayed"]);
-    expect(kindsOf(candidate({ sender: { status: "DISCONNECTED" } }))).toEqual(["sender_unavailable/will_fail"]);
+    expect(kindsOf(candidate({ sender: { status: "DISCONNECTED" } }))).toEqual([
+      "sender_unavailable/will_fail",
+    ]);
     expect(kindsOf(candidate({ deadLetter: { errorCode: "190", reasonClass: "sender" } }))).toEqual([
       "sender_unavailable/may_fail",
     ]);
@@ -126,7 +136,11 @@ describe("retryWarnings", () => {
       candidate({ deadLetter: { errorCode: "131026", reasonClass: "permanent" } }),
       NOW,
     );
-    expect(warning).toMatchObject({ kind: "permanent_error", severity: "will_fail", key: "permanent_error:131026" });
+    expect(warning).toMatchObject({
+      kind: "permanent_error",
+      severity: "will_fail",
+      key: "permanent_error:131026",
+    });
     expect(warning?.title).toContain("Message undeliverable");
     expect(kindsOf(candidate({ deadLetter: { errorCode: "131009", reasonClass: "permanent" } }))).toEqual([
       "permanent_error/will_fail",
@@ -139,7 +153,11 @@ describe("assessBulk", () => {
     const selection = [
       candidate({ deadLetter: { errorCode: "131026", reasonClass: "permanent" } }),
       candidate({ deadLetter: { errorCode: "131026", reasonClass: "permanent" } }),
-      candidate({ tenantId: "t-globex", tenantName: "Globex", deadLetter: { errorCode: "131026", reasonClass: "permanent" } }),
+      candidate({
+        tenantId: "t-globex",
+        tenantName: "Globex",
+        deadLetter: { errorCode: "131026", reasonClass: "permanent" },
+      }),
       candidate({ message: { contentKind: "text", requestedAt: ago(48 * H) } }),
       candidate(),
       candidate({ deadLetter: { status: "retry_pending" } }),
@@ -173,7 +191,10 @@ describe("assessBulk", () => {
   it("a discard has no send warnings, only skips", () => {
     const a = assessBulk(
       "discard",
-      [candidate({ deadLetter: { errorCode: "131026", reasonClass: "permanent" } }), candidate({ deadLetter: { status: "acknowledged" } })],
+      [
+        candidate({ deadLetter: { errorCode: "131026", reasonClass: "permanent" } }),
+        candidate({ deadLetter: { status: "acknowledged" } }),
+      ],
       NOW,
     );
     expect(a).toMatchObject({ actionable: 1, skipped: 1, likelyToFail: 0, warnings: [] });

@@ -162,7 +162,9 @@ function skipReasonOf(candidate: TRetryCandidate): TSkipReason | null {
     case "open":
       // the projection says open; the message's state must agree (dead-lettered, or a failure a
       // retry may follow), else something moved it (a late webhook, a cancel) since the list was read
-      return ["dead_lettered", "failed", "rejected"].includes(candidate.message.state) ? null : "state_changed";
+      return ["dead_lettered", "failed", "rejected"].includes(candidate.message.state)
+        ? null
+        : "state_changed";
     case "retry_pending":
       return "retry_pending";
     case "acknowledged":
@@ -303,9 +305,10 @@ export function retryWarnings(candidate: TRetryCandidate, now: Date): TWarning[]
       severity: "will_fail",
       key: `permanent_error:${code}`,
       title: `Permanent error ${errorTitle(code)}`,
-      detail: `The provider refused this exact request for good; sending it again will most likely fail the same way. ${
-        (/^[0-9]+$/.test(code) ? lookupErrorCode(Number(code))?.hint : null) ?? ""
-      }`.trim(),
+      detail:
+        `The provider refused this exact request for good; sending it again will most likely fail the same way. ${
+          (/^[0-9]+$/.test(code) ? lookupErrorCode(Number(code))?.hint : null) ?? ""
+        }`.trim(),
     });
   }
   return warnings;

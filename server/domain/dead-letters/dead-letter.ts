@@ -19,7 +19,13 @@
 import type { TLedgerEvent } from "../ledger/ledger-event";
 import { lookupErrorCode } from "../sending/error-catalog";
 
-export const DEAD_LETTER_STATUSES = ["open", "retry_pending", "acknowledged", "discarded", "cancelled"] as const;
+export const DEAD_LETTER_STATUSES = [
+  "open",
+  "retry_pending",
+  "acknowledged",
+  "discarded",
+  "cancelled",
+] as const;
 export type TDeadLetterStatus = (typeof DEAD_LETTER_STATUSES)[number];
 
 /**
@@ -120,7 +126,12 @@ export function deriveDeadLetter(events: readonly TLedgerEvent[]): TDeadLetter |
       case "retry_scheduled":
         if (event.attempt > dead.attempt && (retry === null || event.attempt < retry.attempt)) {
           const by = event.payload.requestedBy;
-          retry = { attempt: event.attempt, position, at: event.recordedAt, by: typeof by === "string" ? by : null };
+          retry = {
+            attempt: event.attempt,
+            position,
+            at: event.recordedAt,
+            by: typeof by === "string" ? by : null,
+          };
         }
         break;
       case "manual_action":
@@ -166,7 +177,8 @@ export function deriveDeadLetter(events: readonly TLedgerEvent[]): TDeadLetter |
   const c = cancel as { at: number; by: string; reason: string } | null;
   const a = ack as TAck | null;
   // a retry's acknowledgement must be for the retry's attempt or later
-  const acknowledged = a !== null && (r === null || a.attempt >= r.attempt || a.attempt === dead.attempt) ? a : null;
+  const acknowledged =
+    a !== null && (r === null || a.attempt >= r.attempt || a.attempt === dead.attempt) ? a : null;
 
   let status: TDeadLetterStatus = "open";
   let statusAt = dead.recordedAt;

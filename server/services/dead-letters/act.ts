@@ -111,7 +111,10 @@ export async function discardDeadLetter(
 ): Promise<{ isRepeat: boolean }> {
   const result = await db.$transaction((tx) => discardDeadLetterInTx(tx, actor, input), TX);
   if (result.outcome === "skipped") {
-    throw new ServiceError("CONFLICT", `only an open dead letter can be discarded; this one is ${result.detail}`);
+    throw new ServiceError(
+      "CONFLICT",
+      `only an open dead letter can be discarded; this one is ${result.detail}`,
+    );
   }
   return { isRepeat: result.outcome === "discarded" ? result.isRepeat : false };
 }

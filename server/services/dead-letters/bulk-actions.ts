@@ -69,7 +69,11 @@ function summary(assessment: TAssessment): TAssessmentSummary {
 }
 
 /** The dry run, frozen: assess the selection and record the items it would act on. */
-export async function prepareBulkAction(db: TDb, actor: TActor, input: TPrepareInput): Promise<TPrepareResult> {
+export async function prepareBulkAction(
+  db: TDb,
+  actor: TActor,
+  input: TPrepareInput,
+): Promise<TPrepareResult> {
   const scopeIds = input.scopeTenantId ? [input.scopeTenantId] : input.visibleTenants.map((t) => t.id);
   let keys: { tenantId: string; messageId: string }[];
   if (input.selection.kind === "filter") {
@@ -83,7 +87,10 @@ export async function prepareBulkAction(db: TDb, actor: TActor, input: TPrepareI
   } else {
     keys = input.selection.items;
     if (keys.length > BULK_SELECTION_CAP) {
-      throw new ServiceError("BAD_REQUEST", `select at most ${BULK_SELECTION_CAP.toLocaleString("en")} messages`);
+      throw new ServiceError(
+        "BAD_REQUEST",
+        `select at most ${BULK_SELECTION_CAP.toLocaleString("en")} messages`,
+      );
     }
     const outside = keys.find((k) => !scopeIds.includes(k.tenantId));
     if (outside) {
@@ -107,7 +114,8 @@ export async function prepareBulkAction(db: TDb, actor: TActor, input: TPrepareI
   );
   const assessment = assessBulk(input.kind, candidates, input.now);
   const frozenFromFilter = input.selection.kind === "filter" ? keys.length : null;
-  if (assessment.actionable === 0) return { bulkActionId: null, assessment: summary(assessment), frozenFromFilter };
+  if (assessment.actionable === 0)
+    return { bulkActionId: null, assessment: summary(assessment), frozenFromFilter };
 
   const id = crypto.randomUUID();
   const act = assessment.items.filter((i) => i.verdict === "act");
@@ -188,7 +196,13 @@ export type TRequestResult = {
 export async function requestBulkAction(
   db: TDb,
   actor: TActor,
-  input: { bulkActionId: string; reason: string; leaveOutLikelyToFail: boolean; threshold: number; now: Date },
+  input: {
+    bulkActionId: string;
+    reason: string;
+    leaveOutLikelyToFail: boolean;
+    threshold: number;
+    now: Date;
+  },
 ): Promise<TRequestResult> {
   return db.$transaction(async (tx) => {
     const action = await lockAction(tx, input.bulkActionId);
@@ -196,10 +210,16 @@ export async function requestBulkAction(
       throw new ServiceError("FORBIDDEN", "only the engineer who ran this dry run can confirm it");
     }
     if (action.status !== "prepared") {
-      throw new ServiceError("CONFLICT", `this operation is already ${STATUS_WORDS[action.status] ?? action.status}`);
+      throw new ServiceError(
+        "CONFLICT",
+        `this operation is already ${STATUS_WORDS[action.status] ?? action.status}`,
+      );
     }
     if (input.now.getTime() - action.prepared_at.getTime() > PREPARED_TTL_MS) {
-      throw new ServiceError("CONFLICT", "this dry run is more than 30 minutes old; run it again to see current facts");
+      throw new ServiceError(
+        "CONFLICT",
+        "this dry run is more than 30 minutes old; run it again to see current facts",
+      );
     }
     let leftOut = 0;
     if (input.leaveOutLikelyToFail) {
@@ -329,7 +349,13 @@ export async function rejectBulkAction(
   }, TX);
 }
 
-export type TExecuteResult = { status: string; processed: number; retried: number; discarded: number; skipped: number };
+export type TExecuteResult = {
+  status: string;
+  processed: number;
+  retried: number;
+  discarded: number;
+  skipped: number;
+};
 
 const BATCH = 100;
 
@@ -370,40 +396,54 @@ export async function executeBulkAction(
     });
     if (batch.length === 0) break;
     for (const item of batch) {
-      const outcome = await db.$transaction(async (tx) => {
-        const now = input.clock();
-        const itemInput = { tenantId: item.tenantId, messageId: item.messageId, reason, operationId: item.id, now };
-        let result;
-        try {
-          result =
-            action.kind === "retry"
-              ? await retryDeadLetterInTx(tx, actor, itemInput)
-              : await discardDeadLetterInTx(tx, actor, itemInput);
-        } catch (error) {
-          if (!(error instanceof ServiceError && error.code === "NOT_FOUND")) throw error;
-          result = { outcome: "skipped" as const, detail: "no such message in this tenant" };
-        }
-        const updated = await tx.bulkActionItem.updateMany({
-          where: { tenantId: item.tenantId, bulkActionId: action.id, messageId: item.messageId, outcome: null },
-          data: {
-            outcome: result.outcome,
-            attempt: result.outcome === "retried" ? result.attempt : null,
-            outcomeDetail:
-              result.outcome === "retried"
-                ? `retried as attempt ${result.attempt}`
-                : result.outcome === "discarded"
-                  ? "discarded"
-                  : `skipped: ${result.detail}`,
-            processedAt: now,
-          },
-        });
-        // another runner recorded it meanwhile: count it once
-        if (updated.count === 1) {
-          await tx.$executeRaw`UPDATE bulk_action SET processed_count = processed_count + 1, updated_at = ${now}
+      const outcome = await db.$transaction(
+        async (tx) => {
+          const now = input.clock();
+          const itemInput = {
+            tenantId: item.tenantId,
+            messageId: item.messageId,
+            reason,
+            operationId: item.id,
+            now,
+          };
+          let result;
+          try {
+            result =
+              action.kind === "retry"
+                ? await retryDeadLetterInTx(tx, actor, itemInput)
+                : await discardDeadLetterInTx(tx, actor, itemInput);
+          } catch (error) {
+            if (!(error instanceof ServiceError && error.code === "NOT_FOUND")) throw error;
+            result = { outcome: "skipped" as const, detail: "no such message in this tenant" };
+          }
+          const updated = await tx.bulkActionItem.updateMany({
+            where: {
+              tenantId: item.tenantId,
+              bulkActionId: action.id,
+              messageId: item.messageId,
+              outcome: null,
+            },
+            data: {
+              outcome: result.outcome,
+              attempt: result.outcome === "retried" ? result.attempt : null,
+              outcomeDetail:
+                result.outcome === "retried"
+                  ? `retried as attempt ${result.attempt}`
+                  : result.outcome === "discarded"
+                    ? "discarded"
+                    : `skipped: ${result.detail}`,
+              processedAt: now,
+            },
+          });
+          // another runner recorded it meanwhile: count it once
+          if (updated.count === 1) {
+            await tx.$executeRaw`UPDATE bulk_action SET processed_count = processed_count + 1, updated_at = ${now}
             WHERE id = ${action.id}::uuid`;
-        }
-        return updated.count === 1 ? result.outcome : null;
-      }, { maxWait: 10_000, timeout: 20_000 });
+          }
+          return updated.count === 1 ? result.outcome : null;
+        },
+        { maxWait: 10_000, timeout: 20_000 },
+      );
       if (outcome === null) continue;
       counts.processed += 1;
       if (outcome === "retried") counts.retried += 1;
@@ -417,7 +457,9 @@ export async function executeBulkAction(
     if (locked.status !== "running") return { status: locked.status, ...counts };
     const now = input.clock();
     await tx.bulkAction.update({ where: { id: action.id }, data: { status: "done", finishedAt: now } });
-    const progress = (await bulkProgress(tx, [{ id: action.id, tenantIds: action.tenant_ids }])).get(action.id);
+    const progress = (await bulkProgress(tx, [{ id: action.id, tenantIds: action.tenant_ids }])).get(
+      action.id,
+    );
     await recordAudit(tx, {
       actor: { kind: "system", label: "worker" },
       action: "dead_letters.bulk_done",

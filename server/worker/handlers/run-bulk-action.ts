@@ -7,5 +7,8 @@ export async function handleRunBulkAction(
   deps: { db: TDb; clock?: () => Date },
   data: TJobData<"dead-letters.run-bulk">,
 ) {
-  return executeBulkAction(deps.db, { bulkActionId: data.bulkActionId, clock: deps.clock ?? (() => new Date()) });
+  return executeBulkAction(deps.db, {
+    bulkActionId: data.bulkActionId,
+    clock: deps.clock ?? (() => new Date()),
+  });
 }

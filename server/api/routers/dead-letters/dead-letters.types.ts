@@ -127,7 +127,11 @@ const ZWarningSchema = z.object({
   detail: z.string(),
 });
 
-const ZTenantCountSchema = z.object({ tenantId: z.string(), tenantName: z.string(), count: z.number().int() });
+const ZTenantCountSchema = z.object({
+  tenantId: z.string(),
+  tenantName: z.string(),
+  count: z.number().int(),
+});
 
 export const ZAssessmentSchema = z.object({
   kind: z.enum(BULK_KINDS),

@@ -42,7 +42,10 @@ export const startBulk = permissionProcedure("operations.act")
     });
     if (!action) throw new TRPCError({ code: "NOT_FOUND", message: "no such bulk operation" });
     if (action.status !== "approved" && action.status !== "running") {
-      throw new TRPCError({ code: "CONFLICT", message: `only an approved operation can be started; this one is ${action.status}` });
+      throw new TRPCError({
+        code: "CONFLICT",
+        message: `only an approved operation can be started; this one is ${action.status}`,
+      });
     }
     return { isStarted: await startBulkJob(ctx.queue, input.bulkActionId) };
   });

@@ -10,11 +10,21 @@ import {
   type TBulkActionView,
 } from "@/server/services/dead-letters/bulk-actions";
 import { permissionProcedure, type TAuthedUser } from "../../trpc";
-import { ZAssessmentSchema, ZBulkActionSchema, ZBulkItemSchema, ZBulkListInputSchema } from "./dead-letters.types";
+import {
+  ZAssessmentSchema,
+  ZBulkActionSchema,
+  ZBulkItemSchema,
+  ZBulkListInputSchema,
+} from "./dead-letters.types";
 import { bulkScope } from "./scope";
 
 function selectionText(selection: unknown, actionCount: number): string {
-  const s = (selection ?? {}) as { kind?: unknown; description?: unknown; matched?: unknown; selected?: unknown };
+  const s = (selection ?? {}) as {
+    kind?: unknown;
+    description?: unknown;
+    matched?: unknown;
+    selected?: unknown;
+  };
   if (s.kind === "filter" && typeof s.description === "string") {
     return `${s.description} (${typeof s.matched === "number" ? s.matched : actionCount} matched)`;
   }

@@ -18,6 +18,7 @@ export const requestBulk = permissionProcedure("operations.act")
       threshold: ctx.bulkApprovalThreshold ?? DEFAULT_BULK_APPROVAL_THRESHOLD,
       now: new Date(),
     });
-    const isStarted = result.status === "approved" ? await startBulkJob(ctx.queue, input.bulkActionId) : false;
+    const isStarted =
+      result.status === "approved" ? await startBulkJob(ctx.queue, input.bulkActionId) : false;
     return { ...result, isStarted };
   });

@@ -17,5 +17,8 @@ export async function bulkScope(db: TDb, user: TAuthedUser, tenantId: string | u
   if (tenantId !== undefined && !visible.some((t) => t.id === tenantId)) {
     throw new TRPCError({ code: "NOT_FOUND", message: "no such tenant" });
   }
-  return { scopeTenantId: tenantId ?? null, visibleTenants: visible.map((t) => ({ id: t.id, name: t.name })) };
+  return {
+    scopeTenantId: tenantId ?? null,
+    visibleTenants: visible.map((t) => ({ id: t.id, name: t.name })),
+  };
 }

@@ -44,7 +44,9 @@ export const getMessageTimeline = tenantPermissionProcedure("tenant.read")
             acknowledgedAttempt: deadLetter.acknowledgedAttempt,
             // tenant admins see that staff discarded it, not who (the audit trail names them)
             discardedBy:
-              deadLetter.discardedBy && !isCrossTenantRole(ctx.user.role) && deadLetter.discardedBy.startsWith("user:")
+              deadLetter.discardedBy &&
+              !isCrossTenantRole(ctx.user.role) &&
+              deadLetter.discardedBy.startsWith("user:")
                 ? "Waybill staff"
                 : deadLetter.discardedBy,
             discardReason: deadLetter.discardReason,
