@@ -13,6 +13,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { createDb, type TDb } from "@/server/db/client";
+import { listDeadLetterKeys, listDeadLetters, listDeadLettersSql } from "@/server/db/queries/dead-letters";
 import { listDisputes } from "@/server/db/queries/disputes";
 import { Prisma } from "@/server/db/generated/client";
 import { searchMessages, searchMessagesSql, type TMessageSearchQuery } from "@/server/db/queries/messages";
@@ -155,6 +156,22 @@ async function load(pool: pg.Pool, tenants: { id: string; senders: string[]; sha
        FROM (SELECT tenant_id, id, created_at, row_number() OVER () AS n FROM message
              WHERE provider_message_id LIKE 'wamid.bench.%' AND (hashtext(id::text) % 500) = 0) s`,
     );
+    // the dead-letter projection (migration 007): one row per dead-lettered message, as the
+    // ledger service keeps it; reasons and statuses by a fixed mix
+    await step(
+      "dead_letter (1 per dead-lettered message)",
+      `INSERT INTO dead_letter (tenant_id, message_id, sender_number_id, content_kind, template_name,
+         dead_lettered_at, dead_letter_attempt, episodes, reason, reason_class, error_code, error_title,
+         status, status_at, updated_at)
+       SELECT m.tenant_id, m.id, m.sender_number_id, m.content_kind, m.template_name,
+              m.created_at + interval '30 seconds', 1, 1, 'bench dead letter', c.reason_class, c.code, 'bench',
+              (CASE WHEN n % 10 < 7 THEN 'open' WHEN n % 10 < 8 THEN 'retry_pending'
+                    WHEN n % 10 < 9 THEN 'acknowledged' ELSE 'discarded' END)::dead_letter_status,
+              m.created_at + interval '1 minute', m.created_at
+       FROM (SELECT m.*, row_number() OVER () AS n FROM message m WHERE m.state = 'dead_lettered') m
+       CROSS JOIN LATERAL (SELECT (ARRAY['131026','131000','131049','190','131047'])[1 + (n % 5)::int] AS code,
+                                  (ARRAY['permanent','exhausted','permanent','sender','permanent'])[1 + (n % 5)::int] AS reason_class) c`,
+    );
     await step("VACUUM ANALYZE", "VACUUM ANALYZE");
   } finally {
     client.release();
@@ -207,7 +224,7 @@ async function main() {
 
     const sizes = await pool.query<{ relname: string; rows: string; size: string }>(
       `SELECT c.relname, c.reltuples::bigint::text AS rows, pg_size_pretty(pg_total_relation_size(c.oid)) AS size
-       FROM pg_class c WHERE c.relname IN ('message', 'message_event', 'message_event_receipt', 'message_provider_id', 'dispute')
+       FROM pg_class c WHERE c.relname IN ('message', 'message_event', 'message_event_receipt', 'message_provider_id', 'dispute', 'dead_letter')
        ORDER BY c.relname`,
     );
     const samples = await pool.query<{ id: string; wamid: string; recipient: string; created_at: Date }>(
@@ -324,6 +341,81 @@ async function main() {
             `SELECT id FROM message WHERE tenant_id = $1 AND recipient LIKE '%' || $2 ORDER BY created_at DESC, id DESC LIMIT 51`,
             [big.id, pick(rows, i).recipient.slice(-4)],
           ),
+      ),
+    );
+
+    // dead letters (migration 007): the list's index range scans, per tenant and across tenants
+    const deadPlan = async (tenantIds: string[], query: Parameters<typeof listDeadLettersSql>[1]) => {
+      const [row] = await db.$queryRaw<{ "QUERY PLAN": unknown }[]>(
+        Prisma.sql`EXPLAIN (FORMAT JSON) ${listDeadLettersSql(tenantIds, query)}`,
+      );
+      const scans = new Set<string>();
+      const walk = (node: unknown) => {
+        if (!node || typeof node !== "object") return;
+        const n = node as Record<string, unknown>;
+        if (typeof n["Node Type"] === "string" && String(n["Node Type"]).includes("Scan")) {
+          const on = n["Index Name"] ?? n["Relation Name"];
+          if (typeof on === "string" && on.startsWith("dead_letter"))
+            scans.add(`${String(n["Node Type"])} ${on}`);
+        }
+        for (const value of Object.values(n)) if (Array.isArray(value)) value.forEach(walk);
+        if (n.Plan) walk(n.Plan);
+      };
+      walk((row?.["QUERY PLAN"] as unknown[] | undefined)?.[0]);
+      return [...scans].join("; ") || "(no dead_letter scan)";
+    };
+    const deadSample = await pool.query<{
+      message_id: string;
+      dead_lettered_at: Date;
+      sender_number_id: string;
+    }>(
+      `SELECT message_id::text, dead_lettered_at, sender_number_id::text FROM dead_letter
+       WHERE tenant_id = $1 AND status = 'open' ORDER BY random() LIMIT 200`,
+      [big.id],
+    );
+    const deadCases: [string, (i: number) => Parameters<typeof listDeadLettersSql>[1], string[]][] = [
+      ["dead letters, open, first page", () => ({ status: "open", limit: 50 }), [big.id]],
+      [
+        "dead letters, open, a deep page (keyset)",
+        (i) => {
+          const r = pick(deadSample.rows, i);
+          return {
+            status: "open",
+            after: { deadLetteredAt: r.dead_lettered_at, messageId: r.message_id },
+            limit: 50,
+          };
+        },
+        [big.id],
+      ],
+      [
+        "dead letters, open, by error code",
+        () => ({ status: "open", errorCode: "131049", limit: 50 }),
+        [big.id],
+      ],
+      [
+        "dead letters, open, by sender",
+        () => ({ status: "open", senderNumberId: big.senders[1]!, limit: 50 }),
+        [big.id],
+      ],
+      [
+        "dead letters, open, older than 7 days",
+        () => ({ status: "open", deadLetteredTo: new Date(Date.UTC(2026, 2, 1)), limit: 50 }),
+        [big.id],
+      ],
+      ["dead letters, all tenants, first page", () => ({ status: "open", limit: 50 }), everyTenant],
+    ];
+    for (const [name, build, tenantIds] of deadCases) {
+      results.push(
+        await measure(name, await deadPlan(tenantIds, build(0)), (i) =>
+          listDeadLetters(db, tenantIds, build(i)),
+        ),
+      );
+    }
+    results.push(
+      await measure(
+        "dead letters: freeze a filter into ids (5,000)",
+        "a bulk action's dry run, all tenants, keyset order",
+        () => listDeadLetterKeys(db, everyTenant, { status: "open" }, 5_000),
       ),
     );
 

@@ -200,8 +200,6 @@ export function DeadLetterTable({
             {scope.kind === "all" ? <TH>Tenant</TH> : null}
             <TH>Message</TH>
             <TH>Reason</TH>
-            <TH>Sender</TH>
-            <TH>Attempts</TH>
             <TH>Status</TH>
             {canAct ? <TH>Actions</TH> : null}
           </tr>
@@ -230,6 +228,9 @@ export function DeadLetterTable({
                   <span className="block text-xs text-zinc-500">
                     <TimeStamp value={row.deadLetteredAt} format="short" />
                   </span>
+                  <span className="block text-xs text-zinc-500">
+                    after {row.attemptCount} {row.attemptCount === 1 ? "attempt" : "attempts"}
+                  </span>
                 </TD>
                 {scope.kind === "all" ? <TD className="text-zinc-700">{row.tenantName}</TD> : null}
                 <TD>
@@ -247,8 +248,12 @@ export function DeadLetterTable({
                     <span className="font-mono text-xs text-zinc-500">{row.recipientMasked}</span>
                     <StateBadge state={row.messageState} />
                   </span>
+                  <span className="mt-0.5 block text-xs text-zinc-500">
+                    from {row.senderDisplayNumber}
+                    {row.senderLabel ? ` · ${row.senderLabel}` : ""}
+                  </span>
                 </TD>
-                <TD className="min-w-64 max-w-md">
+                <TD className="min-w-56 max-w-sm">
                   <span className="flex flex-wrap items-center gap-1.5">
                     <Badge tone={row.reasonClass === "permanent" ? "bad" : "warn"}>
                       {REASON_CLASS_LABELS[row.reasonClass]}
@@ -261,13 +266,6 @@ export function DeadLetterTable({
                   </span>
                   <span className="mt-0.5 block text-xs text-zinc-600">{row.reason}</span>
                 </TD>
-                <TD className="whitespace-nowrap text-zinc-700">
-                  {row.senderDisplayNumber}
-                  {row.senderLabel ? (
-                    <span className="block text-xs text-zinc-500">{row.senderLabel}</span>
-                  ) : null}
-                </TD>
-                <TD className="text-zinc-700">{row.attemptCount}</TD>
                 <TD>
                   <StatusCell row={row} />
                 </TD>
