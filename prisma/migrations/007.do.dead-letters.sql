@@ -63,7 +63,7 @@ INSERT INTO dead_letter (tenant_id, message_id, sender_number_id, content_kind, 
                          error_code, error_title, status, status_at, updated_at)
 SELECT m.tenant_id, m.id, m.sender_number_id, m.content_kind, m.template_name,
        e.recorded_at, coalesce(e.attempt, 0), 1, coalesce(e.reason, 'dead-lettered'),
-       CASE WHEN e.error_code IS NULL THEN 'other'
+       CASE WHEN e.error_code IS NULL THEN (CASE WHEN e.source = 'operator' THEN 'in_doubt' ELSE 'other' END)
             WHEN e.reason LIKE 'retry budget spent%' OR e.reason LIKE 'retry window spent%' THEN 'exhausted'
             WHEN e.reason LIKE 'permanent error%' THEN 'permanent'
             WHEN e.reason LIKE 'the sender cannot send%' THEN 'sender'

@@ -385,7 +385,18 @@ describe("deadLetters.prepareBulk (the dry run)", () => {
     };
     for (const user of [users.support, users.admin, users.acmeAdmin, users.globexAdmin]) {
       expect(await codeOf(as(user).deadLetters.prepareBulk(input)), user.role).toBe("FORBIDDEN");
+      expect(
+        await codeOf(
+          as(user).deadLetters.requestBulk({ bulkActionId: crypto.randomUUID(), reason: "why not" }),
+        ),
+        user.role,
+      ).toBe("FORBIDDEN");
     }
+    expect(
+      await codeOf(
+        as(users.engineer).deadLetters.requestBulk({ bulkActionId: crypto.randomUUID(), reason: "x y z" }),
+      ),
+    ).toBe("NOT_FOUND");
     // a tenant page cannot reach another tenant's message
     expect(
       await codeOf(
@@ -566,6 +577,9 @@ describe("bulk retry", () => {
     });
     expect(jobs).toHaveLength(1);
     expect(await codeOf(as(users.engineer2).deadLetters.approveBulk({ bulkActionId }))).toBe("CONFLICT");
+    // approved but its job lost: an engineer queues it again
+    expect(await as(users.engineer).deadLetters.startBulk({ bulkActionId })).toEqual({ isStarted: true });
+    expect(jobs).toHaveLength(2);
     const run = await handleRunBulkAction({ db }, { bulkActionId });
     expect(run).toMatchObject({ status: "done", retried: 4 });
     const manual = (await loadChain(db, acme.id, dl.text.id)).find((e) => e.type === "manual_action");
