@@ -272,7 +272,7 @@ export function DeadLetterTable({
                 {canAct ? (
                   <TD className="whitespace-nowrap">
                     {row.status === "open" ? (
-                      <span className="flex gap-1">
+                      <span className="flex flex-col items-stretch gap-1">
                         <Button
                           size="sm"
                           variant="secondary"
