@@ -13,6 +13,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { createDb, type TDb } from "@/server/db/client";
+import { listDeadLetterKeys, listDeadLetters, listDeadLettersSql } from "@/server/db/queries/dead-letters";
 import { listDisputes } from "@/server/db/queries/disputes";
 import { Prisma } from "@/server/db/generated/client";
 import { searchMessages, searchMessagesSql, type TMessageSearchQuery } from "@/server/db/queries/messages";
@@ -119,7 +120,7 @@ async function main() {
 
     const sizes = await pool.query<{ relname: string; rows: string; size: string }>(
       `SELECT c.relname, c.reltuples::bigint::text AS rows, pg_size_pretty(pg_total_relation_size(c.oid)) AS size
-       FROM pg_class c WHERE c.relname IN ('message', 'message_event', 'message_event_receipt', 'message_provider_id', 'dispute')
+       FROM pg_class c WHERE c.relname IN ('message', 'message_event', 'message_event_receipt', 'message_provider_id', 'dispute', 'dead_letter')
        ORDER BY c.relname`,
     );
     const samples = await pool.query<{ id: string; wamid: string; recipient: string; created_at: Date }>(
@@ -236,6 +237,81 @@ async function main() {
             `SELECT id FROM message WHERE tenant_id = $1 AND recipient LIKE '%' || $2 ORDER BY created_at DESC, id DESC LIMIT 51`,
             [big.id, pick(rows, i).recipient.slice(-4)],
           ),
+      ),
+    );
+
+    // dead letters (migration 007): the list's index range scans, per tenant and across tenants
+    const deadPlan = async (tenantIds: string[], query: Parameters<typeof listDeadLettersSql>[1]) => {
+      const [row] = await db.$queryRaw<{ "QUERY PLAN": unknown }[]>(
+        Prisma.sql`EXPLAIN (FORMAT JSON) ${listDeadLettersSql(tenantIds, query)}`,
+      );
+      const scans = new Set<string>();
+      const walk = (node: unknown) => {
+        if (!node || typeof node !== "object") return;
+        const n = node as Record<string, unknown>;
+        if (typeof n["Node Type"] === "string" && String(n["Node Type"]).includes("Scan")) {
+          const on = n["Index Name"] ?? n["Relation Name"];
+          if (typeof on === "string" && on.startsWith("dead_letter"))
+            scans.add(`${String(n["Node Type"])} ${on}`);
+        }
+        for (const value of Object.values(n)) if (Array.isArray(value)) value.forEach(walk);
+        if (n.Plan) walk(n.Plan);
+      };
+      walk((row?.["QUERY PLAN"] as unknown[] | undefined)?.[0]);
+      return [...scans].join("; ") || "(no dead_letter scan)";
+    };
+    const deadSample = await pool.query<{
+      message_id: string;
+      dead_lettered_at: Date;
+      sender_number_id: string;
+    }>(
+      `SELECT message_id::text, dead_lettered_at, sender_number_id::text FROM dead_letter
+       WHERE tenant_id = $1 AND status = 'open' ORDER BY random() LIMIT 200`,
+      [big.id],
+    );
+    const deadCases: [string, (i: number) => Parameters<typeof listDeadLettersSql>[1], string[]][] = [
+      ["dead letters, open, first page", () => ({ status: "open", limit: 50 }), [big.id]],
+      [
+        "dead letters, open, a deep page (keyset)",
+        (i) => {
+          const r = pick(deadSample.rows, i);
+          return {
+            status: "open",
+            after: { deadLetteredAt: r.dead_lettered_at, messageId: r.message_id },
+            limit: 50,
+          };
+        },
+        [big.id],
+      ],
+      [
+        "dead letters, open, by error code",
+        () => ({ status: "open", errorCode: "131049", limit: 50 }),
+        [big.id],
+      ],
+      [
+        "dead letters, open, by sender",
+        () => ({ status: "open", senderNumberId: big.senders[1]!, limit: 50 }),
+        [big.id],
+      ],
+      [
+        "dead letters, open, older than 7 days",
+        () => ({ status: "open", deadLetteredTo: new Date(Date.UTC(2026, 2, 1)), limit: 50 }),
+        [big.id],
+      ],
+      ["dead letters, all tenants, first page", () => ({ status: "open", limit: 50 }), everyTenant],
+    ];
+    for (const [name, build, tenantIds] of deadCases) {
+      results.push(
+        await measure(name, await deadPlan(tenantIds, build(0)), (i) =>
+          listDeadLetters(db, tenantIds, build(i)),
+        ),
+      );
+    }
+    results.push(
+      await measure(
+        "dead letters: freeze a filter into ids (5,000)",
+        "a bulk action's dry run, all tenants, keyset order",
+        () => listDeadLetterKeys(db, everyTenant, { status: "open" }, 5_000),
       ),
     );
 

@@ -97,6 +97,22 @@ export async function loadLargeLedger(
        FROM (SELECT tenant_id, id, created_at, row_number() OVER () AS n FROM message
              WHERE provider_message_id LIKE 'wamid.bench.%' AND (hashtext(id::text) % 500) = 0) s`,
     );
+    // the dead-letter projection (migration 007): one row per dead-lettered message, as the
+    // ledger service keeps it; reasons and statuses by a fixed mix
+    await step(
+      "dead_letter (1 per dead-lettered message)",
+      `INSERT INTO dead_letter (tenant_id, message_id, sender_number_id, content_kind, template_name,
+         dead_lettered_at, dead_letter_attempt, episodes, reason, reason_class, error_code, error_title,
+         status, status_at, updated_at)
+       SELECT m.tenant_id, m.id, m.sender_number_id, m.content_kind, m.template_name,
+              m.created_at + interval '30 seconds', 1, 1, 'bench dead letter', c.reason_class, c.code, 'bench',
+              (CASE WHEN n % 10 < 7 THEN 'open' WHEN n % 10 < 8 THEN 'retry_pending'
+                    WHEN n % 10 < 9 THEN 'acknowledged' ELSE 'discarded' END)::dead_letter_status,
+              m.created_at + interval '1 minute', m.created_at
+       FROM (SELECT m.*, row_number() OVER () AS n FROM message m WHERE m.state = 'dead_lettered') m
+       CROSS JOIN LATERAL (SELECT (ARRAY['131026','131000','131049','190','131047'])[1 + (n % 5)::int] AS code,
+                                  (ARRAY['permanent','exhausted','permanent','sender','permanent'])[1 + (n % 5)::int] AS reason_class) c`,
+    );
     await step("VACUUM ANALYZE", "VACUUM ANALYZE");
   } finally {
     client.release();

@@ -19,6 +19,7 @@ import { recordOutcome as recordDisputeOutcome } from "./routers/disputes/record
 import { resolveDispute } from "./routers/disputes/resolve";
 import { getMe } from "./routers/me/get-me";
 import { annotate as annotateMessage } from "./routers/messages/annotate";
+import { cancel as cancelMessage } from "./routers/messages/cancel";
 import { exportEvidence } from "./routers/messages/export-evidence";
 import { forceReconcile } from "./routers/messages/force-reconcile";
 import { getMessageTimeline } from "./routers/messages/get-timeline";
@@ -32,6 +33,7 @@ import { listTenants } from "./routers/tenants/list-tenants";
 import { sendingRouter } from "./routers/sending/sending-router";
 import { alertsRouter } from "./routers/alerts/alerts-router";
 import { ingestRouter } from "./routers/ingest/ingest-router";
+import { deadLettersRouter } from "./routers/dead-letters/dead-letters-router";
 
 export const appRouter = createTRPCRouter({
   me: createTRPCRouter({ get: getMe }),
@@ -57,6 +59,7 @@ export const appRouter = createTRPCRouter({
     annotate: annotateMessage,
     forceReconcile,
     exportEvidence,
+    cancel: cancelMessage,
   }),
   disputes: createTRPCRouter({
     list: listDisputes,
@@ -70,6 +73,7 @@ export const appRouter = createTRPCRouter({
   sending: sendingRouter,
   ingest: ingestRouter,
   alerts: alertsRouter,
+  deadLetters: deadLettersRouter,
 });
 
 export type AppRouter = typeof appRouter;

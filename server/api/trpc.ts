@@ -24,6 +24,8 @@ export type TInnerContext = {
   /** the session's user as the cookie claims it; re-read from the database by authedProcedure */
   sessionUser: TSessionUser | null;
   ip: string | null;
+  /** bulk actions on dead letters above this many messages need a second engineer (default 20) */
+  bulkApprovalThreshold?: number;
 };
 
 export function createInnerContext(input: TInnerContext): TInnerContext {

@@ -137,6 +137,8 @@ export const ZWebEnvSchema = ZCommonEnvSchema.extend({
   // failed logins allowed per account+IP inside the window before further attempts are refused
   WAYBILL_LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   WAYBILL_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  // a bulk retry or discard of more dead letters than this needs a second engineer's approval
+  WAYBILL_BULK_APPROVAL_THRESHOLD: z.coerce.number().int().min(1).max(5000).default(20),
   ...ZWebhookWebEnvShape,
 });
 

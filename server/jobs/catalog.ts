@@ -63,6 +63,18 @@ export const JOB_CATALOG = {
     retryDelaySeconds: 300,
     expireInSeconds: 300,
   },
+  /**
+   * Runs an approved bulk retry or discard of dead letters (server/services/dead-letters/
+   * bulk-actions.ts). Idempotent: each item acts with its own id as the operation id and records
+   * its outcome, so a retried or duplicated job continues where the last one stopped.
+   */
+  "dead-letters.run-bulk": {
+    payload: z.object({ bulkActionId: z.uuid() }),
+    retryLimit: 3,
+    retryDelaySeconds: 10,
+    // up to 5,000 short transactions
+    expireInSeconds: 1800,
+  },
 } as const;
 
 export type TJobName = keyof typeof JOB_CATALOG;

@@ -10,6 +10,7 @@ import { startQueue } from "@/server/jobs/queue";
 import { createLogger } from "@/server/platform/logger";
 import { createSecretBox } from "@/server/platform/secret-box";
 import { handleAuditDrift } from "./handlers/audit-drift";
+import { handleRunBulkAction } from "./handlers/run-bulk-action";
 import { startInboxDrainer } from "./handlers/inbox-drainer";
 import { handleMonitorSweep } from "./handlers/monitor-sweep";
 import { handlePruneWebhooks } from "./handlers/prune-webhooks";
@@ -108,6 +109,7 @@ async function main() {
     },
   );
   await work("sending.prune-pair-pacing", () => handlePrunePairPacing({ db }, new Date()));
+  await work("dead-letters.run-bulk", (data) => handleRunBulkAction({ db }, data));
   // sending claims fairly from its own queue table, not one job per message (ADR 006)
   const sendDb = createDb(env.DATABASE_URL, { max: Math.min(24, env.WAYBILL_SEND_CONCURRENCY + 4) });
   const dispatcher = startSendDispatcher({

@@ -181,7 +181,50 @@ export const stories = {
       { atMs: t0 + 39 * S, drafts: [drafts.status("delivered", wamid, t0 + 37 * S, 2)] },
     ];
   },
+  /**
+   * Attempt 1 refused with `error` and dead-lettered with `reason` (the pipeline's words, e.g.
+   * "permanent error 131026 (Message undeliverable): not retried automatically").
+   */
+  deadLettered(t0: number, error: TLedgerError, reason: string, afterMs = 1500): TMessageStep[] {
+    return [
+      { atMs: t0 + 200, drafts: [drafts.attemptStarted(1)] },
+      {
+        atMs: t0 + afterMs,
+        drafts: [
+          rejected(1, error),
+          {
+            type: "dead_lettered",
+            source: "worker",
+            providerTimestamp: null,
+            dedupeKey: dedupeKey.deadLettered(1),
+            payload: {},
+            attempt: 1,
+            reason,
+            error,
+          },
+        ],
+      },
+    ];
+  },
 } as const;
+
+/** Errors the demo's dead letters carry (as the pipeline records them). */
+export const DEAD_LETTER_ERRORS = {
+  undeliverable: UNDELIVERABLE,
+  generic: GENERIC_ERROR,
+  unavailable: {
+    code: "131016",
+    title: "Service unavailable",
+    message: "(#131016) Service unavailable",
+    details: "A service is temporarily unavailable.",
+  },
+  marketingCap: {
+    code: "131049",
+    title: "This message was not delivered to maintain healthy ecosystem engagement",
+    message: "(#131049) This message was not delivered to maintain healthy ecosystem engagement.",
+    details: null,
+  },
+} as const satisfies Record<string, TLedgerError>;
 
 /** Fixed ids of the demo messages, so the e2e journeys can address them. */
 export const DEMO_MESSAGE_IDS = {
@@ -193,6 +236,11 @@ export const DEMO_MESSAGE_IDS = {
   globexRead: "f4d81b63-7a2e-4f95-8c16-2a9b6e5db001",
   globexFailed: "1c9e6f24-3b87-4a50-bd42-7e3f1a8cb002",
   globexDuplicates: "7f2a4c95-e613-4b8d-9e27-5c1d0b6fb003",
+  // dead letters (issue 6 point 6): on Acme's healthy number, and one of Globex
+  acmeDeadUndeliverable: "0d3c5e18-9a64-4b27-8f51-2e7a9c1dd006",
+  acmeDeadExhausted: "6e8b1f47-2c93-4d05-a7e6-9b4d3f2ad007",
+  acmeDeadFreeForm: "b7f4a2c9-5e18-4c63-9d2a-4f6e8b1cd008",
+  globexDeadCapped: "9a2e6d31-4f85-4b19-b3c7-8d5f2e6ad004",
 } as const;
 
 /**
@@ -303,6 +351,75 @@ export async function seedDemoMessages(db: TDb, tenants: { acme: string; globex:
         createdAtMs: ago(2 * DAY + 6 * H),
       },
       steps: (t0) => stories.duplicateHeavy(t0),
+    },
+    // dead letters: a permanent error, a spent retry budget, a free-form text older than the
+    // 24-hour window, and a recipient Meta capped (Globex, marketing)
+    {
+      input: {
+        tenantId: tenants.acme,
+        senderNumberId: acmeSupport,
+        id: DEMO_MESSAGE_IDS.acmeDeadUndeliverable,
+        recipient: "447700900456",
+        templateName: "order_update",
+        createdAtMs: ago(3 * H),
+      },
+      steps: (t0) =>
+        stories.deadLettered(
+          t0,
+          DEAD_LETTER_ERRORS.undeliverable,
+          "permanent error 131026 (Message undeliverable): not retried automatically",
+        ),
+    },
+    {
+      input: {
+        tenantId: tenants.acme,
+        senderNumberId: acmeSupport,
+        id: DEMO_MESSAGE_IDS.acmeDeadExhausted,
+        recipient: "15550104321",
+        templateName: "shipping_notice",
+        createdAtMs: ago(2 * H),
+      },
+      steps: (t0) =>
+        stories.deadLettered(
+          t0,
+          DEAD_LETTER_ERRORS.generic,
+          "retry budget spent: 8 of 8 attempts failed (last: 131000 Something went wrong)",
+          40 * MIN,
+        ),
+    },
+    {
+      input: {
+        tenantId: tenants.acme,
+        senderNumberId: acmeSupport,
+        id: DEMO_MESSAGE_IDS.acmeDeadFreeForm,
+        recipient: "15550114321",
+        templateName: null,
+        createdAtMs: ago(30 * H),
+      },
+      steps: (t0) =>
+        stories.deadLettered(
+          t0,
+          DEAD_LETTER_ERRORS.unavailable,
+          "retry window spent: attempt 9 would start more than 24 h after the request (last: 131016 Service unavailable)",
+          H,
+        ),
+    },
+    {
+      input: {
+        tenantId: tenants.globex,
+        senderNumberId: globexAlerts,
+        id: DEMO_MESSAGE_IDS.globexDeadCapped,
+        recipient: "15550124321",
+        templateName: "spring_offer",
+        templateCategory: "MARKETING",
+        createdAtMs: ago(5 * H),
+      },
+      steps: (t0) =>
+        stories.deadLettered(
+          t0,
+          DEAD_LETTER_ERRORS.marketingCap,
+          "permanent error 131049 (This message was not delivered to maintain healthy ecosystem engagement): not retried automatically",
+        ),
     },
   ];
   for (const spec of specs) {

@@ -496,7 +496,7 @@ describe("the demo seed's messages", () => {
     const demoGlobex = await makeTenant(db);
     for (const tenantId of [demoAcme.id, demoAcme.id, demoGlobex.id])
       await makeSenderNumber(db, testSecretBox, tenantId);
-    expect(await seedDemoMessages(db, { acme: demoAcme.id, globex: demoGlobex.id }, Date.now())).toBe(8);
+    expect(await seedDemoMessages(db, { acme: demoAcme.id, globex: demoGlobex.id }, Date.now())).toBe(12);
     const view = (tenantId: string, messageId: string) =>
       callerFor(db, users.support).messages.timeline({ tenantId, messageId });
     const conflict = await view(demoAcme.id, DEMO_MESSAGE_IDS.acmeReadAfterFailed);

@@ -19,6 +19,8 @@ const PLATFORM_TABLES: Record<string, string> = {
   webhook_replay: "engineers' replays of raw requests, which span tenants",
   webhook_replay_item: "the requests of a replay (platform rows, like the inbox)",
   ingest_counter: "metrics counters, including those of requests with no known tenant",
+  bulk_action:
+    "engineers' bulk retries and discards of dead letters, which may span tenants (items are tenant-owned)",
   schema_version: "the migrator's bookkeeping",
 };
 

@@ -10,6 +10,7 @@ import type { TLedgerEvent } from "@/server/domain/ledger/ledger-event";
 import { deriveState, type TDerived } from "@/server/domain/reconciliation/derive-state";
 import { snapshotDerived } from "@/server/domain/reconciliation/diff-derived";
 import { CURRENT_RULES, type TReconciliationRules } from "@/server/domain/reconciliation/rules";
+import { syncDeadLetter } from "@/server/services/dead-letters/projection";
 import { ServiceError } from "@/server/services/errors";
 import { reattachOrphansOnAccept } from "@/server/services/ingest/orphans";
 import { eventColumns, sha256Hex, toChainedEvent, type TEventDraft } from "./rows";
@@ -161,6 +162,8 @@ export async function appendEvents(
 
   const derived = deriveState(chain, rules);
   await writeProjection(tx, tenantId, messageId, chain, derived, options.now);
+  // the dead-letter list's row (only for messages ever dead-lettered), same transaction
+  await syncDeadLetter(tx, tenantId, messageId, chain, options.now);
   // Webhook ingestion's contract: statuses that arrived before their wamid was known (orphans)
   // join this ledger in the same transaction as the provider_accepted that names the wamid.
   return reattachOrphansOnAccept(

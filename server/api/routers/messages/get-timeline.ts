@@ -1,6 +1,8 @@
 // messages.timeline: a message's ledger events with receipts, lags and out-of-order arrivals; the
 // derived state and why; the chain-of-custody check; raw payloads for message.view_raw holders.
-import { hasPermission } from "@/server/domain/access/permissions";
+import { findDeadLetter } from "@/server/db/queries/dead-letters";
+import { hasPermission, isCrossTenantRole } from "@/server/domain/access/permissions";
+import { whyNotCancellable } from "@/server/services/sending/cancel-message";
 import { getMessageTimeline as getMessageTimelineService } from "@/server/services/message-timeline";
 import { tenantPermissionProcedure } from "../../trpc";
 import { ZMessageRefInputSchema, ZMessageTimelineSchema } from "./get-timeline.types";
@@ -10,9 +12,14 @@ export const getMessageTimeline = tenantPermissionProcedure("tenant.read")
   .output(ZMessageTimelineSchema)
   .query(async ({ ctx, input }) => {
     const can = (permission: Parameters<typeof hasPermission>[1]) => hasPermission(ctx.user.role, permission);
-    const timeline = await getMessageTimelineService(ctx.db, ctx.tenant.id, input.messageId, {
-      canViewRaw: can("message.view_raw"),
-    });
+    const [timeline, deadLetter] = await Promise.all([
+      getMessageTimelineService(ctx.db, ctx.tenant.id, input.messageId, {
+        canViewRaw: can("message.view_raw"),
+      }),
+      findDeadLetter(ctx.db, ctx.tenant.id, input.messageId),
+    ]);
+    const state = timeline.derived.state;
+    const canOperate = can("operations.act");
     return {
       ...timeline,
       // what the page offers; every action checks again on its own procedure
@@ -22,6 +29,28 @@ export const getMessageTimeline = tenantPermissionProcedure("tenant.read")
         canForceReconcile: can("operations.act"),
         canManageDisputes: can("dispute.manage"),
         canExportEvidence: can("message.reveal_recipient"),
+        canRetry: canOperate && ["dead_lettered", "failed", "rejected"].includes(state),
+        canCancel: canOperate && whyNotCancellable(state, 0) === null,
+        canDiscard: canOperate && deadLetter?.status === "open",
       },
+      deadLetter: deadLetter
+        ? {
+            status: deadLetter.status,
+            reason: deadLetter.reason,
+            errorCode: deadLetter.errorCode,
+            deadLetteredAt: deadLetter.deadLetteredAt,
+            episodes: deadLetter.episodes,
+            retryAttempt: deadLetter.retryAttempt,
+            acknowledgedAttempt: deadLetter.acknowledgedAttempt,
+            // tenant admins see that staff discarded it, not who (the audit trail names them)
+            discardedBy:
+              deadLetter.discardedBy &&
+              !isCrossTenantRole(ctx.user.role) &&
+              deadLetter.discardedBy.startsWith("user:")
+                ? "Waybill staff"
+                : deadLetter.discardedBy,
+            discardReason: deadLetter.discardReason,
+          }
+        : null,
     };
   });

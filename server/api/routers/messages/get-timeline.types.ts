@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { LEDGER_EVENT_TYPES } from "@/server/domain/ledger/ledger-event";
 import { ZLedgerErrorSchema } from "@/server/domain/ledger/ledger-event-schema";
+import { DEAD_LETTER_STATUSES } from "@/server/domain/dead-letters/dead-letter";
 import { MESSAGE_STATES } from "@/server/domain/reconciliation/message-state";
 
 export const ZMessageRefInputSchema = z.object({ messageId: z.uuid() });
@@ -176,5 +177,23 @@ export const ZMessageTimelineSchema = z.object({
     canForceReconcile: z.boolean(),
     canManageDisputes: z.boolean(),
     canExportEvidence: z.boolean(),
+    /** operations.act and the derived state allows it (each procedure checks again) */
+    canRetry: z.boolean(),
+    canCancel: z.boolean(),
+    canDiscard: z.boolean(),
   }),
+  /** the message's dead letter (deadLetters.list's row), when it was ever dead-lettered */
+  deadLetter: z
+    .object({
+      status: z.enum(DEAD_LETTER_STATUSES),
+      reason: z.string(),
+      errorCode: z.string().nullable(),
+      deadLetteredAt: z.date(),
+      episodes: z.number().int(),
+      retryAttempt: z.number().int().nullable(),
+      acknowledgedAttempt: z.number().int().nullable(),
+      discardedBy: z.string().nullable(),
+      discardReason: z.string().nullable(),
+    })
+    .nullable(),
 });

@@ -1,24 +1,65 @@
-// GET /t/[scope]/dead-letters: jobs and webhooks that exhausted their retries (designed empty state until its release).
+// GET /t/[scope]/dead-letters: the messages the pipeline gave up on, for a tenant or every tenant
+// (cross-tenant roles): why (in words, the error code and its class), where each stands, filters
+// in the URL, and for engineers selection, dry runs, bulk retry or discard (with a second
+// engineer's approval above the threshold) and the recent bulk operations.
 import type { Metadata } from "next";
-import { resolveScope } from "../../../_lib/session";
-import { AreaPlaceholder } from "../_components/area-placeholder";
+import { PageHeader } from "@/components/ui/page-header";
+import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
+import { requireMe, resolveScope } from "../../../_lib/session";
+import { DeadLetterConsole } from "./_components/dead-letter-console";
+import type { TDeadLetterScope } from "./_components/dead-letter-filters";
+import { readDeadLetterFilters, toDeadLetterListInput } from "./_components/dead-letter-filters";
 
 export const metadata: Metadata = { title: "Dead letters" };
 
-export default async function DeadLettersPage({ params }: { params: Promise<{ scope: string }> }) {
+const getNextPageParam = (last: { nextCursor: { deadLetteredAt: Date; messageId: string } | null }) =>
+  last.nextCursor;
+
+export default async function DeadLettersPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ scope: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const scope = await resolveScope((await params).scope);
+  const me = await requireMe();
+  const filters = readDeadLetterFilters(await searchParams);
+  const input = toDeadLetterListInput(filters);
+  const queryClient = getQueryClient();
+  const canReadOperations = me.permissions.includes("operations.read");
+  const pageScope: TDeadLetterScope =
+    scope.kind === "tenant"
+      ? { kind: "tenant", tenantId: scope.tenant.id, slug: scope.slug, name: scope.label }
+      : { kind: "all", slug: "all", name: scope.label };
+  const tenantId = pageScope.kind === "tenant" ? pageScope.tenantId : undefined;
+  // awaited together: the client renders the first page (and the operations) on the first paint
+  await Promise.all([
+    pageScope.kind === "tenant"
+      ? queryClient.prefetchInfiniteQuery(
+          trpc.deadLetters.list.infiniteQueryOptions(
+            { tenantId: pageScope.tenantId, ...input },
+            { getNextPageParam },
+          ),
+        )
+      : queryClient.prefetchInfiniteQuery(
+          trpc.deadLetters.listAllTenants.infiniteQueryOptions(input, { getNextPageParam }),
+        ),
+    pageScope.kind === "tenant"
+      ? queryClient.prefetchQuery(trpc.tenants.overview.queryOptions({ tenantId: pageScope.tenantId }))
+      : null,
+    canReadOperations
+      ? queryClient.prefetchQuery(trpc.deadLetters.listBulk.queryOptions(tenantId ? { tenantId } : {}))
+      : null,
+  ]);
   return (
-    <AreaPlaceholder
-      title="Dead letters"
-      description="Jobs and webhooks that ran out of retries: why each one failed and whether it can be replayed."
-      audience="engineers"
-      scopeLabel={scope.label}
-      emptyTitle="No dead letters to show"
-      questions={[
-        "What failed for good, and was the cause the tenant's or the platform's?",
-        "Which items are safe to replay under WhatsApp's messaging rules?",
-        "Who replayed what, when, and did the replay succeed?",
-      ]}
-    />
+    <HydrateClient>
+      <PageHeader
+        title="Dead letters"
+        description="Messages the pipeline gave up on: why, whether a retry is safe under WhatsApp's rules, and what engineers did about them. A retry counts as done only when the provider acknowledges the new attempt."
+        scopeLabel={scope.label}
+      />
+      <DeadLetterConsole scope={pageScope} filters={filters} />
+    </HydrateClient>
   );
 }

@@ -33,7 +33,7 @@ function useRefresh() {
   };
 }
 
-function FormButtons({
+export function FormButtons({
   onCancel,
   isPending,
   submitLabel,
@@ -58,7 +58,7 @@ function FormButtons({
   );
 }
 
-function ActionDialog({
+export function ActionDialog({
   isOpen,
   onClose,
   title,

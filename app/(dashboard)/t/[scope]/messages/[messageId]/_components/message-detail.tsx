@@ -19,6 +19,8 @@ import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import { StateBadge, stateLabel } from "../../_components/state-badge";
 import { AnnotateDialog, ForceReconcileDialog, type TMessageRef } from "./action-dialogs";
+import { DeadLetterNotice } from "./dead-letter-notice";
+import { CancelMessageDialog, DiscardDeadLetterDialog, RetryMessageDialog } from "./intervention-dialogs";
 import { DisputesPanel } from "./disputes-panel";
 import { EvidenceExport } from "./evidence-export";
 import { conflictLabel, eventTypeLabel, shortHash } from "./labels";
@@ -306,9 +308,18 @@ export function MessageDetail({
 }) {
   const trpc = useTRPC();
   const target = { tenantId, messageId };
-  const query = useQuery(trpc.messages.timeline.queryOptions(target));
+  const query = useQuery({
+    ...trpc.messages.timeline.queryOptions(target),
+    // while the pipeline still has work on it (queued, retrying, in flight), follow it
+    refetchInterval: (q) =>
+      ["queued", "retrying", "submitting", "accepted"].includes(q.state.data?.derived.state ?? "")
+        ? 3_000
+        : false,
+  });
   const disputes = useQuery(trpc.disputes.forMessage.queryOptions(target));
-  const [dialog, setDialog] = useState<"annotate" | "reconcile" | null>(null);
+  const [dialog, setDialog] = useState<"annotate" | "reconcile" | "retry" | "discard" | "cancel" | null>(
+    null,
+  );
   const [notice, setNotice] = useState<string | null>(null);
   const back = (
     <p className="mb-2 text-xs">
@@ -369,9 +380,23 @@ export function MessageDetail({
                 Force re-reconcile
               </Button>
             ) : null}
+            {viewer.canRetry ? <Button onClick={() => setDialog("retry")}>Retry…</Button> : null}
+            {viewer.canDiscard ? (
+              <Button variant="secondary" onClick={() => setDialog("discard")}>
+                Discard…
+              </Button>
+            ) : null}
+            {viewer.canCancel ? (
+              <Button variant="danger" onClick={() => setDialog("cancel")}>
+                Cancel message…
+              </Button>
+            ) : null}
           </>
         }
       />
+      {timeline.deadLetter ? (
+        <DeadLetterNotice deadLetter={timeline.deadLetter} scopeSlug={scopeSlug} />
+      ) : null}
       <div role="status" aria-live="polite">
         {notice ? (
           <Alert tone="ok" className="mb-4">
@@ -489,6 +514,30 @@ export function MessageDetail({
           isOpen={dialog === "reconcile"}
           onClose={() => setDialog(null)}
           onDone={(summary) => setNotice(`Re-reconciled: ${summary}.`)}
+        />
+      ) : null}
+      {viewer.canRetry ? (
+        <RetryMessageDialog
+          target={target}
+          isOpen={dialog === "retry"}
+          onClose={() => setDialog(null)}
+          onDone={setNotice}
+        />
+      ) : null}
+      {viewer.canDiscard ? (
+        <DiscardDeadLetterDialog
+          target={target}
+          isOpen={dialog === "discard"}
+          onClose={() => setDialog(null)}
+          onDone={setNotice}
+        />
+      ) : null}
+      {viewer.canCancel ? (
+        <CancelMessageDialog
+          target={target}
+          isOpen={dialog === "cancel"}
+          onClose={() => setDialog(null)}
+          onDone={setNotice}
         />
       ) : null}
     </>

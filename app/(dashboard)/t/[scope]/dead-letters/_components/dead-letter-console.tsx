@@ -1,0 +1,308 @@
+"use client";
+// The dead-letter page: filters (in the URL), the list with selection for engineers (this page,
+// or everything matching the filter), the dry run of a bulk retry or discard, single actions per
+// row, and the recent bulk operations. Read-only roles see the same list without controls.
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { usePathname, useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Field } from "@/components/ui/field";
+import { formText } from "@/components/ui/form-text";
+import { Input } from "@/components/ui/input";
+import { Select } from "@/components/ui/select";
+import { useTRPC } from "@/trpc/client";
+import { BulkOperations } from "./bulk-operations";
+import {
+  AGE_OPTIONS,
+  deadLetterFiltersToQueryString,
+  EMPTY_DEAD_LETTER_FILTERS,
+  hasDeadLetterFilters,
+  readDeadLetterFilters,
+  toDeadLetterFilterInput,
+  toDeadLetterListInput,
+  type TDeadLetterFilterValues,
+} from "./dead-letter-filters";
+import { DeadLetterTable, type TSelection } from "./dead-letter-table";
+import { DryRunDialog, type TDryRunRequest } from "./dry-run-dialog";
+import type { TDeadLetterScope } from "./dead-letter-filters";
+import { REASON_CLASS_LABELS, REASON_CLASS_OPTIONS, STATUS_LABELS, STATUS_OPTIONS } from "./labels";
+
+const NO_TENANT = "00000000-0000-0000-0000-000000000000";
+
+function useDeadLetters(scope: TDeadLetterScope, filters: TDeadLetterFilterValues) {
+  const trpc = useTRPC();
+  const input = toDeadLetterListInput(filters);
+  const options = {
+    getNextPageParam: (last: { nextCursor: { deadLetteredAt: Date; messageId: string } | null }) =>
+      last.nextCursor,
+    // follow retries until the provider acknowledges them
+    refetchInterval: (query: { state: { data?: { pages: { items: { status: string }[] }[] } } }) =>
+      query.state.data?.pages.some((p) => p.items.some((i) => i.status === "retry_pending")) ? 4_000 : false,
+  } as const;
+  const tenant = useInfiniteQuery({
+    ...trpc.deadLetters.list.infiniteQueryOptions(
+      { tenantId: scope.kind === "tenant" ? scope.tenantId : NO_TENANT, ...input },
+      options,
+    ),
+    enabled: scope.kind === "tenant",
+  });
+  const all = useInfiniteQuery({
+    ...trpc.deadLetters.listAllTenants.infiniteQueryOptions(input, options),
+    enabled: scope.kind === "all",
+  });
+  return scope.kind === "tenant" ? tenant : all;
+}
+
+function FilterForm({
+  scope,
+  filters,
+  isPending,
+  onApply,
+}: {
+  scope: TDeadLetterScope;
+  filters: TDeadLetterFilterValues;
+  isPending: boolean;
+  onApply: (next: TDeadLetterFilterValues, scopeSlug?: string) => void;
+}) {
+  const trpc = useTRPC();
+  const me = useQuery(trpc.me.get.queryOptions());
+  const senders = useQuery({
+    ...trpc.tenants.overview.queryOptions({ tenantId: scope.kind === "tenant" ? scope.tenantId : NO_TENANT }),
+    enabled: scope.kind === "tenant",
+  });
+  return (
+    <form
+      key={deadLetterFiltersToQueryString(filters)}
+      aria-label="Filter dead letters"
+      className="flex flex-col gap-3"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const form = new FormData(event.currentTarget);
+        const next = readDeadLetterFilters({
+          status: formText(form, "status"),
+          sender: formText(form, "sender"),
+          error: formText(form, "error"),
+          reason: formText(form, "reason"),
+          template: formText(form, "template"),
+          age: formText(form, "age"),
+        });
+        const tenant = formText(form, "tenant");
+        onApply(next, tenant && tenant !== scope.slug ? tenant : undefined);
+      }}
+    >
+      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+        {me.data?.isCrossTenant ? (
+          <Field label="Tenant" hint="One tenant, or all of them; filters are kept.">
+            {(control) => (
+              <Select {...control} name="tenant" defaultValue={scope.slug}>
+                <option value="all">All tenants</option>
+                {me.data.tenants.map((t) => (
+                  <option key={t.id} value={t.slug}>
+                    {t.name}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+        ) : null}
+        <Field label="Status">
+          {(control) => (
+            <Select {...control} name="status" defaultValue={filters.status}>
+              {STATUS_OPTIONS.map((s) => (
+                <option key={s} value={s}>
+                  {STATUS_LABELS[s].label}
+                </option>
+              ))}
+              <option value="all">Any status</option>
+            </Select>
+          )}
+        </Field>
+        <Field label="Reason">
+          {(control) => (
+            <Select {...control} name="reason" defaultValue={filters.reason}>
+              <option value="">Any reason</option>
+              {REASON_CLASS_OPTIONS.map((r) => (
+                <option key={r} value={r}>
+                  {REASON_CLASS_LABELS[r]}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+        <Field label="Error code" hint="e.g. 131026.">
+          {(control) => (
+            <Input
+              {...control}
+              name="error"
+              defaultValue={filters.error}
+              autoComplete="off"
+              spellCheck={false}
+              className="font-mono"
+            />
+          )}
+        </Field>
+        {scope.kind === "tenant" ? (
+          <Field label="Sender number">
+            {(control) => (
+              <Select {...control} name="sender" defaultValue={filters.sender}>
+                <option value="">Any sender</option>
+                {(senders.data?.senderNumbers ?? []).map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.displayNumber}
+                    {s.label ? ` · ${s.label}` : ""}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+        ) : null}
+        <Field label="Template">
+          {(control) => (
+            <Input
+              {...control}
+              name="template"
+              defaultValue={filters.template}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="e.g. order_update"
+            />
+          )}
+        </Field>
+        <Field label="Age" hint="Since it was dead-lettered.">
+          {(control) => (
+            <Select {...control} name="age" defaultValue={filters.age}>
+              <option value="">Any age</option>
+              {(Object.keys(AGE_OPTIONS) as (keyof typeof AGE_OPTIONS)[]).map((a) => (
+                <option key={a} value={a}>
+                  {AGE_OPTIONS[a]}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+      </div>
+      <div className="flex gap-2">
+        <Button type="submit" variant="secondary" isPending={isPending} pendingLabel="Applying…">
+          Apply filters
+        </Button>
+        {hasDeadLetterFilters(filters) ? (
+          <Button variant="ghost" disabled={isPending} onClick={() => onApply(EMPTY_DEAD_LETTER_FILTERS)}>
+            Clear filters
+          </Button>
+        ) : null}
+      </div>
+    </form>
+  );
+}
+
+export function DeadLetterConsole({
+  scope,
+  filters,
+}: {
+  scope: TDeadLetterScope;
+  filters: TDeadLetterFilterValues;
+}) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const pathname = usePathname();
+  const [isPending, startTransition] = useTransition();
+  const me = useQuery(trpc.me.get.queryOptions());
+  const canAct = me.data?.permissions.includes("operations.act") ?? false;
+  const canReadOperations = me.data?.permissions.includes("operations.read") ?? false;
+  const query = useDeadLetters(scope, filters);
+  const [selection, setSelection] = useState<TSelection>({ kind: "ids", keys: new Map() });
+  const [dryRun, setDryRun] = useState<TDryRunRequest | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const apply = (next: TDeadLetterFilterValues, scopeSlug?: string) => {
+    setSelection({ kind: "ids", keys: new Map() });
+    startTransition(() => {
+      const path = scopeSlug ? `/t/${encodeURIComponent(scopeSlug)}/dead-letters` : pathname;
+      // sender ids belong to one tenant: a new scope starts without one
+      router.push(`${path}${deadLetterFiltersToQueryString(scopeSlug ? { ...next, sender: "" } : next)}`);
+    });
+  };
+
+  const selectedCount = selection.kind === "filter" ? null : selection.keys.size;
+  const hasSelection = selection.kind === "filter" || selection.keys.size > 0;
+  const openDryRun = (kind: "retry" | "discard") =>
+    setDryRun({
+      kind,
+      tenantId: scope.kind === "tenant" ? scope.tenantId : undefined,
+      selection:
+        selection.kind === "filter"
+          ? { kind: "filter", filters: toDeadLetterFilterInput(filters) }
+          : { kind: "ids", items: [...selection.keys.values()] },
+    });
+
+  return (
+    <div className="flex flex-col gap-4">
+      <FilterForm scope={scope} filters={filters} isPending={isPending} onApply={apply} />
+      <div role="status" aria-live="polite">
+        {notice ? (
+          <Alert tone="ok" className="flex items-start justify-between gap-3">
+            <span>{notice}</span>
+            <Button variant="ghost" size="sm" onClick={() => setNotice(null)}>
+              Dismiss
+            </Button>
+          </Alert>
+        ) : null}
+      </div>
+      <Card
+        title="Dead letters"
+        description="Newest first. The age counts from when the pipeline gave up. Open a message for its whole timeline."
+        bodyClassName="p-0"
+        actions={
+          canAct ? (
+            <div role="toolbar" aria-label="Bulk actions" className="flex flex-wrap items-center gap-2">
+              <span className="text-xs text-zinc-600" aria-live="polite">
+                {selection.kind === "filter"
+                  ? "Everything matching the filter is selected"
+                  : `${selectedCount} selected`}
+              </span>
+              <Button size="sm" disabled={!hasSelection} onClick={() => openDryRun("retry")}>
+                Dry run retry
+              </Button>
+              <Button
+                size="sm"
+                variant="secondary"
+                disabled={!hasSelection}
+                onClick={() => openDryRun("discard")}
+              >
+                Dry run discard
+              </Button>
+            </div>
+          ) : null
+        }
+      >
+        <DeadLetterTable
+          scope={scope}
+          filters={filters}
+          query={query}
+          canAct={canAct}
+          selection={selection}
+          onSelectionChange={setSelection}
+          onNotice={setNotice}
+        />
+      </Card>
+      {canReadOperations ? (
+        <BulkOperations
+          tenantId={scope.kind === "tenant" ? scope.tenantId : undefined}
+          onNotice={setNotice}
+        />
+      ) : null}
+      {dryRun ? (
+        <DryRunDialog
+          request={dryRun}
+          onClose={() => setDryRun(null)}
+          onDone={(summary) => {
+            setNotice(summary);
+            setSelection({ kind: "ids", keys: new Map() });
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}

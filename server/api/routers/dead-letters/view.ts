@@ -1,0 +1,19 @@
+// What the dead-letter procedures show a viewer: tenant admins see that Waybill staff acted on
+// their messages, not who (the audit trail names them), like the sender pause.
+import type { TDeadLetterRow } from "@/server/db/queries/dead-letters";
+import { isCrossTenantRole, type TRole } from "@/server/domain/access/permissions";
+
+function maskActor(label: string | null, isStaff: boolean): string | null {
+  if (label === null || isStaff) return label;
+  return label.startsWith("user:") ? "Waybill staff" : label;
+}
+
+export function forViewer(row: TDeadLetterRow, role: TRole): TDeadLetterRow {
+  const isStaff = isCrossTenantRole(role);
+  return {
+    ...row,
+    retriedBy: maskActor(row.retriedBy, isStaff),
+    discardedBy: maskActor(row.discardedBy, isStaff),
+    cancelledBy: maskActor(row.cancelledBy, isStaff),
+  };
+}

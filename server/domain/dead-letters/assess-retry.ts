@@ -1,0 +1,429 @@
+// The dry run of a bulk action on dead letters: for a selection, what would be acted on, what is
+// skipped and why, which tenants are touched, and (for a retry) what WhatsApp's rules say about
+// each message before it is sent again: a closed customer-service window, a paused template, a
+// capped recipient, a sender that cannot send, an error that will simply come back. Pure: every
+// fact comes in as data and the time as `now`.
+
+import type { TMessageState } from "../reconciliation/message-state";
+import { lookupErrorCode } from "../sending/error-catalog";
+import type { TDeadLetterStatus, TReasonClass } from "./dead-letter";
+
+export const BULK_KINDS = ["retry", "discard"] as const;
+export type TBulkKind = (typeof BULK_KINDS)[number];
+
+/** At most this many messages in one bulk action (a filter is frozen into at most this many ids). */
+export const BULK_SELECTION_CAP = 5_000;
+
+/** WhatsApp's customer-service window: free-form messages only within 24 h of the user's last message. */
+export const SERVICE_WINDOW_MS = 24 * 60 * 60_000;
+
+/** Template statuses Meta will not send (message_template.status, as its webhooks name them). */
+export const UNSENDABLE_TEMPLATE_STATUSES = [
+  "PAUSED",
+  "DISABLED",
+  "REJECTED",
+  "PENDING_DELETION",
+  "DELETED",
+  "PENDING",
+  "IN_APPEAL",
+] as const;
+
+/** Sender number statuses the dispatcher skips (sender_number.status). */
+export const UNSENDABLE_SENDER_STATUSES = ["FLAGGED", "RESTRICTED", "DISCONNECTED", "PAUSED"] as const;
+
+export type TRetryCandidate = {
+  tenantId: string;
+  tenantName: string;
+  messageId: string;
+  /** null: the tenant has no such message */
+  message: {
+    state: TMessageState;
+    contentKind: "template" | "text";
+    templateName: string | null;
+    /** the template's status as Meta last reported it; null when unknown */
+    templateStatus: string | null;
+    requestedAt: Date;
+    sender: {
+      displayNumber: string;
+      /** sender_number.status */
+      status: string;
+      /** set while the number's dispatch is paused (sender_dispatch.paused_at) */
+      pausedAt: Date | null;
+      pausedReason: string | null;
+    };
+  } | null;
+  /** null: never dead-lettered */
+  deadLetter: {
+    status: TDeadLetterStatus;
+    errorCode: string | null;
+    reasonClass: TReasonClass;
+    deadLetteredAt: Date;
+  } | null;
+};
+
+export const SKIP_REASONS = [
+  "not_found",
+  "not_dead_lettered",
+  "retry_pending",
+  "acknowledged",
+  "discarded",
+  "cancelled",
+  "state_changed",
+] as const;
+export type TSkipReason = (typeof SKIP_REASONS)[number];
+
+export const SKIP_REASON_TEXT: Readonly<Record<TSkipReason, string>> = {
+  not_found: "no such message in this tenant",
+  not_dead_lettered: "the message was never dead-lettered",
+  retry_pending: "already retried; waiting for the provider's acknowledgement",
+  acknowledged: "the provider has acknowledged it since",
+  discarded: "already discarded",
+  cancelled: "cancelled",
+  state_changed: "no longer dead-lettered",
+};
+
+export const WARNING_KINDS = [
+  "window_closed",
+  "template_unavailable",
+  "recipient_capped",
+  "sender_unavailable",
+  "permanent_error",
+] as const;
+export type TWarningKind = (typeof WARNING_KINDS)[number];
+
+/**
+ * - `will_fail`: sending it again will almost certainly fail the same way;
+ * - `may_fail`: it may fail again unless something changed;
+ * - `delayed`: it will wait (a paused number, a paced recipient) before it is sent.
+ */
+export type TWarningSeverity = "will_fail" | "may_fail" | "delayed";
+
+export type TWarning = {
+  kind: TWarningKind;
+  severity: TWarningSeverity;
+  /** groups warnings: kind, plus the error code or status that caused it */
+  key: string;
+  title: string;
+  detail: string;
+};
+
+export type TItemAssessment = {
+  tenantId: string;
+  messageId: string;
+  verdict: "act" | "skip";
+  skipReason: TSkipReason | null;
+  warnings: TWarning[];
+  /** at least one will_fail warning */
+  isLikelyToFail: boolean;
+};
+
+export type TWarningGroup = {
+  key: string;
+  kind: TWarningKind;
+  severity: TWarningSeverity;
+  title: string;
+  detail: string;
+  count: number;
+  tenants: { tenantId: string; tenantName: string; count: number }[];
+  /** a few of the messages, to open */
+  sample: { tenantId: string; messageId: string }[];
+};
+
+export type TAssessment = {
+  kind: TBulkKind;
+  /** messages selected */
+  selected: number;
+  /** messages the action would touch */
+  actionable: number;
+  /** of those, messages with a will_fail warning */
+  likelyToFail: number;
+  skipped: number;
+  /** tenants of the actionable messages, most messages first */
+  tenants: { tenantId: string; tenantName: string; count: number }[];
+  skips: { reason: TSkipReason; text: string; count: number }[];
+  warnings: TWarningGroup[];
+  items: TItemAssessment[];
+};
+
+const SAMPLE_SIZE = 10;
+const HOUR = 60 * 60_000;
+
+function describeAge(ms: number): string {
+  const hours = ms / HOUR;
+  if (hours < 48) return `${Math.max(1, Math.round(hours))} h`;
+  return `${Math.round(hours / 24)} days`;
+}
+
+function skipReasonOf(candidate: TRetryCandidate): TSkipReason | null {
+  if (candidate.message === null) return "not_found";
+  const dl = candidate.deadLetter;
+  if (dl === null) return "not_dead_lettered";
+  switch (dl.status) {
+    case "open":
+      // the projection says open; the message's state must agree (dead-lettered, or a failure a
+      // retry may follow), else something moved it (a late webhook, a cancel) since the list was read
+      return ["dead_lettered", "failed", "rejected"].includes(candidate.message.state)
+        ? null
+        : "state_changed";
+    case "retry_pending":
+      return "retry_pending";
+    case "acknowledged":
+      return "acknowledged";
+    case "discarded":
+      return "discarded";
+    case "cancelled":
+      return "cancelled";
+    default: {
+      const unreachable: never = dl.status;
+      return unreachable;
+    }
+  }
+}
+
+function errorTitle(code: string): string {
+  const known = /^[0-9]+$/.test(code) ? lookupErrorCode(Number(code)) : null;
+  return known ? `${code} (${known.title})` : code;
+}
+
+/** WhatsApp-aware warnings for retrying one dead letter that is still open. */
+export function retryWarnings(candidate: TRetryCandidate, now: Date): TWarning[] {
+  const message = candidate.message;
+  const dl = candidate.deadLetter;
+  if (message === null || dl === null) return [];
+  const warnings: TWarning[] = [];
+  const code = dl.errorCode;
+  const covered = new Set<string>();
+
+  // free-form text needs an open customer-service window (24 h since the user's last message);
+  // Waybill does not see inbound messages, so the request's age is the best evidence it has
+  if (message.contentKind === "text") {
+    const age = now.getTime() - message.requestedAt.getTime();
+    if (code === "131047" || code === "470") {
+      covered.add(code);
+      warnings.push({
+        kind: "window_closed",
+        severity: "will_fail",
+        key: "window_closed",
+        title: "Customer-service window closed",
+        detail: `Free-form message refused with ${errorTitle(code)}: outside the 24-hour window, WhatsApp only accepts approved templates.`,
+      });
+    } else if (age > SERVICE_WINDOW_MS) {
+      warnings.push({
+        kind: "window_closed",
+        severity: "will_fail",
+        key: "window_closed",
+        title: "Customer-service window closed",
+        detail: `Free-form message requested ${describeAge(age)} ago: the 24-hour window has most likely closed, so WhatsApp will refuse it (131047). Send an approved template instead.`,
+      });
+    }
+  }
+
+  // a template Meta paused, disabled or rejected is refused until it is usable again
+  const templateStatus = message.templateStatus?.toUpperCase() ?? null;
+  const isTemplateError = code === "132015" || code === "132016" || code === "132001";
+  if (message.contentKind === "template" && templateStatus !== null) {
+    if ((UNSENDABLE_TEMPLATE_STATUSES as readonly string[]).includes(templateStatus)) {
+      if (code) covered.add(code);
+      warnings.push({
+        kind: "template_unavailable",
+        severity: "will_fail",
+        key: `template_unavailable:${templateStatus}`,
+        title: `Template ${templateStatus.toLowerCase().replace(/_/g, " ")}`,
+        detail: `Template ${message.templateName ?? "?"} is ${templateStatus} at Meta: it will be refused until it is approved again.`,
+      });
+    }
+  } else if (message.contentKind === "template" && isTemplateError && code) {
+    covered.add(code);
+    warnings.push({
+      kind: "template_unavailable",
+      severity: "will_fail",
+      key: `template_unavailable:${code}`,
+      title: "Template unavailable",
+      detail: `Refused with ${errorTitle(code)} and no newer template status is known: check the template before retrying.`,
+    });
+  }
+
+  // per-recipient limits
+  if (code === "131049") {
+    covered.add(code);
+    const since = now.getTime() - dl.deadLetteredAt.getTime();
+    warnings.push({
+      kind: "recipient_capped",
+      severity: since < SERVICE_WINDOW_MS ? "will_fail" : "may_fail",
+      key: "recipient_capped:131049",
+      title: "Recipient capped (marketing limit)",
+      detail:
+        since < SERVICE_WINDOW_MS
+          ? `Meta capped marketing messages to this user ${describeAge(since)} ago (131049); wait at least 24 hours before another marketing template.`
+          : "Meta capped marketing messages to this user (131049) more than 24 hours ago; it may be accepted now, or capped again.",
+    });
+  } else if (code === "131056") {
+    covered.add(code);
+    warnings.push({
+      kind: "recipient_capped",
+      severity: "delayed",
+      key: "recipient_capped:131056",
+      title: "Recipient capped (pair rate limit)",
+      detail:
+        "Too many messages from this number to this recipient (131056): the retry is paced, one message to the recipient at a time.",
+    });
+  }
+
+  // the sender: a paused dispatch or a number Meta flagged waits (the dispatcher skips it)
+  const senderStatus = message.sender.status.toUpperCase();
+  if (message.sender.pausedAt !== null) {
+    warnings.push({
+      kind: "sender_unavailable",
+      severity: "delayed",
+      key: "sender_unavailable:paused",
+      title: "Sender paused",
+      detail: `${message.sender.displayNumber} is paused${message.sender.pausedReason ? ` (${message.sender.pausedReason})` : ""}: the retry waits in its queue until an engineer resumes the number.`,
+    });
+  } else if ((UNSENDABLE_SENDER_STATUSES as readonly string[]).includes(senderStatus)) {
+    warnings.push({
+      kind: "sender_unavailable",
+      severity: senderStatus === "DISCONNECTED" ? "will_fail" : "delayed",
+      key: `sender_unavailable:${senderStatus}`,
+      title: `Sender ${senderStatus.toLowerCase()}`,
+      detail: `Meta reports ${message.sender.displayNumber} as ${senderStatus}: the dispatcher does not send from it until it is connected again.`,
+    });
+  } else if (dl.reasonClass === "sender" && code) {
+    covered.add(code);
+    warnings.push({
+      kind: "sender_unavailable",
+      severity: "may_fail",
+      key: `sender_unavailable:${code}`,
+      title: "Sender was blocked",
+      detail: `It was dead-lettered because the sender could not send (${errorTitle(code)}); the number is no longer paused, so the cause may be fixed.`,
+    });
+  }
+
+  // any other permanent error comes back the same way
+  if (dl.reasonClass === "permanent" && code && !covered.has(code)) {
+    warnings.push({
+      kind: "permanent_error",
+      severity: "will_fail",
+      key: `permanent_error:${code}`,
+      title: `Permanent error ${errorTitle(code)}`,
+      detail:
+        `The provider refused this exact request for good; sending it again will most likely fail the same way. ${
+          (/^[0-9]+$/.test(code) ? lookupErrorCode(Number(code))?.hint : null) ?? ""
+        }`.trim(),
+    });
+  }
+  return warnings;
+}
+
+function bump<K>(map: Map<K, number>, key: K) {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+/** The dry run: per message and aggregated. `candidates` in selection order. */
+export function assessBulk(kind: TBulkKind, candidates: readonly TRetryCandidate[], now: Date): TAssessment {
+  const items: TItemAssessment[] = [];
+  const tenantNames = new Map<string, string>();
+  const tenantCounts = new Map<string, number>();
+  const skipCounts = new Map<TSkipReason, number>();
+  const groups = new Map<string, TWarningGroup>();
+  const seen = new Set<string>();
+
+  for (const candidate of candidates) {
+    const identity = `${candidate.tenantId}/${candidate.messageId}`;
+    if (seen.has(identity)) continue; // selected twice: counted once
+    seen.add(identity);
+    tenantNames.set(candidate.tenantId, candidate.tenantName);
+    const skipReason = skipReasonOf(candidate);
+    if (skipReason !== null) {
+      bump(skipCounts, skipReason);
+      items.push({
+        tenantId: candidate.tenantId,
+        messageId: candidate.messageId,
+        verdict: "skip",
+        skipReason,
+        warnings: [],
+        isLikelyToFail: false,
+      });
+      continue;
+    }
+    bump(tenantCounts, candidate.tenantId);
+    const warnings = kind === "retry" ? retryWarnings(candidate, now) : [];
+    for (const warning of warnings) {
+      let group = groups.get(warning.key);
+      if (!group) {
+        group = {
+          key: warning.key,
+          kind: warning.kind,
+          severity: warning.severity,
+          title: warning.title,
+          detail: warning.detail,
+          count: 0,
+          tenants: [],
+          sample: [],
+        };
+        groups.set(warning.key, group);
+      }
+      group.count += 1;
+      const tenant = group.tenants.find((t) => t.tenantId === candidate.tenantId);
+      if (tenant) tenant.count += 1;
+      else group.tenants.push({ tenantId: candidate.tenantId, tenantName: candidate.tenantName, count: 1 });
+      if (group.sample.length < SAMPLE_SIZE) {
+        group.sample.push({ tenantId: candidate.tenantId, messageId: candidate.messageId });
+      }
+      // the most severe detail wins when messages of one group differ (e.g. 131049 age)
+      if (severityRank(warning.severity) > severityRank(group.severity)) {
+        group.severity = warning.severity;
+        group.detail = warning.detail;
+      }
+    }
+    items.push({
+      tenantId: candidate.tenantId,
+      messageId: candidate.messageId,
+      verdict: "act",
+      skipReason: null,
+      warnings,
+      isLikelyToFail: warnings.some((w) => w.severity === "will_fail"),
+    });
+  }
+
+  const actionable = items.filter((i) => i.verdict === "act");
+  return {
+    kind,
+    selected: items.length,
+    actionable: actionable.length,
+    likelyToFail: actionable.filter((i) => i.isLikelyToFail).length,
+    skipped: items.length - actionable.length,
+    tenants: [...tenantCounts.entries()]
+      .map(([tenantId, count]) => ({ tenantId, tenantName: tenantNames.get(tenantId) ?? tenantId, count }))
+      .sort((a, b) => b.count - a.count || a.tenantName.localeCompare(b.tenantName)),
+    skips: [...skipCounts.entries()]
+      .map(([reason, count]) => ({ reason, text: SKIP_REASON_TEXT[reason], count }))
+      .sort((a, b) => b.count - a.count),
+    warnings: [...groups.values()].sort(
+      (a, b) => severityRank(b.severity) - severityRank(a.severity) || b.count - a.count,
+    ),
+    items,
+  };
+}
+
+function severityRank(severity: TWarningSeverity): number {
+  switch (severity) {
+    case "will_fail":
+      return 3;
+    case "may_fail":
+      return 2;
+    case "delayed":
+      return 1;
+    default: {
+      const unreachable: never = severity;
+      return unreachable;
+    }
+  }
+}
+
+/** WAYBILL_BULK_APPROVAL_THRESHOLD's default. */
+export const DEFAULT_BULK_APPROVAL_THRESHOLD = 20;
+
+/** Above the threshold, a bulk action waits for a second engineer. */
+export function needsApproval(actionable: number, threshold: number): boolean {
+  return actionable > threshold;
+}
