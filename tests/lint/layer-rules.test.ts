@@ -91,7 +91,8 @@ describe("layer rules (dependency-cruiser)", () => {
         "server",
         "scripts",
       ],
-      { encoding: "utf8" },
+      // the JSON report outgrew spawnSync's default 1 MB buffer (then stdout arrives cut short)
+      { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
     );
     const report = JSON.parse(result.stdout) as { summary: { error: number; totalCruised: number } };
     expect(report.summary.totalCruised).toBeGreaterThan(50);
