@@ -20,6 +20,7 @@ import { getMe } from "./routers/me/get-me";
 import { annotate as annotateMessage } from "./routers/messages/annotate";
 import { exportEvidence } from "./routers/messages/export-evidence";
 import { forceReconcile } from "./routers/messages/force-reconcile";
+import { replayWebhook } from "./routers/messages/replay-webhook";
 import { getMessageTimeline } from "./routers/messages/get-timeline";
 import { revealRecipient } from "./routers/messages/reveal-recipient";
 import { searchMessages } from "./routers/messages/search";
@@ -31,6 +32,7 @@ import { listTenants } from "./routers/tenants/list-tenants";
 import { sendingRouter } from "./routers/sending/sending-router";
 import { alertsRouter } from "./routers/alerts/alerts-router";
 import { ingestRouter } from "./routers/ingest/ingest-router";
+import { operationsRouter } from "./routers/operations/operations-router";
 
 export const appRouter = createTRPCRouter({
   me: createTRPCRouter({ get: getMe }),
@@ -54,6 +56,7 @@ export const appRouter = createTRPCRouter({
     revealRecipient,
     annotate: annotateMessage,
     forceReconcile,
+    replayWebhook,
     exportEvidence,
   }),
   disputes: createTRPCRouter({
@@ -68,6 +71,7 @@ export const appRouter = createTRPCRouter({
   sending: sendingRouter,
   ingest: ingestRouter,
   alerts: alertsRouter,
+  operations: operationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

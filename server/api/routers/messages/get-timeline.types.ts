@@ -174,6 +174,7 @@ export const ZMessageTimelineSchema = z.object({
     canRevealRecipient: z.boolean(),
     canAnnotate: z.boolean(),
     canForceReconcile: z.boolean(),
+    canReplayWebhooks: z.boolean(),
     canManageDisputes: z.boolean(),
     canExportEvidence: z.boolean(),
   }),
