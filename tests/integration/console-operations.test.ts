@@ -19,6 +19,7 @@ import { enqueueSend } from "@/server/services/sending/send-queue";
 import { makeSenderNumber, makeTenant, makeUser } from "../factories";
 import { GENERIC_ERROR, makeMessage, stories } from "../factories/messages";
 import { drafts } from "../factories/ledger";
+import { DEMO_OPERATIONS_IDS, seedDemoOperations } from "../factories/operations";
 import { entry, envelope, messagesChange, statusItem, webhookPost } from "../factories/webhooks";
 import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
 import { callerFor } from "../setup/trpc";
@@ -380,5 +381,47 @@ describe("messages.replayWebhook", () => {
     // viewers without operations.act are told the page offers no replay
     const timeline = await callerFor(db, users.support).messages.timeline({ tenantId: acme.id, messageId });
     expect(timeline.viewer.canReplayWebhooks).toBe(false);
+  });
+});
+
+describe("the demo seed", () => {
+  it("leaves something true on the Stalled & alerts and Operations pages", async () => {
+    const demoAcme = await makeTenant(db);
+    const demoGlobex = await makeTenant(db);
+    await makeSenderNumber(db, testSecretBox, demoAcme.id);
+    await makeSenderNumber(db, testSecretBox, demoAcme.id);
+    await makeSenderNumber(db, testSecretBox, demoGlobex.id);
+    await seedDemoOperations(db, { acme: demoAcme.id, globex: demoGlobex.id }, Date.now());
+    const engineer = callerFor(db, users.engineer);
+
+    const acmeAlerts = await engineer.alerts.feed({ tenantId: demoAcme.id });
+    expect(acmeAlerts.items.map((a) => [a.kind, a.messageId])).toContainEqual([
+      "message_stalled",
+      DEMO_OPERATIONS_IDS.acmeStalled,
+    ]);
+    const globexStalled = await engineer.alerts.stalled({ tenantId: demoGlobex.id });
+    expect(globexStalled.items.map((s) => [s.messageId, s.state])).toEqual([
+      [DEMO_OPERATIONS_IDS.globexStalledSent, "sent"],
+      [DEMO_OPERATIONS_IDS.globexInDoubt, "submitting"],
+    ]);
+    const quarantine = await engineer.ingest.listQuarantine({ limit: 200 });
+    expect(quarantine.items.map((q) => [q.reason, q.phoneNumberId])).toContainEqual([
+      "unknown_phone_number",
+      "106540352249999",
+    ]);
+    const orphans = await engineer.operations.orphans({ limit: 100 });
+    expect(orphans.items.filter((o) => o.tenantId === demoAcme.id)).toHaveLength(1);
+    const queues = await engineer.operations.queues();
+    expect(queues.sendQueues.find((q) => q.tenantId === demoGlobex.id)).toMatchObject({
+      inDoubt: 1,
+      inDoubtHeld: 1,
+    });
+    const timeline = await engineer.messages.timeline({
+      tenantId: demoAcme.id,
+      messageId: DEMO_OPERATIONS_IDS.acmeWebhookLinked,
+    });
+    expect(timeline.derived.state).toBe("delivered");
+    expect(timeline.rawWebhooks).toHaveLength(1);
+    expect(timeline.rawWebhooks?.[0]?.eventSeqs).toHaveLength(2);
   });
 });
