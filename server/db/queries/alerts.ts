@@ -241,8 +241,8 @@ export type TStalledMessageRow = {
   alert: { id: string; status: TAlertStatus } | null;
 };
 
-/** Counting stops here: "10,000+" is all the page needs to say. */
-export const STALLED_COUNT_CAP = 10_000;
+/** Counting stops here: "1,000+" is all the page needs to say (a retry costs a probe of its event). */
+export const STALLED_COUNT_CAP = 1_000;
 
 function thresholdRows(
   tenantIds: readonly string[],
@@ -280,19 +280,29 @@ export async function listStalledMessages(
 }> {
   const scope = thresholdRows(tenantIds, thresholds, filter.state);
   if (scope.length === 0) return { rows: [], nextCursor: null, counts: [] };
-  const cutoffs = scope.map((r) =>
-    new Date(now.getTime() - (r.state === "retrying" ? 0 : r.ms)).toISOString(),
-  );
-  const scopeSql = Prisma.sql`unnest(${scope.map((r) => r.tenantId)}::uuid[], ${scope.map((r) => r.state)}::text[]::message_state[],
-                  ${scope.map((r) => r.ms)}::bigint[], ${cutoffs}::timestamptz[]) AS t (tenant_id, state, threshold_ms, cutoff)`;
-  const conditions: Prisma.Sql[] = [
+  const scopeOf = (rows: typeof scope) =>
+    Prisma.sql`unnest(${rows.map((r) => r.tenantId)}::uuid[], ${rows.map((r) => r.state)}::text[]::message_state[],
+                  ${rows.map((r) => r.ms)}::bigint[],
+                  ${rows.map((r) => new Date(now.getTime() - (r.state === "retrying" ? 0 : r.ms)).toISOString())}::timestamptz[])
+           AS t (tenant_id, state, threshold_ms, cutoff)`;
+  const scopeSql = scopeOf(scope);
+  const waitingScope = scope.filter((r) => r.state !== "retrying");
+  const retryingScope = scope.filter((r) => r.state === "retrying");
+  const baseConditions: Prisma.Sql[] = [
     Prisma.sql`m.tenant_id = t.tenant_id`,
     Prisma.sql`m.state = t.state`,
+    // the partial index's own predicate, spelled out: the planner cannot prove it from `t.state`
+    // (a parameter), and without it would walk (tenant_id, state, created_at) and sort
+    Prisma.sql`m.state IN ('queued', 'submitting', 'accepted', 'sent', 'retrying')`,
     Prisma.sql`m.state_reached_at < t.cutoff`,
+  ];
+  if (filter.senderNumberId)
+    baseConditions.push(Prisma.sql`m.sender_number_id = ${filter.senderNumberId}::uuid`);
+  const conditions: Prisma.Sql[] = [
+    ...baseConditions,
     // a retry counts from when it was due, not from when it was scheduled
     Prisma.sql`(m.state <> 'retrying' OR coalesce(r.not_before, (extract(epoch FROM m.state_reached_at) * 1000)::bigint) + t.threshold_ms < ${now.getTime()})`,
   ];
-  if (filter.senderNumberId) conditions.push(Prisma.sql`m.sender_number_id = ${filter.senderNumberId}::uuid`);
   const pageConditions = [...conditions];
   if (filter.after) {
     pageConditions.push(
@@ -306,7 +316,8 @@ export async function listStalledMessages(
         AND e.dedupe_key = m.decider_dedupe_key
     ) r ON true`;
   const take = filter.limit + 1;
-  const [rows, counts] = await Promise.all([
+  type TCountRow = { tenant_id: string; state: TStallableState; n: number };
+  const [rows, waitingCounts, retryingCounts] = await Promise.all([
     db.$queryRaw<
       {
         tenant_id: string;
@@ -351,18 +362,35 @@ export async function listStalledMessages(
       ) al ON true
       ORDER BY m.state_reached_at, m.id
       LIMIT ${take}`,
-    db.$queryRaw<{ tenant_id: string; state: TStallableState; n: number }[]>`
-      SELECT t.tenant_id::text AS tenant_id, t.state::text AS state, c.n
-      FROM ${scopeSql}
-      CROSS JOIN LATERAL (
-        SELECT count(*)::int AS n FROM (
-          SELECT 1 FROM message m
-          ${retryDue}
-          WHERE ${Prisma.join(conditions, " AND ")}
-          LIMIT ${STALLED_COUNT_CAP + 1}
-        ) capped
-      ) c
-      WHERE c.n > 0`,
+    // counted apart from the page, and apart from each other: a waiting state other than
+    // retrying is an index-only count of the partial index's range; only retries need their
+    // deciding event (the due time)
+    waitingScope.length === 0
+      ? Promise.resolve([])
+      : db.$queryRaw<TCountRow[]>`
+          SELECT t.tenant_id::text AS tenant_id, t.state::text AS state, c.n
+          FROM ${scopeOf(waitingScope)}
+          CROSS JOIN LATERAL (
+            SELECT count(*)::int AS n FROM (
+              SELECT 1 FROM message m WHERE ${Prisma.join(baseConditions, " AND ")}
+              LIMIT ${STALLED_COUNT_CAP + 1}
+            ) capped
+          ) c
+          WHERE c.n > 0`,
+    retryingScope.length === 0
+      ? Promise.resolve([])
+      : db.$queryRaw<TCountRow[]>`
+          SELECT t.tenant_id::text AS tenant_id, t.state::text AS state, c.n
+          FROM ${scopeOf(retryingScope)}
+          CROSS JOIN LATERAL (
+            SELECT count(*)::int AS n FROM (
+              SELECT 1 FROM message m
+              ${retryDue}
+              WHERE ${Prisma.join(conditions, " AND ")}
+              LIMIT ${STALLED_COUNT_CAP + 1}
+            ) capped
+          ) c
+          WHERE c.n > 0`,
   ]);
   const page = rows.slice(0, filter.limit).map((r): TStalledMessageRow => {
     const thresholdMs = Number(r.threshold_ms);
@@ -391,7 +419,7 @@ export async function listStalledMessages(
   return {
     rows: page,
     nextCursor: rows.length > filter.limit && last ? { since: last.since, id: last.messageId } : null,
-    counts: counts.map((c) => ({
+    counts: [...waitingCounts, ...retryingCounts].map((c) => ({
       tenantId: c.tenant_id,
       state: c.state,
       count: Math.min(c.n, STALLED_COUNT_CAP),

@@ -205,6 +205,8 @@ export async function readJobQueues(db: TDb, failedSince: Date) {
       WHERE a.name = q.name AND a.archived_on >= ${failedSince} AND a.state = 'failed'
         AND a.completed_on >= ${failedSince}
     ) a ON true
+    -- pg-boss's own queues (e.g. __pgboss__send-it, its cron hand-off) are not ours to watch
+    WHERE q.name NOT LIKE '\_\_pgboss\_\_%'
     ORDER BY q.name`;
   return rows.map((r) => ({
     name: r.name,

@@ -40,10 +40,8 @@ export function OperationsDashboard({ canAct }: { canAct: boolean }) {
         {notice ? <Alert tone="ok">{notice}</Alert> : null}
       </div>
       <IngestionCard query={ingestion} />
-      <div className="grid gap-6 xl:grid-cols-2">
-        <QuarantineCard canAct={canAct} onDone={setNotice} />
-        <OrphansCard canAct={canAct} checkedAt={ingestion.data?.checkedAt ?? null} onDone={setNotice} />
-      </div>
+      <QuarantineCard canAct={canAct} onDone={setNotice} />
+      <OrphansCard canAct={canAct} checkedAt={ingestion.data?.checkedAt ?? null} onDone={setNotice} />
       <QueuesCard query={queues} />
       <PausedSendersCard query={paused} canAct={canAct} onDone={setNotice} />
       <ProviderErrorsCard query={providerErrors} />

@@ -91,7 +91,7 @@ export function QuarantineCard({ canAct, onDone }: { canAct: boolean; onDone: (m
         <Table label="Open quarantine items">
           <THead>
             <tr>
-              <TH>Since</TH>
+              <TH>Quarantined</TH>
               <TH>Reason</TH>
               <TH>Detail</TH>
               <TH>Request</TH>
