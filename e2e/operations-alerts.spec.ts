@@ -54,7 +54,7 @@ engineerTest(
     await expect(page.getByRole("table", { name: "Orphan statuses waiting, oldest first" })).toBeVisible();
     await expect(page.getByRole("table", { name: "Send queues per tenant" })).toContainText("Globex");
     await expect(page.getByRole("table", { name: "Job queues" })).toContainText("monitor.sweep");
-    await expect(page.getByRole("table", { name: "Provider errors per tenant, last hour" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Provider errors" })).toBeVisible();
     await expect(page.getByText(/^Updated/)).toBeVisible();
     await screenshot(page, "operations");
 

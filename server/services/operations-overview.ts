@@ -71,5 +71,7 @@ export async function readProviderErrors(
       codes: codes.map(({ tenantId: _, ...code }) => code),
     };
   });
-  return { tenants: perTenant, since, checkedAt: now };
+  // quiet tenants (nothing requested, no error) are left out: the table stays as long as the activity
+  const active = perTenant.filter((t) => t.requested > 0 || t.rejected + t.failed > 0);
+  return { tenants: active, quietTenants: perTenant.length - active.length, since, checkedAt: now };
 }

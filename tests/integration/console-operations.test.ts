@@ -272,6 +272,11 @@ describe("operations.providerErrors", () => {
       ]),
     });
     expect(errors.tenants.find((t) => t.tenantId === tenant.id)?.codes).toHaveLength(2);
+    // a tenant with nothing in the hour is counted, not listed
+    const quiet = await makeTenant(db);
+    const again = await callerFor(db, users.admin).operations.providerErrors();
+    expect(again.tenants.map((t) => t.tenantId)).not.toContain(quiet.id);
+    expect(again.quietTenants).toBeGreaterThanOrEqual(1);
     await deniedToNonOperators((user) => callerFor(db, user).operations.providerErrors());
   });
 });

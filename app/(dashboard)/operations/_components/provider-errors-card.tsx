@@ -38,7 +38,12 @@ export function ProviderErrorsCard({ query }: { query: UseQueryResult<TProviderE
       </div>
     );
   } else if (query.data.tenants.length === 0) {
-    body = <p className="p-4 text-sm text-zinc-600">No tenants yet.</p>;
+    body = (
+      <p className="p-4 text-sm text-zinc-600">
+        No messages requested and no provider errors in the last hour
+        {query.data.quietTenants > 0 ? ` (${query.data.quietTenants} tenants quiet)` : ""}.
+      </p>
+    );
   } else {
     body = (
       <Table label="Provider errors per tenant, last hour">
@@ -89,6 +94,17 @@ export function ProviderErrorsCard({ query }: { query: UseQueryResult<TProviderE
         </TBody>
       </Table>
     );
+    if (query.data.quietTenants > 0) {
+      body = (
+        <>
+          {body}
+          <p className="border-t border-zinc-200 px-4 py-2 text-xs text-zinc-500">
+            {query.data.quietTenants} more {query.data.quietTenants === 1 ? "tenant" : "tenants"} requested
+            nothing and had no provider error in the hour.
+          </p>
+        </>
+      );
+    }
   }
   return (
     <Card

@@ -85,6 +85,8 @@ export const ZProviderErrorsOutputSchema = z.object({
       ),
     }),
   ),
+  /** tenants with nothing requested and no error in the window (not listed) */
+  quietTenants: z.number().int(),
   since: z.date(),
   checkedAt: z.date(),
 });
