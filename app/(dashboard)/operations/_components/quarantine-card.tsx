@@ -109,7 +109,7 @@ export function QuarantineCard({ canAct, onDone }: { canAct: boolean; onDone: (m
                   <TD>
                     <Badge tone="warn">{reasonLabel}</Badge>
                   </TD>
-                  <TD className="min-w-56 text-xs text-zinc-700">
+                  <TD className="max-w-80 min-w-48 text-xs text-zinc-700">
                     {q.detail}
                     {q.phoneNumberId || q.wabaId ? (
                       <span className="block font-mono text-zinc-500">
@@ -119,12 +119,12 @@ export function QuarantineCard({ canAct, onDone }: { canAct: boolean; onDone: (m
                       </span>
                     ) : null}
                   </TD>
-                  <TD className="font-mono text-xs whitespace-nowrap" title={q.rawWebhookId}>
+                  <TD className="max-w-48 font-mono text-xs break-all" title={q.rawWebhookId}>
                     {q.rawWebhookId.slice(0, 8)}…
                     {q.itemPath ? <span className="block text-zinc-500">{q.itemPath}</span> : null}
                   </TD>
                   {canAct ? (
-                    <TD>
+                    <TD className="whitespace-nowrap">
                       <span className="flex gap-1.5">
                         <Button
                           variant="secondary"
