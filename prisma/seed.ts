@@ -9,6 +9,7 @@ import type { TActor } from "@/server/services/actor";
 import { authenticateApiKey, revokeApiKey } from "@/server/services/api-keys";
 import { makeApiKey, makeSenderNumber, makeTenant, makeUser } from "@/tests/factories";
 import { seedDemoMessages } from "@/tests/factories/messages";
+import { seedDemoOperations } from "@/tests/factories/operations";
 
 const SEED_ACTOR: TActor = { kind: "system", label: "demo-seed" };
 export const DEMO_PASSWORD = "waybill-demo-2026";
@@ -106,6 +107,8 @@ export async function seedDemo(
     const acme = tenantIds.get("acme");
     const globex = tenantIds.get("globex");
     if (acme && globex) await seedDemoMessages(db, { acme, globex }, Date.now());
+    // stalled messages and their alerts, an in-doubt attempt, quarantine, an orphan, a replayable webhook
+    if (acme && globex) await seedDemoOperations(db, { acme, globex }, Date.now());
   }
 
   const apiKeys: TDemoCredentials["apiKeys"] = [];

@@ -22,6 +22,7 @@ import { annotate as annotateMessage } from "./routers/messages/annotate";
 import { cancel as cancelMessage } from "./routers/messages/cancel";
 import { exportEvidence } from "./routers/messages/export-evidence";
 import { forceReconcile } from "./routers/messages/force-reconcile";
+import { replayWebhook } from "./routers/messages/replay-webhook";
 import { getMessageTimeline } from "./routers/messages/get-timeline";
 import { revealRecipient } from "./routers/messages/reveal-recipient";
 import { searchMessages } from "./routers/messages/search";
@@ -34,6 +35,7 @@ import { sendingRouter } from "./routers/sending/sending-router";
 import { alertsRouter } from "./routers/alerts/alerts-router";
 import { ingestRouter } from "./routers/ingest/ingest-router";
 import { deadLettersRouter } from "./routers/dead-letters/dead-letters-router";
+import { operationsRouter } from "./routers/operations/operations-router";
 
 export const appRouter = createTRPCRouter({
   me: createTRPCRouter({ get: getMe }),
@@ -58,6 +60,7 @@ export const appRouter = createTRPCRouter({
     revealRecipient,
     annotate: annotateMessage,
     forceReconcile,
+    replayWebhook,
     exportEvidence,
     cancel: cancelMessage,
   }),
@@ -74,6 +77,7 @@ export const appRouter = createTRPCRouter({
   ingest: ingestRouter,
   alerts: alertsRouter,
   deadLetters: deadLettersRouter,
+  operations: operationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -422,6 +422,7 @@ const ACTION_LABELS = {
   discard: "discard",
   resolve_in_doubt: "resolve in-doubt attempt",
   force_reconcile: "force re-reconcile",
+  replay_webhook: "replay raw webhook",
 } as const;
 
 function errorText(error: TLedgerError | null): string {
@@ -467,8 +468,12 @@ export function describeEvent(event: TChainedEvent): string {
       return `Cancelled by ${event.actor}: ${event.reason}`;
     case "stalled_detected":
       return "Stall detected: no progress within the expected time";
-    case "manual_action":
-      return `Operator action: ${ACTION_LABELS[event.action]} by ${event.actor}`;
+    case "manual_action": {
+      const request = event.action === "replay_webhook" ? event.payload.rawWebhookId : undefined;
+      // which raw request was replayed: the timeline lists them by their first 8 characters
+      const target = typeof request === "string" ? ` of request ${request.slice(0, 8)}…` : "";
+      return `Operator action: ${ACTION_LABELS[event.action]}${target} by ${event.actor}`;
+    }
     case "annotation":
       return `Note by ${event.actor}`;
     case "state_recomputed":

@@ -187,14 +187,29 @@ describe("operator actions", () => {
     const now = new Date();
 
     await expect(
-      actOnAlert(db, actor, { tenantId: other.id, alertId: alert.id, action: "acknowledge" }, now),
+      actOnAlert(
+        db,
+        actor,
+        { tenantId: other.id, alertId: alert.id, action: "acknowledge", reason: "looking into it" },
+        now,
+      ),
     ).rejects.toThrow(/no such alert/);
     expect(
-      await actOnAlert(db, actor, { tenantId: tenant.id, alertId: alert.id, action: "acknowledge" }, now),
+      await actOnAlert(
+        db,
+        actor,
+        { tenantId: tenant.id, alertId: alert.id, action: "acknowledge", reason: "looking into it" },
+        now,
+      ),
     ).toMatchObject({ status: "acknowledged" });
     const until = new Date(now.getTime() + 30 * MIN);
     expect(
-      await actOnAlert(db, actor, { tenantId: tenant.id, alertId: alert.id, action: "snooze", until }, now),
+      await actOnAlert(
+        db,
+        actor,
+        { tenantId: tenant.id, alertId: alert.id, action: "snooze", until, reason: "after the night" },
+        now,
+      ),
     ).toMatchObject({ status: "snoozed", snoozedUntil: until });
     await reopenExpiredSnoozes(db, new Date(until.getTime() + 1000));
     expect(
@@ -208,7 +223,12 @@ describe("operator actions", () => {
       now,
     );
     await expect(
-      actOnAlert(db, actor, { tenantId: tenant.id, alertId: alert.id, action: "acknowledge" }, now),
+      actOnAlert(
+        db,
+        actor,
+        { tenantId: tenant.id, alertId: alert.id, action: "acknowledge", reason: "again" },
+        now,
+      ),
     ).rejects.toThrow(/already resolved/);
     const audit = await db.auditEvent.findMany({
       where: { tenantId: tenant.id, targetId: alert.id },

@@ -1,27 +1,48 @@
-// GET /operations: send a test message; platform ingestion, queues and quarantine (engineer, admin) to come.
+// GET /operations (engineers and admins, operations.read): send a test message; webhook ingestion
+// (rate, lag, depth, attention), quarantine and orphans with replay and discard, send and job
+// queues per tenant, paused numbers with resume, provider error rates. Refreshed live.
 import type { Metadata } from "next";
-import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/app/(dashboard)/_lib/session";
 import { hasPermission } from "@/server/domain/access/permissions";
+import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
+import { OperationsDashboard } from "./_components/operations-dashboard";
+import {
+  ORPHANS_INPUT,
+  orphanCursor,
+  PAUSED_SENDERS_INPUT,
+  QUARANTINE_INPUT,
+  quarantineCursor,
+} from "./_components/operations-inputs";
 import { SendTestMessageForm } from "./_components/send-test-message-form";
 
 export const metadata: Metadata = { title: "Operations" };
 
-const QUESTIONS = [
-  "Are WhatsApp webhooks arriving, verified and recorded without a backlog?",
-  "How deep are the job queues, and is any job stuck or retrying in a loop?",
-  "What sits in the orphan-event quarantine, and why was it not matched to a message?",
-];
-
 export default async function OperationsPage() {
   const me = await requirePermission("operations.read");
   const canSendTest = hasPermission(me.user.role, "message.send_test");
+  const canAct = hasPermission(me.user.role, "operations.act");
+  const queryClient = getQueryClient();
+  // every card's data at once, awaited: the page renders with data on the first paint
+  await Promise.all([
+    queryClient.prefetchQuery(trpc.operations.ingestion.queryOptions()),
+    queryClient.prefetchQuery(trpc.operations.queues.queryOptions()),
+    queryClient.prefetchQuery(trpc.operations.providerErrors.queryOptions()),
+    queryClient.prefetchQuery(trpc.sending.listPausedSenders.queryOptions(PAUSED_SENDERS_INPUT)),
+    queryClient.prefetchInfiniteQuery(
+      trpc.ingest.listQuarantine.infiniteQueryOptions(QUARANTINE_INPUT, {
+        getNextPageParam: quarantineCursor,
+      }),
+    ),
+    queryClient.prefetchInfiniteQuery(
+      trpc.operations.orphans.infiniteQueryOptions(ORPHANS_INPUT, { getNextPageParam: orphanCursor }),
+    ),
+  ]);
   return (
-    <>
+    <HydrateClient>
       <PageHeader
         title="Operations"
-        description="How the platform's machinery is doing across every tenant: webhook ingestion, job queues and quarantined events."
+        description="How the platform's machinery is doing across every tenant: webhook ingestion, quarantined and orphan events, send and job queues, paused numbers and provider errors."
         scopeLabel="Platform"
       />
       {canSendTest ? (
@@ -29,19 +50,7 @@ export default async function OperationsPage() {
           <SendTestMessageForm tenants={me.tenants} />
         </div>
       ) : null}
-      <EmptyState
-        title="No operations data yet"
-        description="This area is not built yet. When it is, it will show live platform data for engineers and admins; System status already shows database and worker health."
-      >
-        <div className="rounded-md bg-zinc-50 px-4 py-3">
-          <p className="text-xs font-medium text-zinc-500">For engineers and admins. It will answer:</p>
-          <ul className="mt-2 list-disc space-y-1 pl-5 text-sm text-zinc-700">
-            {QUESTIONS.map((q) => (
-              <li key={q}>{q}</li>
-            ))}
-          </ul>
-        </div>
-      </EmptyState>
-    </>
+      <OperationsDashboard canAct={canAct} />
+    </HydrateClient>
   );
 }

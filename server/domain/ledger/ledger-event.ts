@@ -18,7 +18,16 @@ export type TLedgerError = {
   details: string | null;
 };
 
-export const MANUAL_ACTIONS = ["cancel", "retry", "discard", "resolve_in_doubt", "force_reconcile"] as const;
+export const MANUAL_ACTIONS = [
+  "cancel",
+  "retry",
+  "discard",
+  "resolve_in_doubt",
+  "force_reconcile",
+  // an engineer re-ran ingestion of a raw webhook request linked to this message (payload:
+  // rawWebhookId, replayId); facts the request already delivered get no second receipt
+  "replay_webhook",
+] as const;
 export type TManualAction = (typeof MANUAL_ACTIONS)[number];
 
 type TEventBase<TType extends string, TSource extends TEventSource> = {

@@ -10,7 +10,7 @@ import {
   TEST_MESSAGE_ID,
 } from "../ledger/build-test-events";
 import { countDuplicates, describeReceipts } from "../ledger/group-receipts";
-import type { TLedgerEvent } from "../ledger/ledger-event";
+import { MANUAL_ACTIONS, type TLedgerEvent } from "../ledger/ledger-event";
 import { deriveState, pickDeciderReceipt } from "./derive-state";
 import { MESSAGE_STATES, type TMessageState } from "./message-state";
 import { CONFLICT_KINDS, RULES_V1, type TConflictKind, type TRuleId } from "./rules";
@@ -655,9 +655,10 @@ describe("deriveState: inert events (R2)", () => {
     ["annotation", build.annotation()],
     ["stalled_detected", build.stalled()],
     ["state_recomputed", build.recomputed()],
-    ...(["cancel", "retry", "discard", "resolve_in_doubt", "force_reconcile"] as const).map(
-      (action): [string, TLedgerEvent] => [`manual_action ${action}`, build.manual(action)],
-    ),
+    ...MANUAL_ACTIONS.map((action): [string, TLedgerEvent] => [
+      `manual_action ${action}`,
+      build.manual(action),
+    ]),
   ];
   it.each(inert)(
     "%s never changes the state, decider, explanation, conflicts or timeline",

@@ -6,7 +6,7 @@
 // orphans, health and template events dedupe by their keys.
 import crypto from "node:crypto";
 import { z } from "zod";
-import type { TDb } from "@/server/db/client";
+import type { TDb, TDbTx } from "@/server/db/client";
 import { Prisma } from "@/server/db/generated/client";
 import { uuidV7Floor } from "@/server/ingest/uuid-v7";
 import type { TActor } from "@/server/services/actor";
@@ -49,12 +49,31 @@ export type TReplayFilter = z.infer<typeof ZReplayFilterSchema>;
 
 export const REPLAY_MAX_REQUESTS = 10_000;
 
+export type TReplayRequest = { filter: TReplayFilter; reason: string; limit?: number };
+export type TReplayOutcome = { replayId: string; requestCount: number; isTruncated: boolean };
+
 export async function requestReplay(
   db: TDb,
   actor: TActor,
-  input: { filter: TReplayFilter; reason: string; limit?: number },
+  input: TReplayRequest,
   now: Date,
-): Promise<{ replayId: string; requestCount: number; isTruncated: boolean }> {
+): Promise<TReplayOutcome> {
+  return db.$transaction((tx) => requestReplayInTx(tx, actor, input, now), {
+    timeout: 60_000,
+    maxWait: 10_000,
+  });
+}
+
+/**
+ * The replay in the caller's transaction, so an operator action on a message (the
+ * `replay_webhook` ledger event) commits together with the replay it records.
+ */
+export async function requestReplayInTx(
+  tx: TDbTx,
+  actor: TActor,
+  input: TReplayRequest,
+  now: Date,
+): Promise<TReplayOutcome> {
   const filter = ZReplayFilterSchema.parse(input.filter);
   const limit = Math.min(input.limit ?? REPLAY_MAX_REQUESTS, REPLAY_MAX_REQUESTS);
   const conditions: Prisma.Sql[] = [
@@ -77,56 +96,51 @@ export async function requestReplay(
   const replayId = crypto.randomUUID();
   const requestedBy = actorLabel(actor);
 
-  return db.$transaction(
-    async (tx) => {
-      const targets = await tx.$queryRaw<{ id: string }[]>`
-        SELECT w.id::text AS id FROM webhook_inbox w
-        WHERE ${Prisma.join(conditions, " AND ")}
-        ORDER BY w.id
-        LIMIT ${limit + 1}
-        FOR UPDATE`;
-      const isTruncated = targets.length > limit;
-      const ids = targets.slice(0, limit).map((t) => t.id);
-      if (ids.length === 0)
-        throw new ServiceError(
-          "NOT_FOUND",
-          "no stored request matches (pending and pruned requests are not replayed)",
-        );
-      await tx.webhookReplay.create({
-        data: {
-          id: replayId,
-          requestedBy,
-          reason: input.reason,
-          filter: JSON.parse(JSON.stringify(filter)) as Prisma.InputJsonValue,
-          requestedAt: now,
-          requestCount: ids.length,
-          isTruncated,
-        },
-      });
-      await tx.$executeRaw`
-        INSERT INTO webhook_replay_item (replay_id, raw_webhook_id, previous_status, previous_result)
-        SELECT ${replayId}::uuid, w.id, w.status, w.result FROM webhook_inbox w WHERE w.id = ANY(${ids}::uuid[])`;
-      await tx.$executeRaw`
-        UPDATE webhook_inbox SET status = 'pending', available_at = ${now}, attempts = 0, last_error = NULL,
-                                 replay_id = ${replayId}::uuid
-        WHERE id = ANY(${ids}::uuid[])`;
-      await recordAudit(tx, {
-        actor,
-        action: "webhook.replay_requested",
-        tenantId: filter.tenantId ?? null,
-        targetType: "webhook_replay",
-        targetId: replayId,
-        reason: input.reason,
-        data: {
-          requestCount: ids.length,
-          isTruncated,
-          filter: JSON.parse(JSON.stringify(filter)) as Prisma.InputJsonObject,
-        },
-      });
-      return { replayId, requestCount: ids.length, isTruncated };
+  const targets = await tx.$queryRaw<{ id: string }[]>`
+    SELECT w.id::text AS id FROM webhook_inbox w
+    WHERE ${Prisma.join(conditions, " AND ")}
+    ORDER BY w.id
+    LIMIT ${limit + 1}
+    FOR UPDATE`;
+  const isTruncated = targets.length > limit;
+  const ids = targets.slice(0, limit).map((t) => t.id);
+  if (ids.length === 0)
+    throw new ServiceError(
+      "NOT_FOUND",
+      "no stored request matches (pending and pruned requests are not replayed)",
+    );
+  await tx.webhookReplay.create({
+    data: {
+      id: replayId,
+      requestedBy,
+      reason: input.reason,
+      filter: JSON.parse(JSON.stringify(filter)) as Prisma.InputJsonValue,
+      requestedAt: now,
+      requestCount: ids.length,
+      isTruncated,
     },
-    { timeout: 60_000, maxWait: 10_000 },
-  );
+  });
+  await tx.$executeRaw`
+    INSERT INTO webhook_replay_item (replay_id, raw_webhook_id, previous_status, previous_result)
+    SELECT ${replayId}::uuid, w.id, w.status, w.result FROM webhook_inbox w WHERE w.id = ANY(${ids}::uuid[])`;
+  await tx.$executeRaw`
+    UPDATE webhook_inbox SET status = 'pending', available_at = ${now}, attempts = 0, last_error = NULL,
+                             replay_id = ${replayId}::uuid
+    WHERE id = ANY(${ids}::uuid[])`;
+  await recordAudit(tx, {
+    actor,
+    action: "webhook.replay_requested",
+    tenantId: filter.tenantId ?? null,
+    targetType: "webhook_replay",
+    targetId: replayId,
+    reason: input.reason,
+    data: {
+      requestCount: ids.length,
+      isTruncated,
+      filter: JSON.parse(JSON.stringify(filter)) as Prisma.InputJsonObject,
+    },
+  });
+  return { replayId, requestCount: ids.length, isTruncated };
 }
 
 export type TReplayView = {

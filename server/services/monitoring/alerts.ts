@@ -113,11 +113,14 @@ export async function reopenExpiredSnoozes(db: TDb, now: Date): Promise<number> 
 export type TAlertAction =
   { action: "acknowledge" } | { action: "snooze"; until: Date } | { action: "resolve" };
 
-/** An operator's action on one alert of a tenant, audited in the same transaction. */
+/**
+ * An operator's action on one alert of a tenant, audited in the same transaction with the
+ * reason (the alert's lifecycle history reads it back from the audit trail).
+ */
 export async function actOnAlert(
   db: TDb,
   actor: TActor,
-  input: { tenantId: string; alertId: string; reason?: string } & TAlertAction,
+  input: { tenantId: string; alertId: string; reason: string } & TAlertAction,
   now: Date,
 ) {
   return db.$transaction(async (tx) => {
@@ -140,7 +143,7 @@ export async function actOnAlert(
             status: "resolved",
             resolvedAt: now,
             resolvedBy: by,
-            resolution: input.reason ?? "resolved by an operator",
+            resolution: input.reason,
             snoozedUntil: null,
           };
         default: {

@@ -27,6 +27,7 @@ export const getMessageTimeline = tenantPermissionProcedure("tenant.read")
         canRevealRecipient: can("message.reveal_recipient"),
         canAnnotate: can("message.annotate"),
         canForceReconcile: can("operations.act"),
+        canReplayWebhooks: can("operations.act"),
         canManageDisputes: can("dispute.manage"),
         canExportEvidence: can("message.reveal_recipient"),
         canRetry: canOperate && ["dead_lettered", "failed", "rejected"].includes(state),

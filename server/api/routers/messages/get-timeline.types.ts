@@ -175,6 +175,7 @@ export const ZMessageTimelineSchema = z.object({
     canRevealRecipient: z.boolean(),
     canAnnotate: z.boolean(),
     canForceReconcile: z.boolean(),
+    canReplayWebhooks: z.boolean(),
     canManageDisputes: z.boolean(),
     canExportEvidence: z.boolean(),
     /** operations.act and the derived state allows it (each procedure checks again) */

@@ -24,6 +24,7 @@ import { CancelMessageDialog, DiscardDeadLetterDialog, RetryMessageDialog } from
 import { DisputesPanel } from "./disputes-panel";
 import { EvidenceExport } from "./evidence-export";
 import { conflictLabel, eventTypeLabel, shortHash } from "./labels";
+import { ReplayWebhookDialog } from "./replay-webhook-dialog";
 import { TimelineEvents } from "./timeline-events";
 
 type TTimeline = TRouterOutputs["messages"]["timeline"];
@@ -321,6 +322,7 @@ export function MessageDetail({
     null,
   );
   const [notice, setNotice] = useState<string | null>(null);
+  const [replayTarget, setReplayTarget] = useState<string | null>(null);
   const back = (
     <p className="mb-2 text-xs">
       <Link
@@ -452,6 +454,16 @@ export function MessageDetail({
                           <Badge tone="ok" title={w.signatureHeader ?? undefined}>
                             Signature verified
                           </Badge>
+                          {viewer.canReplayWebhooks && !w.isPruned ? (
+                            <Button
+                              variant="secondary"
+                              size="sm"
+                              onClick={() => setReplayTarget(w.id)}
+                              aria-label={`Replay request ${w.id.slice(0, 8)}`}
+                            >
+                              Replay
+                            </Button>
+                          ) : null}
                         </p>
                         {w.body !== null ? (
                           <JsonBlock
@@ -507,6 +519,14 @@ export function MessageDetail({
       </div>
       {viewer.canAnnotate ? (
         <AnnotateDialog target={target} isOpen={dialog === "annotate"} onClose={() => setDialog(null)} />
+      ) : null}
+      {viewer.canReplayWebhooks ? (
+        <ReplayWebhookDialog
+          target={target}
+          rawWebhookId={replayTarget}
+          onClose={() => setReplayTarget(null)}
+          onDone={setNotice}
+        />
       ) : null}
       {viewer.canForceReconcile ? (
         <ForceReconcileDialog
