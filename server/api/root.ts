@@ -31,6 +31,7 @@ import { listTenants } from "./routers/tenants/list-tenants";
 import { sendingRouter } from "./routers/sending/sending-router";
 import { alertsRouter } from "./routers/alerts/alerts-router";
 import { ingestRouter } from "./routers/ingest/ingest-router";
+import { insightsRouter } from "./routers/insights/insights-router";
 
 export const appRouter = createTRPCRouter({
   me: createTRPCRouter({ get: getMe }),
@@ -68,6 +69,7 @@ export const appRouter = createTRPCRouter({
   sending: sendingRouter,
   ingest: ingestRouter,
   alerts: alertsRouter,
+  insights: insightsRouter,
 });
 
 export type AppRouter = typeof appRouter;
