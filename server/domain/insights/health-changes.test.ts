@@ -50,6 +50,13 @@ describe("healthChangesOf", () => {
     ]);
   });
 
+  it("does not read the limit a FLAGGED/UNFLAGGED event restates as a change", () => {
+    const changes = healthChangesOf(
+      row({ event: "UNFLAGGED", value: { event: "UNFLAGGED", current_limit: "TIER_1K" } }),
+    );
+    expect(changes.map((c) => c.kind)).toEqual(["quality"]);
+  });
+
   it("reads account updates, with the status change they applied", () => {
     const [change] = healthChangesOf(
       row({

@@ -133,7 +133,9 @@ export function healthChangesOf(row: THealthEventRow): THealthChange[] {
           summary: "Number unflagged: quality is no longer Low",
         });
       }
-      if (to !== null && (from === null || from !== to || event === "DOWNGRADE" || event === "UPGRADE")) {
+      // a FLAGGED/UNFLAGGED event restates the current limit: only a different one is a change
+      const isLimitEvent = event === "DOWNGRADE" || event === "UPGRADE" || event === "ONBOARDING";
+      if (to !== null && ((from !== null && from !== to) || isLimitEvent)) {
         const fromLevel = tierLevel(from);
         const toLevel = tierLevel(to);
         const direction: THealthChange["direction"] =
