@@ -167,7 +167,7 @@ export type TDemoInsightsTenants = {
 /**
  * A few days of traffic for number health and the heatmaps: Acme Support healthy; Acme
  * Promotions (the troubled number) losing marketing messages to 131049, some 131026, 130472 and
- * 131047, with a spike a day ago right after Meta flagged it and lowered its limit; Globex
+ * 131047, with a spike this morning right after Meta flagged it, and its limit lowered since; Globex
  * healthy with a little 131026. Plus Meta's quality/limit history for +15550101002 and template
  * statuses. Every message goes through the ledger service, so the rollups hold them at once.
  */
@@ -234,8 +234,8 @@ export async function seedDemoInsights(db: TDb, tenants: TDemoInsightsTenants, n
       });
     }
   }
-  // the spike: a marketing blast a day ago, right after Meta flagged the number
-  const spike = nowMs - 26 * H;
+  // the spike: a marketing blast this morning, right after Meta flagged the number
+  const spike = nowMs - 9 * H;
   for (let i = 0; i < 14; i += 1) {
     specs.push({
       t0: spike + i * 3 * MIN,
@@ -248,6 +248,23 @@ export async function seedDemoInsights(db: TDb, tenants: TDemoInsightsTenants, n
           i % 5 === 4
             ? insightStories.deliveredAfter(t0, 30_000)
             : insightStories.failedWith(t0, INSIGHT_ERRORS.marketingCap),
+      },
+    });
+  }
+  // free-form text outside the 24-hour window, and an experiment holdout, in the last hours
+  for (const [ago, steps] of [
+    [7 * H, (t0: number) => insightStories.refused(t0, INSIGHT_ERRORS.reengagement)],
+    [4 * H, (t0: number) => insightStories.failedWith(t0, INSIGHT_ERRORS.experiment)],
+    [2 * H, (t0: number) => insightStories.refused(t0, INSIGHT_ERRORS.reengagement)],
+  ] as const) {
+    specs.push({
+      t0: nowMs - ago,
+      spec: {
+        tenantId: tenants.acme.id,
+        sender: tenants.acme.promotions,
+        template: "spring_sale",
+        category: "MARKETING",
+        steps,
       },
     });
   }
@@ -287,10 +304,10 @@ export async function seedDemoInsights(db: TDb, tenants: TDemoInsightsTenants, n
       envelope([
         entry(tenants.acme.wabaId, [qualityUpdate(number, "UPGRADE", "TIER_1K", "TIER_250")], at(4 * DAY)),
       ]),
-      envelope([entry(tenants.acme.wabaId, [qualityUpdate(number, "FLAGGED", "TIER_1K")], at(27 * H))]),
-      envelope([entry(tenants.acme.wabaId, [qualityUpdate(number, "UNFLAGGED", "TIER_1K")], at(14 * H))]),
+      envelope([entry(tenants.acme.wabaId, [qualityUpdate(number, "FLAGGED", "TIER_1K")], at(10 * H))]),
+      envelope([entry(tenants.acme.wabaId, [qualityUpdate(number, "UNFLAGGED", "TIER_1K")], at(5 * H))]),
       envelope([
-        entry(tenants.acme.wabaId, [qualityUpdate(number, "DOWNGRADE", "TIER_250", "TIER_1K")], at(6 * H)),
+        entry(tenants.acme.wabaId, [qualityUpdate(number, "DOWNGRADE", "TIER_250", "TIER_1K")], at(3 * H)),
       ]),
       envelope([
         entry(
@@ -305,7 +322,7 @@ export async function seedDemoInsights(db: TDb, tenants: TDemoInsightsTenants, n
         ),
       ]),
       envelope([
-        entry(tenants.acme.wabaId, [templateQuality(700103, "spring_sale", "GREEN", "YELLOW")], at(26 * H)),
+        entry(tenants.acme.wabaId, [templateQuality(700103, "spring_sale", "GREEN", "YELLOW")], at(8 * H)),
       ]),
       envelope([
         entry(

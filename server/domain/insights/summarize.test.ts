@@ -89,6 +89,11 @@ describe("heatmaps", () => {
       ["131026", 5],
       ["131047", 1],
     ]);
+    // a column with messages but no 131047 failure is a cell of its own ("none failed so")
+    expect(result[1]!.cells).toEqual([
+      { column: 0, messages: 8, failures: 0, byState: { failed: 0, dead_lettered: 0, rejected: 0 } },
+      { column: 47, messages: 6, failures: 1, byState: { failed: 0, dead_lettered: 1, rejected: 0 } },
+    ]);
     expect(result[0]!.cells).toEqual([
       { column: 0, messages: 8, failures: 2, byState: { failed: 2, dead_lettered: 0, rejected: 0 } },
       { column: 47, messages: 6, failures: 3, byState: { failed: 3, dead_lettered: 0, rejected: 0 } },

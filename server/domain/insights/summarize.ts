@@ -259,8 +259,8 @@ export function heatmapBySender(
 
 /**
  * Failures by last error code x column, most failures first; a cell's `messages` is everything
- * the tenant sent in that column (so failures / messages is the share failing with that code).
- * Failures without a code get the key ''.
+ * the tenant sent in that column (so failures / messages is the share failing with that code),
+ * and every column with messages has a cell in every row. Failures without a code get the key ''.
  */
 export function heatmapByErrorCode(
   range: Pick<TWindowRange, "fromMs" | "toMs" | "bucketMs">,
@@ -282,8 +282,10 @@ export function heatmapByErrorCode(
     cell.failures += row.messages;
     cell.byState[row.state] += row.messages;
   }
+  // every column where anything was sent gets a cell in every row: "sent, none failed with this
+  // code" is a finding, not a gap
   for (const cells of rows.values()) {
-    for (const [column, cell] of cells) cell.messages = sent.get(column) ?? 0;
+    for (const [column, messages] of sent) cellOf(cells, column).messages = messages;
   }
   return [...rows.entries()]
     .map(([key, cells]) => toRow(key, cells))

@@ -105,6 +105,7 @@ export async function getCrossTenantHeatmap(db: TDb, tenants: readonly TVisibleT
         byState: { failed: c.failed, dead_lettered: c.deadLettered, rejected: c.rejected },
         sendersFailing: c.sendersFailing,
         topErrorCode: c.topErrorCode,
+        topErrorTitle: c.topErrorCode === null ? null : errorCodeInfo(c.topErrorCode).title,
         topErrorFailures: c.topErrorFailures,
       }))
       .filter((c) => c.column >= 0)

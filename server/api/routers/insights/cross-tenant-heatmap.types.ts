@@ -20,6 +20,7 @@ export const ZCrossTenantHeatmapOutputSchema = z.object({
           /** the tenant's numbers with failures in the cell */
           sendersFailing: z.number().int(),
           topErrorCode: z.string().nullable(),
+          topErrorTitle: z.string().nullable(),
           topErrorFailures: z.number().int(),
         }),
       ),

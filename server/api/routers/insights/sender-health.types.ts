@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MessagingLimitTier, QualityRating, SenderStatus } from "@/server/db/generated/enums";
 import {
   ZErrorInfoSchema,
   ZFailureStatesSchema,
@@ -14,9 +15,9 @@ const ZSenderSchema = z.object({
   id: z.string(),
   displayNumber: z.string(),
   label: z.string().nullable(),
-  status: z.string(),
-  qualityRating: z.string(),
-  messagingLimitTier: z.string(),
+  status: z.enum(SenderStatus),
+  qualityRating: z.enum(QualityRating),
+  messagingLimitTier: z.enum(MessagingLimitTier),
   totals: ZOutcomeTotalsSchema,
   series: z.array(
     z.object({
