@@ -22,6 +22,7 @@ import { getMessageTimeline } from "@/server/services/message-timeline";
 import { makeSenderNumber, makeTenant } from "@/tests/factories";
 import { makeMessage, stories } from "@/tests/factories/messages";
 import { createTestDatabase } from "@/tests/setup/test-database";
+import { benchInsights, INSIGHTS_READING } from "./insights-cases";
 
 const N = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const isWriting = !process.argv.includes("--no-write");
@@ -91,7 +92,7 @@ async function load(pool: pg.Pool, tenants: { id: string; senders: string[]; sha
           `INSERT INTO message (tenant_id, id, sender_number_id, recipient, content_kind, template_name,
              template_language, template_category, request_payload, provider_message_id, state,
              state_reached_at, state_explanation, rules_version, last_error_code, attempt_count,
-             event_count, head_hash, created_at, updated_at)
+             event_count, head_hash, created_at, updated_at, delivery_latency_ms)
            SELECT $1::uuid, gen_random_uuid(), ($2::uuid[])[1 + (g % 2)],
                   (ARRAY['1','44','49','33','55'])[1 + (g % 5)] || lpad(((g::bigint * 7919) % $5)::text, 9, '0'),
                   'template', 'template_' || (g % 30), 'en_US', 'UTILITY', '{}'::jsonb,
@@ -99,7 +100,10 @@ async function load(pool: pg.Pool, tenants: { id: string; senders: string[]; sha
                   s.state::message_state,
                   ts + interval '20 seconds', 'bench', 1,
                   CASE WHEN s.state = 'failed' THEN (ARRAY['131026','131049','131047','130472'])[1 + (g % 4)] END,
-                  1, 3, repeat('0', 64), ts, ts
+                  1, 3, repeat('0', 64), ts, ts,
+                  -- time to delivered: mostly seconds, a long tail up to hours
+                  CASE WHEN s.state IN ('delivered', 'read')
+                       THEN CASE WHEN g % 17 = 0 THEN 60000 + (g % 7200) * 1000 ELSE 500 + (g * 7919) % 30000 END END
            FROM generate_series($3::bigint, $4::bigint - 1) AS g
            CROSS JOIN LATERAL (SELECT to_timestamp($6::double precision / 1000) + (g % 7776000) * interval '1 second' AS ts) t
            CROSS JOIN LATERAL (SELECT CASE
@@ -327,12 +331,14 @@ async function main() {
       ),
     );
 
+    const insights = await benchInsights(db, pool, tenants, measure);
+
     const totalSeconds = (performance.now() - started) / 1000;
     const version = (await pool.query<{ server_version: string }>("SHOW server_version")).rows[0]
       ?.server_version;
     const cpu = os.cpus()[0]?.model ?? "unknown CPU";
     const report = [
-      `## Console queries (bench/console-queries.ts)`,
+      SECTION,
       ``,
       `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, ${os.type()} ${os.release()}, PostgreSQL ${version} (${process.env.DATABASE_URL ? "DATABASE_URL" : "embedded, default settings"}), Node ${process.version}; the machine was shared with other work.`,
       ``,
@@ -352,8 +358,27 @@ async function main() {
       ``,
       READING,
     ].join("\n");
-    console.log(`\n${report}`);
-    if (isWriting) writeReport(report);
+    const insightsReport = [
+      INSIGHTS_SECTION,
+      ``,
+      `Same run, machine and data as the console queries above: every message sits in the rollups (rebuilt after the bulk load), and each read goes through the function its tRPC procedure calls.`,
+      ``,
+      ...insights.notes,
+      ``,
+      `| query | what it reads | p50 ms | p95 ms | max ms |`,
+      `| --- | --- | --: | --: | --: |`,
+      ...insights.results.map(
+        (r) =>
+          `| ${r.name} | ${r.detail} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} |`,
+      ),
+      ``,
+      INSIGHTS_READING,
+    ].join("\n");
+    console.log(`\n${report}\n\n${insightsReport}`);
+    if (isWriting) {
+      writeReport(SECTION, report);
+      writeReport(INSIGHTS_SECTION, insightsReport);
+    }
   } finally {
     await db.$disconnect();
     await pool.end();
@@ -361,13 +386,17 @@ async function main() {
   }
 }
 
-/** Replaces this bench's section of bench/RESULTS.md (other benches keep theirs). */
-function writeReport(section: string) {
+const SECTION = "## Console queries (bench/console-queries.ts)";
+const INSIGHTS_SECTION =
+  "## Insights: number health and heatmaps (bench/console-queries.ts, bench/insights-cases.ts)";
+
+/** Replaces one section of bench/RESULTS.md (other sections keep theirs). */
+function writeReport(heading: string, section: string) {
   const file = path.join(import.meta.dirname, "RESULTS.md");
   const header =
     "# Benchmark results\n\nFigures written by the scripts in bench/; each section names its script and machine.\n\n";
   const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : header;
-  const start = current.indexOf("## Console queries (bench/console-queries.ts)");
+  const start = current.indexOf(heading);
   let next: string;
   if (start < 0) next = `${current.trimEnd()}\n\n${section}`;
   else {

@@ -5,6 +5,7 @@
 // rebuild gives the same rows; the stored time to delivered matches the ledger.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "@/server/cli/main";
 import type { TDb } from "@/server/db/client";
 import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
 import type { TLedgerError } from "@/server/domain/ledger/ledger-event";
@@ -17,7 +18,7 @@ import type { TEventDraft } from "@/server/services/ledger/rows";
 import { makeSenderNumber, makeTenant } from "../factories";
 import { drafts, UNDELIVERABLE } from "../factories/ledger";
 import { GENERIC_ERROR, makeMessage, stories, wamidFor, type TMessageStep } from "../factories/messages";
-import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
+import { createTestDb, TEST_ENCRYPTION_KEY, testDatabaseUrl, testSecretBox } from "../setup/context";
 
 let db: TDb;
 let admin: pg.Client;
@@ -399,5 +400,41 @@ describe("rollups = GROUP BY over messages", () => {
       select: { reason: true, actorLabel: true },
     });
     expect(audit).toEqual({ reason: "bulk load", actorLabel: "cli:insights-test" });
+  });
+
+  it("`rollup:rebuild` rebuilds one tenant with a reason, and refuses without one", async () => {
+    const tenant = await newTenant();
+    const slug = (await db.tenant.findUniqueOrThrow({ where: { id: tenant.id }, select: { slug: true } }))
+      .slug;
+    await makeMessage(
+      db,
+      { tenantId: tenant.id, senderNumberId: tenant.senders[0]!, createdAtMs: T0 },
+      stories.read(T0),
+    );
+    const run = async (args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runCli(
+        args,
+        {
+          DATABASE_URL: testDatabaseUrl(),
+          WAYBILL_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+          WAYBILL_CLI_ACTOR: "ops-test",
+        },
+        { out: (l) => out.push(l), err: (l) => err.push(l), readStdin: async () => "" },
+      );
+      return { code, out: out.join("\n"), err: err.join("\n") };
+    };
+    const refused = await run(["rollup:rebuild", "--tenant", slug]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/--reason/);
+    // the created message (+1) and five moves of its state (-1 +1 each) were pending
+    const done = await run(["rollup:rebuild", "--tenant", slug, "--reason", "after restore"]);
+    expect(done.code).toBe(0);
+    expect(done.out).toBe(
+      `${slug}: 1 messages -> 2 sender, 2 template, 2 latency rollup rows (11 pending deltas replaced)`,
+    );
+    expect(await pendingOf(tenant.id)).toBe(0);
+    expect(await rollupsWithPending(tenant.id)).toEqual(await expectedFromMessages(tenant.id));
   });
 });
