@@ -124,3 +124,15 @@ engineerTest("reads every tenant's failures over time and opens one tenant's", a
   await expect(page).toHaveURL(/\/t\/acme\/messages\?.*state=/);
   await expect(page.getByRole("table", { name: "Messages" })).toBeVisible();
 });
+
+asRole("support_agent")(
+  "is pointed to each tenant's heatmaps instead of the all-tenants one",
+  async ({ page }) => {
+    await page.goto("/t/all/heatmaps");
+    await expect(page.getByRole("heading", { name: "Choose a tenant" })).toBeVisible();
+    await expect(page.getByRole("figure", { name: "Failures by tenant" })).toHaveCount(0);
+    await page.getByRole("link", { name: "Globex" }).click();
+    await expect(page).toHaveURL(/\/t\/globex\/heatmaps$/);
+    await expect(page.getByRole("figure", { name: "Failures by sender number" })).toBeVisible();
+  },
+);
