@@ -2,8 +2,9 @@
 -- maintained incrementally, never by scanning messages or ledger rows per view.
 --
 -- The rollups are an exact GROUP BY over the `message` projection, keyed by the send cohort
--- (message.created_at, in 15-minute buckets), so a heatmap cell and the message search over the
--- same created range, sender, template, state and error code count the same messages.
+-- (message.created_at, in epoch-aligned buckets of the console's column widths), so a heatmap cell
+-- and the message search over the same created range, sender, template, state and error code count
+-- the same messages.
 --
 -- Write path (no hot rows): every write of a message row's rollup facts (createMessage, and
 -- writeProjection in appendEvents) INSERTs its deltas (-1 for the old facts, +1 for the new) into
@@ -40,11 +41,12 @@ CREATE TABLE insight_delta (
   PRIMARY KEY (tenant_id, id)
 );
 
--- Messages per sender number, state and last error code, per bucket. Two grains: 15 minutes
--- (windows up to 7 days) and 1 day (30 days), both folded from the same deltas.
+-- Messages per sender number, state and last error code, per bucket. Three grains, one per
+-- console window's column width (ROLLUP_GRAINS in server/domain/insights/rollup.ts): 30 minutes
+-- (24 h), 4 hours (7 days), 1 day (30 days), all folded from the same deltas.
 CREATE TABLE insight_sender_rollup (
   tenant_id         uuid NOT NULL,
-  grain_minutes     integer NOT NULL CHECK (grain_minutes IN (15, 1440)),
+  grain_minutes     integer NOT NULL CHECK (grain_minutes IN (30, 240, 1440)),
   bucket_start      timestamptz(3) NOT NULL,
   sender_number_id  uuid NOT NULL,
   state             message_state NOT NULL,
@@ -58,7 +60,7 @@ CREATE TABLE insight_sender_rollup (
 -- Messages per template, state and last error code, per bucket (same grains).
 CREATE TABLE insight_template_rollup (
   tenant_id         uuid NOT NULL,
-  grain_minutes     integer NOT NULL CHECK (grain_minutes IN (15, 1440)),
+  grain_minutes     integer NOT NULL CHECK (grain_minutes IN (30, 240, 1440)),
   bucket_start      timestamptz(3) NOT NULL,
   template_name     text NOT NULL,
   state             message_state NOT NULL,
@@ -71,7 +73,7 @@ CREATE TABLE insight_template_rollup (
 -- Delivered messages per sender number and time-to-delivered bucket, per bucket (same grains).
 CREATE TABLE insight_latency_rollup (
   tenant_id         uuid NOT NULL,
-  grain_minutes     integer NOT NULL CHECK (grain_minutes IN (15, 1440)),
+  grain_minutes     integer NOT NULL CHECK (grain_minutes IN (30, 240, 1440)),
   bucket_start      timestamptz(3) NOT NULL,
   sender_number_id  uuid NOT NULL,
   latency_bucket    integer NOT NULL CHECK (latency_bucket >= 0),
@@ -83,3 +85,17 @@ CREATE TABLE insight_latency_rollup (
 -- heatmap markers: a tenant's quality/limit/account changes in a time range (all its numbers)
 CREATE INDEX sender_health_event_tenant_id_provider_timestamp_idx
   ON sender_health_event (tenant_id, provider_timestamp);
+
+-- Messages written before this migration: their rollups, as `rollup:rebuild` computes them. Their
+-- time to delivered is unknown (delivery_latency_ms starts null), so they are not in the histogram.
+INSERT INTO insight_sender_rollup (tenant_id, grain_minutes, bucket_start, sender_number_id, state, error_code, messages)
+SELECT tenant_id, g.grain, date_bin(make_interval(mins => g.grain), created_at, timestamptz '1970-01-01 00:00:00+00'),
+       sender_number_id, state, coalesce(last_error_code, ''), count(*)::int
+FROM message CROSS JOIN (VALUES (30), (240), (1440)) AS g (grain)
+GROUP BY 1, 2, 3, 4, 5, 6;
+
+INSERT INTO insight_template_rollup (tenant_id, grain_minutes, bucket_start, template_name, state, error_code, messages)
+SELECT tenant_id, g.grain, date_bin(make_interval(mins => g.grain), created_at, timestamptz '1970-01-01 00:00:00+00'),
+       coalesce(template_name, ''), state, coalesce(last_error_code, ''), count(*)::int
+FROM message CROSS JOIN (VALUES (30), (240), (1440)) AS g (grain)
+GROUP BY 1, 2, 3, 4, 5, 6;

@@ -10,6 +10,7 @@ import type { TDb } from "@/server/db/client";
 import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
 import type { TLedgerError } from "@/server/domain/ledger/ledger-event";
 import { deliveryLatencyMs, LATENCY_BUCKETS } from "@/server/domain/insights/delivery-latency";
+import { ROLLUP_GRAINS } from "@/server/domain/insights/rollup";
 import { foldRollupDeltas, foldTenant } from "@/server/services/insights/fold-rollups";
 import { rebuildRollups } from "@/server/services/insights/rebuild-rollups";
 import { appendEvents } from "@/server/services/ledger/append-events";
@@ -140,7 +141,7 @@ function randomSteps(next: () => number, t0: number): TMessageStep[] {
   return steps;
 }
 
-const GRAINS = "(VALUES (15), (1440)) AS g (grain)";
+const GRAINS = `(VALUES ${ROLLUP_GRAINS.map((g) => `(${g})`).join(", ")}) AS g (grain)`;
 const BIN = (column: string) =>
   `date_bin(make_interval(mins => g.grain), ${column}, timestamptz '1970-01-01 00:00:00+00')`;
 const THRESHOLDS = `ARRAY[${LATENCY_BUCKETS.map((b) => b.upperMs)
@@ -149,7 +150,7 @@ const THRESHOLDS = `ARRAY[${LATENCY_BUCKETS.map((b) => b.upperMs)
 
 type TShapes = { sender: string[]; template: string[]; latency: string[] };
 
-/** A fresh GROUP BY over the tenant's messages, at both grains, as sorted strings. */
+/** A fresh GROUP BY over the tenant's messages, at every grain, as sorted strings. */
 async function expectedFromMessages(tenantId: string): Promise<TShapes> {
   const q = async (sql: string) =>
     (await admin.query<{ k: string }>(sql, [tenantId])).rows.map((r) => r.k).sort();
@@ -246,7 +247,7 @@ describe("rollups = GROUP BY over messages", () => {
     ];
     const messages: { id: string; steps: TMessageStep[] }[] = [];
     for (let i = 0; i < 40; i += 1) {
-      // spread over two days, several per 15-minute bucket, some across a day boundary
+      // spread over two days, several per half hour, some across a day boundary
       const t0 = T0 + Math.floor(next() * 48) * 30 * MIN + Math.floor(next() * 10) * MIN;
       const steps = i < stepsOf.length ? stepsOf[i]!(t0) : randomSteps(next, t0);
       const { id } = await makeMessage(db, {
@@ -367,7 +368,7 @@ describe("rollups = GROUP BY over messages", () => {
     expect(await pendingOf(tenant.id)).toBe(2); // -1 accepted, +1 delivered
     await foldRollupDeltas(db, { batchSize: 1000 });
     const { rows } = await admin.query<{ state: string; messages: number }>(
-      "SELECT state::text, messages FROM insight_sender_rollup WHERE tenant_id = $1 AND grain_minutes = 15",
+      "SELECT state::text, messages FROM insight_sender_rollup WHERE tenant_id = $1 AND grain_minutes = 30",
       [tenant.id],
     );
     expect(rows).toEqual([{ state: "delivered", messages: 1 }]);
@@ -428,11 +429,12 @@ describe("rollups = GROUP BY over messages", () => {
     const refused = await run(["rollup:rebuild", "--tenant", slug]);
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/--reason/);
-    // the created message (+1) and five moves of its state (-1 +1 each) were pending
+    // the created message (+1) and five moves of its state (-1 +1 each) were pending; one row per
+    // grain in each rollup
     const done = await run(["rollup:rebuild", "--tenant", slug, "--reason", "after restore"]);
     expect(done.code).toBe(0);
     expect(done.out).toBe(
-      `${slug}: 1 messages -> 2 sender, 2 template, 2 latency rollup rows (11 pending deltas replaced)`,
+      `${slug}: 1 messages -> 3 sender, 3 template, 3 latency rollup rows (11 pending deltas replaced)`,
     );
     expect(await pendingOf(tenant.id)).toBe(0);
     expect(await rollupsWithPending(tenant.id)).toEqual(await expectedFromMessages(tenant.id));

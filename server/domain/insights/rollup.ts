@@ -9,10 +9,14 @@
 import type { TMessageState } from "../reconciliation/message-state";
 import { latencyBucketOf } from "./delivery-latency";
 
-/** The rollups' finest bucket: 15 minutes, aligned to the Unix epoch (so UTC). */
+/** A delta's bucket: 15 minutes, aligned to the Unix epoch (so UTC); every grain is a multiple. */
 export const BASE_BUCKET_MINUTES = 15;
-/** Grains the fold maintains: 15 minutes (windows up to a week) and one day (longer windows). */
-export const ROLLUP_GRAINS = [15, 1440] as const;
+/**
+ * Grains the fold maintains, one per window's column width (windows.ts), so a read takes one
+ * rollup row per key and column: 30 minutes (24 h), 4 hours (7 days), 1 day (30 days). Also
+ * listed in migration 006 (its CHECK and backfill).
+ */
+export const ROLLUP_GRAINS = [30, 240, 1440] as const;
 export type TRollupGrain = (typeof ROLLUP_GRAINS)[number];
 
 const MINUTE_MS = 60_000;

@@ -5,12 +5,12 @@ import { columnOf, windowRange } from "./windows";
 const NOW = Date.UTC(2026, 2, 10, 14, 47, 12);
 
 describe("windowRange", () => {
-  it("24 h: 48 half-hour columns ending with the current half hour, read from the 15-minute grain", () => {
+  it("24 h: 48 half-hour columns ending with the current half hour, read from the 30-minute grain", () => {
     const r = windowRange("24h", NOW);
     expect(r.columns).toHaveLength(48);
     expect(r.toMs).toBe(Date.UTC(2026, 2, 10, 15, 0));
     expect(r.fromMs).toBe(Date.UTC(2026, 2, 9, 15, 0));
-    expect(r.grain).toBe(15);
+    expect(r.grain).toBe(30);
     expect(r.columns[1]! - r.columns[0]!).toBe(30 * 60_000);
   });
 
@@ -18,6 +18,7 @@ describe("windowRange", () => {
     const week = windowRange("7d", NOW);
     expect(week.columns).toHaveLength(42);
     expect(week.toMs).toBe(Date.UTC(2026, 2, 10, 16, 0));
+    expect(week.grain).toBe(240);
     const month = windowRange("30d", NOW);
     expect(month.columns).toHaveLength(30);
     expect(month.toMs).toBe(Date.UTC(2026, 2, 11));

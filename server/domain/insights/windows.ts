@@ -13,14 +13,14 @@ type TWindowSpec = {
   lengthMs: number;
   /** width of a chart column / heatmap cell */
   bucketMinutes: number;
-  /** the rollup grain read (a divisor of bucketMinutes) */
+  /** the rollup grain read: the column width itself (one rollup row per key and column) */
   grain: TRollupGrain;
 };
 
 /** About 30–50 columns each: wide enough to see a spike, narrow enough to read on a laptop. */
 export const WINDOW_SPECS: Record<TInsightWindow, TWindowSpec> = {
-  "24h": { label: "Last 24 hours", lengthMs: DAY_MS, bucketMinutes: 30, grain: 15 },
-  "7d": { label: "Last 7 days", lengthMs: 7 * DAY_MS, bucketMinutes: 240, grain: 15 },
+  "24h": { label: "Last 24 hours", lengthMs: DAY_MS, bucketMinutes: 30, grain: 30 },
+  "7d": { label: "Last 7 days", lengthMs: 7 * DAY_MS, bucketMinutes: 240, grain: 240 },
   "30d": { label: "Last 30 days", lengthMs: 30 * DAY_MS, bucketMinutes: 1440, grain: 1440 },
 };
 

@@ -1,10 +1,11 @@
 // The fold: pending rollup deltas into the rollups, exactly once. Per tenant (a single-shard
 // statement under Citus), one statement takes a batch of the tenant's oldest deltas with
 // DELETE ... RETURNING (FOR UPDATE SKIP LOCKED, so folders running side by side take disjoint rows)
-// and adds their sums to every rollup and grain with upserts; rows that fall to zero are then
+// and adds their sums to every rollup and grain (ROLLUP_GRAINS) with upserts; rows that fall to zero are then
 // deleted in the same transaction. A crash rolls the whole batch back: its deltas stay pending.
 // Order is irrelevant (sums commute), so a batch may take any deltas.
 import type { TDb } from "@/server/db/client";
+import { ROLLUP_GRAINS } from "@/server/domain/insights/rollup";
 
 export type TFoldReport = { tenants: number; deltas: number; hasMore: boolean };
 
@@ -45,7 +46,7 @@ export async function foldTenant(db: TDb, tenantId: string, batchSize: number): 
         SELECT g.grain,
                date_bin(make_interval(mins => g.grain), t.bucket_start, timestamptz '1970-01-01 00:00:00+00') AS bucket,
                t.*
-        FROM taken t CROSS JOIN (VALUES (15), (1440)) AS g (grain)
+        FROM taken t CROSS JOIN unnest(${[...ROLLUP_GRAINS]}::int[]) AS g (grain)
       ),
       sender AS (
         INSERT INTO insight_sender_rollup AS r

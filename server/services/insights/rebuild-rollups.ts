@@ -9,6 +9,7 @@
 // that old row. Either way rollup + pending deltas = GROUP BY over message when both commit.
 import type { TDb } from "@/server/db/client";
 import { LATENCY_BUCKETS } from "@/server/domain/insights/delivery-latency";
+import { ROLLUP_GRAINS } from "@/server/domain/insights/rollup";
 import type { TActor } from "@/server/services/actor";
 import { recordAudit } from "@/server/services/audit";
 import { rollupLockKey } from "./rollup-deltas";
@@ -55,7 +56,7 @@ export async function rebuildRollups(
           SELECT g.grain,
                  date_bin(make_interval(mins => g.grain), b.bucket, timestamptz '1970-01-01 00:00:00+00') AS bucket,
                  b.sender_number_id, b.template_name, b.state, b.error_code, b.latency_bucket, b.n
-          FROM base b CROSS JOIN (VALUES (15), (1440)) AS g (grain)
+          FROM base b CROSS JOIN unnest(${[...ROLLUP_GRAINS]}::int[]) AS g (grain)
         ),
         sender AS (
           INSERT INTO insight_sender_rollup (tenant_id, grain_minutes, bucket_start, sender_number_id, state, error_code, messages)

@@ -397,7 +397,7 @@ export function NumberHealth({
 
   if (health.isPending) {
     return (
-      <div className="flex flex-col gap-4" role="status" aria-label="Loading number health">
+      <div className="flex flex-col gap-4">
         <Skeleton className="h-20 w-full" />
         <SkeletonRows rows={6} label="Loading number health" />
       </div>

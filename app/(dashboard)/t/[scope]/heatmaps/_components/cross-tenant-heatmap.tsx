@@ -30,7 +30,8 @@ export function CrossTenantHeatmap({ params }: { params: TInsightParams }) {
   const query = useQuery(trpc.insights.crossTenantHeatmap.queryOptions(toWindowInput(params)));
   if (query.isPending) {
     return (
-      <div role="status" aria-label="Loading the cross-tenant heatmap">
+      <div role="status">
+        <span className="sr-only">Loading the cross-tenant heatmap</span>
         <Skeleton className="h-64 w-full" />
       </div>
     );

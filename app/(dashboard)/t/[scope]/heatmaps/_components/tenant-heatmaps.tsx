@@ -164,7 +164,8 @@ export function TenantHeatmaps({
   const query = useQuery(trpc.insights.tenantHeatmap.queryOptions({ tenantId, ...toWindowInput(params) }));
   if (query.isPending) {
     return (
-      <div role="status" aria-label="Loading heatmaps" className="flex flex-col gap-4">
+      <div role="status" className="flex flex-col gap-4">
+        <span className="sr-only">Loading heatmaps</span>
         <Skeleton className="h-48 w-full" />
         <Skeleton className="h-48 w-full" />
       </div>
