@@ -337,10 +337,11 @@ async function main() {
     const version = (await pool.query<{ server_version: string }>("SHOW server_version")).rows[0]
       ?.server_version;
     const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+    const measured = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, ${os.type()} ${os.release()}, PostgreSQL ${version} (${process.env.DATABASE_URL ? "DATABASE_URL" : "embedded, default settings"}), Node ${process.version}; the machine was shared with other work.`;
     const report = [
       SECTION,
       ``,
-      `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, ${os.type()} ${os.release()}, PostgreSQL ${version} (${process.env.DATABASE_URL ? "DATABASE_URL" : "embedded, default settings"}), Node ${process.version}; the machine was shared with other work.`,
+      measured,
       ``,
       `- **${N.toLocaleString("en")} messages** over 5 tenants (the measured tenant holds 60 %, ${Math.round(N * 0.6).toLocaleString("en")}), 2 senders each, 90 days, recipients from a pool of ${Math.floor(N / 5).toLocaleString("en")} numbers; 3 ledger events + 3 receipts + 1 wamid per message; a dispute per ~500 messages; ${REAL_MESSAGES} messages with real hash-chained ledgers (5 stories) for the timeline.`,
       `- Load ${loadSeconds.toFixed(0)} s, whole run ${totalSeconds.toFixed(0)} s. Each query: 3 warm-up runs, then ${RUNS} runs with varying values, one at a time, through the functions the tRPC procedures call (Prisma over pg), so times include the driver round trip.`,
@@ -361,7 +362,7 @@ async function main() {
     const insightsReport = [
       INSIGHTS_SECTION,
       ``,
-      `Same run, machine and data as the console queries above: every message sits in the rollups (rebuilt after the bulk load), and each read goes through the function its tRPC procedure calls.`,
+      `${measured} Data: the console queries' bulk load of ${N.toLocaleString("en")} messages; every message sits in the rollups (rebuilt after the bulk load), and each read goes through the function its tRPC procedure calls, 3 warm-up runs then ${RUNS} runs.`,
       ``,
       ...insights.notes,
       ``,
