@@ -15,6 +15,7 @@ export default defineConfig({
           include: [
             "server/**/*.test.ts",
             "components/**/*.test.ts",
+            "app/**/*.test.ts",
             "scripts/**/*.test.ts",
             "tests/lint/**/*.test.ts",
           ],

@@ -114,7 +114,7 @@ async function main() {
       pool,
       tenants.filter((t) => t.share > 0),
       N,
-      Date.now() - 90 * DAY,
+      { startMs: Date.now() - 90 * DAY, spanMs: 90 * DAY },
     );
     const loadSeconds = (performance.now() - loadStart) / 1000;
     console.log(`loaded in ${loadSeconds.toFixed(0)} s`);

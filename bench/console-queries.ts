@@ -1,6 +1,6 @@
 // Console query latency on a large ledger, in a scratch database (a fresh embedded PostgreSQL, or
 // a new database on DATABASE_URL's server): N messages bulk-loaded with INSERT ... SELECT
-// generate_series across 5 tenants (one holding 60 %), with their wamids, 3 ledger events and 3
+// generate_series across 5 tenants (one holding 60 %), one a second from 2026-01-01, with their wamids, 3 ledger events and 3
 // receipts each, disputes, plus 200 messages with real hash-chained ledgers written through the
 // ledger service for the timeline reads. Then p50/p95 of every console query, through the same
 // functions the procedures call, and the timings go to bench/RESULTS.md.
@@ -24,6 +24,7 @@ import { makeSenderNumber, makeTenant } from "@/tests/factories";
 import { makeMessage, stories } from "@/tests/factories/messages";
 import { createTestDatabase } from "@/tests/setup/test-database";
 import { loadLargeLedger } from "./lib/large-ledger";
+import { benchInsights, INSIGHTS_READING } from "./insights-cases";
 
 const N = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const isWriting = !process.argv.includes("--no-write");
@@ -315,14 +316,17 @@ async function main() {
       ),
     );
 
+    const insights = await benchInsights(db, pool, tenants, measure);
+
     const totalSeconds = (performance.now() - started) / 1000;
     const version = (await pool.query<{ server_version: string }>("SHOW server_version")).rows[0]
       ?.server_version;
     const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+    const measured = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, ${os.type()} ${os.release()}, PostgreSQL ${version} (${process.env.DATABASE_URL ? "DATABASE_URL" : "embedded, default settings"}), Node ${process.version}; the machine was shared with other work.`;
     const report = [
-      `## Console queries (bench/console-queries.ts)`,
+      SECTION,
       ``,
-      `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, ${os.type()} ${os.release()}, PostgreSQL ${version} (${process.env.DATABASE_URL ? "DATABASE_URL" : "embedded, default settings"}), Node ${process.version}; the machine was shared with other work.`,
+      measured,
       ``,
       `- **${N.toLocaleString("en")} messages** over 5 tenants (the measured tenant holds 60 %, ${Math.round(N * 0.6).toLocaleString("en")}), 2 senders each, 90 days, recipients from a pool of ${Math.floor(N / 5).toLocaleString("en")} numbers; 3 ledger events + 3 receipts + 1 wamid per message; a dispute per ~500 messages; ${REAL_MESSAGES} messages with real hash-chained ledgers (5 stories) for the timeline.`,
       `- Load ${loadSeconds.toFixed(0)} s, whole run ${totalSeconds.toFixed(0)} s. Each query: 3 warm-up runs, then ${RUNS} runs with varying values, one at a time, through the functions the tRPC procedures call (Prisma over pg), so times include the driver round trip.`,
@@ -340,8 +344,27 @@ async function main() {
       ``,
       READING,
     ].join("\n");
-    console.log(`\n${report}`);
-    if (isWriting) writeReport(report);
+    const insightsReport = [
+      INSIGHTS_SECTION,
+      ``,
+      `${measured} Data: the console queries' bulk load of ${N.toLocaleString("en")} messages; every message sits in the rollups (rebuilt after the bulk load), and each read goes through the function its tRPC procedure calls, 3 warm-up runs then ${RUNS} runs.`,
+      ``,
+      ...insights.notes,
+      ``,
+      `| query | what it reads | p50 ms | p95 ms | max ms |`,
+      `| --- | --- | --: | --: | --: |`,
+      ...insights.results.map(
+        (r) =>
+          `| ${r.name} | ${r.detail} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} |`,
+      ),
+      ``,
+      INSIGHTS_READING,
+    ].join("\n");
+    console.log(`\n${report}\n\n${insightsReport}`);
+    if (isWriting) {
+      writeReport(SECTION, report);
+      writeReport(INSIGHTS_SECTION, insightsReport);
+    }
   } finally {
     await db.$disconnect();
     await pool.end();
@@ -349,13 +372,17 @@ async function main() {
   }
 }
 
-/** Replaces this bench's section of bench/RESULTS.md (other benches keep theirs). */
-function writeReport(section: string) {
+const SECTION = "## Console queries (bench/console-queries.ts)";
+const INSIGHTS_SECTION =
+  "## Insights: number health and heatmaps (bench/console-queries.ts, bench/insights-cases.ts)";
+
+/** Replaces one section of bench/RESULTS.md (other sections keep theirs). */
+function writeReport(heading: string, section: string) {
   const file = path.join(import.meta.dirname, "RESULTS.md");
   const header =
     "# Benchmark results\n\nFigures written by the scripts in bench/; each section names its script and machine.\n\n";
   const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : header;
-  const start = current.indexOf("## Console queries (bench/console-queries.ts)");
+  const start = current.indexOf(heading);
   let next: string;
   if (start < 0) next = `${current.trimEnd()}\n\n${section}`;
   else {

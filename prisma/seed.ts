@@ -10,6 +10,7 @@ import { authenticateApiKey, revokeApiKey } from "@/server/services/api-keys";
 import { makeApiKey, makeSenderNumber, makeTenant, makeUser } from "@/tests/factories";
 import { seedDemoMessages } from "@/tests/factories/messages";
 import { seedDemoOperations } from "@/tests/factories/operations";
+import { seedDemoInsights } from "@/tests/factories/insights";
 
 const SEED_ACTOR: TActor = { kind: "system", label: "demo-seed" };
 export const DEMO_PASSWORD = "waybill-demo-2026";
@@ -109,6 +110,8 @@ export async function seedDemo(
     if (acme && globex) await seedDemoMessages(db, { acme, globex }, Date.now());
     // stalled messages and their alerts, an in-doubt attempt, quarantine, an orphan, a replayable webhook
     if (acme && globex) await seedDemoOperations(db, { acme, globex }, Date.now());
+    // a few days of traffic and Meta's quality/limit/template history, for number health and the heatmaps
+    if (acme && globex) await seedDemoInsights(db, await demoInsightsTenants(db, acme, globex), Date.now());
   }
 
   const apiKeys: TDemoCredentials["apiKeys"] = [];
@@ -138,6 +141,35 @@ export async function seedDemo(
       password: DEMO_PASSWORD,
       users: DEMO_USERS.map((u) => ({ email: u.email, role: u.role, tenant: u.tenant })),
       apiKeys,
+    },
+  };
+}
+
+async function demoInsightsTenants(db: TDb, acme: string, globex: string) {
+  const numbers = await db.senderNumber.findMany({
+    where: { tenantId: { in: [acme, globex] } },
+    select: { id: true, displayNumber: true, wabaId: true },
+  });
+  const byNumber = (displayNumber: string) => {
+    const found = numbers.find((n) => n.displayNumber === displayNumber);
+    if (!found) throw new Error(`demo sender number ${displayNumber} is missing`);
+    return found;
+  };
+  const [acmeSupport, acmePromotions] = DEMO_TENANTS[0].numbers;
+  const [globexAlerts, globexCare] = DEMO_TENANTS[1].numbers;
+  return {
+    acme: {
+      id: acme,
+      wabaId: acmeSupport.wabaId,
+      support: byNumber(acmeSupport.displayNumber).id,
+      promotions: byNumber(acmePromotions.displayNumber).id,
+      promotionsNumber: acmePromotions.displayNumber,
+    },
+    globex: {
+      id: globex,
+      wabaId: globexAlerts.wabaId,
+      alerts: byNumber(globexAlerts.displayNumber).id,
+      care: byNumber(globexCare.displayNumber).id,
     },
   };
 }

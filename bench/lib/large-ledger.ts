@@ -10,12 +10,18 @@ const CHUNK = 100_000;
 
 export type TBenchTenant = { id: string; senders: string[]; share: number };
 
-/** `startMs`: the first message's created_at; messages spread over the 90 days after it. */
+/**
+ * When the messages were created: message g (0 <= g < N, across all tenants) at
+ * startMs + g * spanMs / N. The default is one message a second from 2026-01-01 (1,000,000
+ * messages cover 11.6 days), the layout the console-queries figures were measured on.
+ */
+export type TLoadTime = { startMs: number; spanMs: number };
+
 export async function loadLargeLedger(
   pool: pg.Pool,
   tenants: readonly TBenchTenant[],
   N: number,
-  startMs = Date.UTC(2026, 0, 1),
+  time: TLoadTime = { startMs: Date.UTC(2026, 0, 1), spanMs: N * 1000 },
 ) {
   const client = await pool.connect();
   try {
@@ -28,12 +34,12 @@ export async function loadLargeLedger(
         const to = Math.min(count, from + CHUNK);
         const base = offset + from;
         // one statement per chunk: states by a fixed mix, recipients from a pool of N/5 numbers
-        // (people get several messages), templates from 30, created_at over 90 days
+        // (people get several messages), templates from 30, created_at as `time` says
         await client.query(
           `INSERT INTO message (tenant_id, id, sender_number_id, recipient, content_kind, template_name,
              template_language, template_category, request_payload, provider_message_id, state,
              state_reached_at, state_explanation, rules_version, last_error_code, attempt_count,
-             event_count, head_hash, created_at, updated_at)
+             event_count, head_hash, created_at, updated_at, delivery_latency_ms)
            SELECT $1::uuid, gen_random_uuid(), ($2::uuid[])[1 + (g % 2)],
                   (ARRAY['1','44','49','33','55'])[1 + (g % 5)] || lpad(((g::bigint * 7919) % $5)::text, 9, '0'),
                   'template', 'template_' || (g % 30), 'en_US', 'UTILITY', '{}'::jsonb,
@@ -41,14 +47,26 @@ export async function loadLargeLedger(
                   s.state::message_state,
                   ts + interval '20 seconds', 'bench', 1,
                   CASE WHEN s.state = 'failed' THEN (ARRAY['131026','131049','131047','130472'])[1 + (g % 4)] END,
-                  1, 3, repeat('0', 64), ts, ts
+                  1, 3, repeat('0', 64), ts, ts,
+                  -- time to delivered: mostly seconds, a long tail up to hours
+                  CASE WHEN s.state IN ('delivered', 'read')
+                       THEN CASE WHEN g % 17 = 0 THEN 60000 + (g % 7200) * 1000 ELSE 500 + (g * 7919) % 30000 END END
            FROM generate_series($3::bigint, $4::bigint - 1) AS g
-           CROSS JOIN LATERAL (SELECT to_timestamp($6::double precision / 1000) + (g % 7776000) * interval '1 second' AS ts) t
+           CROSS JOIN LATERAL (SELECT to_timestamp($6::double precision / 1000) + (g::double precision * $7 / $8) * interval '1 millisecond' AS ts) t
            CROSS JOIN LATERAL (SELECT CASE
                WHEN g % 100 < 50 THEN 'read' WHEN g % 100 < 75 THEN 'delivered' WHEN g % 100 < 85 THEN 'sent'
                WHEN g % 100 < 92 THEN 'failed' WHEN g % 100 < 95 THEN 'accepted' WHEN g % 100 < 97 THEN 'retrying'
                WHEN g % 100 < 99 THEN 'dead_lettered' ELSE 'queued' END AS state) s`,
-          [tenant.id, tenant.senders, base, base + (to - from), Math.max(10, Math.floor(N / 5)), startMs],
+          [
+            tenant.id,
+            tenant.senders,
+            base,
+            base + (to - from),
+            Math.max(10, Math.floor(N / 5)),
+            time.startMs,
+            time.spanMs,
+            N,
+          ],
         );
         process.stdout.write(
           `  messages ${base + (to - from)} / ${N} (${((performance.now() - loadStarted) / 1000).toFixed(0)} s)\r`,

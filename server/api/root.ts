@@ -36,6 +36,7 @@ import { alertsRouter } from "./routers/alerts/alerts-router";
 import { ingestRouter } from "./routers/ingest/ingest-router";
 import { deadLettersRouter } from "./routers/dead-letters/dead-letters-router";
 import { operationsRouter } from "./routers/operations/operations-router";
+import { insightsRouter } from "./routers/insights/insights-router";
 
 export const appRouter = createTRPCRouter({
   me: createTRPCRouter({ get: getMe }),
@@ -78,6 +79,7 @@ export const appRouter = createTRPCRouter({
   alerts: alertsRouter,
   deadLetters: deadLettersRouter,
   operations: operationsRouter,
+  insights: insightsRouter,
 });
 
 export type AppRouter = typeof appRouter;

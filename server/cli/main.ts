@@ -18,6 +18,7 @@ import { addSenderNumber, createTenant, findTenant } from "@/server/services/ten
 import { createUser, setUserDisabled } from "@/server/services/users";
 import { runAuditedDrift } from "@/server/services/ledger/audit-drift";
 import { verifyMessageChain } from "@/server/services/ledger/read-ledger";
+import { rebuildRollups } from "@/server/services/insights/rebuild-rollups";
 import {
   formatEvidenceVerification,
   parseEvidenceFile,
@@ -304,6 +305,33 @@ export function buildProgram(deps: {
       );
       // exit 3 through runCli's return value, like evidence:verify
       if (!result.ok) throw new CommanderError(3, "waybill.chain_broken", "the hash chain does not verify");
+    });
+
+  program
+    .command("rollup:rebuild")
+    .description("recompute the insights rollups (number health, heatmaps) from the messages; audited")
+    .option("--tenant <slug|id>", "only this tenant (default: every tenant)")
+    .requiredOption("--reason <reason>", "why (kept in the audit trail)")
+    .action(async (opts: { tenant?: string; reason: string }) => {
+      const db = deps.db();
+      const tenants = opts.tenant
+        ? [await findTenant(db, opts.tenant)]
+        : await db.tenant.findMany({ orderBy: { slug: "asc" }, select: { id: true, slug: true } });
+      const reports = [];
+      for (const tenant of tenants) {
+        const report = await rebuildRollups(db, tenant.id, { actor: deps.actor, reason: opts.reason });
+        reports.push({ slug: tenant.slug, ...report });
+      }
+      print(
+        program.opts().json,
+        reports,
+        reports
+          .map(
+            (r) =>
+              `${r.slug}: ${r.messages} messages -> ${r.senderRows} sender, ${r.templateRows} template, ${r.latencyRows} latency rollup rows (${r.droppedDeltas} pending deltas replaced)`,
+          )
+          .join("\n") || "(no tenants)",
+      );
     });
 
   program

@@ -18,6 +18,7 @@ import { handlePruneHeartbeats } from "./handlers/prune-heartbeats";
 import { handleSystemProbe } from "./handlers/system-probe";
 import { handlePrunePairPacing } from "./handlers/prune-pair-pacing";
 import { startSendDispatcher } from "./handlers/send-dispatcher";
+import { startRollupFolder } from "./handlers/rollup-folder";
 import { startHeartbeat } from "./heartbeat";
 
 async function main() {
@@ -108,6 +109,8 @@ async function main() {
       orphanGraceSeconds: env.WAYBILL_ORPHAN_MATCH_GRACE_SECONDS,
     },
   );
+  // insights rollups: the ledger appends deltas, this loop folds them every few seconds
+  const folder = startRollupFolder({ db, log });
   await work("sending.prune-pair-pacing", () => handlePrunePairPacing({ db }, new Date()));
   await work("dead-letters.run-bulk", (data) => handleRunBulkAction({ db }, data));
   // sending claims fairly from its own queue table, not one job per message (ADR 006)
@@ -133,6 +136,7 @@ async function main() {
     await Promise.all([
       boss.stop({ graceful: true, timeout: 15_000, wait: true }),
       drainer.stop(),
+      folder.stop(),
       // sends in flight get 10 s to record their answer; an aborted one is left in doubt, never resent blindly
       dispatcher.stop(10_000).then(() => sendDb.$disconnect()),
     ]);

@@ -64,11 +64,6 @@ export async function makeMessage(db: TDb, input: TMakeMessageInput, steps: read
       { now: createdAt },
     ),
   );
-  // created_at defaults to the database clock; a history told in the past starts there too
-  await db.message.update({
-    where: { tenantId_id: { tenantId: input.tenantId, id } },
-    data: { createdAt },
-  });
   for (const step of steps) {
     await db.$transaction((tx) =>
       appendEvents(tx, input.tenantId, id, step.drafts, {

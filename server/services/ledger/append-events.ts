@@ -6,12 +6,15 @@ import type { TDbTx } from "@/server/db/client";
 import type { Prisma } from "@/server/db/generated/client";
 import { factContent } from "@/server/domain/ledger/group-receipts";
 import { appendToChain, GENESIS_HASH, type TChainedEvent } from "@/server/domain/ledger/hash-chain";
+import { deliveryLatencyMs } from "@/server/domain/insights/delivery-latency";
+import { rollupDeltas, type TRollupFacts } from "@/server/domain/insights/rollup";
 import type { TLedgerEvent } from "@/server/domain/ledger/ledger-event";
 import { deriveState, type TDerived } from "@/server/domain/reconciliation/derive-state";
 import { snapshotDerived } from "@/server/domain/reconciliation/diff-derived";
 import { CURRENT_RULES, type TReconciliationRules } from "@/server/domain/reconciliation/rules";
 import { syncDeadLetter } from "@/server/services/dead-letters/projection";
 import { ServiceError } from "@/server/services/errors";
+import { recordRollupDeltas } from "@/server/services/insights/rollup-deltas";
 import { reattachOrphansOnAccept } from "@/server/services/ingest/orphans";
 import { eventColumns, sha256Hex, toChainedEvent, type TEventDraft } from "./rows";
 
@@ -63,6 +66,7 @@ export async function createMessage(
     });
     if (existing) return { messageId: existing.id, isNew: false };
   }
+  const createdAt = options.now;
   await tx.message.create({
     data: {
       tenantId: input.tenantId,
@@ -80,8 +84,24 @@ export async function createMessage(
       stateExplanation: "",
       rulesVersion: rules.version,
       headHash: GENESIS_HASH,
+      // the requested event's time, so the rollups' send cohort is the ledger's, not the
+      // database clock's a few ms later
+      createdAt,
     },
   });
+  // the new row counts in the insights rollups from the start (appendEvents then moves it)
+  await recordRollupDeltas(
+    tx,
+    input.tenantId,
+    rollupDeltas(null, {
+      createdAtMs: createdAt.getTime(),
+      senderNumberId: input.senderNumberId,
+      templateName: input.templateName ?? null,
+      state: "queued",
+      errorCode: null,
+      deliveryLatencyMs: null,
+    }),
+  );
   await appendEvents(tx, input.tenantId, id, [requested], options);
   return { messageId: id, isNew: true };
 }
@@ -95,9 +115,20 @@ export async function appendEvents(
 ): Promise<TAppendResult> {
   const rules = options.rules ?? CURRENT_RULES;
   // the lock serialises appends to this message: the chain has one tail at a time
-  const locked = await tx.$queryRaw<{ head_hash: string }[]>`
-    SELECT head_hash FROM message WHERE tenant_id = ${tenantId}::uuid AND id = ${messageId}::uuid FOR UPDATE`;
-  if (locked.length === 0) throw new ServiceError("NOT_FOUND", "no such message in this tenant");
+  const locked = await tx.$queryRaw<TLockedRow[]>`
+    SELECT head_hash, created_at, sender_number_id::text AS sender_number_id, template_name, state::text AS state,
+           last_error_code, delivery_latency_ms
+    FROM message WHERE tenant_id = ${tenantId}::uuid AND id = ${messageId}::uuid FOR UPDATE`;
+  const row = locked[0];
+  if (!row) throw new ServiceError("NOT_FOUND", "no such message in this tenant");
+  const before: TRollupFacts = {
+    createdAtMs: row.created_at.getTime(),
+    senderNumberId: row.sender_number_id,
+    templateName: row.template_name,
+    state: row.state,
+    errorCode: row.last_error_code,
+    deliveryLatencyMs: row.delivery_latency_ms,
+  };
 
   const rows = await tx.messageEvent.findMany({
     where: { tenantId, messageId },
@@ -161,7 +192,7 @@ export async function appendEvents(
   }
 
   const derived = deriveState(chain, rules);
-  await writeProjection(tx, tenantId, messageId, chain, derived, options.now);
+  await writeProjection(tx, tenantId, messageId, chain, derived, options.now, before);
   // the dead-letter list's row (only for messages ever dead-lettered), same transaction
   await syncDeadLetter(tx, tenantId, messageId, chain, options.now);
   // Webhook ingestion's contract: statuses that arrived before their wamid was known (orphans)
@@ -175,6 +206,16 @@ export async function appendEvents(
     appendEvents,
   );
 }
+
+type TLockedRow = {
+  head_hash: string;
+  created_at: Date;
+  sender_number_id: string;
+  template_name: string | null;
+  state: TRollupFacts["state"];
+  last_error_code: string | null;
+  delivery_latency_ms: number | null;
+};
 
 function bodyOf(event: TLedgerEvent): Prisma.InputJsonValue {
   return JSON.parse(JSON.stringify(event)) as Prisma.InputJsonValue;
@@ -202,7 +243,11 @@ function receiptData(
   };
 }
 
-/** The projection: what the message row stores of the derivation. Only this function writes it. */
+/**
+ * The projection: what the message row stores of the derivation. Only this function writes it.
+ * `before` is the row's rollup facts as locked: the change is recorded as insights rollup deltas
+ * in the same transaction (nothing when the facts did not change).
+ */
 export async function writeProjection(
   tx: TDbTx,
   tenantId: string,
@@ -210,12 +255,15 @@ export async function writeProjection(
   chain: readonly TChainedEvent[],
   derived: TDerived,
   now: Date,
+  before: TRollupFacts,
 ): Promise<void> {
   const snapshot = snapshotDerived(derived);
   const accepted = chain
     .filter((e): e is Extract<TChainedEvent, { type: "provider_accepted" }> => e.type === "provider_accepted")
     .sort((a, b) => b.attempt - a.attempt)[0];
   const lastError = [...chain].reverse().find((e) => "error" in e && e.error !== null);
+  const lastErrorCode = lastError && "error" in lastError ? (lastError.error?.code ?? null) : null;
+  const latencyMs = deliveryLatencyMs(chain, snapshot.state);
   await tx.message.update({
     where: { tenantId_id: { tenantId, id: messageId } },
     data: {
@@ -226,10 +274,21 @@ export async function writeProjection(
       conflictKinds: [...snapshot.conflictKinds],
       rulesVersion: snapshot.rulesVersion,
       providerMessageId: accepted?.providerMessageId ?? null,
-      lastErrorCode: lastError && "error" in lastError ? (lastError.error?.code ?? null) : null,
+      lastErrorCode,
       attemptCount: derived.latestAttempt,
       eventCount: chain.length,
       headHash: chain.at(-1)?.hash ?? GENESIS_HASH,
+      deliveryLatencyMs: latencyMs,
     },
   });
+  await recordRollupDeltas(
+    tx,
+    tenantId,
+    rollupDeltas(before, {
+      ...before,
+      state: snapshot.state,
+      errorCode: lastErrorCode,
+      deliveryLatencyMs: latencyMs,
+    }),
+  );
 }

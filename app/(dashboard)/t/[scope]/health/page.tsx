@@ -1,80 +1,57 @@
-// GET /t/[scope]/health: sender-number health (quality, messaging limit, status) for a tenant.
+// GET /t/[scope]/health: number health over a window: per sender number of a tenant (or every
+// tenant side by side, for cross-tenant roles), served from the insights rollups.
 import type { Metadata } from "next";
-import Link from "next/link";
-import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
-import { TenantStatusBadge } from "../../../_components/sender-badges";
-import { requireMe, resolveScope } from "../../../_lib/session";
-import { SenderHealthTable } from "./_components/sender-health-table";
+import { resolveScope } from "../../../_lib/session";
+import { readInsightParams, toWindowInput } from "../_components/insight-params";
+import { WindowTabs } from "../_components/window-tabs";
+import { NumberHealth } from "./_components/number-health";
+import { TenantsHealth } from "./_components/tenants-health";
 
 export const metadata: Metadata = { title: "Number health" };
 
 const DESCRIPTION =
-  "Whether each WhatsApp sender number can keep sending: Meta's quality rating, its messaging-limit tier and its connection status. For tenant admins and engineers watching for throttling before it bites.";
+  "Whether each WhatsApp sender number can keep sending: how its messages fared, why they failed, how fast they arrive, and Meta's quality rating and messaging limit over time.";
 
-export default async function NumberHealthPage({ params }: { params: Promise<{ scope: string }> }) {
+export default async function NumberHealthPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ scope: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const scope = await resolveScope((await params).scope);
-
-  if (scope.kind === "all") {
-    // one overview per tenant would be N requests; the cross-tenant view picks a tenant first
-    const me = await requireMe();
-    return (
-      <>
-        <PageHeader title="Number health" description={DESCRIPTION} scopeLabel={scope.label} />
-        {me.tenants.length === 0 ? (
-          <EmptyState
-            title="No tenants yet"
-            description="Sender numbers belong to tenants; none exist yet."
-          />
-        ) : (
-          <Card
-            title="Choose a tenant"
-            description="Sender numbers are listed per tenant. A cross-tenant health overview comes with the Heatmaps release."
-            bodyClassName="p-0"
-          >
-            <Table label="Tenants">
-              <THead>
-                <tr>
-                  <TH>Tenant</TH>
-                  <TH>Slug</TH>
-                  <TH>Status</TH>
-                </tr>
-              </THead>
-              <TBody>
-                {me.tenants.map((t) => (
-                  <TR key={t.id}>
-                    <TD>
-                      <Link
-                        href={`/t/${encodeURIComponent(t.slug)}/health`}
-                        className="font-medium text-accent-700 hover:underline"
-                      >
-                        {t.name}
-                      </Link>
-                    </TD>
-                    <TD className="font-mono text-xs text-zinc-600">{t.slug}</TD>
-                    <TD>
-                      <TenantStatusBadge status={t.status} />
-                    </TD>
-                  </TR>
-                ))}
-              </TBody>
-            </Table>
-          </Card>
-        )}
-      </>
-    );
-  }
-
+  const insight = readInsightParams(await searchParams);
+  const path = `/t/${encodeURIComponent(scope.slug)}/health`;
+  const queryClient = getQueryClient();
   // awaited, not streamed: client components read these with useQuery, which would render
   // the loading state on the server and the data during hydration (a mismatch)
-  await getQueryClient().prefetchQuery(trpc.tenants.overview.queryOptions({ tenantId: scope.tenant.id }));
+  if (scope.kind === "all") {
+    await queryClient.prefetchQuery(trpc.insights.tenantsOverview.queryOptions(toWindowInput(insight)));
+  } else {
+    await queryClient.prefetchQuery(
+      trpc.insights.senderHealth.queryOptions({ tenantId: scope.tenant.id, ...toWindowInput(insight) }),
+    );
+  }
   return (
     <HydrateClient>
-      <PageHeader title="Number health" description={DESCRIPTION} scopeLabel={scope.label} />
-      <SenderHealthTable tenantId={scope.tenant.id} tenantName={scope.tenant.name} />
+      <PageHeader
+        title="Number health"
+        description={DESCRIPTION}
+        scopeLabel={scope.label}
+        actions={<WindowTabs path={path} params={insight} />}
+      />
+      {scope.kind === "all" ? (
+        <TenantsHealth params={insight} />
+      ) : (
+        <NumberHealth
+          tenantId={scope.tenant.id}
+          slug={scope.slug}
+          tenantName={scope.label}
+          params={insight}
+        />
+      )}
     </HydrateClient>
   );
 }
