@@ -19,6 +19,7 @@ import { createDb } from "@/server/db/client";
 import { findFreePort } from "@/server/platform/embedded-postgres";
 import { PROJECT_ROOT } from "@/server/platform/local-state";
 import { createSecretBox } from "@/server/platform/secret-box";
+import { rebuildRollups } from "@/server/services/insights/rebuild-rollups";
 import { makeSenderNumber, makeTenant } from "@/tests/factories";
 import { createTestDatabase } from "@/tests/setup/test-database";
 import { loadLargeLedger, type TBenchTenant } from "./lib/large-ledger";
@@ -116,6 +117,9 @@ async function main() {
       N,
       { startMs: Date.now() - 90 * DAY, spanMs: 90 * DAY },
     );
+    // the insights rollups, as migration 006 builds them for messages that predate it
+    for (const tenant of tenants) await rebuildRollups(db, tenant.id);
+    await pool.query("VACUUM ANALYZE");
     const loadSeconds = (performance.now() - loadStart) / 1000;
     console.log(`loaded in ${loadSeconds.toFixed(0)} s`);
     const acmeId = tenants[0]!.id;
@@ -194,7 +198,7 @@ async function main() {
       ``,
       `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown CPU"}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, PostgreSQL ${version} (${process.env.DATABASE_URL ? "DATABASE_URL" : "embedded, default settings"}), Node ${process.version}, the production build (\`next start\`), Debian Chromium; the machine was shared with other work.`,
       ``,
-      `- **${Number(count).toLocaleString("en")} messages** over the 90 days up to the run (the demo tenants Acme 60 % and Globex 10 %, three more tenants 10 % each), loaded in ${loadSeconds.toFixed(0)} s; whole run ${totalSeconds.toFixed(0)} s.`,
+      `- **${Number(count).toLocaleString("en")} messages** over the 90 days up to the run (the demo tenants Acme 60 % and Globex 10 %, three more tenants 10 % each), loaded (with the rollups rebuilt) in ${loadSeconds.toFixed(0)} s; whole run ${totalSeconds.toFixed(0)} s.`,
       `- Each page: one warm-up visit, then ${RUNS} visits by a signed-in user of the role named. *Answer* is the server's time to first byte (the page's prefetched queries and the render); *ready* runs from navigation start until the page's own content (named per page) is visible in the browser.`,
       ``,
       `| page | as | ready when | answer p50 ms | answer p95 ms | ready p50 ms | ready p95 ms |`,

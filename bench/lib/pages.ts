@@ -57,6 +57,82 @@ export const BENCH_PAGES: TBenchPage[] = [
     readyWhen: "first dispute row",
     ready: firstRowOf("Disputes"),
   },
+  {
+    name: "number health, one tenant, 7 days",
+    as: ACME_ADMIN,
+    path: ({ tenant }) => `/t/${tenant}/health?window=7d`,
+    readyWhen: "the first number's outcomes chart drawn",
+    ready: async (page) => {
+      await page
+        .getByRole("figure", { name: /^Outcomes over time, / })
+        .first()
+        .locator(".recharts-surface")
+        .waitFor();
+    },
+  },
+  {
+    name: "number health, all tenants",
+    as: SUPPORT,
+    path: () => "/t/all/health",
+    readyWhen: "the per-tenant table",
+    ready: firstRowOf("Number health by tenant"),
+  },
+  {
+    name: "heatmaps, one tenant, 7 days",
+    as: ACME_ADMIN,
+    path: ({ tenant }) => `/t/${tenant}/heatmaps?window=7d`,
+    readyWhen: "the by-number heatmap drawn",
+    ready: async (page) => {
+      await page
+        .getByRole("figure", { name: "Failures by sender number" })
+        .locator(".recharts-surface")
+        .waitFor();
+    },
+  },
+  {
+    name: "heatmaps, tenants x time, 7 days",
+    as: ENGINEER,
+    path: () => "/t/all/heatmaps?window=7d",
+    readyWhen: "the tenants heatmap drawn",
+    ready: async (page) => {
+      await page.getByRole("figure", { name: "Failures by tenant" }).locator(".recharts-surface").waitFor();
+    },
+  },
+  {
+    name: "dead letters, one tenant, open",
+    as: ENGINEER,
+    path: ({ tenant }) => `/t/${tenant}/dead-letters`,
+    readyWhen: "first dead letter row",
+    ready: firstRowOf("Dead letters"),
+  },
+  {
+    name: "dead letters, all tenants",
+    as: ENGINEER,
+    path: () => "/t/all/dead-letters",
+    readyWhen: "first dead letter row",
+    ready: firstRowOf("Dead letters"),
+  },
+  {
+    name: "stalled & alerts, one tenant",
+    as: ENGINEER,
+    path: ({ tenant }) => `/t/${tenant}/stalled`,
+    readyWhen: "first stalled message row",
+    ready: firstRowOf("Stalled messages, oldest first"),
+  },
+  {
+    name: "stalled & alerts, all tenants",
+    as: ENGINEER,
+    path: () => "/t/all/stalled",
+    readyWhen: "first stalled message row",
+    ready: firstRowOf("Stalled messages, oldest first"),
+  },
+  {
+    name: "operations",
+    as: ENGINEER,
+    path: () => "/operations",
+    readyWhen: "the per-tenant send queues table",
+    ready: firstRowOf("Send queues per tenant"),
+  },
 ];
 
 export const BENCH_ROLES = { SUPPORT, ENGINEER, ACME_ADMIN };
