@@ -22,6 +22,7 @@ import { createSecretBox } from "@/server/platform/secret-box";
 import { rebuildRollups } from "@/server/services/insights/rebuild-rollups";
 import { makeSenderNumber, makeTenant } from "@/tests/factories";
 import { createTestDatabase } from "@/tests/setup/test-database";
+import { percentile, writeResultsSection } from "./lib/results";
 import { loadLargeLedger, type TBenchTenant } from "./lib/large-ledger";
 import { BENCH_PAGES, type TBenchPage } from "./lib/pages";
 
@@ -29,12 +30,9 @@ const N = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const isWriting = !process.argv.includes("--no-write");
 const RUNS = 12;
 const DAY = 86_400_000;
+const PAGES_SECTION = "## Console pages (bench/console-pages.ts)";
 
 type TResult = { page: TBenchPage; ttfb: number[]; ready: number[] };
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
 
 async function signIn(page: Page, baseUrl: string, email: string) {
   await page.goto(`${baseUrl}/login`);
@@ -194,7 +192,7 @@ async function main() {
     const count =
       (await pool.query<{ n: string }>("SELECT count(*)::text AS n FROM message")).rows[0]?.n ?? "0";
     const report = [
-      `## Console pages (bench/console-pages.ts)`,
+      PAGES_SECTION,
       ``,
       `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown CPU"}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, PostgreSQL ${version} (${process.env.DATABASE_URL ? "DATABASE_URL" : "embedded, default settings"}), Node ${process.version}, the production build (\`next start\`), Debian Chromium; the machine was shared with other work.`,
       ``,
@@ -209,7 +207,7 @@ async function main() {
       ),
     ].join("\n");
     console.log(`\n${report}`);
-    if (isWriting) writeReport(report);
+    if (isWriting) writeResultsSection(PAGES_SECTION, report);
   } finally {
     const child = server;
     if (child && child.exitCode === null) {
@@ -221,22 +219,6 @@ async function main() {
     await pool.end();
     await database.dispose();
   }
-}
-
-/** Replaces this bench's section of bench/RESULTS.md (other benches keep theirs). */
-function writeReport(section: string) {
-  const file = path.join(import.meta.dirname, "RESULTS.md");
-  const current = fs.readFileSync(file, "utf8");
-  const title = "## Console pages (bench/console-pages.ts)";
-  const start = current.indexOf(title);
-  let next: string;
-  if (start < 0) next = `${current.trimEnd()}\n\n${section}`;
-  else {
-    const after = current.indexOf("\n## ", start + 3);
-    next = `${current.slice(0, start)}${section}${after < 0 ? "" : current.slice(after + 1)}`;
-  }
-  fs.writeFileSync(file, `${next.trimEnd()}\n`);
-  console.log(`written to ${path.relative(process.cwd(), file)}`);
 }
 
 main().catch((error: unknown) => {

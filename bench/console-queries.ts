@@ -7,9 +7,7 @@
 //
 // Run: npx tsx bench/console-queries.ts [messages=1000000] [--no-write]
 import crypto from "node:crypto";
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { createDb, type TDb } from "@/server/db/client";
@@ -23,6 +21,7 @@ import { getMessageTimeline } from "@/server/services/message-timeline";
 import { makeSenderNumber, makeTenant } from "@/tests/factories";
 import { makeMessage, stories } from "@/tests/factories/messages";
 import { createTestDatabase } from "@/tests/setup/test-database";
+import { percentile, writeResultsSection } from "./lib/results";
 import { loadLargeLedger } from "./lib/large-ledger";
 import { benchInsights, INSIGHTS_READING } from "./insights-cases";
 
@@ -47,10 +46,6 @@ const READING = [
 ].join("\n");
 
 type TResult = { name: string; detail: string; runs: number; p50: number; p95: number; max: number };
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
 
 async function measure(name: string, detail: string, run: (i: number) => Promise<unknown>): Promise<TResult> {
   for (let i = 0; i < 3; i += 1) await run(i); // warm the plan cache and the buffers
@@ -362,8 +357,8 @@ async function main() {
     ].join("\n");
     console.log(`\n${report}\n\n${insightsReport}`);
     if (isWriting) {
-      writeReport(SECTION, report);
-      writeReport(INSIGHTS_SECTION, insightsReport);
+      writeResultsSection(SECTION, report);
+      writeResultsSection(INSIGHTS_SECTION, insightsReport);
     }
   } finally {
     await db.$disconnect();
@@ -375,23 +370,6 @@ async function main() {
 const SECTION = "## Console queries (bench/console-queries.ts)";
 const INSIGHTS_SECTION =
   "## Insights: number health and heatmaps (bench/console-queries.ts, bench/insights-cases.ts)";
-
-/** Replaces one section of bench/RESULTS.md (other sections keep theirs). */
-function writeReport(heading: string, section: string) {
-  const file = path.join(import.meta.dirname, "RESULTS.md");
-  const header =
-    "# Benchmark results\n\nFigures written by the scripts in bench/; each section names its script and machine.\n\n";
-  const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : header;
-  const start = current.indexOf(heading);
-  let next: string;
-  if (start < 0) next = `${current.trimEnd()}\n\n${section}`;
-  else {
-    const after = current.indexOf("\n## ", start + 3);
-    next = `${current.slice(0, start)}${section}${after < 0 ? "" : current.slice(after + 1)}`;
-  }
-  fs.writeFileSync(file, `${next.trimEnd()}\n`);
-  console.log(`written to ${path.relative(process.cwd(), file)}`);
-}
 
 main().catch((error: unknown) => {
   console.error(error);
