@@ -127,7 +127,7 @@ export async function loadLargeLedger(
               (CASE WHEN n % 10 < 7 THEN 'open' WHEN n % 10 < 8 THEN 'retry_pending'
                     WHEN n % 10 < 9 THEN 'acknowledged' ELSE 'discarded' END)::dead_letter_status,
               m.created_at + interval '1 minute', m.created_at
-       FROM (SELECT m.*, row_number() OVER () AS n FROM message m WHERE m.state = 'dead_lettered') m
+       FROM (SELECT m.*, row_number() OVER () AS n FROM message m WHERE m.state = 'dead_lettered' AND m.provider_message_id LIKE 'wamid.bench.%') m
        CROSS JOIN LATERAL (SELECT (ARRAY['131026','131000','131049','190','131047'])[1 + (n % 5)::int] AS code,
                                   (ARRAY['permanent','exhausted','permanent','sender','permanent'])[1 + (n % 5)::int] AS reason_class) c`,
     );
