@@ -130,8 +130,10 @@ export const BENCH_PAGES: TBenchPage[] = [
     name: "operations",
     as: ENGINEER,
     path: () => "/operations",
-    readyWhen: "the per-tenant send queues table",
-    ready: firstRowOf("Send queues per tenant"),
+    readyWhen: "the queues section loaded",
+    ready: async (page) => {
+      await page.getByRole("heading", { name: "Send queues per tenant" }).waitFor();
+    },
   },
 ];
 
