@@ -46,6 +46,9 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,
+    // SIGTERM, not Playwright's default SIGKILL: the e2e server then stops its children and drops
+    // its database (or stops its embedded PostgreSQL) instead of leaving them behind
+    gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
     stdout: "pipe",
     stderr: "pipe",
   },
