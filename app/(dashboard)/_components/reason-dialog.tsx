@@ -1,7 +1,8 @@
 "use client";
-// The dialog every operator action on the Stalled & alerts and Operations pages goes through: a
-// required reason (recorded with the actor), optional extra fields, the server's error, and
-// Cancel / submit. The server checks the permission and the reason again.
+// The reason form every operator action goes through (Stalled & alerts, Operations, and the
+// message page's interventions and dispute forms): a required reason or note (recorded with the
+// actor), optional extra fields, the server's error, and Cancel / submit. The server checks the
+// permission and the reason again. `ReasonDialog` puts it in a dialog, fresh per opening.
 import { useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
@@ -18,6 +19,7 @@ export function ReasonDialog({
   onClose,
   title,
   description,
+  reasonHint,
   ...form
 }: {
   isOpen: boolean;
@@ -42,15 +44,59 @@ export function ReasonDialog({
   return (
     <Dialog isOpen={isOpen} onClose={close} title={title} description={description}>
       {/* mounted per opening (Dialog renders children only while open): a clean form each time */}
-      <ReasonForm title={title} onCancel={close} {...form} />
+      <ReasonForm formLabel={title} onCancel={close} text={{ hint: reasonHint }} {...form} />
     </Dialog>
   );
 }
 
-function ReasonForm({
-  title,
+/** The required text a reason form asks for; defaults describe an operator's reason. */
+export type TReasonText = {
+  /** the form field, and the key the server's field errors come under */
+  name?: string;
+  label?: string;
+  /** null for none */
+  hint?: string | null;
+  rows?: number;
+  maxLength?: number;
+  /** shorter (after trimming) is refused before it reaches the server */
+  minLength?: number;
+  missingMessage?: string;
+};
+
+/** Cancel, and the submit button (with its pending label). */
+export function FormButtons({
   onCancel,
-  reasonHint = "Recorded with your name.",
+  isPending,
+  submitLabel,
+  pendingLabel,
+  variant = "primary",
+}: {
+  onCancel: () => void;
+  isPending: boolean;
+  submitLabel: string;
+  pendingLabel: string;
+  variant?: "primary" | "danger";
+}) {
+  return (
+    <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+      <Button variant="secondary" onClick={onCancel} disabled={isPending}>
+        Cancel
+      </Button>
+      <Button type="submit" variant={variant} isPending={isPending} pendingLabel={pendingLabel}>
+        {submitLabel}
+      </Button>
+    </div>
+  );
+}
+
+/**
+ * A form around one required text (a reason unless `text` says otherwise): optional extra fields
+ * above it, the check for a missing text, the server's field or general error, and the buttons.
+ */
+export function ReasonForm({
+  formLabel,
+  onCancel,
+  text = {},
   submitLabel,
   pendingLabel,
   variant = "primary",
@@ -58,48 +104,57 @@ function ReasonForm({
   onSubmit,
   children,
 }: {
-  title: string;
+  formLabel: string;
   onCancel: () => void;
-  reasonHint?: string;
+  text?: TReasonText;
   submitLabel: string;
   pendingLabel: string;
   variant?: "primary" | "danger";
   mutation: TMutationState;
-  onSubmit: (reason: string, form: FormData) => void;
+  /** called with the trimmed text and the form (for the extra fields) */
+  onSubmit: (text: string, form: FormData) => void;
   children?: ReactNode;
 }) {
+  const {
+    name = "reason",
+    label = "Reason",
+    hint = "Recorded with your name.",
+    rows,
+    maxLength = 500,
+    minLength = 3,
+    missingMessage = "Give a reason (at least 3 characters).",
+  } = text;
   const [missing, setMissing] = useState(false);
-  const reasonError = missing
-    ? "Give a reason (at least 3 characters)."
-    : fieldError(fieldErrorsOf(mutation.error), "reason");
+  const textError = missing ? missingMessage : fieldError(fieldErrorsOf(mutation.error), name);
   return (
     <form
-      aria-label={title}
+      aria-label={formLabel}
       noValidate
       className="flex flex-col gap-4"
       onSubmit={(event) => {
         event.preventDefault();
         if (mutation.isPending) return;
         const form = new FormData(event.currentTarget);
-        const reason = formText(form, "reason").trim();
-        const isMissing = reason.length < 3;
+        const value = formText(form, name).trim();
+        const isMissing = value.length < minLength;
         setMissing(isMissing);
-        if (!isMissing) onSubmit(reason, form);
+        if (!isMissing) onSubmit(value, form);
       }}
     >
       {children}
-      <Field label="Reason" hint={reasonHint} error={reasonError}>
-        {(control) => <Textarea {...control} name="reason" maxLength={500} autoFocus required />}
+      <Field label={label} hint={hint} error={textError}>
+        {(control) => (
+          <Textarea {...control} name={name} rows={rows} maxLength={maxLength} autoFocus required />
+        )}
       </Field>
-      <FormMessage message={mutation.isError && !reasonError ? errorMessageOf(mutation.error) : null} />
-      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-        <Button variant="secondary" onClick={onCancel} disabled={mutation.isPending}>
-          Cancel
-        </Button>
-        <Button type="submit" variant={variant} isPending={mutation.isPending} pendingLabel={pendingLabel}>
-          {submitLabel}
-        </Button>
-      </div>
+      <FormMessage message={mutation.isError && !textError ? errorMessageOf(mutation.error) : null} />
+      <FormButtons
+        onCancel={onCancel}
+        isPending={mutation.isPending}
+        submitLabel={submitLabel}
+        pendingLabel={pendingLabel}
+        variant={variant}
+      />
     </form>
   );
 }

@@ -14,6 +14,7 @@ import { TimeStamp } from "@/components/ui/time-stamp";
 import { ReasonDialog } from "@/app/(dashboard)/_components/reason-dialog";
 import { durationText } from "@/app/(dashboard)/_lib/duration-text";
 import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
 import { useTRPC } from "@/trpc/client";
 import { OPERATIONS_LIST_POLL_MS, ORPHANS_INPUT, orphanCursor } from "./operations-inputs";
 
@@ -114,21 +115,11 @@ export function OrphansCard({
             ))}
           </TBody>
         </Table>
-        <div className="flex justify-center border-t border-zinc-200 px-4 py-3">
-          {query.hasNextPage ? (
-            <Button
-              variant="secondary"
-              size="sm"
-              onClick={() => void query.fetchNextPage()}
-              isPending={query.isFetchingNextPage}
-              pendingLabel="Loading…"
-            >
-              Load more orphan statuses
-            </Button>
-          ) : (
-            <p className="text-xs text-zinc-500">{rows.length} waiting · end of the list</p>
-          )}
-        </div>
+        <LoadMoreFooter
+          query={query}
+          buttonLabel="Load more orphan statuses"
+          endText={`${rows.length} waiting · end of the list`}
+        />
       </>
     );
   }

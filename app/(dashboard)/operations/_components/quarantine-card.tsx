@@ -13,6 +13,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { ReasonDialog } from "@/app/(dashboard)/_components/reason-dialog";
 import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
 import { useTRPC } from "@/trpc/client";
 import { OPERATIONS_LIST_POLL_MS, QUARANTINE_INPUT, quarantineCursor } from "./operations-inputs";
 
@@ -166,21 +167,11 @@ export function QuarantineCard({ canAct, onDone }: { canAct: boolean; onDone: (m
             })}
           </TBody>
         </Table>
-        <div className="flex justify-center border-t border-zinc-200 px-4 py-3">
-          {query.hasNextPage ? (
-            <Button
-              variant="secondary"
-              size="sm"
-              onClick={() => void query.fetchNextPage()}
-              isPending={query.isFetchingNextPage}
-              pendingLabel="Loading…"
-            >
-              Load more quarantine items
-            </Button>
-          ) : (
-            <p className="text-xs text-zinc-500">{rows.length} open · end of the list</p>
-          )}
-        </div>
+        <LoadMoreFooter
+          query={query}
+          buttonLabel="Load more quarantine items"
+          endText={`${rows.length} open · end of the list`}
+        />
       </>
     );
   }

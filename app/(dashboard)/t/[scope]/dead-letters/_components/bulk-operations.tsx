@@ -18,6 +18,7 @@ import { Textarea } from "@/components/ui/input";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
+import { FormButtons } from "@/app/(dashboard)/_components/reason-dialog";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
 import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
 import { errorMessageOf, fieldError, fieldErrorsOf } from "@/app/(dashboard)/_lib/trpc-errors";
@@ -147,19 +148,13 @@ function DecisionDialog({
           {(control) => <Textarea {...control} name="reason" maxLength={1000} autoFocus />}
         </Field>
         <FormMessage message={mutation.isError && !error ? errorMessageOf(mutation.error) : null} />
-        <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-          <Button variant="secondary" onClick={onClose} disabled={mutation.isPending}>
-            Cancel
-          </Button>
-          <Button
-            type="submit"
-            variant={decision === "approve" ? "primary" : "danger"}
-            isPending={mutation.isPending}
-            pendingLabel="Saving…"
-          >
-            {decision === "approve" ? "Approve" : decision === "withdraw" ? "Withdraw" : "Reject"}
-          </Button>
-        </div>
+        <FormButtons
+          onCancel={onClose}
+          isPending={mutation.isPending}
+          submitLabel={decision === "approve" ? "Approve" : decision === "withdraw" ? "Withdraw" : "Reject"}
+          pendingLabel="Saving…"
+          variant={decision === "approve" ? "primary" : "danger"}
+        />
       </form>
     </Dialog>
   );

@@ -10,8 +10,15 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { formText } from "@/components/ui/form-text";
-import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
+import {
+  ErrorCodeField,
+  FilterActions,
+  ScopeField,
+  SenderNumberField,
+  TemplateField,
+  useTenantSenderOptions,
+} from "@/app/(dashboard)/_components/filter-fields";
 import { useTRPC } from "@/trpc/client";
 import { BulkOperations } from "./bulk-operations";
 import {
@@ -68,10 +75,7 @@ function FilterForm({
 }) {
   const trpc = useTRPC();
   const me = useQuery(trpc.me.get.queryOptions());
-  const senders = useQuery({
-    ...trpc.tenants.overview.queryOptions({ tenantId: scope.kind === "tenant" ? scope.tenantId : NO_TENANT }),
-    enabled: scope.kind === "tenant",
-  });
+  const senders = useTenantSenderOptions(scope.kind === "tenant" ? scope.tenantId : null);
   return (
     <form
       key={deadLetterFiltersToQueryString(filters)}
@@ -94,18 +98,7 @@ function FilterForm({
     >
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
         {me.data?.isCrossTenant ? (
-          <Field label="Tenant" hint="One tenant, or all of them; filters are kept.">
-            {(control) => (
-              <Select {...control} name="tenant" defaultValue={scope.slug}>
-                <option value="all">All tenants</option>
-                {me.data.tenants.map((t) => (
-                  <option key={t.id} value={t.slug}>
-                    {t.name}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
+          <ScopeField label="Tenant" defaultValue={scope.slug} tenants={me.data.tenants} />
         ) : null}
         <Field label="Status">
           {(control) => (
@@ -131,45 +124,11 @@ function FilterForm({
             </Select>
           )}
         </Field>
-        <Field label="Error code" hint="e.g. 131026.">
-          {(control) => (
-            <Input
-              {...control}
-              name="error"
-              defaultValue={filters.error}
-              autoComplete="off"
-              spellCheck={false}
-              className="font-mono"
-            />
-          )}
-        </Field>
+        <ErrorCodeField defaultValue={filters.error} hint="e.g. 131026." />
         {scope.kind === "tenant" ? (
-          <Field label="Sender number">
-            {(control) => (
-              <Select {...control} name="sender" defaultValue={filters.sender}>
-                <option value="">Any sender</option>
-                {(senders.data?.senderNumbers ?? []).map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {s.displayNumber}
-                    {s.label ? ` · ${s.label}` : ""}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
+          <SenderNumberField defaultValue={filters.sender} senders={senders} />
         ) : null}
-        <Field label="Template">
-          {(control) => (
-            <Input
-              {...control}
-              name="template"
-              defaultValue={filters.template}
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="e.g. order_update"
-            />
-          )}
-        </Field>
+        <TemplateField defaultValue={filters.template} />
         <Field label="Age" hint="Since it was dead-lettered.">
           {(control) => (
             <Select {...control} name="age" defaultValue={filters.age}>
@@ -183,16 +142,11 @@ function FilterForm({
           )}
         </Field>
       </div>
-      <div className="flex gap-2">
-        <Button type="submit" variant="secondary" isPending={isPending} pendingLabel="Applying…">
-          Apply filters
-        </Button>
-        {hasDeadLetterFilters(filters) ? (
-          <Button variant="ghost" disabled={isPending} onClick={() => onApply(EMPTY_DEAD_LETTER_FILTERS)}>
-            Clear filters
-          </Button>
-        ) : null}
-      </div>
+      <FilterActions
+        isPending={isPending}
+        canClear={hasDeadLetterFilters(filters)}
+        onClear={() => onApply(EMPTY_DEAD_LETTER_FILTERS)}
+      />
     </form>
   );
 }

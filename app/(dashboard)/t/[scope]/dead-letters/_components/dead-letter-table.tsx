@@ -11,6 +11,7 @@ import { ErrorState } from "@/components/ui/error-state";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
+import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
 import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
 import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
@@ -303,28 +304,11 @@ export function DeadLetterTable({
           })}
         </TBody>
       </Table>
-      <div className="flex flex-col items-center gap-2 border-t border-zinc-200 px-4 py-3">
-        {query.isFetchNextPageError ? (
-          <p role="alert" className="text-sm text-bad-700">
-            Could not load more dead letters. {errorMessageOf(query.error)}
-          </p>
-        ) : null}
-        {query.hasNextPage ? (
-          <Button
-            variant="secondary"
-            size="sm"
-            onClick={() => void query.fetchNextPage()}
-            isPending={query.isFetchingNextPage}
-            pendingLabel="Loading…"
-          >
-            Load more
-          </Button>
-        ) : (
-          <p className="text-xs text-zinc-500">
-            {rows.length} {rows.length === 1 ? "dead letter" : "dead letters"} · end of the list
-          </p>
-        )}
-      </div>
+      <LoadMoreFooter
+        query={query}
+        endText={`${rows.length} ${rows.length === 1 ? "dead letter" : "dead letters"} · end of the list`}
+        fetchErrorText="Could not load more dead letters."
+      />
       {action?.kind === "retry" ? (
         <RetryMessageDialog
           target={{ tenantId: action.row.tenantId, messageId: action.row.messageId }}

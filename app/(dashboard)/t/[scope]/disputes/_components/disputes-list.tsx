@@ -19,6 +19,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
 import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
 import { useTRPC } from "@/trpc/client";
 import { StateBadge } from "../../messages/_components/state-badge";
 import { DISPUTE_STATUS_LABELS, OUTCOME_LABELS } from "./dispute-labels";
@@ -161,28 +162,11 @@ export function DisputesList({ scope, filters }: { scope: TDisputeScope; filters
             })}
           </TBody>
         </Table>
-        <div className="flex flex-col items-center gap-2 border-t border-zinc-200 px-4 py-3">
-          {query.isFetchNextPageError ? (
-            <p role="alert" className="text-sm text-bad-700">
-              Could not load more disputes. {errorMessageOf(query.error)}
-            </p>
-          ) : null}
-          {query.hasNextPage ? (
-            <Button
-              variant="secondary"
-              size="sm"
-              onClick={() => void query.fetchNextPage()}
-              isPending={query.isFetchingNextPage}
-              pendingLabel="Loading…"
-            >
-              Load more
-            </Button>
-          ) : (
-            <p className="text-xs text-zinc-500">
-              {rows.length} {rows.length === 1 ? "dispute" : "disputes"} · end of the list
-            </p>
-          )}
-        </div>
+        <LoadMoreFooter
+          query={query}
+          endText={`${rows.length} ${rows.length === 1 ? "dispute" : "disputes"} · end of the list`}
+          fetchErrorText="Could not load more disputes."
+        />
       </>
     );
   }

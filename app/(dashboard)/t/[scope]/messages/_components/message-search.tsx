@@ -23,6 +23,14 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
 import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import {
+  ErrorCodeField,
+  FilterActions,
+  ScopeField,
+  SenderNumberField,
+  TemplateField,
+  useTenantSenderOptions,
+} from "@/app/(dashboard)/_components/filter-fields";
 import { useTRPC } from "@/trpc/client";
 import {
   cleanRecipient,
@@ -90,12 +98,7 @@ function SearchForm({
 }) {
   const trpc = useTRPC();
   const me = useQuery(trpc.me.get.queryOptions());
-  const senders = useQuery({
-    ...trpc.tenants.overview.queryOptions({
-      tenantId: scope.kind === "tenant" ? scope.tenantId : "00000000-0000-0000-0000-000000000000",
-    }),
-    enabled: scope.kind === "tenant",
-  });
+  const senders = useTenantSenderOptions(scope.kind === "tenant" ? scope.tenantId : null);
   // datetime inputs show the viewer's zone, which the server cannot know: remount after hydration
   const isBrowser = useSyncExternalStore(
     subscribe,
@@ -169,46 +172,12 @@ function SearchForm({
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
         {isCrossTenant ? (
           // "Scope", not "Tenant": the sidebar's tenant switcher already owns that name
-          <Field label="Scope" hint="One tenant, or all of them; filters are kept.">
-            {(control) => (
-              <Select {...control} name="tenant" defaultValue={scope.slug}>
-                <option value="all">All tenants</option>
-                {(me.data?.tenants ?? []).map((t) => (
-                  <option key={t.id} value={t.slug}>
-                    {t.name}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
+          <ScopeField label="Scope" defaultValue={scope.slug} tenants={me.data?.tenants ?? []} />
         ) : null}
         {scope.kind === "tenant" ? (
-          <Field label="Sender number">
-            {(control) => (
-              <Select {...control} name="sender" defaultValue={filters.sender}>
-                <option value="">Any sender</option>
-                {(senders.data?.senderNumbers ?? []).map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {s.displayNumber}
-                    {s.label ? ` · ${s.label}` : ""}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
+          <SenderNumberField defaultValue={filters.sender} senders={senders} />
         ) : null}
-        <Field label="Template">
-          {(control) => (
-            <Input
-              {...control}
-              name="template"
-              defaultValue={filters.template}
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="e.g. order_update"
-            />
-          )}
-        </Field>
+        <TemplateField defaultValue={filters.template} />
         <Field label="State">
           {(control) => (
             <Select {...control} name="state" defaultValue={filters.state}>
@@ -221,41 +190,13 @@ function SearchForm({
             </Select>
           )}
         </Field>
-        <Field label="Error code" hint="The message's last error, e.g. 131026.">
-          {(control) => (
-            <Input
-              {...control}
-              name="error"
-              defaultValue={filters.error}
-              autoComplete="off"
-              inputMode="numeric"
-              spellCheck={false}
-              className="font-mono"
-            />
-          )}
-        </Field>
-        <Field label="Created from" hint="Your time zone.">
-          {(control) => (
-            <Input
-              {...control}
-              key={isBrowser ? "local" : "server"}
-              type="datetime-local"
-              name="from"
-              defaultValue={isBrowser ? toLocalInput(filters.from) : ""}
-            />
-          )}
-        </Field>
-        <Field label="Created before" hint="Your time zone.">
-          {(control) => (
-            <Input
-              {...control}
-              key={isBrowser ? "local" : "server"}
-              type="datetime-local"
-              name="to"
-              defaultValue={isBrowser ? toLocalInput(filters.to) : ""}
-            />
-          )}
-        </Field>
+        <ErrorCodeField
+          defaultValue={filters.error}
+          hint="The message's last error, e.g. 131026."
+          inputMode="numeric"
+        />
+        <LocalTimeField label="Created from" name="from" value={filters.from} isBrowser={isBrowser} />
+        <LocalTimeField label="Created before" name="to" value={filters.to} isBrowser={isBrowser} />
         <Field label="Sort">
           {(control) => (
             <Select {...control} name="sort" defaultValue={filters.sort}>
@@ -265,17 +206,43 @@ function SearchForm({
           )}
         </Field>
       </div>
-      <div className="flex flex-wrap items-center gap-2">
-        <Button type="submit" isPending={isPending} pendingLabel="Searching…">
-          Search
-        </Button>
-        {hasFilters(filters) || filters.sort !== "created_desc" ? (
-          <Button variant="ghost" disabled={isPending} onClick={() => onApply(EMPTY_FILTERS)}>
-            Clear filters
-          </Button>
-        ) : null}
-      </div>
+      <FilterActions
+        className="flex-wrap items-center"
+        isPending={isPending}
+        canClear={hasFilters(filters) || filters.sort !== "created_desc"}
+        onClear={() => onApply(EMPTY_FILTERS)}
+        submitLabel="Search"
+        pendingLabel="Searching…"
+        submitVariant="primary"
+      />
     </form>
+  );
+}
+
+function LocalTimeField({
+  label,
+  name,
+  value,
+  isBrowser,
+}: {
+  label: string;
+  name: string;
+  /** an ISO instant, or "" */
+  value: string;
+  isBrowser: boolean;
+}) {
+  return (
+    <Field label={label} hint="Your time zone.">
+      {(control) => (
+        <Input
+          {...control}
+          key={isBrowser ? "local" : "server"}
+          type="datetime-local"
+          name={name}
+          defaultValue={isBrowser ? toLocalInput(value) : ""}
+        />
+      )}
+    </Field>
   );
 }
 

@@ -14,6 +14,7 @@ import { TimeStamp } from "@/components/ui/time-stamp";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
 import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
 import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
 import { useTRPC } from "@/trpc/client";
 import type { TAlertAction, TAlertActionTarget } from "./alert-action-dialog";
 import { toAlertFeedInput, type TAlertFilters } from "./alert-filters";
@@ -221,28 +222,12 @@ export function AlertsList({
           />
         ))}
       </ul>
-      <div className="flex flex-col items-center gap-2 border-t border-zinc-200 px-4 py-3">
-        {query.isFetchNextPageError ? (
-          <p role="alert" className="text-sm text-bad-700">
-            Could not load more alerts. {errorMessageOf(query.error)}
-          </p>
-        ) : null}
-        {query.hasNextPage ? (
-          <Button
-            variant="secondary"
-            size="sm"
-            onClick={() => void query.fetchNextPage()}
-            isPending={query.isFetchingNextPage}
-            pendingLabel="Loading…"
-          >
-            Load more alerts
-          </Button>
-        ) : (
-          <p className="text-xs text-zinc-500">
-            {rows.length} {rows.length === 1 ? "alert" : "alerts"} · end of the list
-          </p>
-        )}
-      </div>
+      <LoadMoreFooter
+        query={query}
+        buttonLabel="Load more alerts"
+        endText={`${rows.length} ${rows.length === 1 ? "alert" : "alerts"} · end of the list`}
+        fetchErrorText="Could not load more alerts."
+      />
     </>
   );
 }

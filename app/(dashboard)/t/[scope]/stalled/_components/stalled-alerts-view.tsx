@@ -7,7 +7,6 @@ import { usePathname, useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ErrorState } from "@/components/ui/error-state";
 import { Field } from "@/components/ui/field";
@@ -18,6 +17,12 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
 import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import {
+  FilterActions,
+  SenderNumberField,
+  useTenantSenderOptions,
+  type TSenderOption,
+} from "@/app/(dashboard)/_components/filter-fields";
 import { useTRPC } from "@/trpc/client";
 import { stateLabel } from "../../messages/_components/state-badge";
 import { AlertActionDialog, type TAlertActionTarget } from "./alert-action-dialog";
@@ -37,7 +42,6 @@ const COUNTS_POLL_MS = 30_000;
 const NO_TENANT = "00000000-0000-0000-0000-000000000000";
 
 type TCountRow = TRouterOutputs["alerts"]["counts"][number];
-type TSenderOption = { id: string; label: string };
 
 function useCounts(scope: TStalledScope) {
   const trpc = useTRPC();
@@ -249,18 +253,7 @@ function FiltersForm({
           </Select>
         )}
       </Field>
-      <Field label="Sender number">
-        {(control) => (
-          <Select {...control} name="sender" defaultValue={filters.sender}>
-            <option value="">Any number</option>
-            {senderOptions.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.label}
-              </option>
-            ))}
-          </Select>
-        )}
-      </Field>
+      <SenderNumberField defaultValue={filters.sender} senders={senderOptions} anyLabel="Any number" />
       <Field label="Stalled in state">
         {(control) => (
           <Select {...control} name="state" defaultValue={filters.state}>
@@ -273,20 +266,12 @@ function FiltersForm({
           </Select>
         )}
       </Field>
-      <div className="flex gap-2">
-        <Button type="submit" variant="secondary" isPending={isPending} pendingLabel="Applying…">
-          Apply filters
-        </Button>
-        {isFiltered ? (
-          <Button
-            variant="ghost"
-            disabled={isPending}
-            onClick={() => onApply({ status: "unresolved", kind: "", sender: "", state: "" })}
-          >
-            Clear
-          </Button>
-        ) : null}
-      </div>
+      <FilterActions
+        isPending={isPending}
+        canClear={isFiltered}
+        onClear={() => onApply({ status: "unresolved", kind: "", sender: "", state: "" })}
+        clearLabel="Clear"
+      />
     </form>
   );
 }
@@ -300,7 +285,6 @@ export function StalledAlertsView({
   filters: TAlertFilters;
   canAct: boolean;
 }) {
-  const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
   const [isPending, startTransition] = useTransition();
@@ -309,17 +293,11 @@ export function StalledAlertsView({
   const apply = (next: TAlertFilters) =>
     startTransition(() => router.push(`${pathname}${alertFiltersToQueryString(next)}`));
   // sender options: the tenant's numbers; across tenants, the numbers that have alerts
-  const overview = useQuery({
-    ...trpc.tenants.overview.queryOptions({ tenantId: scope.kind === "tenant" ? scope.tenantId : NO_TENANT }),
-    enabled: scope.kind === "tenant",
-  });
+  const tenantSenders = useTenantSenderOptions(scope.kind === "tenant" ? scope.tenantId : null);
   const counts = useCounts(scope);
   const senders: TSenderOption[] =
     scope.kind === "tenant"
-      ? (overview.data?.senderNumbers ?? []).map((s) => ({
-          id: s.id,
-          label: s.label ? `${s.displayNumber} · ${s.label}` : s.displayNumber,
-        }))
+      ? tenantSenders
       : [
           ...new Map(
             (counts.data ?? [])

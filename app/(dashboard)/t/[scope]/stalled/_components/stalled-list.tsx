@@ -5,13 +5,13 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
 import { useTRPC } from "@/trpc/client";
 import { StateBadge, stateLabel } from "../../messages/_components/state-badge";
 import { toStalledInput, type TAlertFilters } from "./alert-filters";
@@ -159,28 +159,12 @@ export function StalledList({ scope, filters }: { scope: TStalledScope; filters:
           ))}
         </TBody>
       </Table>
-      <div className="flex flex-col items-center gap-2 border-t border-zinc-200 px-4 py-3">
-        {query.isFetchNextPageError ? (
-          <p role="alert" className="text-sm text-bad-700">
-            Could not load more stalled messages. {errorMessageOf(query.error)}
-          </p>
-        ) : null}
-        {query.hasNextPage ? (
-          <Button
-            variant="secondary"
-            size="sm"
-            onClick={() => void query.fetchNextPage()}
-            isPending={query.isFetchingNextPage}
-            pendingLabel="Loading…"
-          >
-            Load more stalled messages
-          </Button>
-        ) : (
-          <p className="text-xs text-zinc-500">
-            {rows.length} stalled {rows.length === 1 ? "message" : "messages"} · end of the list
-          </p>
-        )}
-      </div>
+      <LoadMoreFooter
+        query={query}
+        buttonLabel="Load more stalled messages"
+        endText={`${rows.length} stalled ${rows.length === 1 ? "message" : "messages"} · end of the list`}
+        fetchErrorText="Could not load more stalled messages."
+      />
     </>
   );
 }

@@ -3,7 +3,7 @@
 // add a dispute note, record an outcome, resolve. Each asks for its text or reason, is checked
 // again on the server, and refreshes the timeline so the new ledger event shows at once.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
@@ -11,6 +11,7 @@ import { FormMessage } from "@/components/ui/form-message";
 import { formText } from "@/components/ui/form-text";
 import { Input, Textarea } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
+import { FormButtons, ReasonForm } from "@/app/(dashboard)/_components/reason-dialog";
 import { errorMessageOf, fieldError, fieldErrorsOf } from "@/app/(dashboard)/_lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import {
@@ -33,51 +34,6 @@ function useRefresh() {
   };
 }
 
-export function FormButtons({
-  onCancel,
-  isPending,
-  submitLabel,
-  pendingLabel,
-  variant = "primary",
-}: {
-  onCancel: () => void;
-  isPending: boolean;
-  submitLabel: string;
-  pendingLabel: string;
-  variant?: "primary" | "danger";
-}) {
-  return (
-    <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-      <Button variant="secondary" onClick={onCancel} disabled={isPending}>
-        Cancel
-      </Button>
-      <Button type="submit" variant={variant} isPending={isPending} pendingLabel={pendingLabel}>
-        {submitLabel}
-      </Button>
-    </div>
-  );
-}
-
-export function ActionDialog({
-  isOpen,
-  onClose,
-  title,
-  description,
-  children,
-}: {
-  isOpen: boolean;
-  onClose: () => void;
-  title: string;
-  description: ReactNode;
-  children: ReactNode;
-}) {
-  return (
-    <Dialog isOpen={isOpen} onClose={onClose} title={title} description={description}>
-      {children}
-    </Dialog>
-  );
-}
-
 export function AnnotateDialog({
   target,
   isOpen,
@@ -89,7 +45,6 @@ export function AnnotateDialog({
 }) {
   const trpc = useTRPC();
   const refresh = useRefresh();
-  const [missing, setMissing] = useState(false);
   const annotate = useMutation(
     trpc.messages.annotate.mutationOptions({
       onSuccess: async () => {
@@ -98,38 +53,31 @@ export function AnnotateDialog({
       },
     }),
   );
-  const error = missing ? "Write the note." : fieldError(fieldErrorsOf(annotate.error), "note");
   return (
-    <ActionDialog
+    <Dialog
       isOpen={isOpen}
       onClose={onClose}
       title="Add a note"
       description="The note is appended to the message's ledger with your name; it never changes the state."
     >
-      <form
-        aria-label="Add a note"
-        noValidate
-        className="flex flex-col gap-4"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (annotate.isPending) return;
-          const note = formText(new FormData(event.currentTarget), "note").trim();
-          setMissing(!note);
-          if (note) annotate.mutate({ ...target, note });
+      <ReasonForm
+        formLabel="Add a note"
+        text={{
+          name: "note",
+          label: "Note",
+          hint: null,
+          rows: 4,
+          maxLength: 2000,
+          minLength: 1,
+          missingMessage: "Write the note.",
         }}
-      >
-        <Field label="Note" error={error}>
-          {(control) => <Textarea {...control} name="note" rows={4} maxLength={2000} autoFocus required />}
-        </Field>
-        <FormMessage message={annotate.isError && !error ? errorMessageOf(annotate.error) : null} />
-        <FormButtons
-          onCancel={onClose}
-          isPending={annotate.isPending}
-          submitLabel="Add note"
-          pendingLabel="Adding…"
-        />
-      </form>
-    </ActionDialog>
+        mutation={annotate}
+        submitLabel="Add note"
+        pendingLabel="Adding…"
+        onCancel={onClose}
+        onSubmit={(note) => annotate.mutate({ ...target, note })}
+      />
+    </Dialog>
   );
 }
 
@@ -146,7 +94,6 @@ export function ForceReconcileDialog({
 }) {
   const trpc = useTRPC();
   const refresh = useRefresh();
-  const [missing, setMissing] = useState(false);
   const force = useMutation(
     trpc.messages.forceReconcile.mutationOptions({
       onSuccess: async (result) => {
@@ -156,40 +103,27 @@ export function ForceReconcileDialog({
       },
     }),
   );
-  const error = missing
-    ? "Give a reason; it is recorded on the ledger."
-    : fieldError(fieldErrorsOf(force.error), "reason");
   return (
-    <ActionDialog
+    <Dialog
       isOpen={isOpen}
       onClose={onClose}
       title="Force re-reconcile"
       description="Derives the state again from the ledger with the current rules. If the stored state drifted, it is repaired and the repair is recorded. Nothing is sent."
     >
-      <form
-        aria-label="Force re-reconcile"
-        noValidate
-        className="flex flex-col gap-4"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (force.isPending) return;
-          const reason = formText(new FormData(event.currentTarget), "reason").trim();
-          setMissing(!reason);
-          if (reason) force.mutate({ ...target, reason });
+      <ReasonForm
+        formLabel="Force re-reconcile"
+        text={{
+          hint: "Recorded with your name on the message's ledger.",
+          minLength: 1,
+          missingMessage: "Give a reason; it is recorded on the ledger.",
         }}
-      >
-        <Field label="Reason" hint="Recorded with your name on the message's ledger." error={error}>
-          {(control) => <Textarea {...control} name="reason" maxLength={500} autoFocus required />}
-        </Field>
-        <FormMessage message={force.isError && !error ? errorMessageOf(force.error) : null} />
-        <FormButtons
-          onCancel={onClose}
-          isPending={force.isPending}
-          submitLabel="Re-reconcile"
-          pendingLabel="Reconciling…"
-        />
-      </form>
-    </ActionDialog>
+        mutation={force}
+        submitLabel="Re-reconcile"
+        pendingLabel="Reconciling…"
+        onCancel={onClose}
+        onSubmit={(reason) => force.mutate({ ...target, reason })}
+      />
+    </Dialog>
   );
 }
 
@@ -216,7 +150,7 @@ export function OpenDisputeDialog({
   const errors = fieldErrorsOf(open.error);
   const ticketError = missing ? "Give the ticket reference." : fieldError(errors, "ticketRef");
   return (
-    <ActionDialog
+    <Dialog
       isOpen={isOpen}
       onClose={onClose}
       title="Open a dispute"
@@ -263,7 +197,7 @@ export function OpenDisputeDialog({
           pendingLabel="Opening…"
         />
       </form>
-    </ActionDialog>
+    </Dialog>
   );
 }
 
@@ -340,21 +274,15 @@ function OutcomeForm({
   onCancel: () => void;
   onSubmit: (outcome: TDisputeOutcome, text: string) => void;
 }) {
-  const [missing, setMissing] = useState(false);
-  const textError = missing ? text.missingMessage : fieldError(fieldErrorsOf(mutation.error), text.name);
   return (
-    <form
-      aria-label={formLabel}
-      noValidate
-      className="flex flex-col gap-4"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (mutation.isPending) return;
-        const form = new FormData(event.currentTarget);
-        const value = formText(form, text.name).trim();
-        setMissing(!value);
-        if (value) onSubmit(formText(form, "outcome") as TDisputeOutcome, value);
-      }}
+    <ReasonForm
+      formLabel={formLabel}
+      text={{ ...text, maxLength: 2000, minLength: 1 }}
+      mutation={mutation}
+      submitLabel={submitLabel}
+      pendingLabel={pendingLabel}
+      onCancel={onCancel}
+      onSubmit={(value, form) => onSubmit(formText(form, "outcome") as TDisputeOutcome, value)}
     >
       <Field label="Outcome">
         {(control) => (
@@ -369,17 +297,7 @@ function OutcomeForm({
           </Select>
         )}
       </Field>
-      <Field label={text.label} hint={text.hint} error={textError}>
-        {(control) => <Textarea {...control} name={text.name} maxLength={2000} required autoFocus />}
-      </Field>
-      <FormMessage message={mutation.isError && !textError ? errorMessageOf(mutation.error) : null} />
-      <FormButtons
-        onCancel={onCancel}
-        isPending={mutation.isPending}
-        submitLabel={submitLabel}
-        pendingLabel={pendingLabel}
-      />
-    </form>
+    </ReasonForm>
   );
 }
 
@@ -403,7 +321,7 @@ export function RecordOutcomeDialog({ tenantId, disputeId, current, isOpen, onCl
     }),
   );
   return (
-    <ActionDialog
+    <Dialog
       isOpen={isOpen}
       onClose={onClose}
       title="Record the outcome"
@@ -425,7 +343,7 @@ export function RecordOutcomeDialog({ tenantId, disputeId, current, isOpen, onCl
         onCancel={onClose}
         onSubmit={(outcome, summary) => record.mutate({ tenantId, disputeId, outcome, summary })}
       />
-    </ActionDialog>
+    </Dialog>
   );
 }
 
@@ -441,7 +359,7 @@ export function ResolveDisputeDialog({ tenantId, disputeId, current, isOpen, onC
     }),
   );
   return (
-    <ActionDialog
+    <Dialog
       isOpen={isOpen}
       onClose={onClose}
       title="Resolve the dispute"
@@ -463,6 +381,6 @@ export function ResolveDisputeDialog({ tenantId, disputeId, current, isOpen, onC
         onCancel={onClose}
         onSubmit={(outcome, note) => resolve.mutate({ tenantId, disputeId, outcome, note })}
       />
-    </ActionDialog>
+    </Dialog>
   );
 }

@@ -8,15 +8,13 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
-import { Field } from "@/components/ui/field";
-import { FormMessage } from "@/components/ui/form-message";
-import { formText } from "@/components/ui/form-text";
-import { Textarea } from "@/components/ui/input";
+import { Dialog } from "@/components/ui/dialog";
 import { SkeletonRows } from "@/components/ui/skeleton";
-import { errorMessageOf, fieldError, fieldErrorsOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { ReasonForm, type TReasonText } from "@/app/(dashboard)/_components/reason-dialog";
+import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import { SEVERITY_LABELS } from "../../../dead-letters/_components/labels";
-import { ActionDialog, FormButtons, type TMessageRef } from "./action-dialogs";
+import type { TMessageRef } from "./action-dialogs";
 
 /** Refreshes the timeline, the message lists and the dead-letter lists. */
 export function useInterventionRefresh() {
@@ -40,55 +38,13 @@ type TDialogProps = {
   label?: string;
 };
 
-function ReasonForm({
-  formLabel,
-  hint,
-  mutation,
-  submitLabel,
-  pendingLabel,
-  variant,
-  onCancel,
-  onSubmit,
-}: {
-  formLabel: string;
-  hint: string;
-  mutation: { isPending: boolean; isError: boolean; error: unknown };
-  submitLabel: string;
-  pendingLabel: string;
-  variant?: "primary" | "danger";
-  onCancel: () => void;
-  onSubmit: (reason: string) => void;
-}) {
-  const [missing, setMissing] = useState(false);
-  const error = missing
-    ? "Give a reason; it is recorded on the ledger with your name."
-    : fieldError(fieldErrorsOf(mutation.error), "reason");
-  return (
-    <form
-      aria-label={formLabel}
-      noValidate
-      className="flex flex-col gap-4"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (mutation.isPending) return;
-        const reason = formText(new FormData(event.currentTarget), "reason").trim();
-        setMissing(reason.length < 3);
-        if (reason.length >= 3) onSubmit(reason);
-      }}
-    >
-      <Field label="Reason" hint={hint} error={error}>
-        {(control) => <Textarea {...control} name="reason" maxLength={1000} autoFocus required />}
-      </Field>
-      <FormMessage message={mutation.isError && !error ? errorMessageOf(mutation.error) : null} />
-      <FormButtons
-        onCancel={onCancel}
-        isPending={mutation.isPending}
-        submitLabel={submitLabel}
-        pendingLabel={pendingLabel}
-        variant={variant}
-      />
-    </form>
-  );
+/** The reason every intervention asks for: at least 3 characters, recorded on the ledger. */
+function interventionReason(hint: string): TReasonText {
+  return {
+    hint,
+    maxLength: 1000,
+    missingMessage: "Give a reason; it is recorded on the ledger with your name.",
+  };
 }
 
 /** What the dry run says about retrying this one message (dead letters only). */
@@ -153,7 +109,7 @@ export function RetryMessageDialog({ target, isOpen, onClose, onDone, label }: T
     }),
   );
   return (
-    <ActionDialog
+    <Dialog
       isOpen={isOpen}
       onClose={onClose}
       title={label ? `Retry ${label}` : "Retry this message"}
@@ -163,7 +119,7 @@ export function RetryMessageDialog({ target, isOpen, onClose, onDone, label }: T
         <RetryAssessment target={target} />
         <ReasonForm
           formLabel="Retry the message"
-          hint="e.g. the ticket or incident: INC-77, provider outage over."
+          text={interventionReason("e.g. the ticket or incident: INC-77, provider outage over.")}
           mutation={retry}
           submitLabel="Retry"
           pendingLabel="Retrying…"
@@ -171,7 +127,7 @@ export function RetryMessageDialog({ target, isOpen, onClose, onDone, label }: T
           onSubmit={(reason) => retry.mutate({ ...target, reason, operationId })}
         />
       </div>
-    </ActionDialog>
+    </Dialog>
   );
 }
 
@@ -189,7 +145,7 @@ export function DiscardDeadLetterDialog({ target, isOpen, onClose, onDone, label
     }),
   );
   return (
-    <ActionDialog
+    <Dialog
       isOpen={isOpen}
       onClose={onClose}
       title={label ? `Discard ${label}` : "Discard this dead letter"}
@@ -197,7 +153,7 @@ export function DiscardDeadLetterDialog({ target, isOpen, onClose, onDone, label
     >
       <ReasonForm
         formLabel="Discard the dead letter"
-        hint="Why it should not be sent again, e.g. the recipient is not on WhatsApp."
+        text={interventionReason("Why it should not be sent again, e.g. the recipient is not on WhatsApp.")}
         mutation={discard}
         submitLabel="Discard"
         pendingLabel="Discarding…"
@@ -205,7 +161,7 @@ export function DiscardDeadLetterDialog({ target, isOpen, onClose, onDone, label
         onCancel={onClose}
         onSubmit={(reason) => discard.mutate({ ...target, reason, operationId })}
       />
-    </ActionDialog>
+    </Dialog>
   );
 }
 
@@ -223,7 +179,7 @@ export function CancelMessageDialog({ target, isOpen, onClose, onDone }: TDialog
     }),
   );
   return (
-    <ActionDialog
+    <Dialog
       isOpen={isOpen}
       onClose={onClose}
       title="Cancel this message"
@@ -231,7 +187,9 @@ export function CancelMessageDialog({ target, isOpen, onClose, onDone }: TDialog
     >
       <ReasonForm
         formLabel="Cancel the message"
-        hint="Recorded on the ledger with your name, e.g. the tenant asked to stop the campaign."
+        text={interventionReason(
+          "Recorded on the ledger with your name, e.g. the tenant asked to stop the campaign.",
+        )}
         mutation={cancel}
         submitLabel="Cancel message"
         pendingLabel="Cancelling…"
@@ -239,6 +197,6 @@ export function CancelMessageDialog({ target, isOpen, onClose, onDone }: TDialog
         onCancel={onClose}
         onSubmit={(reason) => cancel.mutate({ ...target, reason, operationId })}
       />
-    </ActionDialog>
+    </Dialog>
   );
 }

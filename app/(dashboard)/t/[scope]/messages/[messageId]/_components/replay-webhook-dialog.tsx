@@ -3,14 +3,8 @@
 // operations.act and that the request belongs to this message, then records the replay and a
 // manual_action{replay_webhook} on the ledger in one transaction. The timeline refreshes at once.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
-import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { Field } from "@/components/ui/field";
-import { FormMessage } from "@/components/ui/form-message";
-import { formText } from "@/components/ui/form-text";
-import { Textarea } from "@/components/ui/input";
-import { errorMessageOf, fieldError, fieldErrorsOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { ReasonForm } from "@/app/(dashboard)/_components/reason-dialog";
 import { useTRPC } from "@/trpc/client";
 import type { TMessageRef } from "./action-dialogs";
 
@@ -28,7 +22,6 @@ export function ReplayWebhookDialog({
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [missing, setMissing] = useState(false);
   const replay = useMutation(
     trpc.messages.replayWebhook.mutationOptions({
       onSuccess: async (result) => {
@@ -40,9 +33,6 @@ export function ReplayWebhookDialog({
       },
     }),
   );
-  const error = missing
-    ? "Give a reason; it is recorded on the ledger."
-    : fieldError(fieldErrorsOf(replay.error), "reason");
   return (
     <Dialog
       isOpen={rawWebhookId !== null}
@@ -56,31 +46,21 @@ export function ReplayWebhookDialog({
         </>
       }
     >
-      <form
-        aria-label="Replay raw webhook"
-        noValidate
-        className="flex flex-col gap-4"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (replay.isPending || rawWebhookId === null) return;
-          const reason = formText(new FormData(event.currentTarget), "reason").trim();
-          setMissing(!reason);
-          if (reason) replay.mutate({ ...target, rawWebhookId, reason });
+      <ReasonForm
+        formLabel="Replay raw webhook"
+        text={{
+          hint: "Recorded with your name on the message's ledger.",
+          minLength: 1,
+          missingMessage: "Give a reason; it is recorded on the ledger.",
         }}
-      >
-        <Field label="Reason" hint="Recorded with your name on the message's ledger." error={error}>
-          {(control) => <Textarea {...control} name="reason" maxLength={500} autoFocus required />}
-        </Field>
-        <FormMessage message={replay.isError && !error ? errorMessageOf(replay.error) : null} />
-        <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-          <Button variant="secondary" onClick={onClose} disabled={replay.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" isPending={replay.isPending} pendingLabel="Replaying…">
-            Replay request
-          </Button>
-        </div>
-      </form>
+        mutation={replay}
+        submitLabel="Replay request"
+        pendingLabel="Replaying…"
+        onCancel={onClose}
+        onSubmit={(reason) => {
+          if (rawWebhookId !== null) replay.mutate({ ...target, rawWebhookId, reason });
+        }}
+      />
     </Dialog>
   );
 }
