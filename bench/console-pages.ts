@@ -36,9 +36,9 @@ const PAGES_SECTION = "## Console pages (bench/console-pages.ts)";
 const READING = [
   "Reading the figures: the server answers every page in 30-120 ms at the median, with every query",
   "the page needs prefetched on the server, so the browser never waits on a second round trip. The",
-  "exception is Operations (about 0.6 s at 1,000,000 messages, 0.17 s at 20,000): its reads each take",
-  "2-3 ms on 300,000 messages when timed alone, so the cost sits in a read that grows with the",
-  'ledger and was not pinned down yet. "Ready" is dominated by the browser on this 2-core machine',
+  "exception is Operations (about 0.6 s at 1,000,000 messages, 0.17 s at 20,000): each of its six",
+  "procedures answers in 3-48 ms through the tRPC caller on 1,000,000 messages when timed alone, so",
+  'the rest was not pinned down yet. "Ready" is dominated by the browser on this 2-core machine',
   "(shared with the database and the server): hydrating React and drawing the Recharts charts (the",
   "heatmaps, 0.9 s) costs more than fetching the data, which is why the timeline, a page with little",
   "JavaScript, is ready in a quarter of a second. No page shows a loading state on arrival: the",
