@@ -175,6 +175,27 @@ async function lockAction(tx: TDbTx, id: string): Promise<TLockedAction> {
   return row;
 }
 
+/**
+ * The audit row of a step in a bulk operation's life. It names the tenant when the operation
+ * concerns exactly one, so a tenant's audit view shows it; a cross-tenant operation has none.
+ */
+function auditBulk(
+  tx: TDbTx,
+  actor: TActor,
+  action: Pick<TLockedAction, "id" | "tenant_ids">,
+  auditAction: `dead_letters.bulk_${"requested" | "approved" | "rejected" | "done"}`,
+  details: { reason?: string; data: Prisma.InputJsonObject },
+): Promise<void> {
+  return recordAudit(tx, {
+    actor,
+    action: auditAction,
+    tenantId: action.tenant_ids.length === 1 ? action.tenant_ids[0] : null,
+    targetType: "bulk_action",
+    targetId: action.id,
+    ...details,
+  });
+}
+
 const STATUS_WORDS: Record<string, string> = {
   prepared: "not confirmed yet",
   awaiting_approval: "awaiting approval",
@@ -250,12 +271,7 @@ export async function requestBulkAction(
         requestedAt: input.now,
       },
     });
-    await recordAudit(tx, {
-      actor,
-      action: "dead_letters.bulk_requested",
-      tenantId: action.tenant_ids.length === 1 ? action.tenant_ids[0] : null,
-      targetType: "bulk_action",
-      targetId: action.id,
+    await auditBulk(tx, actor, action, "dead_letters.bulk_requested", {
       reason: input.reason,
       data: {
         kind: action.kind,
@@ -276,40 +292,7 @@ export async function approveBulkAction(
   actor: TActor,
   input: { bulkActionId: string; note: string | null; now: Date },
 ): Promise<void> {
-  await db.$transaction(async (tx) => {
-    const action = await lockAction(tx, input.bulkActionId);
-    if (action.status !== "awaiting_approval") {
-      throw new ServiceError(
-        "CONFLICT",
-        `only an operation awaiting approval can be approved; this one is ${STATUS_WORDS[action.status] ?? action.status}`,
-      );
-    }
-    if (action.requested_by_id !== null && action.requested_by_id === actorId(actor)) {
-      throw new ServiceError(
-        "FORBIDDEN",
-        "you requested this operation: another engineer must approve it (two people for bulk actions above the threshold)",
-      );
-    }
-    await tx.bulkAction.update({
-      where: { id: action.id },
-      data: {
-        status: "approved",
-        decidedBy: actorLabel(actor),
-        decidedById: actorId(actor),
-        decidedAt: input.now,
-        decisionNote: input.note,
-      },
-    });
-    await recordAudit(tx, {
-      actor,
-      action: "dead_letters.bulk_approved",
-      tenantId: action.tenant_ids.length === 1 ? action.tenant_ids[0] : null,
-      targetType: "bulk_action",
-      targetId: action.id,
-      reason: input.note ?? undefined,
-      data: { kind: action.kind, requestedBy: action.requested_by },
-    });
-  }, TX);
+  await decideBulkAction(db, actor, { ...input, decision: "approved" });
 }
 
 /** Another engineer (or the requester, withdrawing it) rejects an operation awaiting approval. */
@@ -318,34 +301,54 @@ export async function rejectBulkAction(
   actor: TActor,
   input: { bulkActionId: string; reason: string; now: Date },
 ): Promise<void> {
+  await decideBulkAction(db, actor, { ...input, note: input.reason, decision: "rejected" });
+}
+
+/**
+ * Records the decision on an operation awaiting approval, with who decided and why, and audits
+ * it. An approval must come from another engineer than the requester; a rejection finishes it.
+ */
+async function decideBulkAction(
+  db: TDb,
+  actor: TActor,
+  input: { bulkActionId: string; note: string | null; now: Date; decision: "approved" | "rejected" },
+): Promise<void> {
+  const isApproval = input.decision === "approved";
   await db.$transaction(async (tx) => {
     const action = await lockAction(tx, input.bulkActionId);
     if (action.status !== "awaiting_approval") {
       throw new ServiceError(
         "CONFLICT",
-        `only an operation awaiting approval can be rejected; this one is ${STATUS_WORDS[action.status] ?? action.status}`,
+        `only an operation awaiting approval can be ${input.decision}; this one is ${STATUS_WORDS[action.status] ?? action.status}`,
+      );
+    }
+    if (isApproval && action.requested_by_id !== null && action.requested_by_id === actorId(actor)) {
+      throw new ServiceError(
+        "FORBIDDEN",
+        "you requested this operation: another engineer must approve it (two people for bulk actions above the threshold)",
       );
     }
     await tx.bulkAction.update({
       where: { id: action.id },
       data: {
-        status: "rejected",
+        status: input.decision,
         decidedBy: actorLabel(actor),
         decidedById: actorId(actor),
         decidedAt: input.now,
-        decisionNote: input.reason,
-        finishedAt: input.now,
+        decisionNote: input.note,
+        ...(isApproval ? {} : { finishedAt: input.now }),
       },
     });
-    await recordAudit(tx, {
+    await auditBulk(
+      tx,
       actor,
-      action: "dead_letters.bulk_rejected",
-      tenantId: action.tenant_ids.length === 1 ? action.tenant_ids[0] : null,
-      targetType: "bulk_action",
-      targetId: action.id,
-      reason: input.reason,
-      data: { kind: action.kind, requestedBy: action.requested_by },
-    });
+      action,
+      isApproval ? "dead_letters.bulk_approved" : "dead_letters.bulk_rejected",
+      {
+        reason: input.note ?? undefined,
+        data: { kind: action.kind, requestedBy: action.requested_by },
+      },
+    );
   }, TX);
 }
 
@@ -460,12 +463,7 @@ export async function executeBulkAction(
     const progress = (await bulkProgress(tx, [{ id: action.id, tenantIds: action.tenant_ids }])).get(
       action.id,
     );
-    await recordAudit(tx, {
-      actor: { kind: "system", label: "worker" },
-      action: "dead_letters.bulk_done",
-      tenantId: action.tenant_ids.length === 1 ? action.tenant_ids[0] : null,
-      targetType: "bulk_action",
-      targetId: action.id,
+    await auditBulk(tx, { kind: "system", label: "worker" }, action, "dead_letters.bulk_done", {
       data: {
         kind: action.kind,
         retried: progress?.retried ?? counts.retried,
