@@ -75,8 +75,15 @@ describe("a failure reported by webhook", () => {
     const dl = await db.deadLetter.findUniqueOrThrow({
       where: { tenantId_messageId: { tenantId: tenant.id, messageId } },
     });
-    expect(dl).toMatchObject({ status: "open", reasonClass: "sender", errorCode: "131042", deadLetterAttempt: 1 });
-    expect(dl.reason).toContain("reported attempt 1 failed by webhook: 131042 (Business eligibility payment issue)");
+    expect(dl).toMatchObject({
+      status: "open",
+      reasonClass: "sender",
+      errorCode: "131042",
+      deadLetterAttempt: 1,
+    });
+    expect(dl.reason).toContain(
+      "reported attempt 1 failed by webhook: 131042 (Business eligibility payment issue)",
+    );
     const dispatch = await db.senderDispatch.findUniqueOrThrow({
       where: { tenantId_senderNumberId: { tenantId: tenant.id, senderNumberId: sender.id } },
     });
@@ -115,14 +122,20 @@ describe("a failure reported by webhook", () => {
     await post([{ ...failed, recipient_id: "15551234567" }, statusItem(wamid, "sent", t + 5)]);
     expect((await messageRow(tenant.id, messageId)).state).toBe("retrying");
     expect(
-      await db.sendQueueItem.findUnique({ where: { tenantId_messageId: { tenantId: tenant.id, messageId } } }),
+      await db.sendQueueItem.findUnique({
+        where: { tenantId_messageId: { tenantId: tenant.id, messageId } },
+      }),
     ).toBeNull();
-    expect(await db.messageEvent.count({ where: { tenantId: tenant.id, messageId, type: "retry_scheduled" } })).toBe(1);
+    expect(
+      await db.messageEvent.count({ where: { tenantId: tenant.id, messageId, type: "retry_scheduled" } }),
+    ).toBe(1);
   });
 
   it("131000 on a marketing template: not resent by default, listed as a temporary failure not resent", async () => {
     const { tenant, sender, post } = await setup();
-    const { messageId, wamid } = await sentMessage(db, tenant.id, sender.id, { templateCategory: "MARKETING" });
+    const { messageId, wamid } = await sentMessage(db, tenant.id, sender.id, {
+      templateCategory: "MARKETING",
+    });
     await post([failedWith(wamid, META_ERRORS.unknown, Date.now() - 5000)]);
 
     expect((await messageRow(tenant.id, messageId)).state).toBe("failed");
@@ -131,7 +144,9 @@ describe("a failure reported by webhook", () => {
     });
     expect(dl).toMatchObject({ status: "open", reasonClass: "transient", errorCode: "131000" });
     expect(
-      await db.sendQueueItem.findUnique({ where: { tenantId_messageId: { tenantId: tenant.id, messageId } } }),
+      await db.sendQueueItem.findUnique({
+        where: { tenantId_messageId: { tenantId: tenant.id, messageId } },
+      }),
     ).toBeNull();
     const dispatch = await db.senderDispatch.findUnique({
       where: { tenantId_senderNumberId: { tenantId: tenant.id, senderNumberId: sender.id } },
@@ -144,7 +159,9 @@ describe("a failure reported by webhook", () => {
     await db.tenantSendPolicy.create({
       data: { tenantId: tenant.id, retryAsyncTransientMarketing: true, updatedBy: "test" },
     });
-    const { messageId, wamid } = await sentMessage(db, tenant.id, sender.id, { templateCategory: "MARKETING" });
+    const { messageId, wamid } = await sentMessage(db, tenant.id, sender.id, {
+      templateCategory: "MARKETING",
+    });
     await post([failedWith(wamid, META_ERRORS.unknown, Date.now() - 5000)]);
     expect((await messageRow(tenant.id, messageId)).state).toBe("retrying");
   });
@@ -155,7 +172,9 @@ describe("a failure reported by webhook", () => {
     const t = Date.now() - 10_000;
     await post([statusItem(wamid, "delivered", t), failedWith(wamid, META_ERRORS.payment, t + 1000)]);
     expect((await messageRow(tenant.id, messageId)).state).toBe("delivered");
-    const dl = await db.deadLetter.findUnique({ where: { tenantId_messageId: { tenantId: tenant.id, messageId } } });
+    const dl = await db.deadLetter.findUnique({
+      where: { tenantId_messageId: { tenantId: tenant.id, messageId } },
+    });
     expect(dl?.status ?? "none").not.toBe("open");
     const dispatch = await db.senderDispatch.findUnique({
       where: { tenantId_senderNumberId: { tenantId: tenant.id, senderNumberId: sender.id } },

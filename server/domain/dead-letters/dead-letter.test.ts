@@ -162,8 +162,18 @@ describe("deriveDeadLetter: failures reported by webhook", () => {
     message: "Business eligibility payment issue",
     details: "Message failed to send because there were one or more errors related to your payment method.",
   };
-  const unknownError = { code: "131000", title: "Something went wrong", message: "Something went wrong", details: null };
-  const accepted = () => [build.requested(), build.started(1), build.accepted(1), build.status("sent", { at: 1 })];
+  const unknownError = {
+    code: "131000",
+    title: "Something went wrong",
+    message: "Something went wrong",
+    details: null,
+  };
+  const accepted = () => [
+    build.requested(),
+    build.started(1),
+    build.accepted(1),
+    build.status("sent", { at: 1 }),
+  ];
 
   it("a failed status of the latest attempt is an open dead letter with its class and meaning", () => {
     const dl = deriveDeadLetter([...accepted(), build.failed({ at: 2, error: payment })]);
@@ -183,7 +193,11 @@ describe("deriveDeadLetter: failures reported by webhook", () => {
   });
 
   it("a failure the pipeline resent on its own is not a dead letter; the retry's own failure is", () => {
-    const resent = [...accepted(), build.failed({ at: 2, error: unknownError }), build.retry(2, { error: unknownError })];
+    const resent = [
+      ...accepted(),
+      build.failed({ at: 2, error: unknownError }),
+      build.retry(2, { error: unknownError }),
+    ];
     expect(deriveDeadLetter(resent)).toBeNull();
     const failedAgain = [
       ...resent,
@@ -198,7 +212,9 @@ describe("deriveDeadLetter: failures reported by webhook", () => {
     const dl = deriveDeadLetter([
       ...accepted(),
       build.failed({ at: 2 }),
-      ...manualRetry(2).map((e) => (e.type === "retry_scheduled" ? { ...e, source: "operator" as const } : e)),
+      ...manualRetry(2).map((e) =>
+        e.type === "retry_scheduled" ? { ...e, source: "operator" as const } : e,
+      ),
       build.started(2),
       build.accepted(2),
     ]);

@@ -154,7 +154,8 @@ function findGiveUp(events: readonly TLedgerEvent[]): { giveUp: TGiveUp; episode
     }
   }
   const workerRetries = new Set<number>();
-  for (const e of events) if (e.type === "retry_scheduled" && e.source === "worker") workerRetries.add(e.attempt);
+  for (const e of events)
+    if (e.type === "retry_scheduled" && e.source === "worker") workerRetries.add(e.attempt);
 
   let best: TGiveUp | null = null;
   let episodes = 0;
@@ -164,7 +165,9 @@ function findGiveUp(events: readonly TLedgerEvent[]): { giveUp: TGiveUp; episode
     if (
       best === null ||
       candidate.attempt > best.attempt ||
-      (candidate.attempt === best.attempt && candidate.kind === "dead_lettered" && best.kind !== "dead_lettered")
+      (candidate.attempt === best.attempt &&
+        candidate.kind === "dead_lettered" &&
+        best.kind !== "dead_lettered")
     ) {
       best = candidate;
     }
@@ -254,8 +257,11 @@ export function deriveDeadLetter(events: readonly TLedgerEvent[]): TDeadLetter |
         if (isAsync) {
           const attempt = event.attempt ?? (position > deadAt ? dead.attempt : -1);
           const isDelivery =
-            event.type === "status_delivered" || event.type === "status_read" || event.type === "status_played";
-          if (attempt > dead.attempt || (attempt === dead.attempt && isDelivery)) noteAck(attempt, event.recordedAt);
+            event.type === "status_delivered" ||
+            event.type === "status_read" ||
+            event.type === "status_played";
+          if (attempt > dead.attempt || (attempt === dead.attempt && isDelivery))
+            noteAck(attempt, event.recordedAt);
         } else if (event.attempt === null ? position > deadAt : event.attempt >= dead.attempt) {
           noteAck(event.attempt ?? dead.attempt, event.recordedAt);
         }

@@ -1,11 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ASYNC_RETRY_POLICY, asyncFailureReason, decideAsyncFailure, type TAsyncFailureInput } from "./async-failure";
+import {
+  DEFAULT_ASYNC_RETRY_POLICY,
+  asyncFailureReason,
+  decideAsyncFailure,
+  type TAsyncFailureInput,
+} from "./async-failure";
 import { DEFAULT_RETRY_POLICY } from "./retry-policy";
 
 const NOW = Date.UTC(2026, 10, 1, 12, 0, 0);
 const error = (code: string, title = "t") => ({ code, title, message: title, details: null });
 
-function input(overrides: Partial<TAsyncFailureInput> & { category?: string | null } = {}): TAsyncFailureInput {
+function input(
+  overrides: Partial<TAsyncFailureInput> & { category?: string | null } = {},
+): TAsyncFailureInput {
   const { category = "UTILITY", ...rest } = overrides;
   return {
     error: error("131000", "Something went wrong"),
@@ -63,7 +70,10 @@ describe("decideAsyncFailure", () => {
 
   it("the retry budget still applies", () => {
     const decision = decideAsyncFailure(
-      input({ failedAttempt: 8, message: { state: "sent", latestAttempt: 8, templateCategory: null, requestedAtMs: NOW } }),
+      input({
+        failedAttempt: 8,
+        message: { state: "sent", latestAttempt: 8, templateCategory: null, requestedAtMs: NOW },
+      }),
     );
     expect(decision).toMatchObject({ kind: "act", retry: null });
     expect(decision.kind === "act" && decision.notRetriedBecause).toMatch(/retry budget spent/);
@@ -72,14 +82,17 @@ describe("decideAsyncFailure", () => {
   it("ignores history, duplicates and failures beside delivery", () => {
     expect(
       decideAsyncFailure(
-        input({ message: { state: "accepted", latestAttempt: 2, templateCategory: null, requestedAtMs: NOW } }),
+        input({
+          message: { state: "accepted", latestAttempt: 2, templateCategory: null, requestedAtMs: NOW },
+        }),
       ).kind,
     ).toBe("ignore");
     // the failure was already acted on (a re-delivery)
     for (const state of ["failed", "retrying", "delivered", "read"] as const) {
       expect(
-        decideAsyncFailure(input({ message: { state, latestAttempt: 1, templateCategory: null, requestedAtMs: NOW } }))
-          .kind,
+        decideAsyncFailure(
+          input({ message: { state, latestAttempt: 1, templateCategory: null, requestedAtMs: NOW } }),
+        ).kind,
       ).toBe("ignore");
     }
     expect(decideAsyncFailure(input({ hasDeliveryEvidence: true })).kind).toBe("ignore");

@@ -65,7 +65,8 @@ export async function planAsyncFailure(
   options: TAsyncFailureOptions = DEFAULT_OPTIONS,
 ): Promise<TAsyncFailurePlan | null> {
   const failed = group.drafts.find(
-    (d): d is Extract<TStatusDraft, { type: "status_failed" }> => d.type === "status_failed" && d.attempt !== null,
+    (d): d is Extract<TStatusDraft, { type: "status_failed" }> =>
+      d.type === "status_failed" && d.attempt !== null,
   );
   if (!failed || failed.attempt === null) return null;
   const rows = await tx.$queryRaw<
