@@ -51,7 +51,7 @@ export async function sentMessage(
   db: TDb,
   tenantId: string,
   senderNumberId: string,
-  options: { wamid?: string | null; at?: Date } = {},
+  options: { wamid?: string | null; at?: Date; templateCategory?: string } = {},
 ): Promise<{ messageId: string; wamid: string }> {
   const wamid = options.wamid ?? `wamid.${crypto.randomBytes(12).toString("hex")}`;
   const at = options.at ?? new Date();
@@ -65,7 +65,7 @@ export async function sentMessage(
         contentKind: "template",
         templateName: "order_update",
         templateLanguage: "en_US",
-        templateCategory: "UTILITY",
+        templateCategory: options.templateCategory ?? "UTILITY",
         requestPayload: { messaging_product: "whatsapp", to: "15551234567", type: "template" },
       },
       drafts.requested(),
