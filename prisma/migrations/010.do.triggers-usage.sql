@@ -16,6 +16,12 @@ ALTER TABLE message_event
   ADD COLUMN pricing_type text,
   ADD COLUMN pricing_billable boolean;
 
+-- Two new alert kinds: a tenant's endpoint disabled after failing too long, and a jump in a
+-- tenant's or number's provider errors (rejections, throttling).
+ALTER TABLE alert DROP CONSTRAINT alert_kind_check;
+ALTER TABLE alert ADD CONSTRAINT alert_kind_check CHECK (kind IN ('message_stalled', 'stalled_share_jump',
+  'orphan_statuses', 'sender_health', 'endpoint_disabled', 'provider_error_rate'));
+
 CREATE TABLE webhook_endpoint (
   tenant_id         uuid NOT NULL REFERENCES tenant (id),
   id                uuid NOT NULL,
@@ -100,8 +106,10 @@ CREATE TABLE webhook_delivery (
   FOREIGN KEY (tenant_id, event_id) REFERENCES trigger_event (tenant_id, id),
   FOREIGN KEY (tenant_id, endpoint_id) REFERENCES webhook_endpoint (tenant_id, id) ON DELETE CASCADE
 );
--- the delivery loop's claim: due pending deliveries of every tenant, oldest first
-CREATE INDEX webhook_delivery_due_idx ON webhook_delivery (next_attempt_at) WHERE status = 'pending';
+-- the delivery loop's claim: per enabled endpoint, its due pending deliveries, oldest first (a
+-- slow endpoint's backlog never hides another endpoint's work)
+CREATE INDEX webhook_delivery_tenant_id_endpoint_id_next_attempt_at_idx
+  ON webhook_delivery (tenant_id, endpoint_id, next_attempt_at) WHERE status = 'pending';
 -- the console: an endpoint's deliveries, newest first
 CREATE INDEX webhook_delivery_tenant_id_endpoint_id_created_at_idx
   ON webhook_delivery (tenant_id, endpoint_id, created_at DESC);

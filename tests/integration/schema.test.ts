@@ -152,6 +152,7 @@ describe("prisma/schema.prisma matches the migrated database", () => {
     const nativeToUdt: Record<string, string> = {
       Uuid: "uuid",
       Timestamptz: "timestamptz",
+      Date: "date",
       VarChar: "varchar",
       Text: "text",
     };
