@@ -24,6 +24,7 @@ const PLATFORM_TABLES: Record<string, string> = {
   operator_channel: "operators' alert channels (Slack webhook, email) for the whole platform",
   operator_notification: "alert notifications to operator channels; platform alerts may have no tenant",
   schema_version: "the migrator's bookkeeping",
+  provider_circuit: "circuit breakers of the app (shared by every tenant) and of WABAs, above any one number",
 };
 
 let client: pg.Client;
