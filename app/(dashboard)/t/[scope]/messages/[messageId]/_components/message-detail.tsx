@@ -144,6 +144,11 @@ function WhyState({
   const stored = timeline.message.stored;
   return (
     <div className="flex flex-col gap-4">
+      {d.possibleDuplicate ? (
+        <Alert tone="warn">
+          <p className="font-medium">{d.possibleDuplicate.warning}</p>
+        </Alert>
+      ) : null}
       <ul className="flex flex-col gap-1 text-sm text-zinc-800">
         {d.clauses.map((clause, i) => (
           <li key={i} className={i === 0 ? "font-medium" : "text-zinc-700"}>
