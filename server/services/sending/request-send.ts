@@ -4,7 +4,7 @@
 // transaction) with no lock shared across messages. Idempotent by the tenant's Idempotency-Key:
 // the same key with the same canonical body returns the same message, with a different body it
 // is a conflict (409), also when both arrive at once (the unique index makes them wait for each
-// other, and only them). Why, and what it replaced: docs/decisions/007-send-intake-one-statement.md.
+// other, and only them). Why, and what it replaced: docs/decisions/008-send-intake-one-statement.md.
 import crypto from "node:crypto";
 import type { TDb } from "@/server/db/client";
 import { sqlOfPrisma, type TSql } from "@/server/db/sql";
