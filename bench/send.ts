@@ -344,7 +344,7 @@ async function bench() {
         };
       }
     }
-    const pgVersion = (await pool.query<{ v: string }>("SHOW server_version")).rows[0]!.v;
+    const pgVersion = (await pool.query<{ server_version: string }>("SHOW server_version")).rows[0]!.server_version;
     console.log(
       `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, load average ${os
         .loadavg()
