@@ -137,13 +137,16 @@ function required(name: string): string {
   return value;
 }
 
-function startChild(role: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+function startChild(
+  role: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ["--import", "tsx", HERE, "--role", role, ...process.argv.slice(2)], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
-    const lines = readline.createInterface({ input: child.stdout! });
+    const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
     lines.on("line", (line) => {
       const ready = /^READY (\d+)$/.exec(line);
       if (ready) resolve({ child, port: Number(ready[1]) });
@@ -214,14 +217,17 @@ function load(
           },
         ],
       },
-      (error, result) => (error ? reject(error) : resolve(result)),
+      (error: unknown, result) =>
+        error ? reject(error instanceof Error ? error : new Error("autocannon failed")) : resolve(result),
     );
   });
 }
 
 async function ceiling(url: string, notify: boolean): Promise<number> {
   const pool = new pg.Pool({ connectionString: url, max: 16 });
-  await pool.query("CREATE TABLE IF NOT EXISTS bench_ceiling (id uuid PRIMARY KEY, body jsonb, at timestamptz)");
+  await pool.query(
+    "CREATE TABLE IF NOT EXISTS bench_ceiling (id uuid PRIMARY KEY, body jsonb, at timestamptz)",
+  );
   let done = 0;
   const started = performance.now();
   const end = started + SECONDS * 1000;
@@ -254,7 +260,6 @@ function sampleWaits(url: string) {
   const client = new pg.Client({ connectionString: url });
   const counts = new Map<string, number>();
   let isRunning = true;
-  let samples = 0;
   const done = (async () => {
     await client.connect();
     while (isRunning) {
@@ -263,7 +268,6 @@ function sampleWaits(url: string) {
          FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
            AND backend_type = 'client backend' AND application_name = 'waybill-api'`,
       );
-      samples += 1;
       for (const { w } of rows) counts.set(w, (counts.get(w) ?? 0) + 1);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -344,7 +348,8 @@ async function bench() {
         };
       }
     }
-    const pgVersion = (await pool.query<{ server_version: string }>("SHOW server_version")).rows[0]!.server_version;
+    const pgVersion = (await pool.query<{ server_version: string }>("SHOW server_version")).rows[0]!
+      .server_version;
     console.log(
       `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, load average ${os
         .loadavg()
@@ -409,4 +414,3 @@ run().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
-

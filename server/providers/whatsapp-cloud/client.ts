@@ -59,7 +59,10 @@ export function createWhatsAppCloudProvider(options: TCloudClientOptions): TMess
     (agent
       ? (input, init) =>
           // undici's own fetch, so the agent and the fetch are one version
-          undiciFetch(input as string, { ...(init as object), dispatcher: agent }) as unknown as Promise<Response>
+          undiciFetch(input as string, {
+            ...(init as object),
+            dispatcher: agent,
+          }) as unknown as Promise<Response>
       : fetch);
   const base = options.baseUrl.replace(/\/+$/, "");
   return {
