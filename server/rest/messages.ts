@@ -46,7 +46,8 @@ export function hotPathRestDeps(
   };
 }
 
-function verifierOf(deps: TRestDeps): TApiKeyVerifier {
+/** The request's key verifier: the deps' cached one, else a Prisma read per request. */
+export function verifierOf(deps: TRestDeps): TApiKeyVerifier {
   return deps.apiKeys ?? ((token, now) => authenticateApiKey(deps.db, token, now));
 }
 
