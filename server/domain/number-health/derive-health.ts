@@ -127,8 +127,9 @@ function webhookAssertions(fact: THealthFact, value: TJson): TAssertions {
       }
       return out;
     }
-    case "account_update":
-      switch (event ?? "") {
+    case "account_update": {
+      const accountEvent = event ?? "";
+      switch (accountEvent) {
         case "ACCOUNT_RESTRICTION":
           return { restrictions: { list: restrictionsOf(value) } };
         case "DISABLED_UPDATE": {
@@ -137,17 +138,18 @@ function webhookAssertions(fact: THealthFact, value: TJson): TAssertions {
           return state ? { ban: { state, dateMs: toEpochMs(ban.waba_ban_date) } } : {};
         }
         case "ACCOUNT_DELETED":
-          return { connection: { state: "DELETED", reported: event } };
+          return { connection: { state: "DELETED", reported: accountEvent } };
         case "ACCOUNT_OFFBOARDED":
-          return { connection: { state: "DISCONNECTED", reported: event } };
+          return { connection: { state: "DISCONNECTED", reported: accountEvent } };
         case "ACCOUNT_RECONNECTED":
-          return { connection: { state: "CONNECTED", reported: event } };
+          return { connection: { state: "CONNECTED", reported: accountEvent } };
         case "VERIFIED_ACCOUNT":
           return { verification: { status: "VERIFIED" } };
         default:
           // ACCOUNT_VIOLATION, partner and pricing events: history only
           return {};
       }
+    }
     case "business_capability_update": {
       const perDay = int(
         value.max_daily_conversations_per_business ?? value.max_daily_conversation_per_phone,
