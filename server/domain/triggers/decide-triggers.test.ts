@@ -54,7 +54,11 @@ describe("decideTriggers", () => {
   });
 
   it("a read without delivered fires delivered first, inferred, then read", () => {
-    const { fired } = simulate([start, [build.status("read", { at: 9 })], [build.status("delivered", { at: 5 })]]);
+    const { fired } = simulate([
+      start,
+      [build.status("read", { at: 9 })],
+      [build.status("delivered", { at: 5 })],
+    ]);
     expect(types(fired)).toEqual(["message.accepted", "message.delivered", "message.read"]);
     expect(fired[1]).toMatchObject({ inferred: true, providerTimestamp: at(9) });
   });
@@ -141,7 +145,9 @@ const arbArrivals = arbPlan.chain((plan) => {
   return fc
     .array(fc.integer({ min: 1, max: 4 }), { minLength: all.length, maxLength: all.length })
     .chain((copies) => {
-      const rows = all.flatMap((e, i) => Array.from({ length: copies[i]! }, (_, n) => (n === 0 ? e : receipt(e, n))));
+      const rows = all.flatMap((e, i) =>
+        Array.from({ length: copies[i]! }, (_, n) => (n === 0 ? e : receipt(e, n))),
+      );
       return fc.tuple(
         fc.shuffledSubarray(rows, { minLength: rows.length, maxLength: rows.length }),
         fc.array(fc.integer({ min: 1, max: 4 }), { minLength: rows.length, maxLength: rows.length }),

@@ -32,7 +32,12 @@ export type TTriggerCandidate = {
   providerTimestamp: number | null;
 };
 
-const REACHED_BY: Readonly<Record<"message.accepted" | "message.delivered" | "message.read" | "message.failed" | "message.dead_lettered", readonly TMessageState[]>> = {
+const REACHED_BY: Readonly<
+  Record<
+    "message.accepted" | "message.delivered" | "message.read" | "message.failed" | "message.dead_lettered",
+    readonly TMessageState[]
+  >
+> = {
   "message.accepted": ["accepted", "sent", "delivered", "read", "played", "failed"],
   "message.delivered": ["delivered", "read", "played"],
   "message.read": ["read", "played"],
@@ -108,7 +113,13 @@ export function decideTriggers(input: {
       }),
     );
   }
-  for (const type of ["message.accepted", "message.delivered", "message.read", "message.failed", "message.dead_lettered"] as const) {
+  for (const type of [
+    "message.accepted",
+    "message.delivered",
+    "message.read",
+    "message.failed",
+    "message.dead_lettered",
+  ] as const) {
     if (!reached(type, after) || reached(type, before)) continue;
     if (type === "message.delivered") {
       const isInferred = !appended.some((fact) => fact.type === "status_delivered");

@@ -3,7 +3,10 @@
 // Private-network targets over https are allowed: tenants may run receivers on their own networks.
 export type TUrlPolicy = { allowHttp: boolean };
 
-export function checkEndpointUrl(raw: string, policy: TUrlPolicy): { ok: true; url: string } | { ok: false; reason: string } {
+export function checkEndpointUrl(
+  raw: string,
+  policy: TUrlPolicy,
+): { ok: true; url: string } | { ok: false; reason: string } {
   let url: URL;
   try {
     url = new URL(raw);

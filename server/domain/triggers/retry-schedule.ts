@@ -39,6 +39,10 @@ export function isDeliveredStatus(status: number): boolean {
  * Auto-disable: an endpoint whose attempts have all failed since `failingSinceMs` for longer
  * than `afterMs` is disabled (Svix waits 5 days; Waybill's default is shorter, see the env).
  */
-export function shouldDisableEndpoint(failingSinceMs: number | null, nowMs: number, afterMs: number): boolean {
+export function shouldDisableEndpoint(
+  failingSinceMs: number | null,
+  nowMs: number,
+  afterMs: number,
+): boolean {
   return failingSinceMs !== null && nowMs - failingSinceMs >= afterMs;
 }
