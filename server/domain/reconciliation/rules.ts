@@ -102,6 +102,11 @@ export const CURRENT_RULES: TReconciliationRules = RULES_V1;
 
 const RULES_BY_VERSION: ReadonlyMap<number, TReconciliationRules> = new Map([[RULES_V1.version, RULES_V1]]);
 
+/** Every rules version this build knows, oldest first (property tests run over each). */
+export const ALL_RULES: readonly TReconciliationRules[] = [...RULES_BY_VERSION.values()].sort(
+  (a, b) => a.version - b.version,
+);
+
 /** The rules a stored derivation was made with, or null for a version this build does not know. */
 export function rulesForVersion(version: number): TReconciliationRules | null {
   return RULES_BY_VERSION.get(version) ?? null;
