@@ -29,7 +29,8 @@ function violations(file: string): string[] {
   return report.summary.violations.map((v) => v.rule.name);
 }
 
-describe("layer rules (dependency-cruiser)", () => {
+// each case spawns dependency-cruiser over the import graph: seconds, more on a loaded machine
+describe("layer rules (dependency-cruiser)", { timeout: 180_000 }, () => {
   it("rule 1: the domain may not import the database layer", () => {
     const file = plant(
       "server/domain",
@@ -77,7 +78,16 @@ describe("layer rules (dependency-cruiser)", () => {
     expect(violations(file)).toContain("worker-stays-out-of-the-web");
   });
 
-  it("rule 6: the ledger service may not import another service, only take projectors", () => {
+  it("rule 6: the ingest listener may not reach the web process's modules, even transitively", () => {
+    const file = plant(
+      "server/listener",
+      ".ts",
+      'import { webhookRouteDeps } from "@/server/ingest/web-deps";\nexport const x = webhookRouteDeps;\n',
+    );
+    expect(violations(file)).toContain("listener-stays-out-of-the-web");
+  });
+
+  it("rule 7: the ledger service may not import another service, only take projectors", () => {
     const bad = plant(
       "server/services/ledger",
       ".ts",

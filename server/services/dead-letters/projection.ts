@@ -1,16 +1,21 @@
 // The dead-letter projector: keeps `dead_letter` equal to deriveDeadLetter(ledger) for the
 // messages of a ledger append, in the append's transaction, one upsert for the batch. A message
-// that was never dead-lettered costs nothing: its ledger is not loaded and it gets no row.
+// that never gave up (no dead_lettered, no failed status) costs nothing: its ledger is not loaded
+// and it gets no row.
 import { deriveDeadLetter } from "@/server/domain/dead-letters/dead-letter";
 import type { TLedgerProjector } from "@/server/services/ledger/projector";
+
+const GIVE_UP_TYPES = ["dead_lettered", "status_failed"] as const;
 
 const at = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export const deadLetterProjector: TLedgerProjector = {
   name: "dead-letters",
-  // deriveDeadLetter reads the whole ledger (payloads too): only for messages ever dead-lettered
+  // deriveDeadLetter reads the whole ledger (payloads too): only for messages that ever gave up,
+  // by the pipeline's dead letter or by a failure the provider reported
   needsLedger: ({ factTypes, drafts }) =>
-    factTypes.has("dead_lettered") || drafts.some((draft) => draft.type === "dead_lettered"),
+    GIVE_UP_TYPES.some((type) => factTypes.has(type)) ||
+    drafts.some((draft) => (GIVE_UP_TYPES as readonly string[]).includes(draft.type)),
   project: async ({ sql, now, messages }) => {
     const rows = messages.flatMap((m) => {
       if (m.ledger === null) return [];
