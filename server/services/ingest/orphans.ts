@@ -2,8 +2,10 @@
 // our send response). It waits in webhook_orphan_status, visibly, and joins the message's ledger
 //   1. when provider_accepted names its wamid: the re-attach projector of the ledger append, in the
 //      same transaction as the send response (the contract with the sending pipeline);
-//   2. after a grace period, through biz_opaque_callback_data (= our message id) when the send
-//      response never came (a crash lost it): the status itself then proves acceptance (R6);
+//   2. through biz_opaque_callback_data (`<message id>:<attempt>`) when the send response never
+//      came (a timeout, a crash): at once while the attempt it names is in doubt (no wamid
+//      recorded for it: attachOrphansNamingMessage, before an in-doubt attempt is resent),
+//      otherwise after a grace period; the status itself then proves acceptance of that attempt (R6);
 //   3. by the sweep's safety net if a provider id exists but the hook did not run.
 //
 // Race between "status arrives" and "accept recorded" (both in flight): both sides take the same
@@ -12,6 +14,7 @@
 import type { TDb, TDbTx } from "@/server/db/client";
 import { toSql, type TSql } from "@/server/db/sql";
 import { compareStrings } from "@/server/domain/ledger/group-receipts";
+import { parseCallbackData } from "@/server/domain/sending/send-request";
 import { readStatusDraft, type TStatusDraft } from "@/server/ingest/status-draft";
 import { appendBatch } from "@/server/services/ledger/append-batch";
 import type { TAppendedEvent, TFollowUp, TLedgerProjector } from "@/server/services/ledger/projector";
@@ -150,6 +153,51 @@ async function markAttached(
   );
 }
 
+/**
+ * Just before an in-doubt attempt is resent: the message's waiting orphans whose callback data
+ * names it (either form) prove that an earlier attempt was accepted. They are appended now (the
+ * attempt their callback data names, if it was started; else left to R3), in the caller's
+ * transaction with the message already locked. Returns how many were attached.
+ */
+export async function attachOrphansNamingMessage(
+  tx: TDbTx | TSql,
+  target: { tenantId: string; messageId: string; senderNumberId: string; attemptCount: number },
+  options: { now: Date },
+): Promise<number> {
+  const sql = toSql(tx);
+  const orphans = await sql.query<TOrphanRow & { biz_opaque_callback_data: string }>(
+    `SELECT id::text AS id, draft, raw_webhook_id::text AS raw_webhook_id, received_at, biz_opaque_callback_data
+     FROM webhook_orphan_status
+     WHERE tenant_id = $1::uuid AND sender_number_id = $2::uuid
+       AND attached_at IS NULL AND discarded_at IS NULL
+       AND (biz_opaque_callback_data = $3 OR biz_opaque_callback_data LIKE $4)
+     ORDER BY received_at, id
+     FOR UPDATE`,
+    [target.tenantId, target.senderNumberId, target.messageId, `${target.messageId}:%`],
+  );
+  if (orphans.length === 0) return 0;
+  const byAttempt = new Map<number | null, TOrphanRow[]>();
+  for (const orphan of orphans) {
+    const named = parseCallbackData(orphan.biz_opaque_callback_data);
+    const attempt =
+      named !== null && named.attempt !== null && named.attempt <= target.attemptCount ? named.attempt : null;
+    byAttempt.set(attempt, [...(byAttempt.get(attempt) ?? []), orphan]);
+  }
+  await appendBatch(
+    sql,
+    [...byAttempt].flatMap(([attempt, rows]) => orphanAppends(target.tenantId, target.messageId, rows, attempt)),
+    { now: options.now },
+  );
+  await markAttached(
+    sql,
+    orphans.map((o) => ({ tenantId: target.tenantId, id: o.id, messageId: target.messageId })),
+    "biz_opaque_callback_data",
+    options.now,
+  );
+  await addCounters(sql, [{ metric: "statuses_reattached", tenantId: target.tenantId, value: orphans.length }]);
+  return orphans.length;
+}
+
 export type TOrphanSweepConfig = {
   now: Date;
   /** orphans older than this are attached through biz_opaque_callback_data */
@@ -189,11 +237,20 @@ export async function sweepOrphans(db: TDb, config: TOrphanSweepConfig): Promise
       FROM waiting w
       JOIN message_provider_id p ON p.tenant_id = w.tenant_id AND p.provider_message_id = w.provider_message_id
       UNION ALL
-      SELECT w.tenant_id, w.id, m.id, NULL::int, 'biz_opaque_callback_data'
-      FROM waiting w
+      -- callback data is '<message id>:<attempt>' (or the older '<message id>'): the attempt it
+      -- names is the one that produced the status, if the message ever started it
+      SELECT w.tenant_id, w.id, m.id,
+             CASE WHEN w.cb_attempt <= m.attempt_count THEN w.cb_attempt END,
+             'biz_opaque_callback_data'
+      FROM (SELECT w0.*,
+                   CASE WHEN split_part(w0.biz_opaque_callback_data, ':', 1) ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                             AND w0.biz_opaque_callback_data ~ '^[^:]+(:[0-9]{1,6})?$'
+                        THEN split_part(w0.biz_opaque_callback_data, ':', 1)::uuid END AS cb_message_id,
+                   CASE WHEN w0.biz_opaque_callback_data ~ ':[0-9]{1,6}$'
+                        THEN split_part(w0.biz_opaque_callback_data, ':', 2)::int END AS cb_attempt
+            FROM waiting w0) w
       JOIN message m ON m.tenant_id = w.tenant_id
-        AND m.id = (CASE WHEN w.biz_opaque_callback_data ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-                         THEN w.biz_opaque_callback_data::uuid END)
+        AND m.id = w.cb_message_id
         AND m.sender_number_id = w.sender_number_id
       WHERE w.received_at <= ${graceBefore}
         AND NOT EXISTS (SELECT 1 FROM message_provider_id p
