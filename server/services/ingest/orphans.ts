@@ -185,7 +185,9 @@ export async function attachOrphansNamingMessage(
   }
   await appendBatch(
     sql,
-    [...byAttempt].flatMap(([attempt, rows]) => orphanAppends(target.tenantId, target.messageId, rows, attempt)),
+    [...byAttempt].flatMap(([attempt, rows]) =>
+      orphanAppends(target.tenantId, target.messageId, rows, attempt),
+    ),
     { now: options.now },
   );
   await markAttached(
@@ -194,7 +196,9 @@ export async function attachOrphansNamingMessage(
     "biz_opaque_callback_data",
     options.now,
   );
-  await addCounters(sql, [{ metric: "statuses_reattached", tenantId: target.tenantId, value: orphans.length }]);
+  await addCounters(sql, [
+    { metric: "statuses_reattached", tenantId: target.tenantId, value: orphans.length },
+  ]);
   return orphans.length;
 }
 
