@@ -48,6 +48,14 @@ module.exports = {
       to: { path: "^(app/|trpc/|server/api/|server/web/|node_modules/server-only/)", reachable: true },
     },
     {
+      name: "listener-stays-out-of-the-web",
+      comment:
+        "The ingest listener (npm run ingest) is a plain node:http process: like the worker, it never reaches app/, trpc/, server/api, server/web or anything importing server-only.",
+      severity: "error",
+      from: { path: "^server/listener/" },
+      to: { path: "^(app/|trpc/|server/api/|server/web/|node_modules/server-only/)", reachable: true },
+    },
+    {
       name: "no-circular",
       severity: "error",
       from: { pathNot: "^server/db/generated/" },

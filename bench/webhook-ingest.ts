@@ -11,7 +11,7 @@ import os from "node:os";
 import pg from "pg";
 import { createDb } from "@/server/db/client";
 import { createProcessMetrics } from "@/server/ingest/prometheus";
-import { recordRawWebhooks } from "@/server/ingest/record-raw-webhook";
+import { createWebhookStore, recordRawWebhooks } from "@/server/ingest/record-raw-webhook";
 import { WEBHOOK_HTTP_METRICS } from "@/server/ingest/web-metrics";
 import { createWhatsAppWebhookHandlers } from "@/server/ingest/webhook-route";
 import { createLogger } from "@/server/platform/logger";
@@ -101,7 +101,7 @@ async function main() {
       appSecrets: [SECRET],
       verifyToken: "bench-token",
       maxBodyBytes: 4 * 1024 * 1024,
-      store: pool,
+      store: createWebhookStore(pool, { maxRows: 500, maxInFlight: 16 }),
       log,
       metrics: createProcessMetrics(WEBHOOK_HTTP_METRICS),
       now: () => new Date(),

@@ -338,14 +338,24 @@ export function buildProgram(deps: {
     .command("evidence:verify")
     .description("verify an exported evidence bundle offline (JSON, or the HTML summary that embeds it)")
     .argument("<file>", "evidence-<message id>.json or .html")
-    .action((file: string) => {
+    .option(
+      "--platform-copy <file...>",
+      "the platform's copy of a raw request (bytes as received) that the bundle holds a tenant slice of",
+    )
+    .action((file: string, opts: { platformCopy?: string[] }) => {
       let bundle: unknown;
       try {
         bundle = parseEvidenceFile(fs.readFileSync(file, "utf8"));
       } catch (error) {
         throw new ServiceError("BAD_REQUEST", `cannot read ${file}: ${(error as Error).message}`);
       }
-      const result = verifyEvidenceBundle(bundle);
+      let platformCopies: Uint8Array[] | undefined;
+      try {
+        platformCopies = opts.platformCopy?.map((copy) => fs.readFileSync(copy));
+      } catch (error) {
+        throw new ServiceError("BAD_REQUEST", `cannot read a platform copy: ${(error as Error).message}`);
+      }
+      const result = verifyEvidenceBundle(bundle, { platformCopies });
       print(program.opts().json, result, formatEvidenceVerification(result));
       // exit 3, through runCli's return value (process.exitCode is overridden by process.exit)
       if (!result.ok) throw new CommanderError(3, "waybill.evidence_broken", "evidence does not verify");

@@ -67,6 +67,8 @@ const ZWebhookWebEnvShape = {
   WAYBILL_WEBHOOK_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   // a webhook whose insert has not committed within this answers 503 (Meta retries)
   WAYBILL_WEBHOOK_DB_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  // group commit: concurrent webhooks' rows written by one statement, at most this many
+  WAYBILL_WEBHOOK_GROUP_MAX_ROWS: z.coerce.number().int().min(1).max(5000).default(500),
   // bearer token for GET /api/metrics (Prometheus); unset: only engineer/admin sessions
   WAYBILL_METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
 };
@@ -142,6 +144,18 @@ export const ZWebEnvSchema = ZCommonEnvSchema.extend({
   ...ZWebhookWebEnvShape,
 });
 
+/** The dedicated ingest listener (`npm run ingest`): the webhook endpoint on plain node:http. */
+export const ZIngestListenerEnvSchema = z.object({
+  DATABASE_URL: ZDatabaseUrlSchema,
+  LOG_LEVEL: ZLogLevelSchema,
+  ...ZWebhookWebEnvShape,
+  WAYBILL_INGEST_PORT: z.coerce.number().int().min(0).max(65_535).default(3100),
+  WAYBILL_INGEST_HOST: z.string().min(1).default("127.0.0.1"),
+  // on SIGTERM: stop accepting, answer what was received (after its commit), then exit; a
+  // request still unanswered after this many seconds is dropped (Meta retries it)
+  WAYBILL_INGEST_DRAIN_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
+});
+
 export const ZWorkerEnvSchema = ZCommonEnvSchema.extend({
   // a job whose worker died is handed out again after this many seconds
   WAYBILL_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
@@ -180,6 +194,7 @@ export type TCommonEnv = z.infer<typeof ZCommonEnvSchema>;
 export type TSimulatorEnv = z.infer<typeof ZSimulatorEnvSchema>;
 export type TWebEnv = z.infer<typeof ZWebEnvSchema>;
 export type TWorkerEnv = z.infer<typeof ZWorkerEnvSchema>;
+export type TIngestListenerEnv = z.infer<typeof ZIngestListenerEnvSchema>;
 
 export class EnvError extends Error {
   constructor(readonly problems: string[]) {

@@ -1,6 +1,6 @@
 // The bounded body read: the cap is enforced on the bytes streamed, not on what the client declares.
 import { describe, expect, it } from "vitest";
-import { readBoundedBody } from "./read-body";
+import { bodyOfRequest, readBoundedBody } from "./read-body";
 
 function streamed(chunks: string[], headers: Record<string, string> = {}) {
   const body = new ReadableStream<Uint8Array>({
@@ -14,7 +14,7 @@ function streamed(chunks: string[], headers: Record<string, string> = {}) {
 
 describe("readBoundedBody", () => {
   it("returns the exact bytes, across chunks", async () => {
-    const read = await readBoundedBody(streamed(['{"a":', '"é"}']), 100);
+    const read = await readBoundedBody(bodyOfRequest(streamed(['{"a":', '"é"}'])), 100);
     expect(read.ok && Buffer.from(read.bytes).toString("utf8")).toBe('{"a":"é"}');
   });
 
@@ -24,22 +24,25 @@ describe("readBoundedBody", () => {
       body: "x".repeat(10),
       headers: { "content-length": "5000" },
     });
-    expect(await readBoundedBody(request, 100)).toEqual({ ok: false, reason: "too_large" });
+    expect(await readBoundedBody(bodyOfRequest(request), 100)).toEqual({ ok: false, reason: "too_large" });
   });
 
   it("stops reading once the streamed bytes pass the cap, whatever was declared", async () => {
     expect(
-      await readBoundedBody(streamed(["x".repeat(60), "x".repeat(60)], { "content-length": "10" }), 100),
+      await readBoundedBody(
+        bodyOfRequest(streamed(["x".repeat(60), "x".repeat(60)], { "content-length": "10" })),
+        100,
+      ),
     ).toEqual({
       ok: false,
       reason: "too_large",
     });
-    const exact = await readBoundedBody(streamed(["x".repeat(50), "x".repeat(50)]), 100);
+    const exact = await readBoundedBody(bodyOfRequest(streamed(["x".repeat(50), "x".repeat(50)])), 100);
     expect(exact.ok && exact.bytes.byteLength).toBe(100);
   });
 
   it("reads an empty body as zero bytes", async () => {
-    const read = await readBoundedBody(new Request("http://x/", { method: "POST" }), 100);
+    const read = await readBoundedBody(bodyOfRequest(new Request("http://x/", { method: "POST" })), 100);
     expect(read.ok && read.bytes.byteLength).toBe(0);
   });
 });

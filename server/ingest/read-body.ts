@@ -1,23 +1,48 @@
 // Bounded read of a request body: the stream is counted as it arrives and abandoned past the
 // cap, so an oversized (or endless) body never sits in memory. Content-Length is only a hint
-// for rejecting early; the count is what is enforced.
+// for rejecting early; the count is what is enforced. Transport-free: a web `Request` (the
+// Next.js route) and a node:http request (the ingest listener) are both read through it.
 
 export type TBodyRead = { ok: true; bytes: Uint8Array } | { ok: false; reason: "too_large" | "unreadable" };
 
-export async function readBoundedBody(request: Request, maxBytes: number): Promise<TBodyRead> {
-  const declared = Number(request.headers.get("content-length") ?? "NaN");
+/** A request body as a sequence of chunks. */
+export type TBodySource = {
+  /** the Content-Length header as sent, if any */
+  declaredLength: string | null;
+  /** the next chunk, or null at the end; throws when the client's stream broke */
+  read: () => Promise<Uint8Array | null>;
+  /** stop reading (the cap was passed) */
+  cancel: () => Promise<void>;
+};
+
+export function bodyOfRequest(request: Request): TBodySource {
+  const stream = request.body;
+  const reader = stream?.getReader();
+  return {
+    declaredLength: request.headers.get("content-length"),
+    read: async () => {
+      if (!reader) return null;
+      const { done, value } = await reader.read();
+      return done ? null : value;
+    },
+    cancel: async () => {
+      await reader?.cancel().catch(() => {});
+    },
+  };
+}
+
+export async function readBoundedBody(source: TBodySource, maxBytes: number): Promise<TBodyRead> {
+  const declared = Number(source.declaredLength ?? "NaN");
   if (Number.isFinite(declared) && declared > maxBytes) return { ok: false, reason: "too_large" };
-  if (!request.body) return { ok: true, bytes: new Uint8Array(0) };
-  const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
+      const value = await source.read();
+      if (value === null) break;
       total += value.byteLength;
       if (total > maxBytes) {
-        await reader.cancel().catch(() => {});
+        await source.cancel();
         return { ok: false, reason: "too_large" };
       }
       chunks.push(value);

@@ -1,12 +1,14 @@
 // The hot path: store verified raw requests durably, one statement, plain `pg` (no Prisma: this
-// runs once per webhook and must stay cheap). Usable by the Next.js route (one request) and by a
-// dedicated listener doing group commit (many requests per statement and per commit).
+// runs once per webhook and must stay cheap). The Next.js route and the ingest listener both
+// write through `createWebhookStore`: the rows of concurrent requests go into one statement and
+// one commit (group commit), and each request learns its own outcome after that commit.
 //
 // Idempotent by body hash: the same signed payload posted again (Meta's retry after a lost 200)
 // adds no row and no processing; it is counted on the original row and in the per-tenant
 // `requests_duplicate` counter, in the same statement, so the count is exactly as durable as
 // the 200 that follows it.
 import crypto from "node:crypto";
+import { createGroupCommitter, type TGroupCommitter } from "./group-commit";
 import { uuidV7 } from "./uuid-v7";
 
 /** Anything with pg's `query` (a Pool, a PoolClient, a Client). */
@@ -41,10 +43,10 @@ const STORED_HEADERS = [
   "x-request-id",
 ] as const;
 
-export function pickStoredHeaders(headers: Headers): Record<string, string> {
+export function pickStoredHeaders(header: (name: string) => string | null): Record<string, string> {
   const picked: Record<string, string> = {};
   for (const name of STORED_HEADERS) {
-    const value = headers.get(name);
+    const value = header(name);
     if (value !== null) picked[name] = value.slice(0, 1024);
   }
   return picked;
@@ -53,6 +55,8 @@ export function pickStoredHeaders(headers: Headers): Record<string, string> {
 // One statement: insert the new bodies, count the re-deliveries (on the row and per tenant).
 // `extra` = further copies of the same body inside this group (group commit); the tenants of a
 // duplicate are those its original named (known once processed), else the "no tenant" counter.
+// Rows come sorted by body hash and counters by tenant: two groups in flight that share bodies
+// or tenants then lock them in the same order and never deadlock.
 const RECORD_SQL = `
 WITH input AS (
   SELECT * FROM unnest($1::uuid[], $2::bytea[], $3::timestamptz[], $4::bytea[], $5::int[], $6::jsonb[], $7::int[], $8::int[])
@@ -80,6 +84,7 @@ counted AS (
   ) d
   WHERE d.n > 0
   GROUP BY d.tenant_id
+  ORDER BY d.tenant_id
   ON CONFLICT (metric, tenant_id) DO UPDATE SET value = c.value + EXCLUDED.value, updated_at = EXCLUDED.updated_at
 )
 SELECT id::text AS id, encode(body_sha256, 'hex') AS sha, inserted, duplicate_count FROM up`;
@@ -116,7 +121,7 @@ export async function recordRawWebhooks(
       firstOf.push(first);
     }
   }
-  const unique = [...firstIndexByHash.values()];
+  const unique = [...firstIndexByHash.values()].sort((a, b) => Buffer.compare(hashes[a]!, hashes[b]!));
   const rows = unique.map((index) => {
     const input = inputs[index]!;
     return {
@@ -153,5 +158,29 @@ export async function recordRawWebhooks(
     return isFirstCopy && row.inserted
       ? { kind: "stored", id: row.id }
       : { kind: "duplicate", id: row.id, duplicateCount: row.duplicate_count };
+  });
+}
+
+/** The hot path's store: concurrent requests' rows are written by one statement (group commit). */
+export type TWebhookStore = TGroupCommitter<TRawWebhookInput, TRecordOutcome>;
+
+export type TWebhookStoreOptions = {
+  /** requests per statement at most */
+  maxRows: number;
+  /** statements in flight at once: the pool's size */
+  maxInFlight: number;
+  onFlush?: (rows: number, seconds: number) => void;
+};
+
+/** Body bytes per statement at most (a single larger body still goes alone). */
+const MAX_GROUP_BYTES = 8 * 1024 * 1024;
+
+export function createWebhookStore(db: TQueryable, options: TWebhookStoreOptions): TWebhookStore {
+  return createGroupCommitter<TRawWebhookInput, TRecordOutcome>((inputs) => recordRawWebhooks(db, inputs), {
+    maxItems: options.maxRows,
+    maxWeight: MAX_GROUP_BYTES,
+    weightOf: (input) => input.body.byteLength,
+    maxInFlight: options.maxInFlight,
+    onFlush: options.onFlush,
   });
 }

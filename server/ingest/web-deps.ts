@@ -1,31 +1,47 @@
-// The web process's webhook dependencies: its configuration from the web runtime and a plain pg
-// pool of its own for the hot path (Prisma's pool is not shared: a burst of webhooks must not
-// starve the console, and the other way round). Created on first use, kept on globalThis.
+// The web process's webhook dependencies: its configuration from the web runtime, the hot path's
+// own pg pool and its group commit (server/ingest/webhook-pool.ts, record-raw-webhook.ts), the
+// same as the ingest listener's. Created on first use, kept on globalThis.
 import "server-only";
-import pg from "pg";
+import type pg from "pg";
 import { webRuntime } from "@/server/web/runtime";
 import type { TMetricsRouteDeps } from "./metrics-route";
+import { createWebhookStore, type TWebhookStore } from "./record-raw-webhook";
 import type { TWebhookRouteDeps } from "./webhook-route";
-import { webhookProcessMetrics } from "./web-metrics";
+import { createWebhookPool } from "./webhook-pool";
+import { observeGroupCommit, webhookProcessMetrics } from "./web-metrics";
 
-const globalForIngest = globalThis as unknown as { waybillIngestPool?: pg.Pool };
+const globalForIngest = globalThis as unknown as {
+  waybillIngestPool?: pg.Pool;
+  waybillWebhookStore?: TWebhookStore;
+};
 
 export function webhookPool(): pg.Pool {
   if (globalForIngest.waybillIngestPool) return globalForIngest.waybillIngestPool;
   const { env, log } = webRuntime();
-  const pool = new pg.Pool({
-    connectionString: env.DATABASE_URL,
-    max: env.WAYBILL_WEBHOOK_DB_POOL_MAX,
-    application_name: "waybill-ingest",
-    // a webhook waits at most this long for a connection or its insert, then answers 503
-    connectionTimeoutMillis: env.WAYBILL_WEBHOOK_DB_TIMEOUT_MS,
-    query_timeout: env.WAYBILL_WEBHOOK_DB_TIMEOUT_MS,
-    statement_timeout: env.WAYBILL_WEBHOOK_DB_TIMEOUT_MS,
-  });
-  // an idle connection dropped by a database restart must not crash the web process
-  pool.on("error", (error) => log.warn({ err: error }, "webhook pool: idle connection lost"));
+  const pool = createWebhookPool(
+    {
+      databaseUrl: env.DATABASE_URL,
+      max: env.WAYBILL_WEBHOOK_DB_POOL_MAX,
+      timeoutMs: env.WAYBILL_WEBHOOK_DB_TIMEOUT_MS,
+      applicationName: "waybill-ingest",
+    },
+    log,
+  );
   globalForIngest.waybillIngestPool = pool;
   return pool;
+}
+
+/** Group commit over the hot path's pool: one per process, like the pool. */
+export function webhookStore(): TWebhookStore {
+  if (globalForIngest.waybillWebhookStore) return globalForIngest.waybillWebhookStore;
+  const { env } = webRuntime();
+  const store = createWebhookStore(webhookPool(), {
+    maxRows: env.WAYBILL_WEBHOOK_GROUP_MAX_ROWS,
+    maxInFlight: env.WAYBILL_WEBHOOK_DB_POOL_MAX,
+    onFlush: observeGroupCommit(webhookProcessMetrics()),
+  });
+  globalForIngest.waybillWebhookStore = store;
+  return store;
 }
 
 export function webhookRouteDeps(): TWebhookRouteDeps {
@@ -34,7 +50,7 @@ export function webhookRouteDeps(): TWebhookRouteDeps {
     appSecrets: env.WHATSAPP_APP_SECRET,
     verifyToken: env.WHATSAPP_VERIFY_TOKEN,
     maxBodyBytes: env.WAYBILL_WEBHOOK_MAX_BYTES,
-    store: webhookPool(),
+    store: webhookStore(),
     log,
     metrics: webhookProcessMetrics(),
     now: () => new Date(),

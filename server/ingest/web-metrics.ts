@@ -26,7 +26,25 @@ export const WEBHOOK_HTTP_METRICS = {
     help: "Time to store a verified webhook durably (the insert and its commit).",
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   },
+  waybill_webhook_group_commit_rows: {
+    type: "histogram",
+    help: "Requests written by one statement and commit (group commit): a value, not seconds.",
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+  },
+  waybill_webhook_group_commit_duration_seconds: {
+    type: "histogram",
+    help: "Time of one group commit's statement and commit.",
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  },
 } as const;
+
+/** The group commit's flush report as metrics. */
+export function observeGroupCommit(metrics: TProcessMetrics) {
+  return (rows: number, seconds: number) => {
+    metrics.observe("waybill_webhook_group_commit_rows", rows);
+    metrics.observe("waybill_webhook_group_commit_duration_seconds", seconds);
+  };
+}
 
 const globalForMetrics = globalThis as unknown as { waybillWebhookMetrics?: TProcessMetrics };
 

@@ -1,13 +1,15 @@
-// The WhatsApp webhook endpoint's two handlers, built from their dependencies so tests can call
-// them with real Request objects, a test database and test secrets.
+// The WhatsApp webhook endpoint, built from its dependencies so tests can call it with real
+// requests, a test database and test secrets. One implementation, two transports: the Next.js
+// route handlers (web `Request`/`Response`) and the dedicated ingest listener (node:http) both
+// run `createWebhookEndpoint`; only the adapters at the bottom differ.
 //   GET:  the subscription handshake.
-//   POST: bounded raw read -> verify (constant-time) -> store raw (one statement, committed) ->
+//   POST: bounded raw read -> verify (constant-time) -> store raw (group commit, committed) ->
 //         map the typed outcome to HTTP with an exhaustive switch. 200 leaves only after the
-//         commit; processing happens in the worker (docs/decisions/005-...).
+//         commit holding the request's row; processing happens in the worker (docs/decisions/005-...).
 import type { TLogger } from "@/server/platform/logger";
 import type { TProcessMetrics } from "./prometheus";
-import { readBoundedBody } from "./read-body";
-import { pickStoredHeaders, recordRawWebhooks, type TQueryable } from "./record-raw-webhook";
+import { bodyOfRequest, readBoundedBody, type TBodySource } from "./read-body";
+import { pickStoredHeaders, type TWebhookStore } from "./record-raw-webhook";
 import { safeEqual, verifySignature } from "./verify-signature";
 
 export type TWebhookRouteDeps = {
@@ -15,12 +17,24 @@ export type TWebhookRouteDeps = {
   appSecrets: readonly string[];
   verifyToken: string;
   maxBodyBytes: number;
-  /** the hot path's pg pool */
-  store: TQueryable;
+  /** the hot path's store: group commit over a plain pg pool */
+  store: TWebhookStore;
   log: TLogger;
   metrics: TProcessMetrics;
   now: () => Date;
 };
+
+/** A webhook POST as either transport sees it. */
+export type TWebhookPost = {
+  /** a request header by lower-case name */
+  header: (name: string) => string | null;
+  /** the TCP peer's address, when the transport knows it */
+  remoteAddress: string | null;
+  body: TBodySource;
+};
+
+/** An answer either transport writes out. */
+export type TWebhookAnswer = { status: number; body: string; headers: Record<string, string> };
 
 export type TWebhookPostOutcome =
   | { kind: "stored"; id: string }
@@ -32,16 +46,15 @@ export type TWebhookPostOutcome =
 
 const MAX_CHALLENGE_LENGTH = 1024;
 
-const text = (status: number, body: string, headers: Record<string, string> = {}) =>
-  new Response(body, {
-    status,
-    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", ...headers },
-  });
+const text = (status: number, body: string, headers: Record<string, string> = {}): TWebhookAnswer => ({
+  status,
+  body,
+  headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", ...headers },
+});
 
-export function createWhatsAppWebhookHandlers(getDeps: () => TWebhookRouteDeps) {
-  async function GET(request: Request): Promise<Response> {
+export function createWebhookEndpoint(getDeps: () => TWebhookRouteDeps) {
+  function handshake(params: URLSearchParams): TWebhookAnswer {
     const deps = getDeps();
-    const params = new URL(request.url).searchParams;
     const mode = params.get("hub.mode");
     const token = params.get("hub.verify_token");
     const challenge = params.get("hub.challenge");
@@ -61,7 +74,7 @@ export function createWhatsAppWebhookHandlers(getDeps: () => TWebhookRouteDeps) 
     return text(200, challenge);
   }
 
-  async function POST(request: Request): Promise<Response> {
+  async function post(request: TWebhookPost): Promise<TWebhookAnswer> {
     const deps = getDeps();
     const outcome = await receive(deps, request);
     deps.metrics.inc("waybill_webhook_http_requests_total", { outcome: outcome.kind });
@@ -85,19 +98,43 @@ export function createWhatsAppWebhookHandlers(getDeps: () => TWebhookRouteDeps) 
     }
   }
 
+  return { handshake, post };
+}
+
+/** The Next.js route handlers: the endpoint behind web `Request`/`Response`. */
+export function createWhatsAppWebhookHandlers(getDeps: () => TWebhookRouteDeps) {
+  const endpoint = createWebhookEndpoint(getDeps);
+  const respond = (answer: TWebhookAnswer) =>
+    new Response(answer.body, { status: answer.status, headers: answer.headers });
+
+  async function GET(request: Request): Promise<Response> {
+    return respond(endpoint.handshake(new URL(request.url).searchParams));
+  }
+
+  async function POST(request: Request): Promise<Response> {
+    return respond(
+      await endpoint.post({
+        header: (name) => request.headers.get(name),
+        // a Next.js route handler is not told the TCP peer
+        remoteAddress: null,
+        body: bodyOfRequest(request),
+      }),
+    );
+  }
+
   return { GET, POST };
 }
 
-async function receive(deps: TWebhookRouteDeps, request: Request): Promise<TWebhookPostOutcome> {
+async function receive(deps: TWebhookRouteDeps, request: TWebhookPost): Promise<TWebhookPostOutcome> {
   const receivedAt = deps.now();
-  const signature = request.headers.get("x-hub-signature-256");
+  const signature = request.header("x-hub-signature-256");
   const client = {
-    ip: request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
-    userAgent: request.headers.get("user-agent"),
+    ip: request.header("x-forwarded-for")?.split(",")[0]?.trim() ?? request.remoteAddress,
+    userAgent: request.header("user-agent"),
   };
   if (signature === null) return unauthorized(deps, "missing", client, null);
 
-  const read = await readBoundedBody(request, deps.maxBodyBytes);
+  const read = await readBoundedBody(request.body, deps.maxBodyBytes);
   if (!read.ok) {
     deps.log.warn({ ...client, reason: read.reason, maxBytes: deps.maxBodyBytes }, "webhook body refused");
     return { kind: read.reason };
@@ -108,16 +145,13 @@ async function receive(deps: TWebhookRouteDeps, request: Request): Promise<TWebh
 
   const started = performance.now();
   try {
-    const [result] = await recordRawWebhooks(deps.store, [
-      {
-        body: read.bytes,
-        receivedAt,
-        headers: pickStoredHeaders(request.headers),
-        signatureKeyIndex: check.keyIndex,
-      },
-    ]);
+    const result = await deps.store.submit({
+      body: read.bytes,
+      receivedAt,
+      headers: pickStoredHeaders(request.header),
+      signatureKeyIndex: check.keyIndex,
+    });
     deps.metrics.observe("waybill_webhook_store_duration_seconds", (performance.now() - started) / 1000);
-    if (!result) throw new Error("no outcome for the stored webhook");
     if (result.kind === "duplicate") {
       deps.log.info(
         { rawWebhookId: result.id, duplicateCount: result.duplicateCount },

@@ -22,6 +22,7 @@ const PLATFORM_TABLES: Record<string, string> = {
   bulk_action:
     "engineers' bulk retries and discards of dead letters, which may span tenants (items are tenant-owned)",
   schema_version: "the migrator's bookkeeping",
+  provider_circuit: "circuit breakers of the app (shared by every tenant) and of WABAs, above any one number",
 };
 
 let client: pg.Client;

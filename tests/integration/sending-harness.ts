@@ -17,6 +17,7 @@ import { appendToChain, GENESIS_HASH } from "@/server/domain/ledger/hash-chain";
 import type { TLedgerEvent } from "@/server/domain/ledger/ledger-event";
 import { buildCloudMessageBody, canonicalSendRequest } from "@/server/domain/sending/send-request";
 import { createProcessMetrics } from "@/server/ingest/prometheus";
+import { createWebhookStore } from "@/server/ingest/record-raw-webhook";
 import { WEBHOOK_HTTP_METRICS } from "@/server/ingest/web-metrics";
 import { createWhatsAppWebhookHandlers } from "@/server/ingest/webhook-route";
 import { findFreePort } from "@/server/platform/embedded-postgres";
@@ -38,7 +39,7 @@ export async function startWebRoutes(
     appSecrets: [HARNESS_APP_SECRET],
     verifyToken: "harness-verify-token",
     maxBodyBytes: 1024 * 1024,
-    store: pool,
+    store: createWebhookStore(pool, { maxRows: 500, maxInFlight: 6 }),
     log: createLogger("webhook", "silent"),
     metrics: createProcessMetrics(WEBHOOK_HTTP_METRICS),
     now: () => new Date(),

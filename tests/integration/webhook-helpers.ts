@@ -4,6 +4,7 @@ import crypto from "node:crypto";
 import pg from "pg";
 import type { TDb } from "@/server/db/client";
 import { createProcessMetrics } from "@/server/ingest/prometheus";
+import { createWebhookStore } from "@/server/ingest/record-raw-webhook";
 import { WEBHOOK_HTTP_METRICS } from "@/server/ingest/web-metrics";
 import { createWhatsAppWebhookHandlers, type TWebhookRouteDeps } from "@/server/ingest/webhook-route";
 import { createLogger } from "@/server/platform/logger";
@@ -25,7 +26,7 @@ export function webhookHandlers(pool: pg.Pool, overrides: Partial<TWebhookRouteD
     appSecrets: [APP_SECRET, PREVIOUS_APP_SECRET],
     verifyToken: VERIFY_TOKEN,
     maxBodyBytes: 256 * 1024,
-    store: pool,
+    store: createWebhookStore(pool, { maxRows: 500, maxInFlight: 4 }),
     log: createLogger("webhook-test", "silent"),
     metrics: createProcessMetrics(WEBHOOK_HTTP_METRICS),
     now: () => new Date(),
@@ -50,8 +51,9 @@ export async function sentMessage(
   db: TDb,
   tenantId: string,
   senderNumberId: string,
-  options: { wamid?: string | null; at?: Date } = {},
+  options: { wamid?: string | null; at?: Date; templateCategory?: string; recipient?: string } = {},
 ): Promise<{ messageId: string; wamid: string }> {
+  const recipient = options.recipient ?? "15551234567";
   const wamid = options.wamid ?? `wamid.${crypto.randomBytes(12).toString("hex")}`;
   const at = options.at ?? new Date();
   const messageId = await db.$transaction(async (tx) => {
@@ -60,12 +62,12 @@ export async function sentMessage(
       {
         tenantId,
         senderNumberId,
-        recipient: "15551234567",
+        recipient,
         contentKind: "template",
         templateName: "order_update",
         templateLanguage: "en_US",
-        templateCategory: "UTILITY",
-        requestPayload: { messaging_product: "whatsapp", to: "15551234567", type: "template" },
+        templateCategory: options.templateCategory ?? "UTILITY",
+        requestPayload: { messaging_product: "whatsapp", to: recipient, type: "template" },
       },
       drafts.requested(),
       { now: at },

@@ -29,7 +29,8 @@ function violations(file: string): string[] {
   return report.summary.violations.map((v) => v.rule.name);
 }
 
-describe("layer rules (dependency-cruiser)", () => {
+// each case spawns dependency-cruiser over the import graph: seconds, more on a loaded machine
+describe("layer rules (dependency-cruiser)", { timeout: 180_000 }, () => {
   it("rule 1: the domain may not import the database layer", () => {
     const file = plant(
       "server/domain",
@@ -75,6 +76,15 @@ describe("layer rules (dependency-cruiser)", () => {
       'import { createRequestContext } from "@/server/api/context";\nexport const x = createRequestContext;\n',
     );
     expect(violations(file)).toContain("worker-stays-out-of-the-web");
+  });
+
+  it("rule 6: the ingest listener may not reach the web process's modules, even transitively", () => {
+    const file = plant(
+      "server/listener",
+      ".ts",
+      'import { webhookRouteDeps } from "@/server/ingest/web-deps";\nexport const x = webhookRouteDeps;\n',
+    );
+    expect(violations(file)).toContain("listener-stays-out-of-the-web");
   });
 
   it("the real tree has no violations", () => {

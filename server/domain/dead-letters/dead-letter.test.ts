@@ -154,3 +154,96 @@ describe("classifyDeadLetter", () => {
     expect(of("transport.timeout")).toBe("other");
   });
 });
+
+describe("deriveDeadLetter: failures reported by webhook", () => {
+  const payment = {
+    code: "131042",
+    title: "Business eligibility payment issue",
+    message: "Business eligibility payment issue",
+    details: "Message failed to send because there were one or more errors related to your payment method.",
+  };
+  const unknownError = {
+    code: "131000",
+    title: "Something went wrong",
+    message: "Something went wrong",
+    details: null,
+  };
+  const accepted = () => [
+    build.requested(),
+    build.started(1),
+    build.accepted(1),
+    build.status("sent", { at: 1 }),
+  ];
+
+  it("a failed status of the latest attempt is an open dead letter with its class and meaning", () => {
+    const dl = deriveDeadLetter([...accepted(), build.failed({ at: 2, error: payment })]);
+    expect(dl).toMatchObject({
+      status: "open",
+      attempt: 1,
+      errorCode: "131042",
+      reasonClass: "sender",
+      episodes: 1,
+      reason: expect.stringContaining("reported attempt 1 failed by webhook: 131042"),
+    });
+    expect(dl?.reason).toContain("the sender number is paused");
+    expect(deriveDeadLetter([...accepted(), build.failed({ at: 2 })])?.reasonClass).toBe("permanent");
+    expect(deriveDeadLetter([...accepted(), build.failed({ at: 2, error: unknownError })])?.reasonClass).toBe(
+      "transient",
+    );
+  });
+
+  it("a failure the pipeline resent on its own is not a dead letter; the retry's own failure is", () => {
+    const resent = [
+      ...accepted(),
+      build.failed({ at: 2, error: unknownError }),
+      build.retry(2, { error: unknownError }),
+    ];
+    expect(deriveDeadLetter(resent)).toBeNull();
+    const failedAgain = [
+      ...resent,
+      build.started(2),
+      build.accepted(2),
+      build.failed({ attempt: 2, at: 200, error: unknownError }),
+    ];
+    expect(deriveDeadLetter(failedAgain)).toMatchObject({ status: "open", attempt: 2, episodes: 1 });
+  });
+
+  it("a failure of a superseded attempt is history once a later attempt exists", () => {
+    const dl = deriveDeadLetter([
+      ...accepted(),
+      build.failed({ at: 2 }),
+      ...manualRetry(2).map((e) =>
+        e.type === "retry_scheduled" ? { ...e, source: "operator" as const } : e,
+      ),
+      build.started(2),
+      build.accepted(2),
+    ]);
+    expect(dl).toMatchObject({ status: "acknowledged", attempt: 1, retryAttempt: 2, acknowledgedAttempt: 2 });
+  });
+
+  it("its own failure and sent are not an acknowledgement; delivery of the same attempt is (R8)", () => {
+    const failed = [...accepted(), build.failed({ at: 2 })];
+    expect(deriveDeadLetter([...failed, build.status("sent", { at: 3, wamid: "wamid.A1" })])?.status).toBe(
+      "open",
+    );
+    expect(deriveDeadLetter([...failed, build.status("delivered", { at: 5 })])).toMatchObject({
+      status: "acknowledged",
+      acknowledgedAttempt: 1,
+    });
+  });
+
+  it("an unattributed failure belongs to the latest started attempt", () => {
+    const dl = deriveDeadLetter([...accepted(), build.failed({ attempt: null, at: 2, wamid: "wamid.A1" })]);
+    expect(dl).toMatchObject({ status: "open", attempt: 1 });
+  });
+
+  it("the pipeline's own dead letter of the same attempt keeps its reason", () => {
+    const dl = deriveDeadLetter([
+      build.requested(),
+      build.started(1),
+      build.deadLettered(1, { error: null, reason: "in doubt, given up by support" }),
+      build.failed({ at: 2 }),
+    ]);
+    expect(dl?.reason).toBe("in doubt, given up by support");
+  });
+});

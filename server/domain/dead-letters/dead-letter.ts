@@ -14,9 +14,14 @@
 //   was accepted after all) also closes the dead letter as acknowledged;
 // - a discard is a manual_action discard after the dead letter; between a discard and a retry,
 //   the later one counts (an engineer may retry a discarded message on purpose);
-// - a cancel after the dead letter (of a retry still queued) closes it as cancelled.
+// - a cancel after the dead letter (of a retry still queued) closes it as cancelled;
+// - a failure the provider reported by webhook (`status_failed`) of the latest attempt is a dead
+//   letter too, unless the pipeline retried it on its own (a worker retry_scheduled for a later
+//   attempt): Meta reports most failures this way. Its acknowledgement is a later attempt's, or
+//   delivery evidence for the same attempt (R8: the message did arrive).
 
 import type { TLedgerEvent } from "../ledger/ledger-event";
+import { asyncFailureReason, dispositionOfCode } from "../sending/async-failure";
 import { lookupErrorCode } from "../sending/error-catalog";
 
 export const DEAD_LETTER_STATUSES = [
@@ -34,9 +39,11 @@ export type TDeadLetterStatus = (typeof DEAD_LETTER_STATUSES)[number];
  * - `sender`: the sender number could not send (token, account, policy): the number is paused;
  * - `exhausted`: retryable failures until the attempt budget or the retry window ran out;
  * - `in_doubt`: an engineer gave up on an attempt whose outcome was never known;
+ * - `transient`: a temporary failure the provider reported by webhook that was not resent on its
+ *   own (the tenant's policy, e.g. marketing templates, or the retry budget);
  * - `other`: anything else (an error code Waybill does not know).
  */
-export const REASON_CLASSES = ["permanent", "sender", "exhausted", "in_doubt", "other"] as const;
+export const REASON_CLASSES = ["permanent", "sender", "exhausted", "in_doubt", "transient", "other"] as const;
 export type TReasonClass = (typeof REASON_CLASSES)[number];
 
 export type TDeadLetter = {
@@ -97,20 +104,112 @@ export function classifyDeadLetter(event: {
 
 type TAck = { attempt: number; at: number };
 
+/** The point where the pipeline stopped: a dead_lettered fact, or a failure reported by webhook. */
+type TGiveUp = {
+  kind: "dead_lettered" | "status_failed";
+  attempt: number;
+  position: number;
+  recordedAt: number;
+  reason: string;
+  reasonClass: TReasonClass;
+  error: { code: string; title: string } | null;
+};
+
+/** The class of a failure reported by webhook and not retried by the pipeline. */
+export function classifyAsyncFailure(code: string): TReasonClass {
+  if (code.startsWith("waybill.credential")) return "sender";
+  switch (dispositionOfCode(code)) {
+    case "permanent":
+      return "permanent";
+    case "sender_blocked":
+      return "sender";
+    case "transient":
+    case "rate_limited":
+    case "throttle":
+    case "pair_limit":
+      return "transient";
+    case null:
+      return "other";
+    default:
+      return "other";
+  }
+}
+
+function findGiveUp(events: readonly TLedgerEvent[]): { giveUp: TGiveUp; episodes: number } | null {
+  // an unattributed webhook belongs to the latest started attempt (R3)
+  let latestStarted = 0;
+  for (const e of events) {
+    if (
+      e.type === "attempt_started" ||
+      e.type === "provider_accepted" ||
+      e.type === "provider_rejected" ||
+      ((e.type === "status_sent" ||
+        e.type === "status_delivered" ||
+        e.type === "status_read" ||
+        e.type === "status_played" ||
+        e.type === "status_failed") &&
+        e.attempt !== null)
+    ) {
+      latestStarted = Math.max(latestStarted, e.attempt ?? 0);
+    }
+  }
+  const workerRetries = new Set<number>();
+  for (const e of events)
+    if (e.type === "retry_scheduled" && e.source === "worker") workerRetries.add(e.attempt);
+
+  let best: TGiveUp | null = null;
+  let episodes = 0;
+  const consider = (candidate: TGiveUp) => {
+    episodes += 1;
+    // the latest attempt wins; at one attempt, the pipeline's own dead letter is the verdict
+    if (
+      best === null ||
+      candidate.attempt > best.attempt ||
+      (candidate.attempt === best.attempt &&
+        candidate.kind === "dead_lettered" &&
+        best.kind !== "dead_lettered")
+    ) {
+      best = candidate;
+    }
+  };
+  const failedAttempts = new Set<number>();
+  events.forEach((event, position) => {
+    if (event.type === "dead_lettered") {
+      consider({
+        kind: "dead_lettered",
+        attempt: event.attempt,
+        position,
+        recordedAt: event.recordedAt,
+        reason: event.reason,
+        reasonClass: classifyDeadLetter(event),
+        error: event.error,
+      });
+    } else if (event.type === "status_failed") {
+      const attempt = event.attempt ?? latestStarted;
+      // resent by the pipeline on its own: a retry, not a dead letter; one failure per attempt
+      if (workerRetries.has(attempt + 1) || failedAttempts.has(attempt)) return;
+      failedAttempts.add(attempt);
+      consider({
+        kind: "status_failed",
+        attempt,
+        position,
+        recordedAt: event.recordedAt,
+        reason: asyncFailureReason(event.error, attempt),
+        reasonClass: classifyAsyncFailure(event.error.code),
+        error: event.error,
+      });
+    }
+  });
+  return best === null ? null : { giveUp: best, episodes };
+}
+
 /** The dead letter of a ledger (events in ledger order), or null when it was never dead-lettered. */
 export function deriveDeadLetter(events: readonly TLedgerEvent[]): TDeadLetter | null {
-  let latest: { event: Extract<TLedgerEvent, { type: "dead_lettered" }>; position: number } | null = null;
-  let episodes = 0;
-  events.forEach((event, position) => {
-    if (event.type !== "dead_lettered") return;
-    episodes += 1;
-    if (latest === null || event.attempt >= latest.event.attempt) latest = { event, position };
-  });
-  if (latest === null) return null;
-  const { event: dead, position: deadAt } = latest as {
-    event: Extract<TLedgerEvent, { type: "dead_lettered" }>;
-    position: number;
-  };
+  const found = findGiveUp(events);
+  if (found === null) return null;
+  const { giveUp: dead, episodes } = found;
+  const deadAt = dead.position;
+  const isAsync = dead.kind === "status_failed";
 
   let retry: { attempt: number; position: number; at: number; by: string | null } | null = null;
   let discard: { position: number; at: number; by: string; reason: string } | null = null;
@@ -152,8 +251,18 @@ export function deriveDeadLetter(events: readonly TLedgerEvent[]): TDeadLetter |
       case "status_played":
       case "status_failed":
         // evidence the provider has an attempt at or after the dead-lettered one; a webhook no
-        // attempt could be attributed to counts when it arrived after the dead letter
-        if (event.attempt === null ? position > deadAt : event.attempt >= dead.attempt) {
+        // attempt could be attributed to counts when it arrived after the dead letter. A failure
+        // reported by webhook is itself provider evidence for its attempt: only a later attempt,
+        // or delivery evidence for the same one, acknowledges it.
+        if (isAsync) {
+          const attempt = event.attempt ?? (position > deadAt ? dead.attempt : -1);
+          const isDelivery =
+            event.type === "status_delivered" ||
+            event.type === "status_read" ||
+            event.type === "status_played";
+          if (attempt > dead.attempt || (attempt === dead.attempt && isDelivery))
+            noteAck(attempt, event.recordedAt);
+        } else if (event.attempt === null ? position > deadAt : event.attempt >= dead.attempt) {
           noteAck(event.attempt ?? dead.attempt, event.recordedAt);
         }
         break;
@@ -200,7 +309,7 @@ export function deriveDeadLetter(events: readonly TLedgerEvent[]): TDeadLetter |
     deadLetteredAt: dead.recordedAt,
     attempt: dead.attempt,
     reason: dead.reason,
-    reasonClass: classifyDeadLetter(dead),
+    reasonClass: dead.reasonClass,
     errorCode: dead.error?.code ?? null,
     errorTitle: dead.error?.title ?? null,
     episodes,

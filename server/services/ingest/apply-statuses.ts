@@ -6,6 +6,7 @@ import { statusDraft, type TStatusDraft } from "@/server/ingest/status-draft";
 import { appendEvents } from "@/server/services/ledger/append-events";
 import type { TMessageMove } from "@/server/services/monitoring/alerts";
 import type { TClaimedRow, TProcessingResult, TResolvedStatus } from "./batch-types";
+import { applyAsyncFailure, planAsyncFailure } from "./async-failures";
 import type { CounterBag } from "./counters";
 import { lockWamids, wamidLockKey } from "./orphans";
 
@@ -99,13 +100,21 @@ export async function applyStatuses(
       drafts = fresh;
       if (drafts.length === 0) continue;
     }
-    const appended = await appendEvents(tx, group.tenantId, group.messageId, drafts, {
-      now,
-      rawWebhookId: group.row.id,
-    });
-    result.statuses.applied += appended.appended.length;
+    // a failure Meta reports by webhook is acted on like one on the send call (retry, pause)
+    const failure = await planAsyncFailure(tx, { ...group, drafts }, now);
+    const appended = await appendEvents(
+      tx,
+      group.tenantId,
+      group.messageId,
+      failure ? [...drafts, ...failure.extraDrafts] : drafts,
+      { now, rawWebhookId: group.row.id },
+    );
+    if (failure) await applyAsyncFailure(tx, failure, appended.derived.state, now);
+    // statuses only (a retry this failure scheduled is not one)
+    const statusesApplied = appended.appended.filter((e) => e.type.startsWith("status_")).length;
+    result.statuses.applied += statusesApplied;
     result.statuses.duplicate += appended.duplicates.length;
-    counters.add("statuses_applied", group.tenantId, appended.appended.length);
+    counters.add("statuses_applied", group.tenantId, statusesApplied);
     counters.add("statuses_duplicate", group.tenantId, appended.duplicates.length);
     moves.set(`${group.tenantId}|${group.messageId}`, {
       tenantId: group.tenantId,

@@ -179,6 +179,7 @@ export const ZMessageTimelineSchema = z.object({
         body: z.string().nullable(),
         isTruncated: z.boolean(),
         isPruned: z.boolean(),
+        redactedParts: z.number().int(),
         eventSeqs: z.array(z.number().int()),
       }),
     )

@@ -30,6 +30,7 @@ export const REASON_CLASS_LABELS: Record<TReasonClass, string> = {
   sender: "Sender could not send",
   exhausted: "Retries exhausted",
   in_doubt: "Given up in doubt",
+  transient: "Temporary failure, not resent",
   other: "Other",
 };
 export const REASON_CLASS_OPTIONS = Object.keys(REASON_CLASS_LABELS) as TReasonClass[];
