@@ -54,7 +54,7 @@ function formatPath(path: readonly PropertyKey[]): string {
     .join("");
 }
 
-async function readJsonBody(
+export async function readJsonBody(
   request: Request,
 ): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
   const contentType = request.headers.get("content-type") ?? "";

@@ -189,8 +189,9 @@ describe("acceptance", () => {
       source: "provider_response",
       payload: { httpStatus: 200, messageStatus: "accepted" },
     });
+    // each attempt names itself in the callback data its webhooks echo
     expect(sent[0]!.body).toMatchObject({
-      biz_opaque_callback_data: id,
+      biz_opaque_callback_data: `${id}:1`,
       to: expect.any(String),
       type: "template",
     });
