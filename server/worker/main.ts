@@ -19,6 +19,7 @@ import { handleSystemProbe } from "./handlers/system-probe";
 import { handlePrunePairPacing } from "./handlers/prune-pair-pacing";
 import { startSendDispatcher } from "./handlers/send-dispatcher";
 import { startRollupFolder } from "./handlers/rollup-folder";
+import { auditNumberHealth } from "@/server/services/number-health/audit-health";
 import { startDeliveryLoop } from "@/server/services/triggers/deliver";
 import { startHeartbeat } from "./heartbeat";
 
@@ -114,6 +115,18 @@ async function main() {
   const folder = startRollupFolder({ db, log });
   await work("sending.prune-pair-pacing", () => handlePrunePairPacing({ db }, new Date()));
   await work("dead-letters.run-bulk", (data) => handleRunBulkAction({ db }, data));
+  // number-health views carried over by a migration or derived by older rules are re-derived
+  // before the dispatcher reads their holds (a no-op when nothing drifted)
+  const healthAudit = await auditNumberHealth(
+    db,
+    {
+      apply: true,
+      actor: { kind: "system", label: "worker" },
+      reason: "worker start: number health brought to the current rules",
+    },
+    new Date(),
+  );
+  if (healthAudit.repaired > 0) log.info({ repaired: healthAudit.repaired }, "number health re-derived");
   // sending claims fairly from its own queue table, not one job per message (ADR 006)
   const sendDb = createDb(env.DATABASE_URL, { max: Math.min(24, env.WAYBILL_SEND_CONCURRENCY + 4) });
   const dispatcher = startSendDispatcher({
