@@ -136,3 +136,52 @@ export async function loadLargeLedger(
     client.release();
   }
 }
+
+/**
+ * Tops the bulk-loaded ledgers up to `totalEvents` events (and one receipt each): a fourth event
+ * per chosen message, `status_failed` with its error code for failed messages (the provider-error
+ * reads need them) and `status_sent` for others, chosen by a hash of the id. Set-based, one
+ * statement per table.
+ */
+export async function addStatusEvents(pool: pg.Pool, totalEvents: number) {
+  const client = await pool.connect();
+  try {
+    await client.query("SET synchronous_commit = off");
+    const {
+      rows: [counts],
+    } = await client.query<{ events: string; messages: string }>(
+      `SELECT (SELECT count(*) FROM message_event)::text AS events,
+              (SELECT count(*) FROM message WHERE provider_message_id LIKE 'wamid.bench.%')::text AS messages`,
+    );
+    const missing = totalEvents - Number(counts!.events);
+    const messages = Number(counts!.messages);
+    if (missing <= 0 || messages === 0) return;
+    // failed messages always get theirs; the rest are picked by hash to make up the total
+    const modulus = Math.max(1, Math.round(messages / missing));
+    const started = performance.now();
+    await client.query(
+      `INSERT INTO message_event (tenant_id, message_id, seq, id, type, source, dedupe_key, provider_timestamp, recorded_at,
+         attempt, provider_message_id, error_code, body, prev_hash, hash)
+       SELECT m.tenant_id, m.id, 4, gen_random_uuid(), e.type::message_event_type, 'webhook'::event_source,
+              'status:' || m.provider_message_id || ':' || e.status, m.created_at + interval '3 seconds',
+              m.created_at + interval '4 seconds', 1, m.provider_message_id, m.last_error_code, '{}'::jsonb,
+              md5(m.id::text || 4) || md5(4 || m.id::text), md5(m.id::text || 5) || md5(5 || m.id::text)
+       FROM message m
+       CROSS JOIN LATERAL (SELECT CASE WHEN m.state = 'failed' THEN 'status_failed' ELSE 'status_sent' END AS type,
+                                  CASE WHEN m.state = 'failed' THEN 'failed' ELSE 'sent' END AS status) e
+       WHERE m.provider_message_id LIKE 'wamid.bench.%'
+         AND (m.state = 'failed' OR abs(hashtext(m.id::text)) % $1 = 0)`,
+      [modulus],
+    );
+    await client.query(
+      `INSERT INTO message_event_receipt (tenant_id, message_id, dedupe_key, event_id, source, received_at, content_hash, is_first)
+       SELECT tenant_id, message_id, dedupe_key, id, source, recorded_at, hash, true FROM message_event WHERE seq = 4`,
+    );
+    console.log(
+      `  status events (4th per chosen message): ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    await client.query("VACUUM ANALYZE message_event, message_event_receipt");
+  } finally {
+    client.release();
+  }
+}
