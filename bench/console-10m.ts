@@ -7,16 +7,17 @@
 // and a check that no statement sequentially scans the ledger tables to bench/RESULTS.md.
 //
 // Run: npx tsx bench/console-10m.ts [messages=3000000] [--keep] [--reuse=<database url>] [--no-write]
-//   --keep leaves the loaded database (its URL is printed); --reuse measures one kept earlier.
+//   --keep leaves the loaded database (its URL is printed); --reuse measures one kept earlier;
+//   --resume=<url> finishes a kept load that stopped after its messages (then measure with --reuse).
 import crypto from "node:crypto";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { createDb, type TDb } from "@/server/db/client";
 import { createSecretBox } from "@/server/platform/secret-box";
 import { rebuildRollups } from "@/server/services/insights/rebuild-rollups";
-import { makeSenderNumber, makeTenant, makeUser } from "@/tests/factories";
+import { makeSenderNumber, makeTenant } from "@/tests/factories";
 import { createTestDatabase } from "@/tests/setup/test-database";
-import { addStatusEvents, loadLargeLedger, type TBenchTenant } from "./lib/large-ledger";
+import { loadLargeLedger, loadLedgerRows, type TBenchTenant } from "./lib/large-ledger";
 import { measureConsole10m } from "./lib/console-10m-cases";
 
 const N = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 3_000_000);
@@ -24,6 +25,7 @@ const EVENTS = Math.round((N * 10) / 3);
 const TENANTS = 20;
 const isKeeping = process.argv.includes("--keep");
 const reuse = process.argv.find((a) => a.startsWith("--reuse="))?.slice("--reuse=".length);
+const resumeUrl = process.argv.find((a) => a.startsWith("--resume="))?.slice("--resume=".length);
 const isWriting = !process.argv.includes("--no-write");
 const DAY = 86_400_000;
 
@@ -43,16 +45,14 @@ async function load(url: string) {
     }
     const started = performance.now();
     const now = Date.now();
-    await loadLargeLedger(pool, tenants, N, { startMs: now - 90 * DAY, spanMs: 90 * DAY });
-    await addStatusEvents(pool, EVENTS);
-    const rebuildStarted = performance.now();
-    for (const tenant of tenants) await rebuildRollups(db, tenant.id);
-    console.log(`  rollups rebuilt: ${((performance.now() - rebuildStarted) / 1000).toFixed(1)} s`);
-    await makeUser(db, "engineer", { email: "engineer@bench.test" });
-    await makeUser(db, "admin", { email: "admin@bench.test" });
-    await makeUser(db, "support_agent", { email: "support@bench.test" });
-    await makeUser(db, "tenant_admin", { email: "tenant-admin@bench.test", tenantId: tenants[0]!.id });
-    await pool.query("VACUUM ANALYZE");
+    await loadLargeLedger(
+      pool,
+      tenants,
+      N,
+      { startMs: now - 90 * DAY, spanMs: 90 * DAY },
+      { totalEvents: EVENTS },
+    );
+    await finish(db, pool, tenants);
     const seconds = (performance.now() - started) / 1000;
     console.log(`loaded in ${seconds.toFixed(0)} s`);
     return seconds;
@@ -62,10 +62,46 @@ async function load(url: string) {
   }
 }
 
+/** A load stopped after its messages: the ledger rows and the rest. */
+async function resume(url: string) {
+  const db = createDb(url, { max: 4 });
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  try {
+    const started = performance.now();
+    await loadLedgerRows(pool, { totalEvents: EVENTS });
+    const { rows } = await pool.query<{ id: string }>("SELECT id::text FROM tenant ORDER BY created_at");
+    await finish(
+      db,
+      pool,
+      rows.map((r) => ({ id: r.id, senders: [], share: 0 })),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`resumed and loaded in ${seconds.toFixed(0)} s`);
+  } finally {
+    await pool.end();
+    await db.$disconnect();
+  }
+}
+
+async function finish(db: TDb, pool: pg.Pool, tenants: readonly TBenchTenant[]) {
+  {
+    const rebuildStarted = performance.now();
+    for (const tenant of tenants) await rebuildRollups(db, tenant.id);
+    console.log(`  rollups rebuilt: ${((performance.now() - rebuildStarted) / 1000).toFixed(1)} s`);
+    const vacuumStarted = performance.now();
+    await pool.query("VACUUM ANALYZE");
+    console.log(`  VACUUM ANALYZE: ${((performance.now() - vacuumStarted) / 1000).toFixed(1)} s`);
+  }
+}
+
 async function main() {
   console.log(
     `console-10m bench: ${N.toLocaleString("en")} messages, ${EVENTS.toLocaleString("en")} events, ${TENANTS} tenants`,
   );
+  if (resumeUrl) {
+    await resume(resumeUrl);
+    return;
+  }
   const database = reuse ? { url: reuse, dispose: async () => {} } : await createTestDatabase("bench_10m");
   if (!reuse) console.log(`database: ${database.url}`);
   try {

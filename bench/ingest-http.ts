@@ -156,7 +156,7 @@ function start(command: string, args: string[], env: Record<string, string>, cwd
 }
 
 async function stop(running: TChild) {
-  if (running.child.exitCode !== null) return;
+  if (running.child.exitCode !== null || running.child.signalCode !== null) return;
   const exited = new Promise((resolve) => running.child.once("exit", resolve));
   running.child.kill("SIGTERM");
   await exited;
@@ -209,7 +209,10 @@ async function main() {
   const database = await createTestDatabase("bench_ingest");
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   const children: TChild[] = [];
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "waybill-bench-next-"));
+  // inside the checkout (in the ignored local-state folder): Turbopack resolves `next` only
+  // from the project's own node_modules, never through a symlink out of its root
+  fs.mkdirSync(path.join(ROOT, ".waybill"), { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(ROOT, ".waybill", "bench-next-empty-"));
   try {
     const machine = await describeMachine(pool);
     console.log(`${machine}; ${loadNow()} at start; ${CONNECTIONS} connections, ${SECONDS} s per step`);
@@ -252,12 +255,20 @@ async function main() {
     let nextEmpty: TFigure | null = null;
     let nextRoute: TFigure[] = [];
     if (isNext) {
+      const webEnv = {
+        DATABASE_URL: database.url,
+        AUTH_SECRET: crypto.randomBytes(32).toString("base64"),
+        WAYBILL_ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"),
+        WHATSAPP_APP_SECRET: SECRET,
+        WHATSAPP_VERIFY_TOKEN: "bench-verify-token",
+        WAYBILL_WEBHOOK_DB_POOL_MAX: "8",
+        LOG_LEVEL: "warn",
+      };
       const nextBin = path.join(ROOT, "node_modules", ".bin", "next");
       fs.mkdirSync(path.join(tmp, "app", "api", "webhooks", "whatsapp"), { recursive: true });
       fs.writeFileSync(path.join(tmp, "app", "api", "webhooks", "whatsapp", "route.js"), EMPTY_NEXT_ROUTE);
       fs.writeFileSync(path.join(tmp, "next.config.mjs"), "export default {};\n");
       fs.writeFileSync(path.join(tmp, "package.json"), '{ "private": true, "type": "module" }\n');
-      fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(tmp, "node_modules"));
       console.log("building the empty Next.js app…");
       const emptyBuild = spawnSync(nextBin, ["build"], {
         cwd: tmp,
@@ -267,7 +278,13 @@ async function main() {
       if (emptyBuild.status !== 0)
         throw new Error(`next build (empty app) failed:\n${emptyBuild.stdout}${emptyBuild.stderr}`);
       const emptyNextPort = await findFreePort();
-      const emptyNext = start(nextBin, ["start", "-p", String(emptyNextPort), "-H", "127.0.0.1"], {}, tmp);
+      // the project's instrumentation (its env check) is picked up here too: give it the same env
+      const emptyNext = start(
+        nextBin,
+        ["start", "-p", String(emptyNextPort), "-H", "127.0.0.1"],
+        webEnv,
+        tmp,
+      );
       children.push(emptyNext);
       await waitUntilUp(`http://127.0.0.1:${emptyNextPort}${WEBHOOK_PATH}`, emptyNext, {
         method: "POST",
@@ -289,15 +306,7 @@ async function main() {
         if (build.status !== 0) throw new Error(`next build failed:\n${build.stdout}${build.stderr}`);
       }
       const webPort = await findFreePort();
-      const web = start(nextBin, ["start", "-p", String(webPort), "-H", "127.0.0.1"], {
-        DATABASE_URL: database.url,
-        AUTH_SECRET: crypto.randomBytes(32).toString("base64"),
-        WAYBILL_ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"),
-        WHATSAPP_APP_SECRET: SECRET,
-        WHATSAPP_VERIFY_TOKEN: "bench-verify-token",
-        WAYBILL_WEBHOOK_DB_POOL_MAX: "8",
-        LOG_LEVEL: "warn",
-      });
+      const web = start(nextBin, ["start", "-p", String(webPort), "-H", "127.0.0.1"], webEnv);
       children.push(web);
       const webUrl = `http://127.0.0.1:${webPort}`;
       await waitUntilUp(
