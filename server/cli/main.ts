@@ -19,6 +19,7 @@ import { createUser, setUserDisabled } from "@/server/services/users";
 import { runAuditedDrift } from "@/server/services/ledger/audit-drift";
 import { verifyMessageChain } from "@/server/services/ledger/read-ledger";
 import { rebuildRollups } from "@/server/services/insights/rebuild-rollups";
+import { auditNumberHealth } from "@/server/services/number-health/audit-health";
 import {
   formatEvidenceVerification,
   parseEvidenceFile,
@@ -308,6 +309,40 @@ export function buildProgram(deps: {
     });
 
   program
+    .command("number-health:audit")
+    .description(
+      "re-derive every number's health from its history and report drift (changes nothing unless --apply)",
+    )
+    .option("--tenant <slug|id>", "only this tenant")
+    .option("--rules <version>", "dry-run another rules version (default: current)")
+    .option("--apply", "rewrite drifted views (audited)")
+    .option("--reason <reason>", "why (required with --apply)")
+    .action(async (opts: { tenant?: string; rules?: string; apply?: boolean; reason?: string }) => {
+      const db = deps.db();
+      if (opts.apply && !opts.reason) throw new ServiceError("BAD_REQUEST", "--apply needs --reason");
+      const tenant = opts.tenant ? await findTenant(db, opts.tenant) : null;
+      const result = await auditNumberHealth(
+        db,
+        {
+          tenantId: tenant?.id ?? null,
+          rulesVersion: opts.rules === undefined ? undefined : Number(opts.rules),
+          apply: Boolean(opts.apply),
+          actor: deps.actor,
+          reason: opts.reason,
+        },
+        new Date(),
+      );
+      const lines = [
+        `number health rules v${result.rulesVersion}: ${result.drifted.length} of ${result.checked} number(s) drifted`,
+        ...result.drifted
+          .slice(0, 50)
+          .map((d) => `  ${d.tenantId} ${d.senderNumberId}: ${d.columns.join(", ")}`),
+      ];
+      if (opts.apply) lines.push(`repaired ${result.repaired} number(s)`);
+      print(program.opts().json, result, lines.join("\n"));
+    });
+
+  program
     .command("rollup:rebuild")
     .description("recompute the insights rollups (number health, heatmaps) from the messages; audited")
     .option("--tenant <slug|id>", "only this tenant (default: every tenant)")
@@ -338,14 +373,24 @@ export function buildProgram(deps: {
     .command("evidence:verify")
     .description("verify an exported evidence bundle offline (JSON, or the HTML summary that embeds it)")
     .argument("<file>", "evidence-<message id>.json or .html")
-    .action((file: string) => {
+    .option(
+      "--platform-copy <file...>",
+      "the platform's copy of a raw request (bytes as received) that the bundle holds a tenant slice of",
+    )
+    .action((file: string, opts: { platformCopy?: string[] }) => {
       let bundle: unknown;
       try {
         bundle = parseEvidenceFile(fs.readFileSync(file, "utf8"));
       } catch (error) {
         throw new ServiceError("BAD_REQUEST", `cannot read ${file}: ${(error as Error).message}`);
       }
-      const result = verifyEvidenceBundle(bundle);
+      let platformCopies: Uint8Array[] | undefined;
+      try {
+        platformCopies = opts.platformCopy?.map((copy) => fs.readFileSync(copy));
+      } catch (error) {
+        throw new ServiceError("BAD_REQUEST", `cannot read a platform copy: ${(error as Error).message}`);
+      }
+      const result = verifyEvidenceBundle(bundle, { platformCopies });
       print(program.opts().json, result, formatEvidenceVerification(result));
       // exit 3, through runCli's return value (process.exitCode is overridden by process.exit)
       if (!result.ok) throw new CommanderError(3, "waybill.evidence_broken", "evidence does not verify");

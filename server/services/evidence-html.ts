@@ -112,7 +112,17 @@ ${bundle.rawWebhooks
       w.eventSeqs.map((s) => `#${s}`).join(", ") || "—",
       w.bodyBase64
         ? `${w.bodyBytes} bytes, included`
-        : e(w.bodyOmitted === "pruned" ? "pruned by retention" : "not included (role)"),
+        : w.tenantSlice
+          ? e(
+              `this tenant's part included; ${w.tenantSlice.redactedParts} part(s) of other tenants redacted (SHA-256 only)`,
+            )
+          : e(
+              w.bodyOmitted === "pruned"
+                ? "pruned by retention"
+                : w.bodyOmitted === "unreadable"
+                  ? "not included (not JSON)"
+                  : "not included (role)",
+            ),
     ]),
   )
   .join("\n")}

@@ -7,7 +7,12 @@
 //   3. the derivation: the state, explanation, conflicts and transitions are derived again from
 //      the verified events with the named rules version and must be identical;
 //   4. each included raw webhook body against its SHA-256, and that it names the wamid of the
-//      events it delivered.
+//      events it delivered. A request Meta batched with other tenants' statuses is included as
+//      this tenant's slice (the others' entries and changes replaced by their SHA-256): its
+//      redactions must be well formed and it must name its events' wamids; given the platform's
+//      copy of the request (`--platform-copy <file>`), the copy must have the bundle's SHA-256 and
+//      the slice must be cut from it exactly. The signature header kept in the bundle is the
+//      HMAC of that whole copy, which the platform can check with its app secret.
 // Anyone holding the file can re-run all four. What no offline check can prove is that the whole
 // file was not rewritten with recomputed hashes: compare the head hash with the live system
 // (`ledger:verify`), or with a copy exported earlier.
@@ -24,6 +29,7 @@ import { pickEventFields, type TLedgerEvent } from "@/server/domain/ledger/ledge
 import { ZLedgerEventSchema } from "@/server/domain/ledger/ledger-event-schema";
 import { deriveState } from "@/server/domain/reconciliation/derive-state";
 import { rulesForVersion } from "@/server/domain/reconciliation/rules";
+import { isRedaction, sliceMatchesOriginal } from "@/server/ingest/tenant-slice";
 
 export const EVIDENCE_FORMAT = "waybill.evidence.v1";
 
@@ -100,9 +106,18 @@ export const ZEvidenceBundleSchema = z.object({
       receivedAt: isoTime,
       bodySha256: hex64,
       bodyBytes: z.number().int().nonnegative(),
-      /** null: pruned by retention, or left out for a role without message.view_raw */
+      /** the whole body, only when it holds nothing of another tenant */
       bodyBase64: z.string().nullable(),
-      bodyOmitted: z.enum(["pruned", "not_permitted"]).nullable(),
+      /**
+       * this tenant's part of a request that also carried other tenants' entries: the parsed body
+       * with theirs replaced by {"redacted": "another tenant", "sha256": <canonical JSON SHA-256>}
+       */
+      tenantSlice: z
+        .object({ body: z.json(), redactedParts: z.number().int().positive() })
+        .nullable()
+        .default(null),
+      /** why neither is included: pruned by retention, a role without message.view_raw, not JSON */
+      bodyOmitted: z.enum(["pruned", "not_permitted", "unreadable"]).nullable(),
       headers: z.json(),
       signature: z.object({
         header: z.string().nullable(),
@@ -225,7 +240,13 @@ export function parseEvidenceFile(text: string): unknown {
 }
 
 /** Verifies a bundle offline. Never throws on bad input: every problem is a failed check. */
-export function verifyEvidenceBundle(input: unknown): TEvidenceVerification {
+export function verifyEvidenceBundle(
+  input: unknown,
+  options: {
+    /** the platform's copies of raw requests (bytes as received), to prove tenant slices */
+    platformCopies?: readonly Uint8Array[];
+  } = {},
+): TEvidenceVerification {
   const parsed = ZEvidenceBundleSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -350,27 +371,75 @@ export function verifyEvidenceBundle(input: unknown): TEvidenceVerification {
     );
   }
 
-  // 4. raw webhook bodies
+  // 4. raw webhook bodies (whole, or this tenant's slice)
   const rawProblems: string[] = [];
+  const rawNotes: string[] = [];
   let rawChecked = 0;
+  let slicesProved = 0;
   const eventsBySeq = new Map(entries.map((e) => [e.seq, e.event]));
-  for (const raw of bundle.rawWebhooks) {
-    if (raw.bodyBase64 === null) continue;
-    const bytes = Buffer.from(raw.bodyBase64, "base64");
-    rawChecked += 1;
-    if (sha256Hex(bytes) !== raw.bodySha256) {
-      rawProblems.push(`raw webhook ${raw.id}: body does not match its SHA-256`);
-      continue;
-    }
-    const text = bytes.toString("utf8");
+  const copies = new Map((options.platformCopies ?? []).map((bytes) => [sha256Hex(bytes), bytes]));
+  const namesWamids = (raw: (typeof bundle.rawWebhooks)[number], text: string) => {
     for (const seq of raw.eventSeqs) {
       const wamid = eventsBySeq.get(seq)?.providerMessageId;
       if (typeof wamid === "string" && !text.includes(wamid)) {
         rawProblems.push(`raw webhook ${raw.id} does not name ${wamid} of event #${seq}`);
       }
     }
+  };
+  for (const raw of bundle.rawWebhooks) {
+    if (raw.bodyBase64 !== null) {
+      const bytes = Buffer.from(raw.bodyBase64, "base64");
+      rawChecked += 1;
+      if (sha256Hex(bytes) !== raw.bodySha256) {
+        rawProblems.push(`raw webhook ${raw.id}: body does not match its SHA-256`);
+        continue;
+      }
+      namesWamids(raw, bytes.toString("utf8"));
+      continue;
+    }
+    if (raw.tenantSlice === null) continue;
+    rawChecked += 1;
+    const slice = raw.tenantSlice.body;
+    const redactions = countRedactions(slice);
+    if (redactions !== raw.tenantSlice.redactedParts) {
+      rawProblems.push(
+        `raw webhook ${raw.id}: the slice has ${redactions} well-formed redactions, the bundle says ${raw.tenantSlice.redactedParts}`,
+      );
+      continue;
+    }
+    if (raw.signature.header === null) {
+      rawProblems.push(
+        `raw webhook ${raw.id}: a slice without the request's signature header cannot be tied to it`,
+      );
+      continue;
+    }
+    namesWamids(raw, JSON.stringify(slice));
+    const copy = copies.get(raw.bodySha256);
+    if (!copy) continue;
+    let original: unknown;
+    try {
+      original = JSON.parse(Buffer.from(copy).toString("utf8"));
+    } catch {
+      rawProblems.push(`raw webhook ${raw.id}: the platform's copy is not JSON`);
+      continue;
+    }
+    if (sliceMatchesOriginal(original, slice)) slicesProved += 1;
+    else
+      rawProblems.push(
+        `raw webhook ${raw.id}: the slice was not cut from the platform's copy of the request`,
+      );
+  }
+  const slices = bundle.rawWebhooks.filter((r) => r.bodyBase64 === null && r.tenantSlice !== null).length;
+  if (slices > 0) {
+    rawNotes.push(
+      `${slices} ${slices === 1 ? "is this tenant's slice" : "are this tenant's slices"} of a batched request` +
+        (options.platformCopies
+          ? `, ${slicesProved} proved against the platform's copy`
+          : " (prove with --platform-copy <raw request file>)"),
+    );
   }
   const omitted = bundle.rawWebhooks.length - rawChecked;
+  if (omitted > 0) rawNotes.push(`${omitted} without body: pruned, not permitted or not JSON`);
   checks.push(
     rawProblems.length > 0
       ? { name: "raw_webhooks", ok: false, detail: rawProblems.join("; ") }
@@ -380,7 +449,7 @@ export function verifyEvidenceBundle(input: unknown): TEvidenceVerification {
           detail:
             bundle.rawWebhooks.length === 0
               ? "no raw webhooks linked"
-              : `${rawChecked} raw webhook bodies match their SHA-256 and name their events' wamids${omitted > 0 ? ` (${omitted} without body: pruned or not permitted)` : ""}`,
+              : `${rawChecked} raw webhook bodies match their SHA-256 or slice and name their events' wamids${rawNotes.length > 0 ? ` (${rawNotes.join("; ")})` : ""}`,
         },
   );
 
@@ -392,6 +461,25 @@ export function verifyEvidenceBundle(input: unknown): TEvidenceVerification {
     brokenEvent,
     checks,
   };
+}
+
+/** Redaction markers in a tenant slice, where slicing puts them (entries and their changes). */
+function countRedactions(slice: unknown): number {
+  if (isRedaction(slice)) return 1;
+  if (slice === null || typeof slice !== "object" || Array.isArray(slice)) return 0;
+  const entries = (slice as { entry?: unknown }).entry;
+  if (!Array.isArray(entries)) return 0;
+  let count = 0;
+  for (const entry of entries) {
+    if (isRedaction(entry)) count += 1;
+    else if (
+      entry !== null &&
+      typeof entry === "object" &&
+      Array.isArray((entry as { changes?: unknown }).changes)
+    )
+      count += (entry as { changes: unknown[] }).changes.filter(isRedaction).length;
+  }
+  return count;
 }
 
 /** The CLI's report, one line per check. */

@@ -5,13 +5,7 @@
 import { Buffer } from "node:buffer";
 import type { TDb } from "@/server/db/client";
 import { listMessageDisputes } from "@/server/db/queries/disputes";
-import {
-  findMessage,
-  listEventColumns,
-  listLinkedRawWebhooks,
-  listProviderIds,
-  listReceipts,
-} from "@/server/db/queries/messages";
+import { findMessage, listEventColumns, listProviderIds, listReceipts } from "@/server/db/queries/messages";
 import { GENESIS_HASH, HASH_SCHEME } from "@/server/domain/ledger/hash-chain";
 import { pickEventFields } from "@/server/domain/ledger/ledger-event";
 import { deriveState } from "@/server/domain/reconciliation/derive-state";
@@ -20,6 +14,7 @@ import { actorLabel, type TActor } from "@/server/services/actor";
 import { recordAudit } from "@/server/services/audit";
 import { ServiceError } from "@/server/services/errors";
 import { loadChain, verifyMessageChain } from "@/server/services/ledger/read-ledger";
+import { listTenantRawWebhooks, type TTenantRawWebhook } from "@/server/services/tenant-raw-webhooks";
 import { renderEvidenceHtml } from "./evidence-html";
 import {
   digestBundle,
@@ -66,7 +61,7 @@ export async function exportEvidence(
       const columns = await listEventColumns(tx, tenantId, messageId);
       const receipts = await listReceipts(tx, tenantId, messageId);
       const providerIds = await listProviderIds(tx, tenantId, messageId);
-      const rawWebhooks = await listLinkedRawWebhooks(tx, tenantId, messageId);
+      const rawWebhooks = await listTenantRawWebhooks(tx, tenantId, messageId);
       const disputes = await listMessageDisputes(tx, tenantId, messageId);
       const derived = deriveState(chain, CURRENT_RULES);
       const columnById = new Map(columns.map((c) => [c.id, c]));
@@ -143,31 +138,23 @@ export async function exportEvidence(
               })),
           })),
         },
-        rawWebhooks: rawWebhooks.map((w) => {
-          const headers = (w.headers ?? {}) as Record<string, unknown>;
-          const signature = headers["x-hub-signature-256"];
-          const isPruned = w.body === null;
-          return {
-            id: w.id,
-            receivedAt: iso(w.receivedAt),
-            bodySha256: w.bodySha256,
-            bodyBytes: w.bodyBytes,
-            bodyBase64: !isPruned && input.includeRawBodies ? Buffer.from(w.body!).toString("base64") : null,
-            bodyOmitted: isPruned
-              ? ("pruned" as const)
-              : input.includeRawBodies
-                ? null
-                : ("not_permitted" as const),
-            headers: toJson(w.headers),
-            // only requests whose signature verified are stored (ingestion's contract)
-            signature: {
-              header: typeof signature === "string" ? signature : null,
-              verifiedAtReceipt: true,
-              keyIndex: w.signatureKeyIndex,
-            },
-            eventSeqs: [...(eventSeqsByWebhook.get(w.id) ?? [])].sort((a, b) => a - b),
-          };
-        }),
+        rawWebhooks: rawWebhooks.map((w) => ({
+          id: w.id,
+          receivedAt: iso(w.receivedAt),
+          // the whole request's digest and signature header, also when only a slice is included:
+          // the platform's copy of the request proves the slice (evidence:verify --platform-copy)
+          bodySha256: w.bodySha256,
+          bodyBytes: w.bodyBytes,
+          ...rawBodyFields(w, input.includeRawBodies),
+          headers: toJson(w.headers),
+          // only requests whose signature verified are stored (ingestion's contract)
+          signature: {
+            header: w.signatureHeader,
+            verifiedAtReceipt: true,
+            keyIndex: w.signatureKeyIndex,
+          },
+          eventSeqs: [...(eventSeqsByWebhook.get(w.id) ?? [])].sort((a, b) => a - b),
+        })),
         derivation: {
           rulesVersion: derived.rulesVersion,
           state: derived.state,
@@ -272,6 +259,40 @@ export async function exportEvidence(
     headHash: bundle.ledger.anchoredHeadHash,
     eventCount: bundle.ledger.events.length,
   };
+}
+
+/**
+ * What of a raw body the bundle carries: the bytes when the request holds only this tenant's
+ * entries, else the tenant's slice (other tenants' parts replaced by their SHA-256), or why none.
+ */
+function rawBodyFields(w: TTenantRawWebhook, includeRawBodies: boolean) {
+  const none = (bodyOmitted: "pruned" | "not_permitted" | "unreadable") => ({
+    bodyBase64: null,
+    tenantSlice: null,
+    bodyOmitted,
+  });
+  if (w.body.kind === "pruned") return none("pruned");
+  if (!includeRawBodies) return none("not_permitted");
+  switch (w.body.kind) {
+    case "whole":
+      return {
+        bodyBase64: Buffer.from(w.body.bytes).toString("base64"),
+        tenantSlice: null,
+        bodyOmitted: null,
+      };
+    case "slice":
+      return {
+        bodyBase64: null,
+        tenantSlice: { body: toJson(w.body.json), redactedParts: w.body.redactedParts },
+        bodyOmitted: null,
+      };
+    case "unreadable":
+      return none("unreadable");
+    default: {
+      const never: never = w.body;
+      throw new Error(`unknown raw body ${String(never)}`);
+    }
+  }
 }
 
 /** A JSON-safe copy (Dates become ISO strings, undefined members go), as the file will hold it. */

@@ -4,13 +4,7 @@
 // roles holding message.view_raw, the canonical request and the raw bodies. Built from readLedger
 // (the derivation and the check are the ledger service's, never recomputed differently here).
 import type { TDb } from "@/server/db/client";
-import {
-  findMessage,
-  listEventColumns,
-  listLinkedRawWebhooks,
-  listProviderIds,
-  listReceipts,
-} from "@/server/db/queries/messages";
+import { findMessage, listEventColumns, listProviderIds, listReceipts } from "@/server/db/queries/messages";
 import type { TChainedEvent } from "@/server/domain/ledger/hash-chain";
 import type { TLedgerError, TLedgerEventType } from "@/server/domain/ledger/ledger-event";
 import type { TMessageState } from "@/server/domain/reconciliation/message-state";
@@ -18,6 +12,7 @@ import { RULE_SUMMARIES, type TRuleId } from "@/server/domain/reconciliation/rul
 import { maskRecipient } from "@/server/domain/sending/send-request";
 import { ServiceError } from "@/server/services/errors";
 import { readLedger, type TLedgerView } from "@/server/services/ledger/read-ledger";
+import { listTenantRawWebhooks, type TTenantRawWebhook } from "@/server/services/tenant-raw-webhooks";
 
 /** Plain (mutable) JSON, the shape zod's z.json() describes. */
 export type TJsonValue = string | number | boolean | null | TJsonValue[] | { [key: string]: TJsonValue };
@@ -92,10 +87,15 @@ export type TTimelineRawWebhook = {
   signatureHeader: string | null;
   signatureKeyIndex: number;
   duplicateCount: number;
-  /** pretty JSON (or the text as received), recipient numbers masked; null once pruned */
+  /**
+   * pretty JSON, recipient numbers masked, other tenants' entries and changes replaced by their
+   * SHA-256; null once pruned, or when the body is not JSON (nothing in it can be attributed)
+   */
   body: string | null;
   isTruncated: boolean;
   isPruned: boolean;
+  /** entries or changes of other tenants replaced in `body` (bodySha256 is the whole request's) */
+  redactedParts: number;
   eventSeqs: number[];
 };
 
@@ -117,7 +117,7 @@ export async function getMessageTimeline(
     listEventColumns(db, tenantId, messageId),
     listReceipts(db, tenantId, messageId),
     listProviderIds(db, tenantId, messageId),
-    viewer.canViewRaw ? listLinkedRawWebhooks(db, tenantId, messageId) : Promise.resolve([]),
+    viewer.canViewRaw ? listTenantRawWebhooks(db, tenantId, messageId) : Promise.resolve([]),
   ]);
   const seqById = new Map(columns.map((c) => [c.id, c.seq]));
   const seqByKey = new Map(ledger.events.map((e) => [e.dedupeKey, seqById.get(e.id) ?? 0]));
@@ -358,37 +358,49 @@ function stripLinks(event: TChainedEvent & { receipts?: unknown }): unknown {
 }
 
 function toTimelineRawWebhook(
-  row: Awaited<ReturnType<typeof listLinkedRawWebhooks>>[number],
+  row: TTenantRawWebhook,
   mask: (value: unknown) => TJsonValue,
   eventSeqs: number[],
 ): TTimelineRawWebhook {
-  const headers = (row.headers ?? {}) as Record<string, unknown>;
-  const signature = headers["x-hub-signature-256"];
   let body: string | null = null;
   let isTruncated = false;
-  if (row.body) {
-    const text = Buffer.from(row.body).toString("utf8");
-    try {
-      body = JSON.stringify(mask(JSON.parse(text)), null, 2);
-    } catch {
-      body = text; // not JSON (quarantined as malformed): shown as received
+  let redactedParts = 0;
+  switch (row.body.kind) {
+    case "whole":
+      try {
+        body = JSON.stringify(mask(JSON.parse(Buffer.from(row.body.bytes).toString("utf8"))), null, 2);
+      } catch {
+        body = null; // cannot happen: "whole" bodies parsed
+      }
+      break;
+    case "slice":
+      body = JSON.stringify(mask(row.body.json), null, 2);
+      redactedParts = row.body.redactedParts;
+      break;
+    case "unreadable":
+    case "pruned":
+      break;
+    default: {
+      const never: never = row.body;
+      throw new Error(`unknown raw body ${String(never)}`);
     }
-    if (body.length > RAW_BODY_DISPLAY_LIMIT) {
-      body = body.slice(0, RAW_BODY_DISPLAY_LIMIT);
-      isTruncated = true;
-    }
+  }
+  if (body !== null && body.length > RAW_BODY_DISPLAY_LIMIT) {
+    body = body.slice(0, RAW_BODY_DISPLAY_LIMIT);
+    isTruncated = true;
   }
   return {
     id: row.id,
     receivedAt: row.receivedAt,
     bodyBytes: row.bodyBytes,
     bodySha256: row.bodySha256,
-    signatureHeader: typeof signature === "string" ? signature : null,
+    signatureHeader: row.signatureHeader,
     signatureKeyIndex: row.signatureKeyIndex,
     duplicateCount: row.duplicateCount,
     body,
     isTruncated,
-    isPruned: row.body === null,
+    isPruned: row.body.kind === "pruned",
+    redactedParts,
     eventSeqs,
   };
 }

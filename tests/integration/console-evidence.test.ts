@@ -56,7 +56,8 @@ beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "waybill-evidence-"));
   acme = await makeTenant(db);
   globex = await makeTenant(db);
-  const sender = (await makeSenderNumber(db, testSecretBox, acme.id)).id;
+  const senderRow = await makeSenderNumber(db, testSecretBox, acme.id);
+  const sender = senderRow.id;
   users.support = await makeUser(db, "support_agent");
   users.engineer = await makeUser(db, "engineer");
   users.acmeAdmin = await makeUser(db, "tenant_admin", { tenantId: acme.id });
@@ -70,10 +71,12 @@ beforeAll(async () => {
       object: "whatsapp_business_account",
       entry: [
         {
+          id: senderRow.wabaId,
           changes: [
             {
               field: "messages",
               value: {
+                metadata: { phone_number_id: senderRow.phoneNumberId },
                 statuses: [{ id: wamid, status, timestamp: String(ts / 1000), recipient_id: "15557654321" }],
               },
             },
@@ -169,7 +172,7 @@ describe("messages.exportEvidence", () => {
       format: "waybill.evidence.v1",
       message: { id: messageId, recipient: "+15557654321" },
       request: { payload: { to: "15557654321", type: "template" } },
-      derivation: { state: "delivered", rulesVersion: 1 },
+      derivation: { state: "delivered", rulesVersion: 2 },
       chainCheckAtExport: { ok: true },
     });
     expect(bundle.ledger.events.map((e) => e.event.type)).toEqual([

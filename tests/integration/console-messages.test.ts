@@ -306,14 +306,21 @@ describe("messages.timeline", () => {
   it("links the raw webhook requests that delivered a message's facts", async () => {
     const rawId = crypto.randomUUID();
     const wamid = wamidFor("raw");
+    const sender = await db.senderNumber.findFirstOrThrow({
+      where: { tenantId: acme.id, id: acmeSenders[0] },
+    });
     const body = JSON.stringify({
       object: "whatsapp_business_account",
       entry: [
         {
+          id: sender.wabaId,
           changes: [
             {
               field: "messages",
-              value: { statuses: [{ id: wamid, status: "sent", recipient_id: "15553337777" }] },
+              value: {
+                metadata: { phone_number_id: sender.phoneNumberId },
+                statuses: [{ id: wamid, status: "sent", recipient_id: "15553337777" }],
+              },
             },
           ],
         },
@@ -468,7 +475,7 @@ describe("messages.forceReconcile", () => {
       actor: `user:${users.engineer.email}`,
       reason: "ticket ENG-7: state looks stale",
     });
-    expect(view.events.at(-1)!.headline).toBe("State recomputed with rules v1: sent → delivered");
+    expect(view.events.at(-1)!.headline).toBe("State recomputed with rules v2: sent → delivered");
     expect(view.message.stored.state).toBe("delivered");
     expect(view.derived.isDriftedFromStored).toBe(false);
   });

@@ -51,8 +51,9 @@ export async function sentMessage(
   db: TDb,
   tenantId: string,
   senderNumberId: string,
-  options: { wamid?: string | null; at?: Date; templateCategory?: string } = {},
+  options: { wamid?: string | null; at?: Date; templateCategory?: string; recipient?: string } = {},
 ): Promise<{ messageId: string; wamid: string }> {
+  const recipient = options.recipient ?? "15551234567";
   const wamid = options.wamid ?? `wamid.${crypto.randomBytes(12).toString("hex")}`;
   const at = options.at ?? new Date();
   const messageId = await db.$transaction(async (tx) => {
@@ -61,12 +62,12 @@ export async function sentMessage(
       {
         tenantId,
         senderNumberId,
-        recipient: "15551234567",
+        recipient,
         contentKind: "template",
         templateName: "order_update",
         templateLanguage: "en_US",
         templateCategory: options.templateCategory ?? "UTILITY",
-        requestPayload: { messaging_product: "whatsapp", to: "15551234567", type: "template" },
+        requestPayload: { messaging_product: "whatsapp", to: recipient, type: "template" },
       },
       drafts.requested(),
       { now: at },

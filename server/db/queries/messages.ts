@@ -422,3 +422,21 @@ export async function listLinkedRawWebhooks(
     duplicateCount: row.duplicate_count,
   }));
 }
+
+/**
+ * The tenant's WhatsApp account identifiers (every sender number it has, whatever its status):
+ * what decides which parts of a batched raw webhook are the tenant's to see.
+ */
+export async function listTenantAccountIds(
+  db: TDb | TDbTx,
+  tenantId: string,
+): Promise<{ phoneNumberIds: Set<string>; wabaIds: Set<string> }> {
+  const rows = await db.senderNumber.findMany({
+    where: { tenantId },
+    select: { phoneNumberId: true, wabaId: true },
+  });
+  return {
+    phoneNumberIds: new Set(rows.map((r) => r.phoneNumberId)),
+    wabaIds: new Set(rows.map((r) => r.wabaId)),
+  };
+}

@@ -167,6 +167,7 @@ export const ZMessageTimelineSchema = z.object({
         body: z.string().nullable(),
         isTruncated: z.boolean(),
         isPruned: z.boolean(),
+        redactedParts: z.number().int(),
         eventSeqs: z.array(z.number().int()),
       }),
     )

@@ -473,9 +473,19 @@ export function MessageDetail({
                           />
                         ) : (
                           <p className="text-xs text-zinc-500">
-                            Body pruned by retention; its SHA-256 remains.
+                            {w.isPruned
+                              ? "Body pruned by retention; its SHA-256 remains."
+                              : "Body not shown: it is not JSON, so no part of it can be attributed to this tenant."}
                           </p>
                         )}
+                        {w.redactedParts > 0 ? (
+                          <p className="text-xs text-zinc-500">
+                            Meta batched other tenants&apos; statuses into this request: {w.redactedParts}{" "}
+                            {w.redactedParts === 1 ? "part is" : "parts are"} replaced by its SHA-256
+                            (&quot;redacted: another tenant&quot;). The whole request&apos;s SHA-256 is{" "}
+                            <span className="font-mono">{w.bodySha256.slice(0, 16)}…</span>.
+                          </p>
+                        ) : null}
                         {w.isTruncated ? (
                           <p className="text-xs text-zinc-500">
                             Shortened here; the evidence export has it whole.
