@@ -18,7 +18,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import autocannon, { type TResult } from "autocannon";
+import autocannon from "autocannon";
 import { signBody } from "@/server/ingest/verify-signature";
 import { findFreePort } from "@/server/platform/embedded-postgres";
 import { createTestDatabase } from "@/tests/setup/test-database";
@@ -96,7 +96,7 @@ async function fire(
   name: string,
   url: string,
   options: { rate?: number; signed: boolean },
-): Promise<{ figure: TFigure; result: TResult }> {
+): Promise<{ figure: TFigure; result: autocannon.Result }> {
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
