@@ -180,6 +180,15 @@ export const ZWorkerEnvSchema = ZCommonEnvSchema.extend({
   WAYBILL_WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
   ...ZIngestWorkerEnvShape,
   ...ZSendingWorkerEnvShape,
+}).superRefine((env, ctx) => {
+  // sender access tokens travel in these requests: plain http only to the demo's simulator
+  if (!env.WAYBILL_DEMO && env.WHATSAPP_GRAPH_API_URL.startsWith("http://")) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["WHATSAPP_GRAPH_API_URL"],
+      message: "must be an https URL (plain http is allowed only with WAYBILL_DEMO=1, for the simulator)",
+    });
+  }
 });
 
 /** The provider simulator (server/providers/simulator), a fake Cloud API for demos and tests. */
