@@ -19,6 +19,7 @@ import { changePassword, createUser, setUserDisabled } from "@/server/services/u
 import { runAuditedDrift } from "@/server/services/ledger/audit-drift";
 import { verifyMessageChain } from "@/server/services/ledger/read-ledger";
 import { rebuildRollups } from "@/server/services/insights/rebuild-rollups";
+import { auditNumberHealth } from "@/server/services/number-health/audit-health";
 import {
   formatEvidenceVerification,
   parseEvidenceFile,
@@ -324,6 +325,40 @@ export function buildProgram(deps: {
       );
       // exit 3 through runCli's return value, like evidence:verify
       if (!result.ok) throw new CommanderError(3, "waybill.chain_broken", "the hash chain does not verify");
+    });
+
+  program
+    .command("number-health:audit")
+    .description(
+      "re-derive every number's health from its history and report drift (changes nothing unless --apply)",
+    )
+    .option("--tenant <slug|id>", "only this tenant")
+    .option("--rules <version>", "dry-run another rules version (default: current)")
+    .option("--apply", "rewrite drifted views (audited)")
+    .option("--reason <reason>", "why (required with --apply)")
+    .action(async (opts: { tenant?: string; rules?: string; apply?: boolean; reason?: string }) => {
+      const db = deps.db();
+      if (opts.apply && !opts.reason) throw new ServiceError("BAD_REQUEST", "--apply needs --reason");
+      const tenant = opts.tenant ? await findTenant(db, opts.tenant) : null;
+      const result = await auditNumberHealth(
+        db,
+        {
+          tenantId: tenant?.id ?? null,
+          rulesVersion: opts.rules === undefined ? undefined : Number(opts.rules),
+          apply: Boolean(opts.apply),
+          actor: deps.actor,
+          reason: opts.reason,
+        },
+        new Date(),
+      );
+      const lines = [
+        `number health rules v${result.rulesVersion}: ${result.drifted.length} of ${result.checked} number(s) drifted`,
+        ...result.drifted
+          .slice(0, 50)
+          .map((d) => `  ${d.tenantId} ${d.senderNumberId}: ${d.columns.join(", ")}`),
+      ];
+      if (opts.apply) lines.push(`repaired ${result.repaired} number(s)`);
+      print(program.opts().json, result, lines.join("\n"));
     });
 
   program

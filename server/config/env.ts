@@ -78,6 +78,8 @@ const ZWebhookWebEnvShape = {
     .default(4 * 1024 * 1024),
   // connections of the webhook hot path's own pool (plain pg, not Prisma)
   WAYBILL_WEBHOOK_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  // connections of the tenant API's send intake pool (plain pg, not Prisma)
+  WAYBILL_API_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   // a webhook whose insert has not committed within this answers 503 (Meta retries)
   WAYBILL_WEBHOOK_DB_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   // group commit: concurrent webhooks' rows written by one statement, at most this many
@@ -145,6 +147,23 @@ const ZSendingWorkerEnvShape = {
   WAYBILL_DISPATCH_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
 };
 
+// Outbound webhooks (tenant endpoints) and operator notifications. The worker delivers them.
+const ZTriggersWorkerEnvShape = {
+  // deliveries in flight at once in one worker process (each endpoint also has its own limit)
+  WAYBILL_WEBHOOK_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
+  // an attempt without a complete answer within this counts as failed (and is retried)
+  WAYBILL_WEBHOOK_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  // how often an idle delivery loop looks for due work
+  WAYBILL_WEBHOOK_DELIVERY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  // an endpoint whose attempts all failed for this long is disabled, with an alert to its tenant
+  WAYBILL_ENDPOINT_DISABLE_AFTER_HOURS: z.coerce.number().positive().max(720).default(72),
+  // Waybill's public base URL, for the links in webhook payloads; unset: links are paths
+  WAYBILL_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  // SMTP for operator email notifications (smtp://user:pass@host:port or smtps://...); unset: email channels wait
+  WAYBILL_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  WAYBILL_SMTP_FROM: z.string().min(3).default("Waybill <waybill@localhost>"),
+};
+
 export const ZWebEnvSchema = ZCommonEnvSchema.extend({
   AUTH_SECRET: z
     .string({ error: "is required (32+ random characters; `openssl rand -base64 32`)" })
@@ -180,6 +199,7 @@ export const ZWorkerEnvSchema = ZCommonEnvSchema.extend({
   WAYBILL_WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
   ...ZIngestWorkerEnvShape,
   ...ZSendingWorkerEnvShape,
+  ...ZTriggersWorkerEnvShape,
 }).superRefine((env, ctx) => {
   // sender access tokens travel in these requests: plain http only to the demo's simulator
   if (!env.WAYBILL_DEMO && env.WHATSAPP_GRAPH_API_URL.startsWith("http://")) {

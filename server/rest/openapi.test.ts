@@ -10,6 +10,12 @@ describe("the OpenAPI document", () => {
   it("describes every tenant API route", () => {
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual([
+      "/api/v1/endpoints",
+      "/api/v1/endpoints/{id}",
+      "/api/v1/endpoints/{id}/deliveries",
+      "/api/v1/endpoints/{id}/redeliver",
+      "/api/v1/endpoints/{id}/rotate-secret",
+      "/api/v1/endpoints/{id}/test",
       "/api/v1/messages",
       "/api/v1/messages/{id}",
       "/api/v1/messages/{id}/events",

@@ -5,6 +5,17 @@ import { z } from "zod";
 import { ZSendMessageRequestSchema } from "@/server/domain/sending/send-request";
 import { ZMessageEventsViewSchema, ZMessageViewSchema } from "@/server/services/sending/message-views";
 import { ACCEPTANCE_NOTE } from "./messages";
+import {
+  ZCreateEndpointSchema,
+  ZDeliveryViewSchema,
+  ZEndpointCreatedSchema,
+  ZEndpointViewSchema,
+  ZRedeliverSchema,
+  ZRotateSecretSchema,
+  ZTestEventSchema,
+  ZUpdateEndpointSchema,
+} from "@/server/services/triggers/inputs";
+import { EVENT_TYPE_DESCRIPTIONS } from "@/server/domain/triggers/event-types";
 
 const ZErrorSchema = z.object({
   error: z.object({
@@ -68,6 +79,14 @@ export function buildOpenApiDocument() {
         MessageAccepted: jsonSchema(ZAcceptedSchema, "output"),
         MessageEvents: jsonSchema(ZMessageEventsViewSchema, "output"),
         Error: jsonSchema(ZErrorSchema, "output"),
+        CreateEndpointRequest: jsonSchema(ZCreateEndpointSchema, "input"),
+        UpdateEndpointRequest: jsonSchema(ZUpdateEndpointSchema, "input"),
+        Endpoint: jsonSchema(ZEndpointViewSchema, "output"),
+        EndpointCreated: jsonSchema(ZEndpointCreatedSchema, "output"),
+        Delivery: jsonSchema(ZDeliveryViewSchema, "output"),
+        RotateSecretRequest: jsonSchema(ZRotateSecretSchema, "input"),
+        TestEventRequest: jsonSchema(ZTestEventSchema, "input"),
+        RedeliverRequest: jsonSchema(ZRedeliverSchema, "input"),
       },
     },
     paths: {
@@ -160,6 +179,152 @@ export function buildOpenApiDocument() {
             "200": json(ref("MessageEvents"), "The ledger"),
             ...errorResponses,
             "404": json(ref("Error"), "No such message in your tenant"),
+          },
+        },
+      },
+      "/api/v1/endpoints": {
+        get: {
+          operationId: "listEndpoints",
+          summary: "Your outbound webhook endpoints",
+          responses: {
+            "200": json(
+              { type: "object", properties: { endpoints: { type: "array", items: ref("Endpoint") } } },
+              "The endpoints",
+            ),
+            ...errorResponses,
+          },
+        },
+        post: {
+          operationId: "createEndpoint",
+          summary: "Subscribe an HTTPS endpoint to event types",
+          description:
+            "Waybill POSTs each event as JSON `{type, timestamp, data}` signed with Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>`), at least once, with the same `webhook-id` on every retry; retries back off over about 27 hours. Event types: " +
+            Object.entries(EVENT_TYPE_DESCRIPTIONS)
+              .map(([type, text]) => `\`${type}\` (${text})`)
+              .join("; ") +
+            ". `message.accepted` must be asked for explicitly: acceptance is not delivery.",
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: ref("CreateEndpointRequest") } },
+          },
+          responses: {
+            "201": json(ref("EndpointCreated"), "Created; the signing secret is shown only in this answer"),
+            "400": json(ref("Error"), "Invalid body or URL (https only)"),
+            ...errorResponses,
+          },
+        },
+      },
+      "/api/v1/endpoints/{id}": {
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+        get: {
+          operationId: "getEndpoint",
+          summary: "One endpoint",
+          responses: {
+            "200": json(ref("Endpoint"), "The endpoint"),
+            ...errorResponses,
+            "404": json(ref("Error"), "No such endpoint"),
+          },
+        },
+        patch: {
+          operationId: "updateEndpoint",
+          summary: "Change an endpoint's URL, subscriptions, filters, or enable / disable it",
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: ref("UpdateEndpointRequest") } },
+          },
+          responses: {
+            "200": json(ref("Endpoint"), "The endpoint as changed"),
+            "400": json(ref("Error"), "Invalid body"),
+            ...errorResponses,
+            "404": json(ref("Error"), "No such endpoint"),
+          },
+        },
+        delete: {
+          operationId: "deleteEndpoint",
+          summary: "Remove an endpoint (its pending deliveries go with it)",
+          responses: {
+            "204": { description: "Deleted" },
+            ...errorResponses,
+            "404": json(ref("Error"), "No such endpoint"),
+          },
+        },
+      },
+      "/api/v1/endpoints/{id}/rotate-secret": {
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+        post: {
+          operationId: "rotateEndpointSecret",
+          summary: "A new signing secret; the previous one keeps signing beside it for `overlapHours` (24)",
+          requestBody: {
+            required: false,
+            content: { "application/json": { schema: ref("RotateSecretRequest") } },
+          },
+          responses: {
+            "200": { description: "The new secret (shown only now) and when the previous ones stop signing" },
+            ...errorResponses,
+            "404": json(ref("Error"), "No such endpoint"),
+          },
+        },
+      },
+      "/api/v1/endpoints/{id}/test": {
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+        post: {
+          operationId: "testEndpoint",
+          summary: "Send a sample event (data.test = true) to the endpoint",
+          requestBody: {
+            required: false,
+            content: { "application/json": { schema: ref("TestEventRequest") } },
+          },
+          responses: {
+            "202": { description: "Queued" },
+            ...errorResponses,
+            "404": json(ref("Error"), "No such endpoint"),
+          },
+        },
+      },
+      "/api/v1/endpoints/{id}/deliveries": {
+        parameters: [
+          { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } },
+          {
+            name: "status",
+            in: "query",
+            required: false,
+            schema: { type: "string", enum: ["pending", "succeeded", "failed"] },
+          },
+          {
+            name: "limit",
+            in: "query",
+            required: false,
+            schema: { type: "integer", minimum: 1, maximum: 200 },
+          },
+        ],
+        get: {
+          operationId: "listEndpointDeliveries",
+          summary: "Recent deliveries to the endpoint, newest first, each with every attempt",
+          responses: {
+            "200": json(
+              { type: "object", properties: { deliveries: { type: "array", items: ref("Delivery") } } },
+              "The deliveries",
+            ),
+            ...errorResponses,
+            "404": json(ref("Error"), "No such endpoint"),
+          },
+        },
+      },
+      "/api/v1/endpoints/{id}/redeliver": {
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+        post: {
+          operationId: "redeliver",
+          summary:
+            "Redeliver one delivery (`deliveryId`) or every dead delivery of the endpoint (`status: failed`)",
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: ref("RedeliverRequest") } },
+          },
+          responses: {
+            "202": { description: "Queued again from the start of the retry schedule" },
+            ...errorResponses,
+            "404": json(ref("Error"), "No such endpoint or delivery"),
+            "409": json(ref("Error"), "The delivery already succeeded"),
           },
         },
       },

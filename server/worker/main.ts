@@ -19,6 +19,8 @@ import { handleSystemProbe } from "./handlers/system-probe";
 import { handlePrunePairPacing } from "./handlers/prune-pair-pacing";
 import { startSendDispatcher } from "./handlers/send-dispatcher";
 import { startRollupFolder } from "./handlers/rollup-folder";
+import { auditNumberHealth } from "@/server/services/number-health/audit-health";
+import { startDeliveryLoop } from "@/server/services/triggers/deliver";
 import { startHeartbeat } from "./heartbeat";
 
 async function main() {
@@ -113,6 +115,18 @@ async function main() {
   const folder = startRollupFolder({ db, log });
   await work("sending.prune-pair-pacing", () => handlePrunePairPacing({ db }, new Date()));
   await work("dead-letters.run-bulk", (data) => handleRunBulkAction({ db }, data));
+  // number-health views carried over by a migration or derived by older rules are re-derived
+  // before the dispatcher reads their holds (a no-op when nothing drifted)
+  const healthAudit = await auditNumberHealth(
+    db,
+    {
+      apply: true,
+      actor: { kind: "system", label: "worker" },
+      reason: "worker start: number health brought to the current rules",
+    },
+    new Date(),
+  );
+  if (healthAudit.repaired > 0) log.info({ repaired: healthAudit.repaired }, "number health re-derived");
   // sending claims fairly from its own queue table, not one job per message (ADR 006)
   const sendDb = createDb(env.DATABASE_URL, { max: Math.min(24, env.WAYBILL_SEND_CONCURRENCY + 4) });
   const dispatcher = startSendDispatcher({
@@ -122,6 +136,22 @@ async function main() {
     log,
     workerId,
   });
+  // outbound webhooks: tenants' endpoints, per-endpoint concurrency, retries over about a day
+  const deliveryDb = createDb(env.DATABASE_URL, { max: 6 });
+  const deliveries = startDeliveryLoop(
+    {
+      db: deliveryDb,
+      box: createSecretBox(env.WAYBILL_ENCRYPTION_KEY, env.WAYBILL_ENCRYPTION_KEYS_PREVIOUS),
+      log,
+    },
+    {
+      concurrency: env.WAYBILL_WEBHOOK_DELIVERY_CONCURRENCY,
+      timeoutMs: env.WAYBILL_WEBHOOK_DELIVERY_TIMEOUT_MS,
+      pollMs: env.WAYBILL_WEBHOOK_DELIVERY_POLL_MS,
+      disableAfterMs: env.WAYBILL_ENDPOINT_DISABLE_AFTER_HOURS * 3_600_000,
+      publicBaseUrl: env.WAYBILL_PUBLIC_URL ?? null,
+    },
+  );
   for (const { name, cron } of JOB_SCHEDULES) await boss.schedule(name, cron, {}, { tz: "UTC" });
 
   log.info({ workerId }, "worker started");
@@ -137,6 +167,7 @@ async function main() {
       boss.stop({ graceful: true, timeout: 15_000, wait: true }),
       drainer.stop(),
       folder.stop(),
+      deliveries.stop().then(() => deliveryDb.$disconnect()),
       // sends in flight get 10 s to record their answer; an aborted one is left in doubt, never resent blindly
       dispatcher.stop(10_000).then(() => sendDb.$disconnect()),
     ]);

@@ -172,7 +172,7 @@ describe("messages.exportEvidence", () => {
       format: "waybill.evidence.v1",
       message: { id: messageId, recipient: "+15557654321" },
       request: { payload: { to: "15557654321", type: "template" } },
-      derivation: { state: "delivered", rulesVersion: 1 },
+      derivation: { state: "delivered", rulesVersion: 2 },
       chainCheckAtExport: { ok: true },
     });
     expect(bundle.ledger.events.map((e) => e.event.type)).toEqual([

@@ -475,7 +475,7 @@ describe("messages.forceReconcile", () => {
       actor: `user:${users.engineer.email}`,
       reason: "ticket ENG-7: state looks stale",
     });
-    expect(view.events.at(-1)!.headline).toBe("State recomputed with rules v1: sent → delivered");
+    expect(view.events.at(-1)!.headline).toBe("State recomputed with rules v2: sent → delivered");
     expect(view.message.stored.state).toBe("delivered");
     expect(view.derived.isDriftedFromStored).toBe(false);
   });

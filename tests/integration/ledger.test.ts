@@ -303,7 +303,7 @@ describe("drift audit", () => {
     expect(dryRun.checked).toBe(1);
     expect(dryRun.drifted).toHaveLength(1);
     expect(dryRun.drifted[0]?.diff.stateChange).toEqual({ from: "sent", to: "delivered" });
-    expect(dryRun.text).toBe("rules v1 would change 1 of 1 message: 1 sent->delivered");
+    expect(dryRun.text).toBe("rules v2 would change 1 of 1 message: 1 sent->delivered");
     expect((await stored(messageId)).state).toBe("sent");
 
     const repaired = await auditDrift(
@@ -319,7 +319,7 @@ describe("drift audit", () => {
       type: "state_recomputed",
       fromState: "sent",
       toState: "delivered",
-      rulesVersion: 1,
+      rulesVersion: 2,
     });
     expect(view.chain.ok).toBe(true);
 
@@ -409,7 +409,7 @@ describe("replay and audit entry points", () => {
     };
     const report = await run(["ledger:audit", "--tenant", tenantId, "--message", messageId]);
     expect(report.code).toBe(0);
-    expect(report.out).toContain("rules v1 would change 1 of 1 message: 1 accepted->read");
+    expect(report.out).toContain("rules v2 would change 1 of 1 message: 1 accepted->read");
     expect((await stored(messageId)).state).toBe("accepted");
 
     expect((await run(["ledger:audit", "--tenant", tenantId, "--message", messageId, "--apply"])).err).toBe(

@@ -23,6 +23,8 @@ const PLATFORM_TABLES: Record<string, string> = {
   ingest_counter: "metrics counters, including those of requests with no known tenant",
   bulk_action:
     "engineers' bulk retries and discards of dead letters, which may span tenants (items are tenant-owned)",
+  operator_channel: "operators' alert channels (Slack webhook, email) for the whole platform",
+  operator_notification: "alert notifications to operator channels; platform alerts may have no tenant",
   schema_version: "the migrator's bookkeeping",
   provider_circuit: "circuit breakers of the app (shared by every tenant) and of WABAs, above any one number",
 };
@@ -153,6 +155,7 @@ describe("prisma/schema.prisma matches the migrated database", () => {
     const nativeToUdt: Record<string, string> = {
       Uuid: "uuid",
       Timestamptz: "timestamptz",
+      Date: "date",
       VarChar: "varchar",
       Text: "text",
     };

@@ -116,10 +116,17 @@ export function resolveFacts(groups: readonly TReceiptGroup[], rules: TReconcili
     }
   }
 
+  const attributeUnattributed =
+    rules.version >= 2 ? attributeByWamid(classified, latestStarted) : () => latestStarted;
+
   let latestAttempt = 0;
   const facts = classified.map(({ group, role, positionalType, claim }): TResolvedFact => {
     const attempt =
-      claim.kind === "fixed" ? claim.attempt : claim.kind === "unattributed" ? latestStarted : null;
+      claim.kind === "fixed"
+        ? claim.attempt
+        : claim.kind === "unattributed"
+          ? attributeUnattributed(group.fact)
+          : null;
     if (attempt !== null) latestAttempt = Math.max(latestAttempt, attempt);
     return {
       dedupeKey: group.dedupeKey,
@@ -133,6 +140,53 @@ export function resolveFacts(groups: readonly TReceiptGroup[], rules: TReconcili
     };
   });
   return { facts, latestAttempt };
+}
+
+/**
+ * R3 from rules v2: an unattributed webhook belongs to the attempt that produced its wamid.
+ * - the attempt whose acceptance (or an attributed webhook) names the same wamid;
+ * - else the latest started attempt whose wamid is unknown (its answer was lost: a timeout, a
+ *   dropped connection), never an attempt known by another wamid: a wamid that differs from the
+ *   latest attempt's belongs to an earlier attempt, never to the latest one;
+ * - else (every started attempt is known by another wamid) attempt 0: no attempt produced it.
+ */
+function attributeByWamid(
+  classified: readonly {
+    group: TReceiptGroup;
+    positionalType: TPositionalEventType | null;
+    claim: TAttemptClaim;
+  }[],
+  latestStarted: number,
+): (event: TLedgerEvent) => number {
+  const byWamid = new Map<string, number>();
+  const started = new Set<number>();
+  for (const { group, positionalType, claim } of classified) {
+    if (positionalType === null || claim.kind !== "fixed") continue;
+    if (provesStartedAttempt(positionalType)) started.add(claim.attempt);
+    const event = group.fact;
+    const wamid =
+      event.type === "provider_accepted" || isStatusType(positionalType)
+        ? (event as { providerMessageId?: string }).providerMessageId
+        : undefined;
+    // the lowest attempt naming a wamid (one wamid is one attempt's; a tie cannot happen in practice)
+    if (wamid !== undefined) byWamid.set(wamid, Math.min(byWamid.get(wamid) ?? claim.attempt, claim.attempt));
+  }
+  const known = new Set(byWamid.values());
+  let latestUnknown = 0;
+  for (let attempt = latestStarted; attempt >= 1; attempt -= 1) {
+    if (started.has(attempt) && !known.has(attempt)) {
+      latestUnknown = attempt;
+      break;
+    }
+  }
+  return (event) => {
+    const wamid = "providerMessageId" in event ? event.providerMessageId : undefined;
+    if (typeof wamid === "string") {
+      const named = byWamid.get(wamid);
+      if (named !== undefined) return named;
+    }
+    return latestUnknown;
+  };
 }
 
 export function toFactRef(fact: TResolvedFact): TFactRef {

@@ -28,7 +28,7 @@ export type TRuleId = (typeof RULE_IDS)[number];
 export const RULE_SUMMARIES: Readonly<Record<TRuleId, string>> = {
   R1: "Receipts with one dedupeKey are one fact; its content is the receipt whose canonical content sorts first",
   R2: "annotation, stalled_detected, state_recomputed and manual_action never change state",
-  R3: "Every fact has an attempt; requested is attempt 0; an unattributed webhook belongs to the latest started attempt",
+  R3: "Every fact has an attempt; requested is attempt 0; an unattributed webhook belongs to the latest started attempt (v2: to the attempt that produced its wamid, never to one known by another wamid)",
   R4: "The fact with the greatest (attempt, phase rank) decides: a later attempt supersedes an earlier one (flagged if the earlier one was accepted and never failed), webhooks outrank the synchronous pipeline",
   R5: "Delivery evidence (delivered, read, played) from any attempt decides over everything else, the highest status first",
   R6: "played implies read implies delivered implies sent implies accepted: a missing lower webhook is implied, never waited for",
@@ -98,9 +98,23 @@ export const RULES_V1 = {
   cancellableStates: ["queued", "submitting", "retrying", "rejected", "dead_lettered"],
 } as const satisfies TReconciliationRules;
 
-export const CURRENT_RULES: TReconciliationRules = RULES_V1;
+/**
+ * v2 changes R3 only (docs/reconciliation.md section 10): an unattributed webhook belongs to the
+ * attempt that produced its wamid, and one whose wamid differs from every known attempt's belongs
+ * to the latest attempt whose answer was lost, never to an attempt known by another wamid. Phase
+ * ranks and cancellable states are v1's.
+ */
+export const RULES_V2 = { ...RULES_V1, version: 2 } as const satisfies TReconciliationRules;
 
-const RULES_BY_VERSION: ReadonlyMap<number, TReconciliationRules> = new Map([[RULES_V1.version, RULES_V1]]);
+export const CURRENT_RULES: TReconciliationRules = RULES_V2;
+
+const RULES_BY_VERSION: ReadonlyMap<number, TReconciliationRules> = new Map<number, TReconciliationRules>([
+  [RULES_V1.version, RULES_V1],
+  [RULES_V2.version, RULES_V2],
+]);
+
+/** Every version this build knows, oldest first. */
+export const ALL_RULES: readonly TReconciliationRules[] = [RULES_V1, RULES_V2];
 
 /** The rules a stored derivation was made with, or null for a version this build does not know. */
 export function rulesForVersion(version: number): TReconciliationRules | null {

@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../ledger/canonical-json";
 import {
+  CALLBACK_DATA_MAX_LENGTH,
   buildCloudMessageBody,
+  callbackDataFor,
   canonicalSendRequest,
   maskRecipient,
+  parseCallbackData,
   ZIdempotencyKeySchema,
   ZSendMessageRequestSchema,
   type TSendMessageRequest,
@@ -182,5 +185,25 @@ describe("helpers", () => {
   it("masks a recipient, keeping the country code and the last four digits", () => {
     expect(maskRecipient("15551234567")).toBe("+1555•••4567");
     expect(maskRecipient("447700900123")).toBe("+4477••••0123");
+  });
+});
+
+describe("callback data", () => {
+  const id = "0192f0c1-7a2b-7c3d-8e4f-5a6b7c8d9e0f";
+
+  it("names the message and the attempt, far within Meta's 512 characters", () => {
+    expect(callbackDataFor(id, 3)).toBe(`${id}:3`);
+    expect(callbackDataFor(id, 999_999).length).toBeLessThanOrEqual(CALLBACK_DATA_MAX_LENGTH);
+  });
+
+  it("reads back the attempt form and the older message-id form", () => {
+    expect(parseCallbackData(`${id}:3`)).toEqual({ messageId: id, attempt: 3 });
+    expect(parseCallbackData(id.toUpperCase())).toEqual({ messageId: id, attempt: null });
+  });
+
+  it("refuses anything else (another app's data, attempt 0, junk)", () => {
+    for (const value of [null, "", "order-123", `${id}:0`, `${id}:x`, `${id}:1:2`, `not-a-uuid:1`]) {
+      expect(parseCallbackData(value)).toBeNull();
+    }
   });
 });

@@ -176,7 +176,9 @@ export type TCloudMessageBody = {
   recipient_type: "individual";
   to: string;
   /** Echoed in every status webhook: lets a webhook find the message when the send response
-   *  (and so the wamid) was never recorded. Waybill puts the internal message id here. */
+   *  (and so the wamid) was never recorded. The stored request holds the internal message id;
+   *  each attempt is sent with `<message id>:<attempt>` (callbackDataFor), so a webhook names the
+   *  attempt that produced it. */
   biz_opaque_callback_data: string;
 } & (
   | {
@@ -221,6 +223,44 @@ export function buildCloudMessageBody(request: TSendMessageRequest, messageId: s
       return unreachable;
     }
   }
+}
+
+/** Meta's limit on biz_opaque_callback_data. */
+export const CALLBACK_DATA_MAX_LENGTH = 512;
+
+/**
+ * The callback data of one attempt: `<message id>:<attempt>` (a UUID, a colon, at most a few
+ * digits: far within Meta's 512 characters). A status webhook echoes it, so a status whose send
+ * answer was lost is credited to the attempt that produced it, never to a later one.
+ */
+export function callbackDataFor(messageId: string, attempt: number): string {
+  return `${messageId}:${attempt}`;
+}
+
+/** The body of one attempt: the stored request with the attempt's callback data. */
+export function bodyForAttempt(
+  body: TCloudMessageBody,
+  messageId: string,
+  attempt: number,
+): TCloudMessageBody {
+  return { ...body, biz_opaque_callback_data: callbackDataFor(messageId, attempt) };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Reads callback data back: `<message id>:<attempt>`, or the older `<message id>` alone (attempt
+ * unknown). Anything else (another app's data) is null.
+ */
+export function parseCallbackData(
+  value: string | null,
+): { messageId: string; attempt: number | null } | null {
+  if (value === null) return null;
+  const match = /^([^:]+)(?::([0-9]{1,6}))?$/.exec(value.trim());
+  if (!match || !UUID.test(match[1]!)) return null;
+  const attempt = match[2] === undefined ? null : Number(match[2]);
+  if (attempt !== null && attempt < 1) return null;
+  return { messageId: match[1]!.toLowerCase(), attempt };
 }
 
 /** "+1555•••4567": recipients shown to roles that may not reveal them. */

@@ -245,7 +245,10 @@ export function createSimulatorEngine(options: {
       const matching = sentLog.filter(
         (s) =>
           (filter.phoneNumberId === undefined || s.phoneNumberId === filter.phoneNumberId) &&
-          (filter.callbackData === undefined || s.callbackData === filter.callbackData),
+          // a message id matches every attempt's callback data (`<id>:<attempt>`)
+          (filter.callbackData === undefined ||
+            s.callbackData === filter.callbackData ||
+            (s.callbackData ?? "").startsWith(`${filter.callbackData}:`)),
       );
       return matching.slice(-(filter.limit ?? 1_000));
     },

@@ -8,6 +8,8 @@ import type { TMessageMove } from "@/server/services/monitoring/alerts";
 import type { TClaimedRow, TProcessingResult, TResolvedStatus } from "./batch-types";
 import { applyAsyncFailure, planAsyncFailure } from "./async-failures";
 import type { CounterBag } from "./counters";
+import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
+import { parseCallbackData } from "@/server/domain/sending/send-request";
 import { lockWamids, wamidLockKey } from "./orphans";
 
 export async function applyStatuses(
@@ -50,6 +52,14 @@ export async function applyStatuses(
     );
     for (const r of await lookup(unknownPairs))
       known.set(key(r.tenant_id, r.provider_message_id), { messageId: r.message_id, attempt: r.attempt });
+  }
+
+  // An attempt in doubt (sent, its answer never recorded: a timeout, a dropped connection) is
+  // proven accepted at once by a status whose callback data names it, without waiting for the
+  // orphan grace period: the wamid is recorded for that attempt, and its statuses are appended.
+  for (const match of await matchInDoubt(tx, statuses, known, key)) {
+    known.set(key(match.tenantId, match.wamid), { messageId: match.messageId, attempt: match.attempt });
+    counters.add("statuses_reattached", match.tenantId);
   }
 
   // ledger appends grouped per (message, raw request), in (tenant, message) order: concurrent
@@ -158,6 +168,66 @@ export async function applyStatuses(
     for (const row of inserted) results.get(row.raw_webhook_id)!.statuses.alreadyRecorded -= 1;
   }
   return [...moves.values()];
+}
+
+/**
+ * Statuses of still unknown wamids whose callback data (`<message id>:<attempt>`) names an
+ * attempt of a message of the same tenant and sender number that was started and whose answer
+ * was never recorded: that attempt is in doubt, and the status proves it was accepted. Records
+ * the wamid for the attempt (message_provider_id, under the wamid locks already held) and returns
+ * the matches. The older callback form (no attempt) is left to the orphan sweep's grace period.
+ */
+async function matchInDoubt(
+  tx: TDbTx,
+  statuses: readonly TResolvedStatus[],
+  known: ReadonlyMap<string, { messageId: string; attempt: number }>,
+  key: (tenantId: string, wamid: string) => string,
+): Promise<{ tenantId: string; wamid: string; messageId: string; attempt: number }[]> {
+  const candidates = new Map<
+    string,
+    { tenantId: string; senderNumberId: string; wamid: string; messageId: string; attempt: number }
+  >();
+  for (const s of statuses) {
+    const wamid = s.item.status.providerMessageId;
+    if (known.has(key(s.tenantId, wamid)) || candidates.has(key(s.tenantId, wamid))) continue;
+    const callback = parseCallbackData(s.item.status.bizOpaqueCallbackData);
+    if (!callback || callback.attempt === null) continue;
+    candidates.set(key(s.tenantId, wamid), {
+      tenantId: s.tenantId,
+      senderNumberId: s.senderNumberId,
+      wamid,
+      messageId: callback.messageId,
+      attempt: callback.attempt,
+    });
+  }
+  if (candidates.size === 0) return [];
+  const list = [...candidates.values()];
+  const rows = await tx.$queryRaw<
+    { tenant_id: string; wamid: string; message_id: string; attempt: number }[]
+  >`
+    INSERT INTO message_provider_id (tenant_id, provider_message_id, message_id, attempt)
+    SELECT m.tenant_id, q.wamid, m.id, q.attempt
+    FROM unnest(${list.map((c) => c.tenantId)}::uuid[], ${list.map((c) => c.senderNumberId)}::uuid[],
+                ${list.map((c) => c.wamid)}::text[], ${list.map((c) => c.messageId)}::uuid[],
+                ${list.map((c) => c.attempt)}::int[], ${list.map((c) => dedupeKey.attempt(c.attempt, "started"))}::text[],
+                ${list.map((c) => dedupeKey.attempt(c.attempt, "accepted"))}::text[])
+         AS q(tenant_id, sender_number_id, wamid, message_id, attempt, started_key, accepted_key)
+    JOIN message m ON m.tenant_id = q.tenant_id AND m.id = q.message_id AND m.sender_number_id = q.sender_number_id
+    WHERE q.attempt <= m.attempt_count
+      -- in doubt: the attempt was started and no answer (accept) was ever recorded for it
+      AND EXISTS (SELECT 1 FROM message_event e WHERE e.tenant_id = m.tenant_id AND e.message_id = m.id
+                    AND e.dedupe_key = q.started_key)
+      AND NOT EXISTS (SELECT 1 FROM message_event e WHERE e.tenant_id = m.tenant_id AND e.message_id = m.id
+                        AND e.dedupe_key = q.accepted_key)
+    ORDER BY m.tenant_id, m.id
+    ON CONFLICT (tenant_id, provider_message_id) DO NOTHING
+    RETURNING tenant_id::text AS tenant_id, provider_message_id AS wamid, message_id::text AS message_id, attempt`;
+  return rows.map((r) => ({
+    tenantId: r.tenant_id,
+    wamid: r.wamid,
+    messageId: r.message_id,
+    attempt: r.attempt,
+  }));
 }
 
 /** Records a health event per sender concerned and applies it unless a newer one was applied. */

@@ -2,8 +2,10 @@
 // our send response). It waits in webhook_orphan_status, visibly, and joins the message's ledger
 //   1. when provider_accepted names its wamid: the hook at the end of appendEvents, in the same
 //      transaction as the send response (the contract with the sending pipeline);
-//   2. after a grace period, through biz_opaque_callback_data (= our message id) when the send
-//      response never came (a crash lost it): the status itself then proves acceptance (R6);
+//   2. through biz_opaque_callback_data (`<message id>:<attempt>`) when the send response never
+//      came (a timeout, a crash): at once while the attempt it names is in doubt (no wamid
+//      recorded for it: attachInDoubt, called by the drainer), otherwise after a grace period;
+//      the status itself then proves acceptance of that attempt (R6);
 //   3. by the sweep's safety net if a provider id exists but the hook did not run.
 //
 // Race between "status arrives" and "accept recorded" (both in flight): both sides take the same
@@ -13,6 +15,7 @@ import type { TDb, TDbTx } from "@/server/db/client";
 import type { TChainedEvent } from "@/server/domain/ledger/hash-chain";
 import type { TDerived } from "@/server/domain/reconciliation/derive-state";
 import type { TReconciliationRules } from "@/server/domain/reconciliation/rules";
+import { parseCallbackData } from "@/server/domain/sending/send-request";
 import { readStatusDraft, type TStatusDraft } from "@/server/ingest/status-draft";
 import type { TEventDraft } from "@/server/services/ledger/rows";
 import { alertKeys, raiseAlert, resolveAlertsByKey } from "@/server/services/monitoring/alerts";
@@ -146,6 +149,52 @@ async function appendOrphans(
   return { appended, duplicates, derived: last.derived };
 }
 
+/**
+ * Just before an in-doubt attempt is resent: the message's waiting orphans whose callback data
+ * names it (either form) prove that an earlier attempt was accepted. They are appended now (the
+ * attempt their callback data names, if it was started; else left to R3), in the caller's
+ * transaction with the message already locked. Returns how many were attached.
+ */
+export async function attachOrphansNamingMessage(
+  tx: TDbTx,
+  target: { tenantId: string; messageId: string; senderNumberId: string; attemptCount: number },
+  options: { now: Date; rules?: TReconciliationRules },
+  append: TAppendFn,
+): Promise<number> {
+  const orphans = await tx.$queryRaw<(TOrphanRow & { biz_opaque_callback_data: string })[]>`
+    SELECT id::text AS id, draft, raw_webhook_id::text AS raw_webhook_id, received_at, biz_opaque_callback_data
+    FROM webhook_orphan_status
+    WHERE tenant_id = ${target.tenantId}::uuid AND sender_number_id = ${target.senderNumberId}::uuid
+      AND attached_at IS NULL AND discarded_at IS NULL
+      AND (biz_opaque_callback_data = ${target.messageId} OR biz_opaque_callback_data LIKE ${`${target.messageId}:%`})
+    ORDER BY received_at, id
+    FOR UPDATE`;
+  if (orphans.length === 0) return 0;
+  const byAttempt = new Map<number | null, TOrphanRow[]>();
+  for (const orphan of orphans) {
+    const named = parseCallbackData(orphan.biz_opaque_callback_data);
+    const attempt =
+      named !== null && named.attempt !== null && named.attempt <= target.attemptCount ? named.attempt : null;
+    byAttempt.set(attempt, [...(byAttempt.get(attempt) ?? []), orphan]);
+  }
+  for (const [attempt, rows] of byAttempt) {
+    await appendOrphans(
+      tx,
+      target.tenantId,
+      target.messageId,
+      rows,
+      attempt,
+      "biz_opaque_callback_data",
+      options,
+      append,
+    );
+  }
+  await addCounters(tx, [
+    { metric: "statuses_reattached", tenantId: target.tenantId, value: orphans.length },
+  ]);
+  return orphans.length;
+}
+
 export type TOrphanSweepConfig = {
   now: Date;
   /** orphans older than this are attached through biz_opaque_callback_data */
@@ -189,11 +238,20 @@ export async function sweepOrphans(
       FROM waiting w
       JOIN message_provider_id p ON p.tenant_id = w.tenant_id AND p.provider_message_id = w.provider_message_id
       UNION ALL
-      SELECT w.tenant_id, w.id, m.id, NULL::int, 'biz_opaque_callback_data'
-      FROM waiting w
+      -- callback data is '<message id>:<attempt>' (or the older '<message id>'): the attempt it
+      -- names is the one that produced the status, if the message ever started it
+      SELECT w.tenant_id, w.id, m.id,
+             CASE WHEN w.cb_attempt <= m.attempt_count THEN w.cb_attempt END,
+             'biz_opaque_callback_data'
+      FROM (SELECT w0.*,
+                   CASE WHEN split_part(w0.biz_opaque_callback_data, ':', 1) ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                             AND w0.biz_opaque_callback_data ~ '^[^:]+(:[0-9]{1,6})?$'
+                        THEN split_part(w0.biz_opaque_callback_data, ':', 1)::uuid END AS cb_message_id,
+                   CASE WHEN w0.biz_opaque_callback_data ~ ':[0-9]{1,6}$'
+                        THEN split_part(w0.biz_opaque_callback_data, ':', 2)::int END AS cb_attempt
+            FROM waiting w0) w
       JOIN message m ON m.tenant_id = w.tenant_id
-        AND m.id = (CASE WHEN w.biz_opaque_callback_data ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-                         THEN w.biz_opaque_callback_data::uuid END)
+        AND m.id = w.cb_message_id
         AND m.sender_number_id = w.sender_number_id
       WHERE w.received_at <= ${graceBefore}
         AND NOT EXISTS (SELECT 1 FROM message_provider_id p

@@ -2,18 +2,24 @@
 // unresolved alert per dedupe key (a partial unique index), resolved by the system when the
 // condition goes away and acknowledged, snoozed or resolved by operators (audited).
 import type { TDb, TDbTx } from "@/server/db/client";
-import type { Prisma } from "@/server/db/generated/client";
+import { Prisma } from "@/server/db/generated/client";
 import type { TActor } from "@/server/services/actor";
 import { actorLabel } from "@/server/services/actor";
 import { recordAudit } from "@/server/services/audit";
 import { uuidV7 } from "@/server/ingest/uuid-v7";
 import { ServiceError } from "@/server/services/errors";
+import { sqlOfPrisma } from "@/server/db/sql";
+import { publishAlertChanges, type TAlertChange } from "@/server/services/triggers/alert-events";
 
 export const ALERT_KINDS = [
   "message_stalled",
   "stalled_share_jump",
   "orphan_statuses",
   "sender_health",
+  // a tenant's webhook endpoint failed for too long and was disabled
+  "endpoint_disabled",
+  // provider rejections or throttling (130429) of a tenant or number jumped
+  "provider_error_rate",
 ] as const;
 export type TAlertKind = (typeof ALERT_KINDS)[number];
 export type TAlertSeverity = "info" | "warning" | "critical";
@@ -59,6 +65,25 @@ export async function raiseAlert(
     RETURNING id::text AS id, (xmax = 0) AS inserted`;
   const row = rows[0];
   if (!row) throw new Error("raiseAlert: no row returned");
+  if (row.inserted) {
+    await publishAlertChanges(
+      sqlOfPrisma(tx),
+      [
+        {
+          change: "opened",
+          alertId: row.id,
+          tenantId: alert.tenantId,
+          senderNumberId: alert.senderNumberId,
+          messageId: alert.messageId ?? null,
+          kind: alert.kind,
+          severity: alert.severity,
+          title: alert.title,
+          details: alert.details,
+        },
+      ],
+      now,
+    );
+  }
   return { id: row.id, isNew: row.inserted };
 }
 
@@ -71,10 +96,45 @@ export async function resolveAlertsByKey(
   now: Date,
 ): Promise<number> {
   if (dedupeKeys.length === 0) return 0;
-  return tx.$executeRaw`
+  const resolved = await tx.$queryRaw<TResolvedAlertRow[]>`
     UPDATE alert SET status = 'resolved', resolved_at = ${now}, resolved_by = 'system', resolution = ${resolution},
                      snoozed_until = NULL, updated_at = ${now}
-    WHERE tenant_id = ${tenantId}::uuid AND dedupe_key = ANY(${[...dedupeKeys]}::text[]) AND status <> 'resolved'`;
+    WHERE tenant_id = ${tenantId}::uuid AND dedupe_key = ANY(${[...dedupeKeys]}::text[]) AND status <> 'resolved'
+    RETURNING ${RESOLVED_COLUMNS}`;
+  await publishResolved(tx, resolved, now);
+  return resolved.length;
+}
+
+type TResolvedAlertRow = {
+  id: string;
+  tenant_id: string;
+  sender_number_id: string | null;
+  message_id: string | null;
+  kind: string;
+  severity: string;
+  title: string;
+  details: unknown;
+  resolution: string | null;
+};
+
+const RESOLVED_COLUMNS = Prisma.sql`id::text AS id, tenant_id::text AS tenant_id, sender_number_id::text AS sender_number_id,
+  message_id::text AS message_id, kind, severity, title, details, resolution`;
+
+/** Resolved alerts leave as alert.resolved events and operator notifications (same transaction). */
+async function publishResolved(tx: TDbTx, rows: readonly TResolvedAlertRow[], now: Date): Promise<void> {
+  const changes: TAlertChange[] = rows.map((r) => ({
+    change: "resolved",
+    alertId: r.id,
+    tenantId: r.tenant_id,
+    senderNumberId: r.sender_number_id,
+    messageId: r.message_id,
+    kind: r.kind,
+    severity: r.severity,
+    title: r.title,
+    details: r.details,
+    resolution: r.resolution,
+  }));
+  await publishAlertChanges(sqlOfPrisma(tx), changes, now);
 }
 
 export type TMessageMove = { tenantId: string; messageId: string; state: string; deciderKey: string | null };
@@ -95,12 +155,16 @@ export async function resolveStalledAlertsForMoves(
     state: m.state,
     decider: m.deciderKey,
   }));
-  return tx.$executeRaw`
+  const resolved = await tx.$queryRaw<TResolvedAlertRow[]>`
     UPDATE alert a SET status = 'resolved', resolved_at = ${now}, resolved_by = 'system',
                        resolution = 'message moved on to ' || r.state, snoozed_until = NULL, updated_at = ${now}
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(tenant_id uuid, message_id uuid, state text, decider text)
     WHERE a.tenant_id = r.tenant_id AND a.message_id = r.message_id AND a.kind = 'message_stalled'
-      AND a.status <> 'resolved' AND (a.details->>'deciderKey') IS DISTINCT FROM r.decider`;
+      AND a.status <> 'resolved' AND (a.details->>'deciderKey') IS DISTINCT FROM r.decider
+    RETURNING a.id::text AS id, a.tenant_id::text AS tenant_id, a.sender_number_id::text AS sender_number_id,
+              a.message_id::text AS message_id, a.kind, a.severity, a.title, a.details, a.resolution`;
+  await publishResolved(tx, resolved, now);
+  return resolved.length;
 }
 
 /** Snoozes that ran out become open again. */
@@ -155,8 +219,38 @@ export async function actOnAlert(
     const updated = await tx.alert.update({
       where: { tenantId_id: { tenantId: input.tenantId, id: input.alertId } },
       data: { ...data, updatedAt: now },
-      select: { id: true, status: true, acknowledgedAt: true, snoozedUntil: true, resolvedAt: true },
+      select: {
+        id: true,
+        status: true,
+        acknowledgedAt: true,
+        snoozedUntil: true,
+        resolvedAt: true,
+        senderNumberId: true,
+        messageId: true,
+        severity: true,
+        title: true,
+        details: true,
+      },
     });
+    if (input.action === "resolve") {
+      await publishResolved(
+        tx,
+        [
+          {
+            id: updated.id,
+            tenant_id: input.tenantId,
+            sender_number_id: updated.senderNumberId,
+            message_id: updated.messageId,
+            kind: alert.kind,
+            severity: updated.severity,
+            title: updated.title,
+            details: updated.details,
+            resolution: input.reason,
+          },
+        ],
+        now,
+      );
+    }
     await recordAudit(tx, {
       actor,
       action: `alert.${input.action}`,

@@ -16,7 +16,7 @@ import type { TMessageState } from "@/server/domain/reconciliation/message-state
 import { classifyFailure, type TFailureClass } from "@/server/domain/sending/classify-failure";
 import { decideDispatch } from "@/server/domain/sending/dispatch-decision";
 import { decideRetry, pairRestMs } from "@/server/domain/sending/retry-policy";
-import type { TCloudMessageBody } from "@/server/domain/sending/send-request";
+import { bodyForAttempt, type TCloudMessageBody } from "@/server/domain/sending/send-request";
 import { onThrottled } from "@/server/domain/sending/throughput";
 import type { TSecretBox } from "@/server/platform/secret-box";
 import type { TLogger } from "@/server/platform/logger";
@@ -29,6 +29,7 @@ import { readSenderAccessToken } from "@/server/services/tenants";
 import type { TClaimedSend } from "./claim-sends";
 import { toRate } from "./claim-sends";
 import type { TSendingConfig } from "./config";
+import { lookBeforeResend } from "./look-before-resend";
 import { pauseSenderInTx } from "./sender-control";
 
 export type TSenderCredentials = { phoneNumberId: string; accessToken: string };
@@ -233,6 +234,35 @@ async function prepare(tx: TDbTx, deps: TSendDeps, item: TClaimedSend): Promise<
         select: { lastError: true },
       });
       const previous = (row?.lastError as TLedgerError | null) ?? null;
+      // in doubt means look before resending: what Waybill already received may prove acceptance
+      const look = await lookBeforeResend(
+        tx,
+        { ...logContext, senderNumberId: item.senderNumberId, attemptCount: message.attempt_count },
+        now,
+      );
+      if (look.kind === "attached") {
+        await deleteRow(tx, item);
+        deps.log.info(
+          { ...logContext, statuses: look.statuses },
+          "in doubt: waiting statuses proved acceptance",
+        );
+        return { kind: "done", outcome: "dropped" };
+      }
+      if (look.kind === "wait") {
+        await requeue(tx, item, {
+          attempt: item.attempt,
+          inDoubtAttempt: decision.unansweredAttempt,
+          notBefore: new Date(now.getTime() + 5_000),
+          lastError: previous ?? {
+            code: "transport.timeout",
+            title: "No response in time",
+            message: "",
+            details: null,
+          },
+          now,
+        });
+        return { kind: "done", outcome: "awaiting_webhook" };
+      }
       const graceS = Math.round(deps.config.retry.inDoubtGraceMs / 1000);
       const error: TLedgerError = {
         code: previous?.code ?? "transport.timeout",
@@ -267,11 +297,22 @@ async function prepare(tx: TDbTx, deps: TSendDeps, item: TClaimedSend): Promise<
         [retryScheduled(decision.attempt, now.getTime(), error), attemptStarted(decision.attempt)],
         { now },
       );
-      return { kind: "call", attempt: decision.attempt, body, requestedAtMs };
+      return {
+        kind: "call",
+        attempt: decision.attempt,
+        body: bodyForAttempt(body, item.messageId, decision.attempt),
+        requestedAtMs,
+      };
     }
     case "send":
       await appendEvents(tx, item.tenantId, item.messageId, [attemptStarted(decision.attempt)], { now });
-      return { kind: "call", attempt: decision.attempt, body, requestedAtMs };
+      return {
+        kind: "call",
+        attempt: decision.attempt,
+        // each attempt names itself in the callback data its webhooks echo
+        body: bodyForAttempt(body, item.messageId, decision.attempt),
+        requestedAtMs,
+      };
     default: {
       const unreachable: never = decision;
       return unreachable;
