@@ -9,6 +9,7 @@ import { startQueue } from "@/server/jobs/queue";
 import { clientIpOfHeaders, parseTrustedProxies, type TTrustedProxies } from "@/server/platform/client-ip";
 import { createLogger, type TLogger } from "@/server/platform/logger";
 import { createSecretBox, type TSecretBox } from "@/server/platform/secret-box";
+import { installProjectors } from "@/server/services/projectors";
 
 export type TWebRuntime = {
   env: TWebEnv;
@@ -26,6 +27,7 @@ const globalForRuntime = globalThis as unknown as { waybillWebRuntime?: TWebRunt
 export function webRuntime(): TWebRuntime {
   if (globalForRuntime.waybillWebRuntime) return globalForRuntime.waybillWebRuntime;
   const env = parseEnv(ZWebEnvSchema, process.env);
+  installProjectors();
   let queue: Promise<PgBoss> | undefined;
   const trustedProxies = parseTrustedProxies(env.WAYBILL_TRUSTED_PROXIES);
   const runtime: TWebRuntime = {

@@ -10,7 +10,7 @@ import { sqlOfPg, type TSql } from "@/server/db/sql";
 import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
 import { buildCloudMessageBody, type TSendMessageRequest } from "@/server/domain/sending/send-request";
 import { createApiKeyVerifier, revokeApiKey } from "@/server/services/api-keys";
-import { auditDrift } from "@/server/services/ledger/audit-drift";
+import { auditDrift } from "@/server/services/audit-drift";
 import { createMessage } from "@/server/services/ledger/append-events";
 import { verifyMessageChain } from "@/server/services/ledger/read-ledger";
 import { getMessageView } from "@/server/services/sending/message-views";
