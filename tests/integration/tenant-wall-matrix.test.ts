@@ -59,6 +59,8 @@ const generic = (f: TForeign) => ({
  */
 export const TRPC_MATRIX: Record<string, TMatrixEntry> = {
   "me.get": {},
+  "me.setTimeZone": { input: () => ({ timeZone: "Europe/Paris" }) },
+  "sending.setSenderMaxRate": {},
   "tenants.list": {},
   "tenants.overview": {},
   "admin.createTenant": {
