@@ -20,7 +20,7 @@ import {
   sqlTimestamp,
 } from "@/server/services/number-health/hold-sql";
 import { claimSends } from "@/server/services/sending/claim-sends";
-import { requestSend } from "@/server/services/sending/request-send";
+import { requestSend, requestSendDepsOf } from "@/server/services/sending/request-send";
 import type { TSendMessageRequest } from "@/server/domain/sending/send-request";
 import { entry, envelope, otherFields, webhookPost } from "../factories/webhooks";
 import { makeSenderNumber, makeTenant, makeUser } from "../factories";
@@ -65,7 +65,7 @@ async function send(tenantId: string, senderId: string, kind: "template" | "text
           template: { name: "order_update", language: "en_US", bodyParameters: [] },
         }
       : { from: senderId, to, type: "text", text: { body: "hello" } };
-  const result = await requestSend(db, {
+  const result = await requestSend(requestSendDepsOf(db), {
     tenantId,
     request,
     idempotencyKey: null,
