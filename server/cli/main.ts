@@ -7,6 +7,7 @@ import { Command, CommanderError } from "commander";
 import { ZodError, z } from "zod";
 import { parseEnv, EnvError, ZCommonEnvSchema } from "@/server/config/env";
 import { createDb, type TDb } from "@/server/db/client";
+import { installProjectors } from "@/server/services/projectors";
 import { listApiKeys } from "@/server/db/queries/tenants";
 import { readLocalSecrets, readRuntimeInfo } from "@/server/platform/local-state";
 import { createSecretBox } from "@/server/platform/secret-box";
@@ -16,7 +17,7 @@ import { ServiceError } from "@/server/services/errors";
 import { ROLES } from "@/server/domain/access/permissions";
 import { addSenderNumber, createTenant, findTenant } from "@/server/services/tenants";
 import { createUser, setUserDisabled } from "@/server/services/users";
-import { runAuditedDrift } from "@/server/services/ledger/audit-drift";
+import { runAuditedDrift } from "@/server/services/audit-drift";
 import { verifyMessageChain } from "@/server/services/ledger/read-ledger";
 import { rebuildRollups } from "@/server/services/insights/rebuild-rollups";
 import { auditNumberHealth } from "@/server/services/number-health/audit-health";
@@ -407,6 +408,7 @@ export async function runCli(
 ): Promise<number> {
   let db: TDb | undefined;
   let config: ReturnType<typeof resolveConfig> | undefined;
+  installProjectors();
   const getConfig = () => (config ??= resolveConfig(env));
   const program = buildProgram({
     db: () => (db ??= createDb(getConfig().DATABASE_URL, { max: 2 })),

@@ -9,6 +9,7 @@ import { JOB_CATALOG, JOB_SCHEDULES, type TJobName } from "@/server/jobs/catalog
 import { startQueue } from "@/server/jobs/queue";
 import { createLogger } from "@/server/platform/logger";
 import { createSecretBox } from "@/server/platform/secret-box";
+import { installProjectors } from "@/server/services/projectors";
 import { handleAuditDrift } from "./handlers/audit-drift";
 import { handleRunBulkAction } from "./handlers/run-bulk-action";
 import { startInboxDrainer } from "./handlers/inbox-drainer";
@@ -35,6 +36,7 @@ async function main() {
     throw error;
   }
   const log = createLogger("worker", env.LOG_LEVEL);
+  installProjectors();
   const workerId = `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
   const db = createDb(env.DATABASE_URL, { max: 8 });
   const boss = await startQueue({
