@@ -38,6 +38,7 @@ import { ingestRouter } from "./routers/ingest/ingest-router";
 import { deadLettersRouter } from "./routers/dead-letters/dead-letters-router";
 import { operationsRouter } from "./routers/operations/operations-router";
 import { insightsRouter } from "./routers/insights/insights-router";
+import { numberHealthRouter } from "./routers/number-health/number-health-router";
 
 export const appRouter = createTRPCRouter({
   me: createTRPCRouter({ get: getMe, setTimeZone }),
@@ -81,6 +82,7 @@ export const appRouter = createTRPCRouter({
   deadLetters: deadLettersRouter,
   operations: operationsRouter,
   insights: insightsRouter,
+  numberHealth: numberHealthRouter,
 });
 
 export type AppRouter = typeof appRouter;

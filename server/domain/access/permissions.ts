@@ -17,6 +17,7 @@ export const PERMISSIONS = [
   "admin.users", // create and disable users
   "admin.api_keys", // create and revoke tenant API keys
   "audit.read", // read the audit trail
+  "sender.override", // override a number's sending decision (hold, or send despite its health)
 ] as const;
 export type TPermission = (typeof PERMISSIONS)[number];
 
@@ -38,6 +39,7 @@ export const PERMISSION_MATRIX: Record<TRole, readonly TPermission[]> = {
     "operations.act",
     "operations.read",
     "audit.read",
+    "sender.override",
   ],
   admin: [
     "tenant.read",
@@ -51,6 +53,7 @@ export const PERMISSION_MATRIX: Record<TRole, readonly TPermission[]> = {
     "admin.users",
     "admin.api_keys",
     "audit.read",
+    "sender.override",
   ],
 };
 

@@ -214,6 +214,8 @@ function buildIntakeRows(input: TRequestSendInput, request: TSendMessageRequest,
     id: messageId,
     state: snapshot.state,
     explanation: snapshot.explanation,
+    // the hot path does not read number health; GET /messages/{id} names a hold once it waits
+    hold: null,
     lastError: null,
     attempts: derived.latestAttempt,
     providerMessageId: null,
