@@ -59,6 +59,9 @@ const generic = (f: TForeign) => ({
  */
 export const TRPC_MATRIX: Record<string, TMatrixEntry> = {
   "me.get": {},
+  "numberHealth.get": {},
+  "numberHealth.listUnhealthy": {},
+  "numberHealth.setOverride": {},
   "me.setTimeZone": { input: () => ({ timeZone: "Europe/Paris" }) },
   "sending.setSenderMaxRate": {},
   "tenants.list": {},
