@@ -36,6 +36,15 @@ async function main() {
     throw error;
   }
   const log = createLogger("worker", env.LOG_LEVEL);
+  // Signals are taken from the first moment: start-up (queue, number-health audit, loops) can
+  // take seconds on a busy machine, and a SIGTERM that arrives meanwhile must still end in a
+  // clean stop once everything started so far can be stopped, never in a kill by default.
+  let stopRequested: string | null = null;
+  let onStopSignal = (signal: string) => {
+    stopRequested ??= signal;
+  };
+  process.on("SIGTERM", () => onStopSignal("SIGTERM"));
+  process.on("SIGINT", () => onStopSignal("SIGINT"));
   installProjectors();
   const workerId = `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
   const db = createDb(env.DATABASE_URL, { max: 8 });
@@ -179,8 +188,8 @@ async function main() {
     log.info("worker stopped");
     process.exit(0);
   };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+  onStopSignal = (signal) => void stop(signal);
+  if (stopRequested) void stop(stopRequested);
 }
 
 main().catch((error: unknown) => {
