@@ -13,5 +13,6 @@ export async function createRequestContext(headers: Headers) {
     sessionUser: await currentUser(),
     ip: headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
     bulkApprovalThreshold: env.WAYBILL_BULK_APPROVAL_THRESHOLD,
+    allowHttpEndpoints: env.WAYBILL_DEMO,
   });
 }

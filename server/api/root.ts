@@ -37,6 +37,8 @@ import { ingestRouter } from "./routers/ingest/ingest-router";
 import { deadLettersRouter } from "./routers/dead-letters/dead-letters-router";
 import { operationsRouter } from "./routers/operations/operations-router";
 import { insightsRouter } from "./routers/insights/insights-router";
+import { webhooksRouter } from "./routers/webhooks/webhooks-router";
+import { usageRouter } from "./routers/usage/usage-router";
 
 export const appRouter = createTRPCRouter({
   me: createTRPCRouter({ get: getMe }),
@@ -80,6 +82,8 @@ export const appRouter = createTRPCRouter({
   deadLetters: deadLettersRouter,
   operations: operationsRouter,
   insights: insightsRouter,
+  webhooks: webhooksRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;
