@@ -56,6 +56,14 @@ module.exports = {
       to: { path: "^(app/|trpc/|server/api/|server/web/|node_modules/server-only/)", reachable: true },
     },
     {
+      name: "ledger-imports-no-other-service",
+      comment:
+        "Rule 7: server/services/ledger imports no other service. What an append does besides recording facts is a projector, assembled in server/services/projectors.ts and installed where each process starts (docs/ARCHITECTURE.md). Only the shared service error type is allowed.",
+      severity: "error",
+      from: { path: "^server/services/ledger/" },
+      to: { path: "^server/services/", pathNot: "^server/services/(ledger/|errors\\.ts$)" },
+    },
+    {
       name: "no-circular",
       severity: "error",
       from: { pathNot: "^server/db/generated/" },

@@ -10,6 +10,7 @@ import crypto from "node:crypto";
 import os from "node:os";
 import pg from "pg";
 import { createDb } from "@/server/db/client";
+import { installProjectors } from "@/server/services/projectors";
 import { createProcessMetrics } from "@/server/ingest/prometheus";
 import { createWebhookStore, recordRawWebhooks } from "@/server/ingest/record-raw-webhook";
 import { WEBHOOK_HTTP_METRICS } from "@/server/ingest/web-metrics";
@@ -42,6 +43,7 @@ async function inParallel<T>(items: readonly T[], concurrency: number, run: (ite
 
 async function main() {
   const database = await createTestDatabase("bench");
+  installProjectors();
   const db = createDb(database.url, { max: 8 });
   const pool = new pg.Pool({ connectionString: database.url, max: 16 });
   try {

@@ -28,8 +28,9 @@ supportTest("resolves a dispute with evidence that verifies", async ({ page }) =
   await page.goto("/t/acme/messages");
   await expect(page.getByRole("heading", { level: 1, name: "Messages" })).toBeVisible();
   const search = page.getByRole("form", { name: "Search messages" });
+  await search.getByText("More filters").click();
   await search.getByLabel("Recipient").fill("+1 555 000 4567");
-  await search.getByRole("button", { name: "Search" }).click();
+  await search.getByRole("button", { name: "Search", exact: true }).last().click();
   await expect(page).toHaveURL(/recipient=%2B15550004567/);
   const results = page.getByRole("table", { name: "Messages" });
   await expect(results.getByRole("row")).toHaveCount(2); // header + the one message

@@ -7,6 +7,7 @@ import type { TSecretBox } from "@/server/platform/secret-box";
 import type { TDemoCredentials } from "@/server/platform/local-state";
 import type { TActor } from "@/server/services/actor";
 import { authenticateApiKey, revokeApiKey } from "@/server/services/api-keys";
+import { installProjectors } from "@/server/services/projectors";
 import { makeApiKey, makeSenderNumber, makeTenant, makeUser } from "@/tests/factories";
 import { seedDemoMessages } from "@/tests/factories/messages";
 import { seedDemoOperations } from "@/tests/factories/operations";
@@ -73,6 +74,8 @@ export async function seedDemo(
   box: TSecretBox,
   known: TDemoCredentials | null,
 ): Promise<{ credentials: TDemoCredentials; isNew: boolean }> {
+  // the seed appends to ledgers through the same projectors as the worker and the web server
+  installProjectors();
   const existing = await db.tenant.findMany({ where: { slug: { in: DEMO_TENANTS.map((t) => t.slug) } } });
   const isNew = existing.length === 0;
   const tenantIds = new Map(existing.map((t) => [t.slug, t.id]));

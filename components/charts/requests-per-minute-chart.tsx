@@ -44,7 +44,7 @@ export function RequestsPerMinuteChart({
   const summary =
     total === 0
       ? "No webhook requests in the last hour."
-      : `${total.toLocaleString()} requests in the last hour; the busiest minute had ${peak?.total.toLocaleString()}.`;
+      : `${total.toLocaleString("en")} requests in the last hour; the busiest minute had ${peak?.total.toLocaleString("en")}.`;
   return (
     <figure aria-label={label} className="flex flex-col gap-2">
       <div className="h-56 w-full" aria-hidden="true">

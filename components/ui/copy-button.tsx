@@ -27,13 +27,18 @@ async function copyText(text: string): Promise<void> {
 export function CopyButton({
   text,
   label = "Copy",
+  idleText = "Copy",
   size = "sm",
+  variant = "secondary",
   className,
 }: {
   text: string;
   /** the accessible name, e.g. "Copy request JSON" */
   label?: string;
+  /** what the button says before it is pressed */
+  idleText?: string;
   size?: TButtonSize;
+  variant?: "secondary" | "ghost";
   className?: string;
 }) {
   const [status, setStatus] = useState<"idle" | "copied" | "failed">("idle");
@@ -45,7 +50,7 @@ export function CopyButton({
   return (
     <>
       <Button
-        variant="secondary"
+        variant={variant}
         size={size}
         className={className}
         aria-label={label}
@@ -56,7 +61,7 @@ export function CopyButton({
           );
         }}
       >
-        {status === "copied" ? "Copied" : status === "failed" ? "Copy failed" : "Copy"}
+        {status === "copied" ? "Copied" : status === "failed" ? "Copy failed" : idleText}
       </Button>
       <span role="status" aria-live="polite" className="sr-only">
         {status === "copied" ? "Copied to the clipboard" : status === "failed" ? "Could not copy" : ""}

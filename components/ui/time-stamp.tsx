@@ -1,23 +1,12 @@
 "use client";
-// TimeStamp: a moment in the viewer's own time zone, with the exact UTC time on hover (title).
-// The server does not know the viewer's zone, so it renders UTC and the browser re-renders
-// in local time after hydration (no mismatch warning, no flash of a wrong zone label).
-import { useSyncExternalStore } from "react";
+// TimeStamp: a moment in the viewer's display zone (their saved zone, the browser's, or UTC when
+// the toggle is on), with the exact UTC time as its title. The server does not know the browser's
+// zone, so it renders UTC and the browser re-renders after hydration (no mismatch warning).
+import { formatInZone, formatUtc, type TTimeFormat } from "@/components/time/format-time";
+import { useDisplayZone } from "@/components/time/time-zone";
 
-const subscribe = () => () => {};
-
-export type TTimeFormat = "full" | "short" | "time";
-
-const FORMATS: Record<TTimeFormat, Intl.DateTimeFormat> = {
-  full: new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" }),
-  // dense tables: minutes are enough on screen, the title has the exact second
-  short: new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }),
-  time: new Intl.DateTimeFormat(undefined, { timeStyle: "medium" }),
-};
-
-export function formatUtc(date: Date): string {
-  return `${date.toISOString().replace("T", " ").slice(0, 19)} UTC`;
-}
+export type { TTimeFormat };
+export { formatUtc };
 
 export function TimeStamp({
   value,
@@ -30,16 +19,12 @@ export function TimeStamp({
   fallback?: string;
   className?: string;
 }) {
-  const isBrowser = useSyncExternalStore(
-    subscribe,
-    () => true,
-    () => false,
-  );
+  const { zone, isResolved } = useDisplayZone();
   if (value === null || value === undefined) return <span className={className}>{fallback}</span>;
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) return <span className={className}>{fallback}</span>;
   const utc = formatUtc(date);
-  const text = isBrowser ? FORMATS[format].format(date) : utc;
+  const text = isResolved ? formatInZone(date, zone, format) : utc;
   return (
     <time dateTime={date.toISOString()} title={utc} className={className}>
       {text}

@@ -18,6 +18,7 @@ import { openDispute } from "./routers/disputes/open";
 import { recordOutcome as recordDisputeOutcome } from "./routers/disputes/record-outcome";
 import { resolveDispute } from "./routers/disputes/resolve";
 import { getMe } from "./routers/me/get-me";
+import { setTimeZone } from "./routers/me/set-time-zone";
 import { annotate as annotateMessage } from "./routers/messages/annotate";
 import { cancel as cancelMessage } from "./routers/messages/cancel";
 import { exportEvidence } from "./routers/messages/export-evidence";
@@ -41,7 +42,7 @@ import { webhooksRouter } from "./routers/webhooks/webhooks-router";
 import { usageRouter } from "./routers/usage/usage-router";
 
 export const appRouter = createTRPCRouter({
-  me: createTRPCRouter({ get: getMe }),
+  me: createTRPCRouter({ get: getMe, setTimeZone }),
   tenants: createTRPCRouter({ list: listTenants, overview: getTenantOverview }),
   admin: createTRPCRouter({
     createTenant,

@@ -7,6 +7,7 @@ import { Command, CommanderError } from "commander";
 import { ZodError, z } from "zod";
 import { parseEnv, EnvError, ZCommonEnvSchema } from "@/server/config/env";
 import { createDb, type TDb } from "@/server/db/client";
+import { installProjectors } from "@/server/services/projectors";
 import { listApiKeys } from "@/server/db/queries/tenants";
 import { readLocalSecrets, readRuntimeInfo } from "@/server/platform/local-state";
 import { createSecretBox } from "@/server/platform/secret-box";
@@ -16,9 +17,10 @@ import { ServiceError } from "@/server/services/errors";
 import { ROLES } from "@/server/domain/access/permissions";
 import { addSenderNumber, createTenant, findTenant } from "@/server/services/tenants";
 import { createUser, setUserDisabled } from "@/server/services/users";
-import { runAuditedDrift } from "@/server/services/ledger/audit-drift";
+import { runAuditedDrift } from "@/server/services/audit-drift";
 import { verifyMessageChain } from "@/server/services/ledger/read-ledger";
 import { rebuildRollups } from "@/server/services/insights/rebuild-rollups";
+import { auditNumberHealth } from "@/server/services/number-health/audit-health";
 import {
   formatEvidenceVerification,
   parseEvidenceFile,
@@ -308,6 +310,40 @@ export function buildProgram(deps: {
     });
 
   program
+    .command("number-health:audit")
+    .description(
+      "re-derive every number's health from its history and report drift (changes nothing unless --apply)",
+    )
+    .option("--tenant <slug|id>", "only this tenant")
+    .option("--rules <version>", "dry-run another rules version (default: current)")
+    .option("--apply", "rewrite drifted views (audited)")
+    .option("--reason <reason>", "why (required with --apply)")
+    .action(async (opts: { tenant?: string; rules?: string; apply?: boolean; reason?: string }) => {
+      const db = deps.db();
+      if (opts.apply && !opts.reason) throw new ServiceError("BAD_REQUEST", "--apply needs --reason");
+      const tenant = opts.tenant ? await findTenant(db, opts.tenant) : null;
+      const result = await auditNumberHealth(
+        db,
+        {
+          tenantId: tenant?.id ?? null,
+          rulesVersion: opts.rules === undefined ? undefined : Number(opts.rules),
+          apply: Boolean(opts.apply),
+          actor: deps.actor,
+          reason: opts.reason,
+        },
+        new Date(),
+      );
+      const lines = [
+        `number health rules v${result.rulesVersion}: ${result.drifted.length} of ${result.checked} number(s) drifted`,
+        ...result.drifted
+          .slice(0, 50)
+          .map((d) => `  ${d.tenantId} ${d.senderNumberId}: ${d.columns.join(", ")}`),
+      ];
+      if (opts.apply) lines.push(`repaired ${result.repaired} number(s)`);
+      print(program.opts().json, result, lines.join("\n"));
+    });
+
+  program
     .command("rollup:rebuild")
     .description("recompute the insights rollups (number health, heatmaps) from the messages; audited")
     .option("--tenant <slug|id>", "only this tenant (default: every tenant)")
@@ -372,6 +408,7 @@ export async function runCli(
 ): Promise<number> {
   let db: TDb | undefined;
   let config: ReturnType<typeof resolveConfig> | undefined;
+  installProjectors();
   const getConfig = () => (config ??= resolveConfig(env));
   const program = buildProgram({
     db: () => (db ??= createDb(getConfig().DATABASE_URL, { max: 2 })),

@@ -65,6 +65,8 @@ const ZWebhookWebEnvShape = {
     .default(4 * 1024 * 1024),
   // connections of the webhook hot path's own pool (plain pg, not Prisma)
   WAYBILL_WEBHOOK_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  // connections of the tenant API's send intake pool (plain pg, not Prisma)
+  WAYBILL_API_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   // a webhook whose insert has not committed within this answers 503 (Meta retries)
   WAYBILL_WEBHOOK_DB_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   // group commit: concurrent webhooks' rows written by one statement, at most this many

@@ -54,7 +54,8 @@ describe("senderChangesFor", () => {
   });
 
   it("never guesses a tier our enum cannot hold", () => {
-    expect(toMessagingLimitTier("TIER_2K")).toBe("UNKNOWN");
+    expect(toMessagingLimitTier("TIER_2K")).toBe("TIER_2K");
+    expect(toMessagingLimitTier("TIER_5K")).toBe("UNKNOWN");
     expect(toMessagingLimitTier("TIER_NOT_SET")).toBe("UNKNOWN");
     expect(toMessagingLimitTier(undefined)).toBeNull();
     expect(toMessagingLimitTier("TIER_UNLIMITED")).toBe("TIER_UNLIMITED");

@@ -7,7 +7,7 @@ import type { TSenderHealthField, TTemplateField } from "./parse-webhook";
 export type TSenderStatus = "CONNECTED" | "PENDING" | "FLAGGED" | "RESTRICTED" | "DISCONNECTED" | "PAUSED";
 export type TQualityRating = "GREEN" | "YELLOW" | "RED" | "UNKNOWN";
 export type TMessagingLimitTier =
-  "TIER_50" | "TIER_250" | "TIER_1K" | "TIER_10K" | "TIER_100K" | "TIER_UNLIMITED" | "UNKNOWN";
+  "TIER_50" | "TIER_250" | "TIER_1K" | "TIER_2K" | "TIER_10K" | "TIER_100K" | "TIER_UNLIMITED" | "UNKNOWN";
 
 export type TSenderChanges = {
   status?: TSenderStatus;
@@ -24,12 +24,13 @@ const KNOWN_TIERS = new Set<string>([
   "TIER_50",
   "TIER_250",
   "TIER_1K",
+  "TIER_2K",
   "TIER_10K",
   "TIER_100K",
   "TIER_UNLIMITED",
 ]);
 
-/** Meta's limit names; values our enum cannot hold (TIER_2K, TIER_NOT_SET, new ones) become UNKNOWN. */
+/** Meta's limit names; values our enum cannot hold (TIER_NOT_SET, new ones) become UNKNOWN. */
 export function toMessagingLimitTier(value: unknown): TMessagingLimitTier | null {
   if (typeof value !== "string" || value === "") return null;
   return KNOWN_TIERS.has(value) ? (value as TMessagingLimitTier) : "UNKNOWN";
@@ -63,6 +64,8 @@ export function senderChangesFor(
     case "account_update":
       return accountChanges(event, value);
     case "messages.errors":
+    case "phone_number_name_update":
+    case "business_capability_update":
       return { changes: {}, alert: null };
     default: {
       const unreachable: never = field;
@@ -78,6 +81,9 @@ function accountChanges(
   // Meta's event names are open-ended: anything not listed changes nothing
   switch (event ?? "") {
     case "ACCOUNT_RESTRICTION":
+      // a report with an empty list: nothing is restricted any more
+      if (Array.isArray(value.restriction_info) && value.restriction_info.length === 0)
+        return { changes: {}, alert: { action: "resolve", reason: "restrictions lifted" } };
       return {
         changes: { status: "RESTRICTED" },
         alert: { action: "open", severity: "critical", title: "WhatsApp account restricted" },

@@ -192,6 +192,10 @@ describe("parseWebhookBody: other fields", () => {
           otherFields.templateStatus(42, "APPROVED"),
           otherFields.templateQuality(42, "GREEN", "RED"),
           otherFields.templateCategory(42, "MARKETING", "UTILITY"),
+          {
+            field: "business_capability_update",
+            value: { max_daily_conversation_per_phone: 2000, max_daily_conversations_per_business: 2000 },
+          },
           otherFields.unknown(),
         ],
         T,
@@ -220,7 +224,8 @@ describe("parseWebhookBody: other fields", () => {
       ["template", "message_template_status_update", "APPROVED", "42", T],
       ["template", "message_template_quality_update", null, "42", T],
       ["template", "template_category_update", null, "42", T],
-      ["ignored", "unsupported_field", "business_capability_update", 1],
+      ["sender_health", "business_capability_update", null, null, null, T],
+      ["ignored", "unsupported_field", "security", 1],
     ]);
   });
 

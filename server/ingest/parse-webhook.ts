@@ -70,7 +70,9 @@ export const IGNORED_STATUSES = ["deleted", "warning"] as const;
 
 export const SENDER_HEALTH_FIELDS = [
   "phone_number_quality_update",
+  "phone_number_name_update",
   "account_update",
+  "business_capability_update",
   "messages.errors",
 ] as const;
 export type TSenderHealthField = (typeof SENDER_HEALTH_FIELDS)[number];
@@ -211,7 +213,8 @@ function parseChange(
   switch (field) {
     case "messages":
       return parseMessagesChange(path, wabaId, entryTime, value);
-    case "phone_number_quality_update": {
+    case "phone_number_quality_update":
+    case "phone_number_name_update": {
       const display = typeof value.display_phone_number === "string" ? value.display_phone_number : null;
       if (display === null || !/^\+?\d{4,20}$/.test(display)) {
         return [
@@ -229,6 +232,7 @@ function parseChange(
       return [healthItem(path, wabaId, field, null, display.replace(/^\+/, ""), entryTime, value)];
     }
     case "account_update":
+    case "business_capability_update":
       return [healthItem(path, wabaId, field, null, null, entryTime, value)];
     case "message_template_status_update":
     case "message_template_quality_update":

@@ -1,7 +1,6 @@
 // Bearer API-key authentication for the tenant REST API. Answers in the API's error shape;
 // never says whether a key exists, only that it is not valid.
-import type { TDb } from "@/server/db/client";
-import { authenticateApiKey } from "@/server/services/api-keys";
+import type { TApiKeyVerifier } from "@/server/services/api-keys";
 
 export type TApiPrincipal = { tenantId: string; keyId: string };
 
@@ -10,7 +9,7 @@ export function problem(status: number, code: string, message: string): Response
 }
 
 export async function authenticateRequest(
-  db: TDb,
+  verify: TApiKeyVerifier,
   request: Request,
   now: Date,
 ): Promise<{ ok: true; principal: TApiPrincipal } | { ok: false; response: Response }> {
@@ -19,7 +18,7 @@ export async function authenticateRequest(
   if (!token) {
     return { ok: false, response: problem(401, "unauthenticated", "send `Authorization: Bearer <api key>`") };
   }
-  const result = await authenticateApiKey(db, token, now);
+  const result = await verify(token, now);
   if (!result.ok) {
     const message =
       result.reason === "tenant_inactive"

@@ -30,7 +30,7 @@ import {
   ZUpdateEndpointSchema,
 } from "@/server/services/triggers/inputs";
 import { authenticateRequest, problem } from "./authenticate";
-import { fieldProblems, invalidRequest, readJsonBody, type TRestDeps } from "./messages";
+import { fieldProblems, invalidRequest, readJsonBody, verifierOf, type TRestDeps } from "./messages";
 
 export type TEndpointRestDeps = TRestDeps & { box: TSecretBox; allowHttp: boolean };
 
@@ -97,7 +97,7 @@ async function parseBody<S extends z.ZodType>(request: Request, schema: S, allow
 
 /** GET /api/v1/endpoints */
 export async function handleListEndpoints(deps: TEndpointRestDeps, request: Request): Promise<Response> {
-  const auth = await authenticateRequest(deps.db, request, deps.now());
+  const auth = await authenticateRequest(verifierOf(deps), request, deps.now());
   if (!auth.ok) return auth.response;
   const endpoints = await listEndpoints(deps.db, auth.principal.tenantId);
   return Response.json({ endpoints: endpoints.map(endpointJson) }, { headers: NO_STORE });
@@ -106,7 +106,7 @@ export async function handleListEndpoints(deps: TEndpointRestDeps, request: Requ
 /** POST /api/v1/endpoints */
 export async function handleCreateEndpoint(deps: TEndpointRestDeps, request: Request): Promise<Response> {
   const now = deps.now();
-  const auth = await authenticateRequest(deps.db, request, now);
+  const auth = await authenticateRequest(verifierOf(deps), request, now);
   if (!auth.ok) return auth.response;
   const body = await parseBody(request, ZCreateEndpointSchema);
   if (!body.ok) return body.response;
@@ -132,7 +132,7 @@ export async function handleGetEndpoint(
   request: Request,
   id: string,
 ): Promise<Response> {
-  const auth = await authenticateRequest(deps.db, request, deps.now());
+  const auth = await authenticateRequest(verifierOf(deps), request, deps.now());
   if (!auth.ok) return auth.response;
   if (!isUuid(id)) return problem(404, "not_found", "no such endpoint");
   const endpoint = await getEndpoint(deps.db, auth.principal.tenantId, id);
@@ -147,7 +147,7 @@ export async function handleUpdateEndpoint(
   id: string,
 ): Promise<Response> {
   const now = deps.now();
-  const auth = await authenticateRequest(deps.db, request, now);
+  const auth = await authenticateRequest(verifierOf(deps), request, now);
   if (!auth.ok) return auth.response;
   if (!isUuid(id)) return problem(404, "not_found", "no such endpoint");
   const body = await parseBody(request, ZUpdateEndpointSchema);
@@ -173,7 +173,7 @@ export async function handleDeleteEndpoint(
   request: Request,
   id: string,
 ): Promise<Response> {
-  const auth = await authenticateRequest(deps.db, request, deps.now());
+  const auth = await authenticateRequest(verifierOf(deps), request, deps.now());
   if (!auth.ok) return auth.response;
   if (!isUuid(id)) return problem(404, "not_found", "no such endpoint");
   return guarded(async () => {
@@ -192,7 +192,7 @@ export async function handleRotateSecret(
   id: string,
 ): Promise<Response> {
   const now = deps.now();
-  const auth = await authenticateRequest(deps.db, request, now);
+  const auth = await authenticateRequest(verifierOf(deps), request, now);
   if (!auth.ok) return auth.response;
   if (!isUuid(id)) return problem(404, "not_found", "no such endpoint");
   const body = await parseBody(request, ZRotateSecretSchema, true);
@@ -219,7 +219,7 @@ export async function handleTestEndpoint(
   id: string,
 ): Promise<Response> {
   const now = deps.now();
-  const auth = await authenticateRequest(deps.db, request, now);
+  const auth = await authenticateRequest(verifierOf(deps), request, now);
   if (!auth.ok) return auth.response;
   if (!isUuid(id)) return problem(404, "not_found", "no such endpoint");
   const body = await parseBody(request, ZTestEventSchema, true);
@@ -241,7 +241,7 @@ export async function handleListDeliveries(
   request: Request,
   id: string,
 ): Promise<Response> {
-  const auth = await authenticateRequest(deps.db, request, deps.now());
+  const auth = await authenticateRequest(verifierOf(deps), request, deps.now());
   if (!auth.ok) return auth.response;
   if (!isUuid(id)) return problem(404, "not_found", "no such endpoint");
   const { tenantId } = auth.principal;
@@ -299,7 +299,7 @@ export async function handleRedeliver(
   id: string,
 ): Promise<Response> {
   const now = deps.now();
-  const auth = await authenticateRequest(deps.db, request, now);
+  const auth = await authenticateRequest(verifierOf(deps), request, now);
   if (!auth.ok) return auth.response;
   if (!isUuid(id)) return problem(404, "not_found", "no such endpoint");
   const body = await parseBody(request, ZRedeliverSchema);

@@ -2,12 +2,12 @@
 // its own tenant: the tenant id comes from the authenticated key, never from the request.
 import "server-only";
 import { listSenderNumbers } from "@/server/db/queries/tenants";
-import { webRuntime } from "@/server/web/runtime";
 import { authenticateRequest, problem } from "./authenticate";
+import { restDeps } from "./web-deps";
 
 export async function getTenant(request: Request): Promise<Response> {
-  const { db } = webRuntime();
-  const auth = await authenticateRequest(db, request, new Date());
+  const { db, apiKeys } = restDeps();
+  const auth = await authenticateRequest(apiKeys, request, new Date());
   if (!auth.ok) return auth.response;
   const { tenantId } = auth.principal;
   const tenant = await db.tenant.findUnique({

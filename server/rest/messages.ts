@@ -9,10 +9,47 @@ import {
   getMessageView,
   type TMessageView,
 } from "@/server/services/sending/message-views";
-import { requestSend } from "@/server/services/sending/request-send";
+import type { TSql } from "@/server/db/sql";
+import { authenticateApiKey, createApiKeyVerifier, type TApiKeyVerifier } from "@/server/services/api-keys";
+import {
+  requestSend,
+  requestSendDepsOf,
+  type TRequestSendDeps,
+} from "@/server/services/sending/request-send";
+import { createQueueWaker } from "@/server/services/sending/send-queue";
+import { createSenderDirectory } from "@/server/services/sending/sender-directory";
 import { authenticateRequest, problem } from "./authenticate";
 
-export type TRestDeps = { db: TDb; now: () => Date };
+export type TRestDeps = {
+  db: TDb;
+  now: () => Date;
+  /** The hot path's key verifier (cached); default: read the key with Prisma on every request. */
+  apiKeys?: TApiKeyVerifier;
+  /** The send intake's plain-pg dependencies; default: run it through Prisma, NOTIFY at once. */
+  intake?: TRequestSendDeps;
+};
+
+/**
+ * The production shape: the intake and key checks on plain pg (a pool: each intake statement is
+ * its own transaction), keys and senders cached in the process, dispatchers woken after commits.
+ */
+export function hotPathRestDeps(
+  db: TDb,
+  sql: TSql,
+  onWakeError: (error: unknown) => void = () => {},
+): Required<TRestDeps> {
+  return {
+    db,
+    now: () => new Date(),
+    apiKeys: createApiKeyVerifier(sql),
+    intake: { sql, db, senders: createSenderDirectory(), wake: createQueueWaker(sql, onWakeError) },
+  };
+}
+
+/** The request's key verifier: the deps' cached one, else a Prisma read per request. */
+export function verifierOf(deps: TRestDeps): TApiKeyVerifier {
+  return deps.apiKeys ?? ((token, now) => authenticateApiKey(deps.db, token, now));
+}
 
 const MAX_BODY_BYTES = 64 * 1024;
 const NO_STORE = { "Cache-Control": "no-store" };
@@ -114,7 +151,7 @@ function messageBody(message: TMessageView) {
 /** POST /api/v1/messages */
 export async function handleSendMessage(deps: TRestDeps, request: Request): Promise<Response> {
   const now = deps.now();
-  const auth = await authenticateRequest(deps.db, request, now);
+  const auth = await authenticateRequest(verifierOf(deps), request, now);
   if (!auth.ok) return auth.response;
 
   const rawKey = request.headers.get("idempotency-key");
@@ -134,7 +171,7 @@ export async function handleSendMessage(deps: TRestDeps, request: Request): Prom
   if (!parsed.success)
     return invalidRequest("the request does not match the schema", fieldProblems(parsed.error));
 
-  const result = await requestSend(deps.db, {
+  const result = await requestSend(deps.intake ?? requestSendDepsOf(deps.db), {
     tenantId: auth.principal.tenantId,
     request: parsed.data,
     idempotencyKey,
@@ -184,7 +221,7 @@ export async function handleSendMessage(deps: TRestDeps, request: Request): Prom
 
 /** GET /api/v1/messages/{id} */
 export async function handleGetMessage(deps: TRestDeps, request: Request, id: string): Promise<Response> {
-  const auth = await authenticateRequest(deps.db, request, deps.now());
+  const auth = await authenticateRequest(verifierOf(deps), request, deps.now());
   if (!auth.ok) return auth.response;
   const message = await getMessageView(deps.db, auth.principal.tenantId, id);
   // another tenant's message and a missing one look the same: ids cannot be probed
@@ -198,7 +235,7 @@ export async function handleListMessageEvents(
   request: Request,
   id: string,
 ): Promise<Response> {
-  const auth = await authenticateRequest(deps.db, request, deps.now());
+  const auth = await authenticateRequest(verifierOf(deps), request, deps.now());
   if (!auth.ok) return auth.response;
   const view = await getMessageEventsView(deps.db, auth.principal.tenantId, id);
   if (!view) return problem(404, "not_found", "no such message");

@@ -2,6 +2,7 @@
 // (tenant first) followed by a constant-time comparison of the secret's SHA-256.
 import crypto from "node:crypto";
 import type { TDb } from "@/server/db/client";
+import { sqlOfPrisma, type TSql } from "@/server/db/sql";
 import type { TActor } from "./actor";
 import { actorLabel } from "./actor";
 import { recordAudit } from "./audit";
@@ -82,23 +83,79 @@ export type TApiKeyAuth =
   | { ok: true; tenantId: string; keyId: string }
   | { ok: false; reason: "malformed" | "unknown" | "revoked" | "tenant_inactive" };
 
-/** Authenticates a bearer token. Never says which part of a well-formed key was wrong. */
+/** Authenticates a bearer token against the database. Never says which part of a well-formed key was wrong. */
 export async function authenticateApiKey(db: TDb, token: string, now: Date): Promise<TApiKeyAuth> {
+  return verifyApiKey(sqlOfPrisma(db), token, now);
+}
+
+export type TApiKeyVerifier = (token: string, now: Date) => Promise<TApiKeyAuth>;
+
+/**
+ * The tenant API's verifier: a key that verified is remembered for `ttlMs` in this process,
+ * keyed by the SHA-256 of the whole token (the plaintext is never kept), so a request makes no
+ * database read for its key. Revoking a key or pausing its tenant therefore takes effect within
+ * `ttlMs` on a process that had it cached. Concurrent first uses of a key share one read.
+ * Failures are not remembered: an unknown or revoked key is read every time.
+ */
+export function createApiKeyVerifier(
+  sql: TSql,
+  options: { ttlMs?: number; clock?: () => number } = {},
+): TApiKeyVerifier {
+  const ttlMs = options.ttlMs ?? 5_000;
+  const clock = options.clock ?? Date.now;
+  const verified = new Map<string, { value: TApiKeyAuth; expiresAt: number }>();
+  const reading = new Map<string, Promise<TApiKeyAuth>>();
+  return async (token, now) => {
+    const k = hashSecret(token);
+    const hit = verified.get(k);
+    if (hit && hit.expiresAt > clock()) return hit.value;
+    let pending = reading.get(k);
+    if (!pending) {
+      pending = verifyApiKey(sql, token, now).finally(() => reading.delete(k));
+      reading.set(k, pending);
+    }
+    const value = await pending;
+    if (value.ok && ttlMs > 0) {
+      if (verified.size >= MAX_CACHED_KEYS) verified.clear();
+      verified.set(k, { value, expiresAt: clock() + ttlMs });
+    }
+    return value;
+  };
+}
+
+const MAX_CACHED_KEYS = 10_000;
+
+async function verifyApiKey(sql: TSql, token: string, now: Date): Promise<TApiKeyAuth> {
   const match = KEY_PATTERN.exec(token);
   if (!match) return { ok: false, reason: "malformed" };
   const [, tenantId, keyId, secret] = match as unknown as [string, string, string, string];
-  const key = await db.apiKey.findUnique({
-    where: { tenantId_id: { tenantId, id: keyId } },
-    select: { secretHash: true, revokedAt: true, lastUsedAt: true, tenant: { select: { status: true } } },
-  });
-  const expected = Buffer.from(key?.secretHash ?? "0".repeat(64), "hex");
+  const rows = await sql.query<{
+    secret_hash: string;
+    revoked_at: Date | string | null;
+    last_used_at: Date | string | null;
+    tenant_status: string;
+  }>(
+    `SELECT k.secret_hash, k.revoked_at, k.last_used_at, t.status::text AS tenant_status
+     FROM api_key k JOIN tenant t ON t.id = k.tenant_id
+     WHERE k.tenant_id = $1::uuid AND k.id = $2::uuid`,
+    [tenantId, keyId],
+  );
+  const key = rows[0] ?? null;
+  const expected = Buffer.from(key?.secret_hash ?? "0".repeat(64), "hex");
   const actual = Buffer.from(hashSecret(secret), "hex");
   const isMatch = crypto.timingSafeEqual(expected, actual) && key !== null;
   if (!key || !isMatch) return { ok: false, reason: "unknown" };
-  if (key.revokedAt) return { ok: false, reason: "revoked" };
-  if (key.tenant.status !== "active") return { ok: false, reason: "tenant_inactive" };
-  if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    await db.apiKey.updateMany({ where: { tenantId, id: keyId }, data: { lastUsedAt: now } });
+  if (key.revoked_at) return { ok: false, reason: "revoked" };
+  if (key.tenant_status !== "active") return { ok: false, reason: "tenant_inactive" };
+  const lastUsedMs = key.last_used_at === null ? null : new Date(key.last_used_at).getTime();
+  if (lastUsedMs === null || now.getTime() - lastUsedMs > LAST_USED_RESOLUTION_MS) {
+    // conditional, so requests racing here do not queue on the row one after another
+    await sql.query(
+      `UPDATE api_key SET last_used_at = $3::timestamptz
+       WHERE tenant_id = $1::uuid AND id = $2::uuid
+         AND (last_used_at IS NULL OR last_used_at < $3::timestamptz - interval '1 second' * $4::int)`,
+      [tenantId, keyId, now.toISOString(), LAST_USED_RESOLUTION_MS / 1000],
+    );
   }
   return { ok: true, tenantId, keyId };
 }

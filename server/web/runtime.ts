@@ -8,6 +8,7 @@ import { createDb, type TDb } from "@/server/db/client";
 import { startQueue } from "@/server/jobs/queue";
 import { createLogger, type TLogger } from "@/server/platform/logger";
 import { createSecretBox, type TSecretBox } from "@/server/platform/secret-box";
+import { installProjectors } from "@/server/services/projectors";
 
 export type TWebRuntime = {
   env: TWebEnv;
@@ -22,6 +23,7 @@ const globalForRuntime = globalThis as unknown as { waybillWebRuntime?: TWebRunt
 export function webRuntime(): TWebRuntime {
   if (globalForRuntime.waybillWebRuntime) return globalForRuntime.waybillWebRuntime;
   const env = parseEnv(ZWebEnvSchema, process.env);
+  installProjectors();
   let queue: Promise<PgBoss> | undefined;
   const runtime: TWebRuntime = {
     env,

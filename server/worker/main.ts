@@ -9,6 +9,7 @@ import { JOB_CATALOG, JOB_SCHEDULES, type TJobName } from "@/server/jobs/catalog
 import { startQueue } from "@/server/jobs/queue";
 import { createLogger } from "@/server/platform/logger";
 import { createSecretBox } from "@/server/platform/secret-box";
+import { installProjectors } from "@/server/services/projectors";
 import { handleAuditDrift } from "./handlers/audit-drift";
 import { handleRunBulkAction } from "./handlers/run-bulk-action";
 import { startInboxDrainer } from "./handlers/inbox-drainer";
@@ -19,6 +20,7 @@ import { handleSystemProbe } from "./handlers/system-probe";
 import { handlePrunePairPacing } from "./handlers/prune-pair-pacing";
 import { startSendDispatcher } from "./handlers/send-dispatcher";
 import { startRollupFolder } from "./handlers/rollup-folder";
+import { auditNumberHealth } from "@/server/services/number-health/audit-health";
 import { startDeliveryLoop } from "@/server/services/triggers/deliver";
 import { startHeartbeat } from "./heartbeat";
 
@@ -34,6 +36,7 @@ async function main() {
     throw error;
   }
   const log = createLogger("worker", env.LOG_LEVEL);
+  installProjectors();
   const workerId = `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
   const db = createDb(env.DATABASE_URL, { max: 8 });
   const boss = await startQueue({
@@ -114,6 +117,18 @@ async function main() {
   const folder = startRollupFolder({ db, log });
   await work("sending.prune-pair-pacing", () => handlePrunePairPacing({ db }, new Date()));
   await work("dead-letters.run-bulk", (data) => handleRunBulkAction({ db }, data));
+  // number-health views carried over by a migration or derived by older rules are re-derived
+  // before the dispatcher reads their holds (a no-op when nothing drifted)
+  const healthAudit = await auditNumberHealth(
+    db,
+    {
+      apply: true,
+      actor: { kind: "system", label: "worker" },
+      reason: "worker start: number health brought to the current rules",
+    },
+    new Date(),
+  );
+  if (healthAudit.repaired > 0) log.info({ repaired: healthAudit.repaired }, "number health re-derived");
   // sending claims fairly from its own queue table, not one job per message (ADR 006)
   const sendDb = createDb(env.DATABASE_URL, { max: Math.min(24, env.WAYBILL_SEND_CONCURRENCY + 4) });
   const dispatcher = startSendDispatcher({

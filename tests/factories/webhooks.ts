@@ -130,8 +130,8 @@ export const otherFields = {
     },
   }),
   unknown: (): TJson => ({
-    field: "business_capability_update",
-    value: { max_daily_conversation_per_phone: 1000 },
+    field: "security",
+    value: { display_phone_number: "15550101001", event: "PIN_CHANGED" },
   }),
 };
 

@@ -111,6 +111,7 @@ beforeAll(async () => {
         id: crypto.randomUUID(),
         senderNumberId: promo.id,
         wabaId: "waba-1",
+        source: "webhook",
         field,
         event,
         providerTimestamp: new Date(atMs),

@@ -151,11 +151,11 @@ describe("the orphan sweep", () => {
     expect(
       await db.webhookOrphanStatus.count({ where: { tenantId: tenant.id, providerMessageId: stranger } }),
     ).toBe(1);
-    const swept = await sweepOrphans(
-      db,
-      { now: new Date(Date.now() + 600_000), matchGraceSeconds: 60, limit: 1000 },
-      appendEvents,
-    );
+    const swept = await sweepOrphans(db, {
+      now: new Date(Date.now() + 600_000),
+      matchGraceSeconds: 60,
+      limit: 1000,
+    });
     expect(swept.attachedByBizData).toBeGreaterThanOrEqual(1);
     const ledger = await readLedger(db, tenant.id, messageId);
     // rules v2: the wamid differs from attempt 2's, so it is attempt 1's (the one whose answer was lost)

@@ -8,7 +8,7 @@ import type { TDb } from "@/server/db/client";
 import { deriveState } from "@/server/domain/reconciliation/derive-state";
 import { RULES_V1, type TReconciliationRules } from "@/server/domain/reconciliation/rules";
 import { appendEvents, createMessage } from "@/server/services/ledger/append-events";
-import { auditDrift } from "@/server/services/ledger/audit-drift";
+import { auditDrift } from "@/server/services/audit-drift";
 import { loadChain, readLedger, verifyMessageChain } from "@/server/services/ledger/read-ledger";
 import type { TEventDraft } from "@/server/services/ledger/rows";
 import { makeSenderNumber, makeTenant } from "../factories";

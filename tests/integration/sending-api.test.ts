@@ -10,10 +10,13 @@ import {
   handleGetMessage,
   handleListMessageEvents,
   handleSendMessage,
+  hotPathRestDeps,
   type TRestDeps,
 } from "@/server/rest/messages";
+import pg from "pg";
+import { sqlOfPg } from "@/server/db/sql";
 import { makeApiKey, makeSenderNumber, makeTenant, makeUser } from "../factories";
-import { createTestDb, testSecretBox } from "../setup/context";
+import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
 import { callerFor } from "../setup/trpc";
 
 /** A JSON body under test: assertions reach into it freely. */
@@ -22,12 +25,15 @@ type TJsonBody = Record<string, any>;
 
 let db: TDb;
 let deps: TRestDeps;
+let pool: pg.Pool;
 let acme: { id: string; key: string; senderId: string; phoneNumberId: string; displayNumber: string };
 let globex: { id: string; key: string; senderId: string };
 
 beforeAll(async () => {
   db = createTestDb();
-  deps = { db, now: () => new Date() };
+  // the web process's shape: intake and key checks on a plain pg pool, caches, waker
+  pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 4 });
+  deps = hotPathRestDeps(db, sqlOfPg(pool));
   const a = await makeTenant(db);
   const aSender = await makeSenderNumber(db, testSecretBox, a.id);
   acme = {
@@ -45,6 +51,7 @@ afterAll(async () => {
   // the queued messages of this file must not be sent by a worker another file starts
   await db.sendQueueItem.deleteMany({ where: { tenantId: { in: [acme.id, globex.id] } } });
   await db.$disconnect();
+  await pool.end();
 });
 
 function template(overrides: Record<string, unknown> = {}) {

@@ -22,7 +22,7 @@ import type { TSendingConfig } from "@/server/services/sending/config";
 import { startDispatcher, type TDispatcher } from "@/server/services/sending/dispatcher";
 import { listInDoubtAttempts } from "@/server/services/sending/in-doubt";
 import { createCredentialCache } from "@/server/services/sending/process-send";
-import { requestSend } from "@/server/services/sending/request-send";
+import { requestSend, requestSendDepsOf } from "@/server/services/sending/request-send";
 import { resumeSender } from "@/server/services/sending/sender-control";
 import { makeSenderNumber, makeTenant, makeUser } from "../factories";
 import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
@@ -133,7 +133,7 @@ function newRecipient(prefix = "1555"): string {
 }
 
 async function send(sender: TSenderFixture, to = newRecipient()): Promise<string> {
-  const result = await requestSend(db, {
+  const result = await requestSend(requestSendDepsOf(db), {
     tenantId: sender.tenantId,
     request: template(sender, `+${to}`),
     idempotencyKey: null,

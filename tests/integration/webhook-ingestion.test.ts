@@ -328,7 +328,7 @@ describe("processing", () => {
       senderHealth: 2,
       templates: 3,
       quarantined: 3,
-      ignored: { inbound_messages: 1, "field:business_capability_update": 1 },
+      ignored: { inbound_messages: 1, "field:security": 1 },
     });
 
     // message a: read (delivered and sent recorded too), explanation from the rules
@@ -427,7 +427,7 @@ describe("processing", () => {
     ).toBe(0);
   });
 
-  it("applies account updates to every number of the WABA and resolves the alert when reinstated", async () => {
+  it("applies account updates to every number of the WABA and resolves the alert when the restriction is lifted", async () => {
     const t = Date.now();
     const restrict = JSON.stringify(
       envelope([
@@ -435,30 +435,44 @@ describe("processing", () => {
           acmeSender.wabaId,
           [
             otherFields.account("ACCOUNT_RESTRICTION", {
-              restriction_info: [{ restriction_type: "RESTRICTED_BIZ_INITIATED_MESSAGING", expiration: 1 }],
+              restriction_info: [
+                {
+                  restriction_type: "RESTRICTED_BIZ_INITIATED_MESSAGING",
+                  expiration: Math.floor((t + 86_400_000) / 1000),
+                },
+              ],
             }),
           ],
           t - 5000,
         ),
       ]),
     );
-    const olderReconnect = JSON.stringify(
-      envelope([entry(acmeSender.wabaId, [otherFields.account("ACCOUNT_RECONNECTED")], t - 60_000)]),
-    );
+    const lift = (atMs: number) =>
+      JSON.stringify(
+        envelope([
+          entry(
+            acmeSender.wabaId,
+            [otherFields.account("ACCOUNT_RESTRICTION", { restriction_info: [] })],
+            atMs,
+          ),
+        ]),
+      );
     await route.POST(webhookPost(restrict, { secret: APP_SECRET }));
-    await route.POST(webhookPost(olderReconnect, { secret: APP_SECRET }));
+    await route.POST(webhookPost(lift(t - 60_000), { secret: APP_SECRET }));
     await drainAll(db);
     for (const id of [acmeSender.id, acmeSender2.id]) {
-      // the older reconnect arrived later but is only history: the restriction stands
+      // the older report arrived later but is only history: the restriction stands
       expect(
         (await db.senderNumber.findUniqueOrThrow({ where: { tenantId_id: { tenantId: acme.id, id } } }))
           .status,
       ).toBe("RESTRICTED");
+      const health = await db.senderHealth.findUniqueOrThrow({
+        where: { tenantId_senderNumberId: { tenantId: acme.id, senderNumberId: id } },
+      });
+      expect(health.templateHoldReason).toMatch(/^business-initiated messaging restricted by Meta until /);
+      expect(health.hardHoldCode).toBeNull();
     }
-    const reconnect = JSON.stringify(
-      envelope([entry(acmeSender.wabaId, [otherFields.account("ACCOUNT_RECONNECTED")], t)]),
-    );
-    await route.POST(webhookPost(reconnect, { secret: APP_SECRET }));
+    await route.POST(webhookPost(lift(t), { secret: APP_SECRET }));
     await drainAll(db);
     expect(
       (

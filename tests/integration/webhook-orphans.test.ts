@@ -7,7 +7,6 @@ import crypto from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TDb } from "@/server/db/client";
-import { appendEvents } from "@/server/services/ledger/append-events";
 import { readLedger } from "@/server/services/ledger/read-ledger";
 import { raiseOrphanAlerts, sweepOrphans } from "@/server/services/ingest/orphans";
 import { makeSenderNumber, makeTenant } from "../factories";
@@ -153,19 +152,11 @@ describe("biz_opaque_callback_data", () => {
     await drainAll(db);
     const now = Date.now();
 
-    const early = await sweepOrphans(
-      db,
-      { now: new Date(now), matchGraceSeconds: 120, limit: 100 },
-      appendEvents,
-    );
+    const early = await sweepOrphans(db, { now: new Date(now), matchGraceSeconds: 120, limit: 100 });
     expect(early.attachedByBizData).toBe(0);
     expect(await state(messageId)).toBe("submitting");
 
-    const late = await sweepOrphans(
-      db,
-      { now: new Date(now + 121_000), matchGraceSeconds: 120, limit: 100 },
-      appendEvents,
-    );
+    const late = await sweepOrphans(db, { now: new Date(now + 121_000), matchGraceSeconds: 120, limit: 100 });
     expect(late.attachedByBizData).toBe(1);
     const ledger = await readLedger(db, tenant.id, messageId);
     expect(ledger.derived.state).toBe("delivered");
@@ -189,11 +180,7 @@ describe("biz_opaque_callback_data", () => {
       statusItem(wamid, "sent", Date.now() - 5000, { biz_opaque_callback_data: foreign.messageId }),
     ]);
     await drainAll(db);
-    await sweepOrphans(
-      db,
-      { now: new Date(Date.now() + 3_600_000), matchGraceSeconds: 120, limit: 1000 },
-      appendEvents,
-    );
+    await sweepOrphans(db, { now: new Date(Date.now() + 3_600_000), matchGraceSeconds: 120, limit: 1000 });
     expect(
       await db.webhookOrphanStatus.findFirst({ where: { tenantId: tenant.id, providerMessageId: wamid } }),
     ).toMatchObject({ attachedAt: null });

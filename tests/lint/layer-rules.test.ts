@@ -87,6 +87,27 @@ describe("layer rules (dependency-cruiser)", { timeout: 180_000 }, () => {
     expect(violations(file)).toContain("listener-stays-out-of-the-web");
   });
 
+  it("rule 7: the ledger service may not import another service, only take projectors", () => {
+    const bad = plant(
+      "server/services/ledger",
+      ".ts",
+      'import { deadLetterProjector } from "@/server/services/dead-letters/projection";\nexport const x = deadLetterProjector;\n',
+    );
+    expect(violations(bad)).toContain("ledger-imports-no-other-service");
+    const typeOnly = plant(
+      "server/services/ledger",
+      ".ts",
+      'import type { TActor } from "@/server/services/actor";\nexport type X = TActor;\n',
+    );
+    expect(violations(typeOnly)).toContain("ledger-imports-no-other-service");
+    const fine = plant(
+      "server/services/ledger",
+      ".ts",
+      'import { ServiceError } from "@/server/services/errors";\nimport { appendBatch } from "./append-batch";\nexport const x = [ServiceError, appendBatch];\n',
+    );
+    expect(violations(fine)).not.toContain("ledger-imports-no-other-service");
+  });
+
   it("the real tree has no violations", () => {
     const result = spawnSync(
       path.resolve("node_modules/.bin/depcruise"),

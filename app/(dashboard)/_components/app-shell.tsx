@@ -7,6 +7,7 @@ import { usePathname } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
 import { LogoMark } from "@/components/ui/logo-mark";
+import { TimeZoneProvider } from "@/components/time/time-zone";
 import { useTRPC } from "@/trpc/client";
 import { NavIcon } from "./nav-icon";
 import { parseConsolePath, platformNavItems, tenantNavItems, type TNavItem } from "./nav-items";
@@ -16,7 +17,7 @@ import { UserPanel } from "./user-panel";
 function NavList({ label, items }: { label: string; items: TNavItem[] }) {
   return (
     <div>
-      <h2 className="px-2 pb-1 text-[11px] font-semibold tracking-wide text-zinc-400 uppercase">{label}</h2>
+      <h2 className="px-2 pb-1 text-[11px] font-semibold tracking-wide text-zinc-600 uppercase">{label}</h2>
       <ul className="flex flex-col gap-0.5">
         {items.map((item) => (
           <li key={item.href}>
@@ -88,7 +89,7 @@ export function AppShell({ children }: { children: ReactNode }) {
     scope === "all" ? "All tenants" : (me?.tenants.find((t) => t.slug === scope)?.name ?? scope);
 
   return (
-    <>
+    <TimeZoneProvider savedZone={me?.timeZone ?? null}>
       <a
         href="#main"
         className="sr-only focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:rounded-md focus:bg-white focus:px-3 focus:py-2 focus:text-sm focus:font-medium focus:text-accent-700 focus:shadow-lg"
@@ -151,6 +152,6 @@ export function AppShell({ children }: { children: ReactNode }) {
           <div className="mx-auto max-w-6xl">{children}</div>
         </main>
       </div>
-    </>
+    </TimeZoneProvider>
   );
 }

@@ -14,6 +14,7 @@ const TIER: Record<TSenderNumber["messagingLimitTier"], string> = {
   TIER_50: "50 / 24 h",
   TIER_250: "250 / 24 h",
   TIER_1K: "1K / 24 h",
+  TIER_2K: "2K / 24 h",
   TIER_10K: "10K / 24 h",
   TIER_100K: "100K / 24 h",
   TIER_UNLIMITED: "Unlimited",

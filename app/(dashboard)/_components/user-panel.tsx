@@ -5,6 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { signOutAction } from "../actions";
 import { roleLabel } from "../_lib/labels";
+import { TimeZoneSetting } from "./time-zone-setting";
 
 function SignOutButton() {
   const { pending } = useFormStatus();
@@ -39,6 +40,7 @@ export function UserPanel({ name, email, role }: { name: string; email: string; 
           </Badge>
         </p>
       </div>
+      <TimeZoneSetting />
       <form action={signOutAction}>
         <SignOutButton />
       </form>

@@ -1,6 +1,7 @@
 // Reads of webhook ingestion for the console: the platform inbox and quarantine (engineers),
 // and tenant-scoped orphans, alerts, sender health and templates (every function over
 // tenant-owned rows takes tenantId and puts it in `where`).
+import type { THealthFactSource } from "@/server/domain/number-health/health-model";
 import type { TDb } from "@/server/db/client";
 import type { Prisma } from "@/server/db/generated/client";
 
@@ -162,8 +163,13 @@ export async function listAlerts(
   return { items, nextCursor: rows.length > filter.limit ? (items.at(-1)?.id ?? null) : null };
 }
 
-export function listSenderHealthEvents(db: TDb, tenantId: string, senderNumberId: string, limit: number) {
-  return db.senderHealthEvent.findMany({
+export async function listSenderHealthEvents(
+  db: TDb,
+  tenantId: string,
+  senderNumberId: string,
+  limit: number,
+) {
+  const rows = await db.senderHealthEvent.findMany({
     where: { tenantId, senderNumberId },
     orderBy: [{ providerTimestamp: { sort: "desc", nulls: "last" } }, { recordedAt: "desc" }],
     take: limit,
@@ -175,9 +181,12 @@ export function listSenderHealthEvents(db: TDb, tenantId: string, senderNumberId
       value: true,
       applied: true,
       rawWebhookId: true,
+      source: true,
       recordedAt: true,
     },
   });
+  // the column's CHECK constraint holds the sources to this list
+  return rows.map((row) => ({ ...row, source: row.source as THealthFactSource }));
 }
 
 export function listMessageTemplates(db: TDb, tenantId: string) {

@@ -236,7 +236,7 @@ export async function readHealthEventsInRange(
     SELECT id::text AS id, tenant_id::text AS tenant_id, sender_number_id::text AS sender_number_id, field, event,
            provider_timestamp, recorded_at, value, applied
     FROM sender_health_event
-    WHERE ${tenantIs(tenantIds)}
+    WHERE ${tenantIs(tenantIds)} AND source <> 'migration'
       AND provider_timestamp >= ${new Date(range.fromMs)}::timestamptz AND provider_timestamp < ${new Date(range.toMs)}::timestamptz
     ORDER BY provider_timestamp, id LIMIT ${limit}`;
   return rows.map(toHealthRow);
@@ -250,7 +250,7 @@ export async function readRecentHealthEvents(db: TDb, tenantId: string, perSende
     FROM sender_number s
     CROSS JOIN LATERAL (
       SELECT * FROM sender_health_event h
-      WHERE h.tenant_id = s.tenant_id AND h.sender_number_id = s.id
+      WHERE h.tenant_id = s.tenant_id AND h.sender_number_id = s.id AND h.source <> 'migration'
       ORDER BY h.provider_timestamp DESC NULLS LAST, h.recorded_at DESC
       LIMIT ${perSender}
     ) e

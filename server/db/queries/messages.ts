@@ -6,6 +6,7 @@ import type { TDb, TDbTx } from "@/server/db/client";
 import { Prisma } from "@/server/db/generated/client";
 import type { TMessageState } from "@/server/domain/reconciliation/message-state";
 import { maskRecipient } from "@/server/domain/sending/send-request";
+import type { TSearchTerm } from "@/server/domain/search/search-term";
 
 export type TMessageCursor = { createdAt: Date; id: string };
 
@@ -13,6 +14,8 @@ export type TMessageCursor = { createdAt: Date; id: string };
 export type TRecipientFilter = { kind: "exact" | "suffix"; digits: string };
 
 export type TMessageSearchQuery = {
+  /** the search box's text, read as every kind of id it can be (ANDed with the other filters) */
+  term?: TSearchTerm;
   messageId?: string;
   wamid?: string;
   recipient?: TRecipientFilter;
@@ -133,6 +136,7 @@ export function searchMessagesSql(tenantIds: readonly string[], query: TMessageS
   const isScanDesc = (query.sort === "created_desc") !== (query.before !== undefined);
   const conditions: Prisma.Sql[] = [Prisma.sql`m.tenant_id = scope.tenant_id`];
   if (query.messageId) conditions.push(Prisma.sql`m.id = ${query.messageId}::uuid`);
+  if (query.term) conditions.push(termCondition(query.term));
   if (query.wamid) {
     // any attempt's wamid, not only the latest one kept on the message row
     conditions.push(Prisma.sql`m.id IN (SELECT p.message_id FROM message_provider_id p
@@ -185,6 +189,38 @@ export function searchMessagesSql(tenantIds: readonly string[], query: TMessageS
     JOIN sender_number s ON s.tenant_id = m.tenant_id AND s.id = m.sender_number_id
     ORDER BY m.created_at ${direction}, m.id ${direction}
     LIMIT ${take}`;
+}
+
+/**
+ * The search box's reading as one condition. A reference resolves to message ids first (wamid
+ * primary key, ticket-reference index), so the message scan is a handful of primary-key probes.
+ */
+function termCondition(term: TSearchTerm): Prisma.Sql {
+  switch (term.kind) {
+    case "message_id":
+      return Prisma.sql`m.id = ${term.messageId}::uuid`;
+    case "recipient": {
+      const key = reversed(term.digits);
+      return term.match === "exact"
+        ? Prisma.sql`reverse(m.recipient) = ${key}`
+        : Prisma.sql`reverse(m.recipient) ~>=~ ${key} AND reverse(m.recipient) ~<~ ${prefixUpperBound(key)}`;
+    }
+    case "reference": {
+      const byTicket =
+        term.ticketRefs.length > 0
+          ? Prisma.sql`UNION SELECT d.message_id FROM dispute d
+              WHERE d.tenant_id = scope.tenant_id AND d.ticket_ref = ANY(${term.ticketRefs}::text[])`
+          : Prisma.empty;
+      return Prisma.sql`m.id = ANY(ARRAY(
+        SELECT p.message_id FROM message_provider_id p
+        WHERE p.tenant_id = scope.tenant_id AND p.provider_message_id = ANY(${term.wamids}::text[])
+        ${byTicket}))`;
+    }
+    default: {
+      const unreachable: never = term;
+      return unreachable;
+    }
+  }
 }
 
 function toSearchRow(row: TSearchSqlRow): TMessageSearchRow {

@@ -124,7 +124,8 @@ describe("deriveState properties", () => {
       }),
       { numRuns: 1000 },
     );
-  });
+    // a thousand runs: minutes' worth on a loaded machine, not a timing assertion
+  }, 120_000);
 
   it("recordedAt decides nothing: re-timing every receipt changes only `since`", () => {
     fc.assert(

@@ -113,8 +113,10 @@ const RULES_BY_VERSION: ReadonlyMap<number, TReconciliationRules> = new Map<numb
   [RULES_V2.version, RULES_V2],
 ]);
 
-/** Every version this build knows, oldest first. */
-export const ALL_RULES: readonly TReconciliationRules[] = [RULES_V1, RULES_V2];
+/** Every rules version this build knows, oldest first (property tests run over each). */
+export const ALL_RULES: readonly TReconciliationRules[] = [...RULES_BY_VERSION.values()].sort(
+  (a, b) => a.version - b.version,
+);
 
 /** The rules a stored derivation was made with, or null for a version this build does not know. */
 export function rulesForVersion(version: number): TReconciliationRules | null {

@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { classifyFailure } from "@/server/domain/sending/classify-failure";
 import type { TCloudMessageBody } from "@/server/domain/sending/send-request";
-import { createWhatsAppCloudProvider } from "./client";
+import { createGraphAgent, createWhatsAppCloudProvider } from "./client";
 
 type TFixture = { status: number; body?: unknown; text?: string };
 
@@ -184,5 +184,34 @@ describe("WhatsApp Cloud API client", () => {
     });
     expect(result).toMatchObject({ ok: false, failure: { kind: "network", phase: "connect" } });
     expect(!result.ok && classifyFailure(result.failure).disposition).toBe("transient");
+  });
+});
+
+describe("WhatsApp Cloud API client on the keep-alive agent", () => {
+  it("sends message after message over kept-alive connections, and still times out", async () => {
+    const agent = createGraphAgent({ connections: 4 });
+    const sockets = new Set<unknown>();
+    const onConnection = (socket: unknown) => sockets.add(socket);
+    server.on("connection", onConnection);
+    try {
+      const provider = createWhatsAppCloudProvider({ baseUrl, version: "v21.0", timeoutMs: 1_000, agent });
+      next = fixture("send-template-accepted");
+      for (let i = 0; i < 6; i += 1) {
+        const result = await provider.send({
+          phoneNumberId: "106540352242922",
+          accessToken: "t",
+          body: BODY,
+        });
+        expect(result.ok).toBe(true);
+      }
+      // (a send may start before the previous one's connection is marked free: at most 2)
+      expect(sockets.size).toBeLessThanOrEqual(2);
+      next = "hang";
+      const hung = await provider.send({ phoneNumberId: "106540352242922", accessToken: "t", body: BODY });
+      expect(hung.ok === false && classifyFailure(hung.failure).disposition).toBe("in_doubt");
+    } finally {
+      server.off("connection", onConnection);
+      await agent.close().catch(() => {});
+    }
   });
 });

@@ -9,6 +9,7 @@ import type {
   TProviderSendRequest,
   TProviderSendResult,
 } from "../types";
+import { Agent, fetch as undiciFetch } from "undici";
 import { ZGraphErrorSchema, ZGraphSendSuccessSchema } from "./wire";
 
 export type TCloudClientOptions = {
@@ -18,8 +19,25 @@ export type TCloudClientOptions = {
   version: string;
   /** The whole call (connect, send, read the answer) must finish within this. */
   timeoutMs: number;
+  /** The connection pool to the Graph API (createGraphAgent); default: Node's global one. */
+  agent?: Agent;
   fetch?: typeof fetch;
 };
+
+/**
+ * Kept-alive connections to the Graph API, one per send in flight: a send reuses a warm
+ * connection (no TCP or TLS handshake per message) and never waits behind another's answer (no
+ * pipelining: a slow answer holds up only its own request). Idle connections are kept for
+ * 30 s, or as long as the server's Keep-Alive header allows, up to 10 minutes.
+ */
+export function createGraphAgent(options: { connections: number }): Agent {
+  return new Agent({
+    connections: options.connections,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 600_000,
+  });
+}
 
 // errors that mean the request never left this machine: resending cannot duplicate a message
 const CONNECT_ERROR_CODES = new Set([
@@ -35,7 +53,17 @@ const CONNECT_ERROR_CODES = new Set([
 const MAX_BODY_BYTES = 1_000_000;
 
 export function createWhatsAppCloudProvider(options: TCloudClientOptions): TMessagingProvider {
-  const doFetch = options.fetch ?? fetch;
+  const agent = options.agent;
+  const doFetch: typeof fetch =
+    options.fetch ??
+    (agent
+      ? (input, init) =>
+          // undici's own fetch, so the agent and the fetch are one version
+          undiciFetch(input as string, {
+            ...(init as object),
+            dispatcher: agent,
+          }) as unknown as Promise<Response>
+      : fetch);
   const base = options.baseUrl.replace(/\/+$/, "");
   return {
     name: "whatsapp-cloud",

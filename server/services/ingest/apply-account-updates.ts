@@ -1,12 +1,15 @@
-// Number health (quality, messaging limit, account events, out-of-band errors) and template
-// updates of a batch: a history row per event and per number or template, deduplicated by content
-// (a re-delivery or a replay adds nothing), and the current values moved forward only.
+// Number health (quality, messaging limit, account and capability events, out-of-band errors) and
+// template updates of a batch: a history row per event and per number or template, deduplicated
+// by content (a re-delivery or a replay adds nothing). A number's current health is re-derived
+// from its history; a template's current values move forward only.
 import crypto from "node:crypto";
 import type { TDbTx } from "@/server/db/client";
 import { canonicalJson } from "@/server/domain/ledger/canonical-json";
-import { senderChangesFor, templateChangesFor, type TSenderChanges } from "@/server/ingest/account-updates";
+import { toSql } from "@/server/db/sql";
+import { senderChangesFor, templateChangesFor } from "@/server/ingest/account-updates";
 import type { TWebhookItem } from "@/server/ingest/parse-webhook";
 import { alertKeys, raiseAlert, resolveAlertsByKey } from "@/server/services/monitoring/alerts";
+import { appendHealthFact, refreshNumberHealth } from "@/server/services/number-health/health-store";
 import type { TClaimedRow, TDirectoryRow } from "./batch-types";
 import type { CounterBag } from "./counters";
 
@@ -20,7 +23,7 @@ export async function applySenderHealth(
   now: Date,
   counters: CounterBag,
 ): Promise<number> {
-  const { changes, alert } = senderChangesFor(item.field, item.event, item.value);
+  const { alert } = senderChangesFor(item.field, item.event, item.value);
   const dedupeKey = sha256Hex(
     canonicalJson({
       field: item.field,
@@ -30,32 +33,41 @@ export async function applySenderHealth(
     }),
   );
   const at = item.providerTimestamp === null ? null : new Date(item.providerTimestamp);
+  const sql = toSql(tx);
   let recorded = 0;
   for (const sender of senders) {
-    const inserted = await tx.$queryRaw<{ id: string }[]>`
-      INSERT INTO sender_health_event (tenant_id, id, sender_number_id, waba_id, field, event, provider_timestamp,
-                                       value, applied, dedupe_key, raw_webhook_id, recorded_at)
-      VALUES (${sender.tenant_id}::uuid, ${crypto.randomUUID()}::uuid, ${sender.sender_number_id}::uuid, ${item.wabaId},
-              ${item.field}, ${item.event}, ${at}, ${JSON.stringify(item.value)}::jsonb, '{}'::jsonb, ${dedupeKey},
-              ${row.id}::uuid, ${now})
-      ON CONFLICT (tenant_id, sender_number_id, dedupe_key) DO NOTHING
-      RETURNING id::text AS id`;
-    const eventId = inserted[0]?.id;
+    const eventId = await appendHealthFact(sql, {
+      tenantId: sender.tenant_id,
+      senderNumberId: sender.sender_number_id,
+      wabaId: item.wabaId,
+      source: "webhook",
+      field: item.field,
+      event: item.event,
+      providerTimestamp: at,
+      value: item.value,
+      dedupeKey,
+      rawWebhookId: row.id,
+      actor: null,
+      now,
+    });
     if (!eventId) continue; // the same event again (re-delivery in another body, or a replay)
     recorded += 1;
     counters.add("sender_health_events", sender.tenant_id);
-    if (Object.keys(changes).length === 0 && alert === null) continue;
-    // out-of-order delivery: an older event goes to the history only
+    // the view is re-derived from the whole history: an older event changes only what no newer
+    // fact has said since (server/domain/number-health/derive-health.ts)
+    const { legacyChanges } = await refreshNumberHealth(sql, sender.tenant_id, sender.sender_number_id, now);
+    // out-of-order delivery: an alert older than the last applied event is history only
     const newer = await tx.$queryRaw<{ n: number }[]>`
       SELECT count(*)::int AS n FROM sender_health_event
       WHERE tenant_id = ${sender.tenant_id}::uuid AND sender_number_id = ${sender.sender_number_id}::uuid
-        AND id <> ${eventId}::uuid AND applied <> '{}'::jsonb AND provider_timestamp > ${at}`;
-    if (at !== null && (newer[0]?.n ?? 0) > 0) continue;
-    const applied = await applySenderChanges(tx, sender, changes, now);
+        AND id <> ${eventId}::uuid AND source = 'webhook' AND applied <> '{}'::jsonb AND provider_timestamp > ${at}`;
+    const isStale = at !== null && (newer[0]?.n ?? 0) > 0;
+    const effectiveAlert = isStale ? null : alert;
+    if (Object.keys(legacyChanges).length === 0 && effectiveAlert === null) continue;
     await tx.$executeRaw`
-      UPDATE sender_health_event SET applied = ${JSON.stringify({ ...applied, alert: alert?.action ?? null })}::jsonb
+      UPDATE sender_health_event SET applied = ${JSON.stringify({ ...legacyChanges, alert: effectiveAlert?.action ?? null })}::jsonb
       WHERE tenant_id = ${sender.tenant_id}::uuid AND id = ${eventId}::uuid`;
-    if (alert?.action === "open") {
+    if (effectiveAlert?.action === "open") {
       await raiseAlert(
         tx,
         {
@@ -63,8 +75,8 @@ export async function applySenderHealth(
           senderNumberId: sender.sender_number_id,
           kind: "sender_health",
           dedupeKey: alertKeys.senderHealth(sender.sender_number_id),
-          severity: alert.severity,
-          title: alert.title,
+          severity: effectiveAlert.severity,
+          title: effectiveAlert.title,
           details: {
             field: item.field,
             event: item.event,
@@ -75,34 +87,17 @@ export async function applySenderHealth(
         },
         now,
       );
-    } else if (alert?.action === "resolve") {
+    } else if (effectiveAlert?.action === "resolve") {
       await resolveAlertsByKey(
         tx,
         sender.tenant_id,
         [alertKeys.senderHealth(sender.sender_number_id)],
-        alert.reason,
+        effectiveAlert.reason,
         now,
       );
     }
   }
   return recorded;
-}
-
-async function applySenderChanges(tx: TDbTx, sender: TDirectoryRow, changes: TSenderChanges, now: Date) {
-  if (Object.keys(changes).length === 0) return {};
-  const before = await tx.senderNumber.findUniqueOrThrow({
-    where: { tenantId_id: { tenantId: sender.tenant_id, id: sender.sender_number_id } },
-    select: { status: true, qualityRating: true, messagingLimitTier: true },
-  });
-  await tx.senderNumber.update({
-    where: { tenantId_id: { tenantId: sender.tenant_id, id: sender.sender_number_id } },
-    data: { ...changes, updatedAt: now },
-  });
-  const diff: Record<string, { from: string; to: string }> = {};
-  for (const [field, to] of Object.entries(changes) as [keyof TSenderChanges, string][]) {
-    if (before[field] !== to) diff[field] = { from: before[field], to };
-  }
-  return diff;
 }
 
 export async function applyTemplate(

@@ -3,6 +3,7 @@
 // of their transaction: the counter rows are shared by every worker, so their locks are held for
 // the shortest possible time, and a rolled-back batch counts nothing.
 import type { TDbTx } from "@/server/db/client";
+import { toSql, type TSql } from "@/server/db/sql";
 
 export const INGEST_COUNTERS = [
   // requests, per tenant they named (null: none resolved)
@@ -50,14 +51,15 @@ export class CounterBag {
   }
 }
 
-export async function addCounters(tx: TDbTx, deltas: readonly TCounterDelta[]): Promise<void> {
+export async function addCounters(handle: TDbTx | TSql, deltas: readonly TCounterDelta[]): Promise<void> {
   const rows = deltas.filter((d) => d.value > 0);
   if (rows.length === 0) return;
-  await tx.$executeRaw`
-    INSERT INTO ingest_counter AS c (metric, tenant_id, value, updated_at)
-    SELECT r.metric, r.tenant_id, r.value, now()
-    FROM jsonb_to_recordset(${JSON.stringify(rows.map((d) => ({ metric: d.metric, tenant_id: d.tenantId, value: d.value })))}::jsonb)
-      AS r(metric text, tenant_id uuid, value bigint)
-    ORDER BY r.metric, r.tenant_id
-    ON CONFLICT (metric, tenant_id) DO UPDATE SET value = c.value + EXCLUDED.value, updated_at = EXCLUDED.updated_at`;
+  await toSql(handle).query(
+    `INSERT INTO ingest_counter AS c (metric, tenant_id, value, updated_at)
+     SELECT r.metric, r.tenant_id, r.value, now()
+     FROM jsonb_to_recordset($1::jsonb) AS r(metric text, tenant_id uuid, value bigint)
+     ORDER BY r.metric, r.tenant_id
+     ON CONFLICT (metric, tenant_id) DO UPDATE SET value = c.value + EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
+    [JSON.stringify(rows.map((d) => ({ metric: d.metric, tenant_id: d.tenantId, value: d.value })))],
+  );
 }

@@ -1,40 +1,25 @@
 // Orphan statuses: a status whose wamid no provider_accepted has named yet (Meta's webhook beat
 // our send response). It waits in webhook_orphan_status, visibly, and joins the message's ledger
-//   1. when provider_accepted names its wamid: the hook at the end of appendEvents, in the same
-//      transaction as the send response (the contract with the sending pipeline);
+//   1. when provider_accepted names its wamid: the re-attach projector of the ledger append, in the
+//      same transaction as the send response (the contract with the sending pipeline);
 //   2. through biz_opaque_callback_data (`<message id>:<attempt>`) when the send response never
 //      came (a timeout, a crash): at once while the attempt it names is in doubt (no wamid
-//      recorded for it: attachInDoubt, called by the drainer), otherwise after a grace period;
-//      the status itself then proves acceptance of that attempt (R6);
+//      recorded for it: attachOrphansNamingMessage, before an in-doubt attempt is resent),
+//      otherwise after a grace period; the status itself then proves acceptance of that attempt (R6);
 //   3. by the sweep's safety net if a provider id exists but the hook did not run.
 //
 // Race between "status arrives" and "accept recorded" (both in flight): both sides take the same
 // transaction-scoped advisory lock on (tenant, wamid) before looking at the other side's table,
 // so either the processor sees the committed provider id, or the hook sees the committed orphan.
 import type { TDb, TDbTx } from "@/server/db/client";
-import type { TChainedEvent } from "@/server/domain/ledger/hash-chain";
-import type { TDerived } from "@/server/domain/reconciliation/derive-state";
-import type { TReconciliationRules } from "@/server/domain/reconciliation/rules";
+import { toSql, type TSql } from "@/server/db/sql";
+import { compareStrings } from "@/server/domain/ledger/group-receipts";
 import { parseCallbackData } from "@/server/domain/sending/send-request";
 import { readStatusDraft, type TStatusDraft } from "@/server/ingest/status-draft";
-import type { TEventDraft } from "@/server/services/ledger/rows";
+import { appendBatch } from "@/server/services/ledger/append-batch";
+import type { TAppendedEvent, TFollowUp, TLedgerProjector } from "@/server/services/ledger/projector";
 import { alertKeys, raiseAlert, resolveAlertsByKey } from "@/server/services/monitoring/alerts";
 import { addCounters } from "./counters";
-
-/** The shape of appendEvents, passed in (it calls this module: importing it would be a cycle). */
-export type TAppendFn = (
-  tx: TDbTx,
-  tenantId: string,
-  messageId: string,
-  drafts: readonly TEventDraft[],
-  options: { now: Date; rawWebhookId?: string | null; rules?: TReconciliationRules },
-) => Promise<TAppendResultLike>;
-
-export type TAppendResultLike = {
-  appended: TChainedEvent[];
-  duplicates: { dedupeKey: string; eventId: string; isDivergent: boolean }[];
-  derived: TDerived;
-};
 
 type TOrphanRow = { id: string; draft: unknown; raw_webhook_id: string; received_at: Date };
 
@@ -46,107 +31,126 @@ export function wamidLockKey(tenantId: string, providerMessageId: string): strin
 }
 
 /** Takes the advisory locks of several wamids in one global order (no deadlock between two takers). */
-export async function lockWamids(tx: TDbTx, keys: readonly string[]): Promise<void> {
+export async function lockWamids(handle: TDbTx | TSql, keys: readonly string[]): Promise<void> {
   if (keys.length === 0) return;
-  await tx.$queryRaw`
-    SELECT count(pg_advisory_xact_lock(h))::int AS n FROM (
-      SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest(${[...keys]}::text[]) AS k ORDER BY 1
-    ) AS ordered`;
-}
-
-/**
- * The hook appendEvents runs after appending: for each provider_accepted it just recorded, the
- * waiting orphans of that wamid are appended to the message with the accepted attempt, in the
- * caller's transaction. Returns the caller's result extended with what the orphans added.
- */
-export async function reattachOrphansOnAccept<R extends TAppendResultLike>(
-  tx: TDbTx,
-  tenantId: string,
-  messageId: string,
-  result: R,
-  options: { now: Date; rules?: TReconciliationRules },
-  append: TAppendFn,
-): Promise<R> {
-  const accepts = result.appended
-    .filter((e): e is Extract<TChainedEvent, { type: "provider_accepted" }> => e.type === "provider_accepted")
-    .sort((a, b) => (a.providerMessageId < b.providerMessageId ? -1 : 1));
-  if (accepts.length === 0) return result;
-  await lockWamids(
-    tx,
-    accepts.map((a) => wamidLockKey(tenantId, a.providerMessageId)),
+  await toSql(handle).query(
+    `SELECT count(pg_advisory_xact_lock(h))::int AS n FROM (
+       SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY 1
+     ) AS ordered`,
+    [[...keys]],
   );
-  let merged: R = result;
-  let attached = 0;
-  for (const accept of accepts) {
-    const orphans = await tx.$queryRaw<TOrphanRow[]>`
-      SELECT id::text AS id, draft, raw_webhook_id::text AS raw_webhook_id, received_at
-      FROM webhook_orphan_status
-      WHERE tenant_id = ${tenantId}::uuid AND provider_message_id = ${accept.providerMessageId}
-        AND attached_at IS NULL AND discarded_at IS NULL
-      ORDER BY received_at, id
-      FOR UPDATE`;
-    if (orphans.length === 0) continue;
-    const added = await appendOrphans(
-      tx,
-      tenantId,
-      messageId,
-      orphans,
-      accept.attempt,
-      "wamid",
-      options,
-      append,
-    );
-    attached += orphans.length;
-    merged = {
-      ...merged,
-      appended: [...merged.appended, ...added.appended],
-      duplicates: [...merged.duplicates, ...added.duplicates],
-      derived: added.derived,
-    };
-  }
-  if (attached > 0) await addCounters(tx, [{ metric: "statuses_reattached", tenantId, value: attached }]);
-  return merged;
 }
 
 /**
- * Appends parked statuses to `messageId` and marks them attached. Each keeps its own raw webhook
- * id, and its arrival time as the receipt time: it was received then, only parked.
+ * The re-attach hook, a ledger projector: for each provider_accepted a ledger append records, the
+ * waiting orphans of that wamid are appended to the message with the accepted attempt, in the
+ * append's transaction (one lock statement, one select and one update for the whole batch).
  */
-async function appendOrphans(
-  tx: TDbTx,
+export const orphanReattachProjector: TLedgerProjector = {
+  name: "orphan-reattach",
+  followUps: async ({ sql, now, appended }) => {
+    const accepts = appended
+      .flatMap((m) =>
+        m.appended
+          .filter(
+            (e): e is Extract<TAppendedEvent, { type: "provider_accepted" }> =>
+              e.type === "provider_accepted",
+          )
+          .map((accept) => ({ tenantId: m.tenantId, messageId: m.messageId, accept })),
+      )
+      .sort((a, b) =>
+        compareStrings(
+          `${a.tenantId}|${a.messageId}|${a.accept.providerMessageId}`,
+          `${b.tenantId}|${b.messageId}|${b.accept.providerMessageId}`,
+        ),
+      );
+    if (accepts.length === 0) return [];
+    await lockWamids(
+      sql,
+      accepts.map((a) => wamidLockKey(a.tenantId, a.accept.providerMessageId)),
+    );
+    const orphans = await sql.query<TOrphanRow & { tenant_id: string; provider_message_id: string }>(
+      `SELECT o.tenant_id::text AS tenant_id, o.provider_message_id, o.id::text AS id, o.draft,
+              o.raw_webhook_id::text AS raw_webhook_id, o.received_at
+       FROM webhook_orphan_status o
+       JOIN unnest($1::uuid[], $2::text[]) AS k(tenant_id, wamid)
+         ON o.tenant_id = k.tenant_id AND o.provider_message_id = k.wamid
+       WHERE o.attached_at IS NULL AND o.discarded_at IS NULL
+       ORDER BY o.received_at, o.id
+       FOR UPDATE OF o`,
+      [accepts.map((a) => a.tenantId), accepts.map((a) => a.accept.providerMessageId)],
+    );
+    if (orphans.length === 0) return [];
+    const followUps: TFollowUp[] = [];
+    const attached: { tenantId: string; id: string; messageId: string }[] = [];
+    const counters = new Map<string, number>();
+    for (const { tenantId, messageId, accept } of accepts) {
+      const own = orphans.filter(
+        (o) => o.tenant_id === tenantId && o.provider_message_id === accept.providerMessageId,
+      );
+      if (own.length === 0) continue;
+      followUps.push(
+        ...orphanAppends(tenantId, messageId, own, accept.attempt).map((a) => ({
+          ...a,
+          causedBy: accept.dedupeKey,
+        })),
+      );
+      attached.push(...own.map((o) => ({ tenantId, id: o.id, messageId })));
+      counters.set(tenantId, (counters.get(tenantId) ?? 0) + own.length);
+    }
+    await markAttached(sql, attached, "wamid", now);
+    await addCounters(
+      sql,
+      [...counters].map(([tenantId, value]) => ({ metric: "statuses_reattached" as const, tenantId, value })),
+    );
+    return followUps;
+  },
+};
+
+/**
+ * Parked statuses as ledger appends, one per raw webhook (in arrival order). Each keeps its
+ * own raw webhook id, and its arrival time as the receipt time: it was received then, only parked.
+ */
+function orphanAppends(
   tenantId: string,
   messageId: string,
   orphans: readonly TOrphanRow[],
   attempt: number | null,
-  attachedBy: TAttachedBy,
-  options: { now: Date; rules?: TReconciliationRules },
-  append: TAppendFn,
-): Promise<TAppendResultLike> {
-  const byRaw = new Map<string, { receivedAt: Date; drafts: TStatusDraft[] }>();
+): (Omit<TFollowUp, "causedBy"> & { drafts: TStatusDraft[] })[] {
+  const byRaw = new Map<string, Omit<TFollowUp, "causedBy"> & { drafts: TStatusDraft[] }>();
   for (const orphan of orphans) {
-    const group = byRaw.get(orphan.raw_webhook_id) ?? { receivedAt: orphan.received_at, drafts: [] };
+    const group = byRaw.get(orphan.raw_webhook_id) ?? {
+      tenantId,
+      messageId,
+      drafts: [],
+      rawWebhookId: orphan.raw_webhook_id,
+      receivedAt: orphan.received_at,
+    };
     group.drafts.push({ ...readStatusDraft(orphan.draft), attempt });
     byRaw.set(orphan.raw_webhook_id, group);
   }
-  let last: TAppendResultLike | null = null;
-  const appended: TChainedEvent[] = [];
-  const duplicates: TAppendResultLike["duplicates"] = [];
-  for (const [rawWebhookId, group] of byRaw) {
-    const result = await append(tx, tenantId, messageId, group.drafts, {
-      now: group.receivedAt,
-      rawWebhookId,
-      rules: options.rules,
-    });
-    appended.push(...result.appended);
-    duplicates.push(...result.duplicates);
-    last = result;
-  }
-  await tx.$executeRaw`
-    UPDATE webhook_orphan_status
-    SET attached_at = ${options.now}, message_id = ${messageId}::uuid, attached_by = ${attachedBy}
-    WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${orphans.map((o) => o.id)}::uuid[])`;
-  if (!last) throw new Error("appendOrphans called without orphans");
-  return { appended, duplicates, derived: last.derived };
+  return [...byRaw.values()];
+}
+
+async function markAttached(
+  sql: TSql,
+  rows: readonly { tenantId: string; id: string; messageId: string }[],
+  attachedBy: TAttachedBy,
+  now: Date,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql.query(
+    `UPDATE webhook_orphan_status o SET attached_at = $4::timestamptz, message_id = k.message_id, attached_by = $5
+     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS k(tenant_id, id, message_id)
+     WHERE o.tenant_id = k.tenant_id AND o.id = k.id`,
+    [
+      rows.map((r) => r.tenantId),
+      rows.map((r) => r.id),
+      rows.map((r) => r.messageId),
+      now.toISOString(),
+      attachedBy,
+    ],
+  );
 }
 
 /**
@@ -156,19 +160,21 @@ async function appendOrphans(
  * transaction with the message already locked. Returns how many were attached.
  */
 export async function attachOrphansNamingMessage(
-  tx: TDbTx,
+  tx: TDbTx | TSql,
   target: { tenantId: string; messageId: string; senderNumberId: string; attemptCount: number },
-  options: { now: Date; rules?: TReconciliationRules },
-  append: TAppendFn,
+  options: { now: Date },
 ): Promise<number> {
-  const orphans = await tx.$queryRaw<(TOrphanRow & { biz_opaque_callback_data: string })[]>`
-    SELECT id::text AS id, draft, raw_webhook_id::text AS raw_webhook_id, received_at, biz_opaque_callback_data
-    FROM webhook_orphan_status
-    WHERE tenant_id = ${target.tenantId}::uuid AND sender_number_id = ${target.senderNumberId}::uuid
-      AND attached_at IS NULL AND discarded_at IS NULL
-      AND (biz_opaque_callback_data = ${target.messageId} OR biz_opaque_callback_data LIKE ${`${target.messageId}:%`})
-    ORDER BY received_at, id
-    FOR UPDATE`;
+  const sql = toSql(tx);
+  const orphans = await sql.query<TOrphanRow & { biz_opaque_callback_data: string }>(
+    `SELECT id::text AS id, draft, raw_webhook_id::text AS raw_webhook_id, received_at, biz_opaque_callback_data
+     FROM webhook_orphan_status
+     WHERE tenant_id = $1::uuid AND sender_number_id = $2::uuid
+       AND attached_at IS NULL AND discarded_at IS NULL
+       AND (biz_opaque_callback_data = $3 OR biz_opaque_callback_data LIKE $4)
+     ORDER BY received_at, id
+     FOR UPDATE`,
+    [target.tenantId, target.senderNumberId, target.messageId, `${target.messageId}:%`],
+  );
   if (orphans.length === 0) return 0;
   const byAttempt = new Map<number | null, TOrphanRow[]>();
   for (const orphan of orphans) {
@@ -177,19 +183,20 @@ export async function attachOrphansNamingMessage(
       named !== null && named.attempt !== null && named.attempt <= target.attemptCount ? named.attempt : null;
     byAttempt.set(attempt, [...(byAttempt.get(attempt) ?? []), orphan]);
   }
-  for (const [attempt, rows] of byAttempt) {
-    await appendOrphans(
-      tx,
-      target.tenantId,
-      target.messageId,
-      rows,
-      attempt,
-      "biz_opaque_callback_data",
-      options,
-      append,
-    );
-  }
-  await addCounters(tx, [
+  await appendBatch(
+    sql,
+    [...byAttempt].flatMap(([attempt, rows]) =>
+      orphanAppends(target.tenantId, target.messageId, rows, attempt),
+    ),
+    { now: options.now },
+  );
+  await markAttached(
+    sql,
+    orphans.map((o) => ({ tenantId: target.tenantId, id: o.id, messageId: target.messageId })),
+    "biz_opaque_callback_data",
+    options.now,
+  );
+  await addCounters(sql, [
     { metric: "statuses_reattached", tenantId: target.tenantId, value: orphans.length },
   ]);
   return orphans.length;
@@ -211,11 +218,7 @@ export type TOrphanSweepReport = { attachedByWamid: number; attachedByBizData: n
  * the same tenant and sender number. One transaction per message, message lock first (the same
  * order as the hook: message, then orphan rows).
  */
-export async function sweepOrphans(
-  db: TDb,
-  config: TOrphanSweepConfig,
-  append: TAppendFn,
-): Promise<TOrphanSweepReport> {
+export async function sweepOrphans(db: TDb, config: TOrphanSweepConfig): Promise<TOrphanSweepReport> {
   const graceBefore = new Date(config.now.getTime() - config.matchGraceSeconds * 1000);
   const candidates = await db.$queryRaw<
     {
@@ -275,15 +278,17 @@ export async function sweepOrphans(
           ORDER BY received_at, id
           FOR UPDATE`;
         if (orphans.length === 0) return 0;
-        await appendOrphans(
-          tx,
-          candidate.tenant_id,
-          candidate.message_id,
-          orphans,
-          candidate.attempt,
-          candidate.attached_by,
+        const sql = toSql(tx);
+        await appendBatch(
+          sql,
+          orphanAppends(candidate.tenant_id, candidate.message_id, orphans, candidate.attempt),
           { now: config.now },
-          append,
+        );
+        await markAttached(
+          sql,
+          orphans.map((o) => ({ tenantId: candidate.tenant_id, id: o.id, messageId: candidate.message_id })),
+          candidate.attached_by,
+          config.now,
         );
         await addCounters(tx, [
           { metric: "statuses_reattached", tenantId: candidate.tenant_id, value: orphans.length },

@@ -300,7 +300,8 @@ function resolveHealthTarget(
         };
       return { ok: true, senders: [entry] };
     }
-    case "phone_number_quality_update": {
+    case "phone_number_quality_update":
+    case "phone_number_name_update": {
       if (ofWaba.length === 0)
         return { ok: false, reason: "unknown_waba", detail: `WABA ${item.wabaId} has no registered number` };
       const matches = ofWaba.filter((d) => d.display_number === `+${item.displayPhoneNumber}`);
@@ -318,7 +319,8 @@ function resolveHealthTarget(
         };
       return { ok: true, senders: matches };
     }
-    case "account_update": {
+    case "account_update":
+    case "business_capability_update": {
       if (ofWaba.length === 0)
         return { ok: false, reason: "unknown_waba", detail: `WABA ${item.wabaId} has no registered number` };
       const tenants = new Set(ofWaba.map((d) => d.tenant_id));

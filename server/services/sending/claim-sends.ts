@@ -1,9 +1,16 @@
 // The dispatcher's claim: in one transaction, lock the senders that have due work and may send
-// (tenant active, number not flagged or paused), refill their throughput buckets, deal the free
+// (tenant active, number not paused nor held by its health), refill their throughput buckets, deal the free
 // slots fairly across tenants (server/domain/sending/fair-share.ts), and lease that many due
 // rows per sender with FOR UPDATE SKIP LOCKED, so several workers never take the same row or
 // the same sender's budget. See docs/decisions/006-send-queue-table.md.
+import { Prisma } from "@/server/db/generated/client";
 import type { TDb } from "@/server/db/client";
+import {
+  heldAllReasonSql,
+  heldTemplatesReasonSql,
+  isTemplateRowSql,
+  sqlTimestamp,
+} from "@/server/services/number-health/hold-sql";
 import { allocateSlots, type TSlotCandidate } from "@/server/domain/sending/fair-share";
 import {
   availableSends,
@@ -33,13 +40,11 @@ export type TClaimResult = {
   nextSendAt: number | null;
 };
 
-/** Sender statuses (from Meta's webhooks) under which nothing is sent. */
-export const BLOCKED_SENDER_STATUSES = ["FLAGGED", "RESTRICTED", "DISCONNECTED", "PAUSED"] as const;
-
 type TCandidateRow = {
   tenant_id: string;
   sender_number_id: string;
   max_rate: number | null;
+  templates_held: boolean;
   rate: number | null;
   rate_changed_at: Date | null;
   tokens: number;
@@ -54,29 +59,39 @@ export async function claimSends(
 ): Promise<TClaimResult> {
   const { now, throughput } = options;
   if (options.slots <= 0) return { claimed: [], candidates: 0, nextSendAt: null };
+  // number health (server/services/number-health/hold-sql.ts): a hard state or an operator hold
+  // keeps the number out; a business-messaging restriction keeps its template rows waiting
+  const at = sqlTimestamp(now);
+  const heldAll = Prisma.raw(heldAllReasonSql("h", at));
+  const templatesHeld = Prisma.raw(`${heldTemplatesReasonSql("h", at)} IS NOT NULL`);
+  const isTemplateRow = Prisma.raw(isTemplateRowSql("q"));
   return db.$transaction(
     async (tx) => {
       // senders with at least one due, unleased row; locked so a second dispatcher skips them
       const rows = await tx.$queryRaw<TCandidateRow[]>`
-        SELECT d.tenant_id::text, d.sender_number_id::text, d.max_rate, d.rate, d.rate_changed_at,
-               d.tokens, d.tokens_at, d.last_served_at,
+        SELECT d.tenant_id::text, d.sender_number_id::text,
+               -- the throughput level is Meta's ceiling; an operator's max_rate can only go lower
+               LEAST(d.max_rate, h.rate_ceiling) AS max_rate, d.rate, d.rate_changed_at,
+               d.tokens, d.tokens_at, d.last_served_at, ${templatesHeld} AS templates_held,
                -- due rows, counted up to the slots on offer (so a sender with one message is
                -- not dealt more slots than it can use)
                (SELECT count(*)::int FROM (
                   SELECT 1 FROM send_queue q
                   WHERE q.tenant_id = d.tenant_id AND q.sender_number_id = d.sender_number_id
                     AND q.not_before <= ${now} AND (q.lease_until IS NULL OR q.lease_until < ${now})
+                    AND NOT (${templatesHeld} AND ${isTemplateRow})
                   LIMIT ${options.slots}) due) AS due
         FROM sender_dispatch d
         JOIN tenant t ON t.id = d.tenant_id
-        JOIN sender_number s ON s.tenant_id = d.tenant_id AND s.id = d.sender_number_id
+        LEFT JOIN sender_health h ON h.tenant_id = d.tenant_id AND h.sender_number_id = d.sender_number_id
         WHERE d.paused_at IS NULL
           AND t.status = 'active'
-          AND s.status::text <> ALL (${[...BLOCKED_SENDER_STATUSES]}::text[])
+          AND ${heldAll} IS NULL
           AND EXISTS (
             SELECT 1 FROM send_queue q
             WHERE q.tenant_id = d.tenant_id AND q.sender_number_id = d.sender_number_id
-              AND q.not_before <= ${now} AND (q.lease_until IS NULL OR q.lease_until < ${now}))
+              AND q.not_before <= ${now} AND (q.lease_until IS NULL OR q.lease_until < ${now})
+              AND NOT (${templatesHeld} AND ${isTemplateRow}))
         FOR UPDATE OF d SKIP LOCKED`;
       if (rows.length === 0) return { claimed: [], candidates: 0, nextSendAt: null };
 
@@ -118,7 +133,9 @@ export async function claimSends(
         WITH alloc AS (
           SELECT * FROM unnest(${allocation.map((a) => a.tenantId)}::uuid[],
                                ${allocation.map((a) => a.senderNumberId)}::uuid[],
-                               ${allocation.map((a) => a.count)}::int[]) AS a(tenant_id, sender_number_id, n)
+                               ${allocation.map((a) => a.count)}::int[],
+                               ${allocation.map((a) => states.get(key(a.tenantId, a.senderNumberId))?.row.templates_held ?? false)}::boolean[])
+                 AS a(tenant_id, sender_number_id, n, templates_held)
         ), picked AS (
           SELECT p.tenant_id, p.message_id
           FROM alloc a
@@ -126,6 +143,7 @@ export async function claimSends(
             SELECT q.tenant_id, q.message_id FROM send_queue q
             WHERE q.tenant_id = a.tenant_id AND q.sender_number_id = a.sender_number_id
               AND q.not_before <= ${now} AND (q.lease_until IS NULL OR q.lease_until < ${now})
+              AND NOT (a.templates_held AND ${isTemplateRow})
               -- one message per recipient in flight: keeps their order, and pair limits
               AND NOT EXISTS (
                 SELECT 1 FROM send_queue o

@@ -6,7 +6,6 @@
 // failure this prevents.
 import type { TDbTx } from "@/server/db/client";
 import { attachOrphansNamingMessage } from "@/server/services/ingest/orphans";
-import { appendEvents } from "@/server/services/ledger/append-events";
 
 export type TLookBeforeResend =
   /** nothing proves acceptance: resend */
@@ -24,7 +23,7 @@ export async function lookBeforeResend(
   target: { tenantId: string; messageId: string; senderNumberId: string; attemptCount: number },
   now: Date,
 ): Promise<TLookBeforeResend> {
-  const attached = await attachOrphansNamingMessage(tx, target, { now }, appendEvents);
+  const attached = await attachOrphansNamingMessage(tx, target, { now });
   if (attached > 0) return { kind: "attached", statuses: attached };
   // pending requests are few (the drainer keeps up); the message id appears verbatim in the
   // callback data of every status about it

@@ -2,6 +2,7 @@
 // caller's transaction (with the ledger events that justify it), plus a NOTIFY that wakes idle
 // dispatchers when the transaction commits. See docs/decisions/006-send-queue-table.md.
 import type { TDbTx } from "@/server/db/client";
+import type { TSql } from "@/server/db/sql";
 
 /** Dispatchers LISTEN here; PostgreSQL delivers the notification only if the transaction commits. */
 export const SEND_QUEUE_CHANNEL = "waybill_send_queue";
@@ -30,4 +31,31 @@ export async function enqueueSend(tx: TDbTx, entry: TQueueEntry): Promise<void> 
       SET attempt = EXCLUDED.attempt, not_before = EXCLUDED.not_before, in_doubt_attempt = NULL,
           lease_until = NULL, leased_by = NULL`;
   await tx.$executeRaw`SELECT pg_notify(${SEND_QUEUE_CHANNEL}, ${entry.tenantId})`;
+}
+
+/**
+ * Wakes idle dispatchers after commits made outside enqueueSend (the intake, which must not hold
+ * PostgreSQL's notify lock: every notifying commit takes it and keeps it through its WAL flush,
+ * so notifying commits run one at a time). Coalesced: one NOTIFY in flight per process, and one
+ * more after it when wake() was called meanwhile, so every commit is followed by a notification
+ * sent after it. Should one be lost (a crash, a dropped connection), dispatchers still poll.
+ */
+export function createQueueWaker(sql: TSql, onError: (error: unknown) => void = () => {}): () => void {
+  let isSending = false;
+  let isPending = false;
+  const send = () => {
+    isSending = true;
+    isPending = false;
+    sql
+      .query("SELECT pg_notify($1, '')", [SEND_QUEUE_CHANNEL])
+      .catch(onError)
+      .finally(() => {
+        isSending = false;
+        if (isPending) send();
+      });
+  };
+  return () => {
+    if (isSending) isPending = true;
+    else send();
+  };
 }

@@ -1,7 +1,7 @@
 // ledger.audit-drift: the drift audit as a job; its report goes to the audit trail.
 import type { TDb } from "@/server/db/client";
 import type { TJobData } from "@/server/jobs/catalog";
-import { runAuditedDrift } from "@/server/services/ledger/audit-drift";
+import { runAuditedDrift } from "@/server/services/audit-drift";
 
 export async function handleAuditDrift(deps: { db: TDb }, data: TJobData<"ledger.audit-drift">) {
   const report = await runAuditedDrift(

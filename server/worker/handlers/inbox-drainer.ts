@@ -8,7 +8,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { TDb } from "@/server/db/client";
 import type { TLogger } from "@/server/platform/logger";
-import { appendEvents } from "@/server/services/ledger/append-events";
 import { sweepOrphans } from "@/server/services/ingest/orphans";
 import { drainInboxOnce } from "@/server/services/ingest/process-inbox";
 
@@ -65,11 +64,11 @@ export function startInboxDrainer(deps: { db: TDb; log: TLogger }, config: TDrai
       await sleep(ORPHAN_SWEEP_MS, undefined, { signal }).catch(() => {});
       if (signal.aborted) break;
       try {
-        const report = await sweepOrphans(
-          deps.db,
-          { now: new Date(), matchGraceSeconds: config.orphanGraceSeconds, limit: 1000 },
-          appendEvents,
-        );
+        const report = await sweepOrphans(deps.db, {
+          now: new Date(),
+          matchGraceSeconds: config.orphanGraceSeconds,
+          limit: 1000,
+        });
         if (report.attachedByWamid + report.attachedByBizData > 0)
           deps.log.info(report, "orphan statuses attached");
       } catch (error) {

@@ -5,7 +5,7 @@ import type { TWorkerEnv } from "@/server/config/env";
 import type { TDb } from "@/server/db/client";
 import type { TLogger } from "@/server/platform/logger";
 import type { TSecretBox } from "@/server/platform/secret-box";
-import { createWhatsAppCloudProvider } from "@/server/providers/whatsapp-cloud/client";
+import { createGraphAgent, createWhatsAppCloudProvider } from "@/server/providers/whatsapp-cloud/client";
 import { sendingConfigFromEnv } from "@/server/services/sending/config";
 import { startDispatcher, type TDispatcher } from "@/server/services/sending/dispatcher";
 import { createCredentialCache } from "@/server/services/sending/process-send";
@@ -39,6 +39,7 @@ export function startSendDispatcher(deps: {
     baseUrl: env.WHATSAPP_GRAPH_API_URL,
     version: env.WHATSAPP_GRAPH_API_VERSION,
     timeoutMs: env.WAYBILL_SEND_TIMEOUT_MS,
+    agent: createGraphAgent({ connections: config.concurrency }),
   });
   log.info(
     {

@@ -56,7 +56,7 @@ export function IngestionCard({ query }: { query: UseQueryResult<TIngestion, unk
     body = (
       <div className="flex flex-col gap-4">
         <dl className="grid grid-cols-2 gap-2 md:grid-cols-3 xl:grid-cols-5">
-          <Stat label="Inbox depth" value={overview.pending.toLocaleString()} hint="requests waiting" />
+          <Stat label="Inbox depth" value={overview.pending.toLocaleString("en")} hint="requests waiting" />
           <Stat
             label="Processing lag"
             value={overview.pending === 0 ? "none" : durationText(overview.lagSeconds * 1000)}
@@ -65,12 +65,12 @@ export function IngestionCard({ query }: { query: UseQueryResult<TIngestion, unk
           />
           <Stat
             label="Requests needing attention"
-            value={attention.toLocaleString()}
+            value={attention.toLocaleString("en")}
             hint={`${overview.quarantinedRequests} quarantined · ${overview.failedRequests} failed`}
             isWarning={attention > 0}
           />
-          <Stat label="Open quarantine items" value={overview.quarantineOpen.toLocaleString()} />
-          <Stat label="Orphans waiting" value={overview.orphansWaiting.toLocaleString()} />
+          <Stat label="Open quarantine items" value={overview.quarantineOpen.toLocaleString("en")} />
+          <Stat label="Orphans waiting" value={overview.orphansWaiting.toLocaleString("en")} />
         </dl>
         <RequestsPerMinuteChart buckets={buckets} label="Webhook requests per minute, last hour" />
       </div>

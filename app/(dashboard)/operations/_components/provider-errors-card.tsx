@@ -63,9 +63,9 @@ export function ProviderErrorsCard({ query }: { query: UseQueryResult<TProviderE
             return (
               <TR key={t.tenantId} className="align-top">
                 <TD>{t.tenantName}</TD>
-                <TD className="text-right tabular-nums">{t.requested.toLocaleString()}</TD>
-                <TD className="text-right tabular-nums">{t.rejected.toLocaleString()}</TD>
-                <TD className="text-right tabular-nums">{t.failed.toLocaleString()}</TD>
+                <TD className="text-right tabular-nums">{t.requested.toLocaleString("en")}</TD>
+                <TD className="text-right tabular-nums">{t.rejected.toLocaleString("en")}</TD>
+                <TD className="text-right tabular-nums">{t.failed.toLocaleString("en")}</TD>
                 <TD className="text-right tabular-nums">
                   <span title="rejections and failure statuses per message requested in the same hour">
                     {share(errors, t.requested)}

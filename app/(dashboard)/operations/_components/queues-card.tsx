@@ -40,8 +40,8 @@ function SendQueues({ data }: { data: TQueues }) {
         {data.sendQueues.map((q) => (
           <TR key={q.tenantId}>
             <TD>{q.tenantName}</TD>
-            <TD className="text-right tabular-nums">{q.queued.toLocaleString()}</TD>
-            <TD className="text-right tabular-nums">{q.due.toLocaleString()}</TD>
+            <TD className="text-right tabular-nums">{q.queued.toLocaleString("en")}</TD>
+            <TD className="text-right tabular-nums">{q.due.toLocaleString("en")}</TD>
             <TD className="whitespace-nowrap">
               {q.oldestDueAt ? (
                 <span title={`due since ${q.oldestDueAt.toISOString()}`}>
@@ -51,7 +51,7 @@ function SendQueues({ data }: { data: TQueues }) {
                 <span className="text-zinc-500">nothing due</span>
               )}
             </TD>
-            <TD className="text-right tabular-nums">{q.leased.toLocaleString()}</TD>
+            <TD className="text-right tabular-nums">{q.leased.toLocaleString("en")}</TD>
             <TD className="text-right tabular-nums">
               {q.inDoubt > 0 ? (
                 <Badge

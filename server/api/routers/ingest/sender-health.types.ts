@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { HEALTH_FACT_SOURCES } from "@/server/domain/number-health/health-model";
 
 export const ZSenderHealthInputSchema = z.object({
   tenantId: z.uuid(),
@@ -14,7 +15,8 @@ export const ZSenderHealthOutputSchema = z.array(
     providerTimestamp: z.date().nullable(),
     value: z.unknown(),
     applied: z.unknown(),
-    rawWebhookId: z.string(),
+    rawWebhookId: z.string().nullable().describe("The raw webhook request (webhook facts only)"),
+    source: z.enum(HEALTH_FACT_SOURCES),
     recordedAt: z.date(),
   }),
 );

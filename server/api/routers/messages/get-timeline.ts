@@ -2,6 +2,7 @@
 // derived state and why; the chain-of-custody check; raw payloads for message.view_raw holders.
 import { findDeadLetter } from "@/server/db/queries/dead-letters";
 import { hasPermission, isCrossTenantRole } from "@/server/domain/access/permissions";
+import { answerFor } from "@/server/domain/reconciliation/answer";
 import { whyNotCancellable } from "@/server/services/sending/cancel-message";
 import { getMessageTimeline as getMessageTimelineService } from "@/server/services/message-timeline";
 import { tenantPermissionProcedure } from "../../trpc";
@@ -22,6 +23,12 @@ export const getMessageTimeline = tenantPermissionProcedure("tenant.read")
     const canOperate = can("operations.act");
     return {
       ...timeline,
+      answer: answerFor({
+        state,
+        since: timeline.derived.since,
+        events: timeline.events,
+        lastErrorCode: timeline.message.lastErrorCode,
+      }),
       // what the page offers; every action checks again on its own procedure
       viewer: {
         canRevealRecipient: can("message.reveal_recipient"),

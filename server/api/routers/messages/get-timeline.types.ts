@@ -62,7 +62,19 @@ const ZTimelineEventSchema = z.object({
   body: z.json().nullable(),
 });
 
+/** The ticket answer (server/domain/reconciliation/answer.ts); the console prints its times. */
+export const ZMessageAnswerSchema = z.object({
+  state: ZStateSchema,
+  tone: z.enum(["ok", "progress", "bad", "neutral"]),
+  headline: z.string(),
+  milestones: z.array(z.object({ label: z.string(), at: z.date() })),
+  pending: z.string().nullable(),
+  failure: z.object({ code: z.string().nullable(), cause: z.string(), nextStep: z.string() }).nullable(),
+  isFinal: z.boolean(),
+});
+
 export const ZMessageTimelineSchema = z.object({
+  answer: ZMessageAnswerSchema,
   message: z.object({
     tenantId: z.string(),
     tenantSlug: z.string(),

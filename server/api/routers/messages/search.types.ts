@@ -3,10 +3,13 @@
 import { z } from "zod";
 import type { TMessageSearchQuery } from "@/server/db/queries/messages";
 import { MESSAGE_STATES } from "@/server/domain/reconciliation/message-state";
+import { parseSearchTerm } from "@/server/domain/search/search-term";
 
 const ZCursorSchema = z.object({ createdAt: z.date(), id: z.uuid() });
 
 export const ZMessageSearchFiltersSchema = z.object({
+  /** the one search box: a message id, a wamid with or without "wamid.", a number or its last digits, a ticket reference */
+  q: z.string().trim().min(1).max(256).optional(),
   messageId: z.uuid().optional(),
   /** any attempt's WhatsApp message id */
   wamid: z.string().trim().min(1).max(256).optional(),
@@ -68,9 +71,11 @@ export const ZMessageSearchOutputSchema = z.object({
 
 /** The validated input as the query function takes it. */
 export function toSearchQuery(input: TMessageSearchInput): TMessageSearchQuery {
-  const { recipient, ...rest } = input;
+  const { recipient, q, ...rest } = input;
+  const term = q ? parseSearchTerm(q) : null;
   return {
     ...rest,
+    ...(term ? { term } : {}),
     recipient: recipient
       ? recipient.startsWith("+")
         ? { kind: "exact", digits: recipient.slice(1) }

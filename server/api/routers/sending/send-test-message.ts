@@ -1,7 +1,7 @@
 // sending.sendTestMessage: an engineer or admin sends a message from the console, through the
 // same use case (and the same validation) as the tenant REST API.
 import { TRPCError } from "@trpc/server";
-import { requestSend } from "@/server/services/sending/request-send";
+import { requestSend, requestSendDepsOf } from "@/server/services/sending/request-send";
 import { tenantPermissionProcedure } from "../../trpc";
 import { ZSendTestMessageInputSchema, ZSendTestMessageOutputSchema } from "./send-test-message.types";
 
@@ -9,7 +9,7 @@ export const sendTestMessage = tenantPermissionProcedure("message.send_test")
   .input(ZSendTestMessageInputSchema)
   .output(ZSendTestMessageOutputSchema)
   .mutation(async ({ ctx, input }) => {
-    const result = await requestSend(ctx.db, {
+    const result = await requestSend(requestSendDepsOf(ctx.db), {
       tenantId: ctx.tenant.id,
       request: input.request,
       idempotencyKey: input.idempotencyKey ?? null,

@@ -1,9 +1,11 @@
 // GET /t/[scope]/messages: search a tenant's messages (or every tenant's, for cross-tenant roles);
 // the filters and the page live in the URL.
 import type { Metadata } from "next";
+import { redirect } from "next/navigation";
 import { PageHeader } from "@/components/ui/page-header";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
-import { resolveScope } from "@/app/(dashboard)/_lib/session";
+import { requireMe, resolveScope } from "@/app/(dashboard)/_lib/session";
+import { describeSearchTerm, parseSearchTerm, searchHints } from "@/server/domain/search/search-term";
 import { MessageSearch, type TSearchScope } from "../_components/message-search";
 import { filtersToInput, readMessageFilters, type TSearchParamsRecord } from "../_components/search-params";
 
@@ -26,16 +28,25 @@ export default async function MessagesPage({
     scope.kind === "tenant"
       ? { kind: "tenant", tenantId: scope.tenant.id, slug: scope.slug, name: scope.label }
       : { kind: "all", slug: "all", name: scope.label };
-  if (searchScope.kind === "tenant") {
-    await Promise.all([
-      queryClient.prefetchQuery(
-        trpc.messages.search.queryOptions({ tenantId: searchScope.tenantId, ...input }),
-      ),
-      queryClient.prefetchQuery(trpc.tenants.overview.queryOptions({ tenantId: searchScope.tenantId })),
-    ]);
-  } else {
-    await queryClient.prefetchQuery(trpc.messages.searchAllTenants.queryOptions(input));
+  const searchOptions =
+    searchScope.kind === "tenant"
+      ? trpc.messages.search.queryOptions({ tenantId: searchScope.tenantId, ...input })
+      : trpc.messages.searchAllTenants.queryOptions(input);
+  await Promise.all([
+    queryClient.prefetchQuery(searchOptions),
+    searchScope.kind === "tenant"
+      ? queryClient.prefetchQuery(trpc.tenants.overview.queryOptions({ tenantId: searchScope.tenantId }))
+      : null,
+  ]);
+  const page = queryClient.getQueryData(searchOptions.queryKey);
+  // the search box's promise: a text that names exactly one message opens it
+  const only = page?.items[0];
+  if (filters.q && page?.items.length === 1 && only && !page.nextCursor && !page.prevCursor) {
+    redirect(`/t/${encodeURIComponent(only.tenantSlug)}/messages/${only.id}`);
   }
+  const me = await requireMe();
+  const term = filters.q ? parseSearchTerm(filters.q) : null;
+  const searchedFor = term ? { description: describeSearchTerm(term), hints: searchHints(term) } : null;
   return (
     <HydrateClient>
       <PageHeader
@@ -43,7 +54,13 @@ export default async function MessagesPage({
         description="Find a message by its ids, its recipient or what happened to it, then open its timeline: every ledger event, and why the state is what it is."
         scopeLabel={scope.label}
       />
-      <MessageSearch scope={searchScope} filters={filters} ignored={ignored} />
+      <MessageSearch
+        scope={searchScope}
+        filters={filters}
+        ignored={ignored}
+        searchedFor={searchedFor}
+        canSearchAllTenants={me.isCrossTenant}
+      />
     </HydrateClient>
   );
 }

@@ -21,6 +21,8 @@ import { SkeletonRows } from "@/components/ui/skeleton";
 import { Spinner } from "@/components/ui/spinner";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
+import { IdText } from "@/components/ui/id-text";
+import { needsSeconds } from "@/components/time/format-time";
 import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
 import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
 import {
@@ -39,12 +41,16 @@ import {
   filtersToInput,
   filtersToQueryString,
   hasFilters,
+  hasMoreFilters,
   isValidRecipient,
   STATE_LABELS,
   STATE_OPTIONS,
   type TMessageFilters,
 } from "./search-params";
 import { StateBadge } from "./state-badge";
+
+/** What the search box's text was read as, in words, and the likely fixes (built on the server). */
+export type TSearchedFor = { description: string; hints: string[] };
 
 export type TSearchScope =
   | { kind: "tenant"; tenantId: string; slug: string; name: string }
@@ -124,6 +130,7 @@ function SearchForm({
         setRecipientError(null);
         const next: TMessageFilters = {
           ...EMPTY_FILTERS,
+          q: formText(form, "q").trim(),
           id: formText(form, "id").trim(),
           wamid: formText(form, "wamid").trim(),
           // "+1 (555) 000-4567" as typed, "+15550004567" in the URL
@@ -140,81 +147,117 @@ function SearchForm({
         onApply(next, tenant && tenant !== scope.slug ? tenant : undefined);
       }}
     >
-      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
-        <Field label="Message ID" hint="Waybill's id (a UUID).">
-          {(control) => (
-            <Input
-              {...control}
-              name="id"
-              defaultValue={filters.id}
-              autoComplete="off"
-              spellCheck={false}
-              className="font-mono"
-              placeholder="0196…"
-            />
-          )}
-        </Field>
-        <Field label="WhatsApp message ID (wamid)" hint="Any attempt's id from Meta.">
-          {(control) => (
-            <Input
-              {...control}
-              name="wamid"
-              defaultValue={filters.wamid}
-              autoComplete="off"
-              spellCheck={false}
-              className="font-mono"
-              placeholder="wamid.HBgL…"
-            />
-          )}
-        </Field>
-        <RecipientField defaultValue={filters.recipient} error={recipientError} />
+      <div className="flex flex-col gap-1.5">
+        <div className="flex flex-col gap-2 sm:flex-row sm:items-end">
+          <Field label="Search" className="min-w-0 flex-1">
+            {(control) => (
+              <Input
+                {...control}
+                type="search"
+                name="q"
+                aria-describedby="message-search-hint"
+                defaultValue={filters.q}
+                autoComplete="off"
+                spellCheck={false}
+                className="font-mono"
+                placeholder="wamid.HBgL…, +15551234567, 4567, ZD-4821"
+              />
+            )}
+          </Field>
+          <Button type="submit" isPending={isPending} pendingLabel="Searching…">
+            Search
+          </Button>
+        </div>
+        <p id="message-search-hint" className="text-xs text-zinc-600">
+          A message ID, a wamid (with or without “wamid.”), a phone number or its last digits, or a ticket
+          reference. When exactly one message matches, it opens.
+        </p>
       </div>
-      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-        {isCrossTenant ? (
-          // "Scope", not "Tenant": the sidebar's tenant switcher already owns that name
-          <ScopeField label="Scope" defaultValue={scope.slug} tenants={me.data?.tenants ?? []} />
-        ) : null}
-        {scope.kind === "tenant" ? (
-          <SenderNumberField defaultValue={filters.sender} senders={senders} />
-        ) : null}
-        <TemplateField defaultValue={filters.template} />
-        <Field label="State">
-          {(control) => (
-            <Select {...control} name="state" defaultValue={filters.state}>
-              <option value="">Any state</option>
-              {STATE_OPTIONS.map((s) => (
-                <option key={s} value={s}>
-                  {STATE_LABELS[s]}
-                </option>
-              ))}
-            </Select>
-          )}
-        </Field>
-        <ErrorCodeField
-          defaultValue={filters.error}
-          hint="The message's last error, e.g. 131026."
-          inputMode="numeric"
-        />
-        <LocalTimeField label="Created from" name="from" value={filters.from} isBrowser={isBrowser} />
-        <LocalTimeField label="Created before" name="to" value={filters.to} isBrowser={isBrowser} />
-        <Field label="Sort">
-          {(control) => (
-            <Select {...control} name="sort" defaultValue={filters.sort}>
-              <option value="created_desc">Newest first</option>
-              <option value="created_asc">Oldest first</option>
-            </Select>
-          )}
-        </Field>
-      </div>
-      <FilterActions
-        className="flex-wrap items-center"
-        isPending={isPending}
-        canClear={hasFilters(filters) || filters.sort !== "created_desc"}
-        onClear={() => onApply(EMPTY_FILTERS)}
-        submitLabel="Search"
-        pendingLabel="Searching…"
-        submitVariant="primary"
-      />
+      <details
+        className="group rounded-md border border-zinc-200"
+        open={hasMoreFilters(filters) || undefined}
+      >
+        <summary className="cursor-pointer px-3 py-2 text-sm font-medium text-zinc-800 select-none">
+          More filters
+        </summary>
+        <div className="flex flex-col gap-4 border-t border-zinc-200 p-3">
+          <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+            <Field label="Message ID" hint="Waybill's id (a UUID).">
+              {(control) => (
+                <Input
+                  {...control}
+                  name="id"
+                  defaultValue={filters.id}
+                  autoComplete="off"
+                  spellCheck={false}
+                  className="font-mono"
+                  placeholder="0196…"
+                />
+              )}
+            </Field>
+            <Field label="WhatsApp message ID (wamid)" hint="Any attempt's id from Meta.">
+              {(control) => (
+                <Input
+                  {...control}
+                  name="wamid"
+                  defaultValue={filters.wamid}
+                  autoComplete="off"
+                  spellCheck={false}
+                  className="font-mono"
+                  placeholder="wamid.HBgL…"
+                />
+              )}
+            </Field>
+            <RecipientField defaultValue={filters.recipient} error={recipientError} />
+          </div>
+          <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+            {isCrossTenant ? (
+              // "Scope", not "Tenant": the sidebar's tenant switcher already owns that name
+              <ScopeField label="Scope" defaultValue={scope.slug} tenants={me.data?.tenants ?? []} />
+            ) : null}
+            {scope.kind === "tenant" ? (
+              <SenderNumberField defaultValue={filters.sender} senders={senders} />
+            ) : null}
+            <TemplateField defaultValue={filters.template} />
+            <Field label="State">
+              {(control) => (
+                <Select {...control} name="state" defaultValue={filters.state}>
+                  <option value="">Any state</option>
+                  {STATE_OPTIONS.map((s) => (
+                    <option key={s} value={s}>
+                      {STATE_LABELS[s]}
+                    </option>
+                  ))}
+                </Select>
+              )}
+            </Field>
+            <ErrorCodeField
+              defaultValue={filters.error}
+              hint="The message's last error, e.g. 131026."
+              inputMode="numeric"
+            />
+            <LocalTimeField label="Created from" name="from" value={filters.from} isBrowser={isBrowser} />
+            <LocalTimeField label="Created before" name="to" value={filters.to} isBrowser={isBrowser} />
+            <Field label="Sort">
+              {(control) => (
+                <Select {...control} name="sort" defaultValue={filters.sort}>
+                  <option value="created_desc">Newest first</option>
+                  <option value="created_asc">Oldest first</option>
+                </Select>
+              )}
+            </Field>
+          </div>
+          <FilterActions
+            className="flex-wrap items-center"
+            isPending={isPending}
+            canClear={hasFilters(filters) || filters.sort !== "created_desc"}
+            onClear={() => onApply(EMPTY_FILTERS)}
+            submitLabel="Search"
+            pendingLabel="Searching…"
+            submitVariant="primary"
+          />
+        </div>
+      </details>
     </form>
   );
 }
@@ -270,6 +313,8 @@ function RecipientField({ defaultValue, error }: { defaultValue: string; error: 
 }
 
 function ResultsTable({ page, scope }: { page: TSearchPage; scope: TSearchScope }) {
+  // rows made within one minute would all read the same: then every row shows its seconds
+  const timeFormat = needsSeconds(page.items.map((m) => m.createdAt)) ? "full" : "short";
   return (
     <Table label="Messages">
       <THead>
@@ -288,7 +333,7 @@ function ResultsTable({ page, scope }: { page: TSearchPage; scope: TSearchScope 
         {page.items.map((m) => (
           <TR key={m.id} className="align-top">
             <TD className="whitespace-nowrap text-zinc-600">
-              <TimeStamp value={m.createdAt} format="short" />
+              <TimeStamp value={m.createdAt} format={timeFormat} />
             </TD>
             <TD>
               <Link
@@ -298,9 +343,7 @@ function ResultsTable({ page, scope }: { page: TSearchPage; scope: TSearchScope 
                 {m.templateName ?? (m.contentKind === "text" ? "Text message" : m.contentKind)}
                 <span className="sr-only"> to {m.recipientMasked}, </span>
               </Link>
-              <span className="block font-mono text-xs text-zinc-500" title={m.id}>
-                {m.id.slice(0, 8)}…
-              </span>
+              <IdText value={m.id} label="message ID" isShort className="text-zinc-600" />
             </TD>
             {scope.kind === "all" ? <TD className="text-zinc-700">{m.tenantName}</TD> : null}
             <TD className="font-mono text-xs whitespace-nowrap">{m.recipientMasked}</TD>
@@ -334,10 +377,14 @@ export function MessageSearch({
   scope,
   filters,
   ignored,
+  searchedFor,
+  canSearchAllTenants,
 }: {
   scope: TSearchScope;
   filters: TMessageFilters;
   ignored: string[];
+  searchedFor: TSearchedFor | null;
+  canSearchAllTenants: boolean;
 }) {
   const router = useRouter();
   const pathname = usePathname();
@@ -376,17 +423,49 @@ export function MessageSearch({
     body = (
       <div className="p-4">
         <EmptyState
-          title={isFiltered ? "No messages match these filters" : "No messages yet"}
+          title={
+            searchedFor
+              ? `Nothing found for “${filters.q}”`
+              : isFiltered
+                ? "No messages match these filters"
+                : "No messages yet"
+          }
           description={
-            isFiltered
-              ? "Recipient digits match the end of the number; template names and error codes match exactly. Widen the time range or clear the filters."
-              : `Messages sent for ${scope.name} will appear here as soon as they are requested.`
+            searchedFor ? (
+              <span className="flex flex-col gap-1">
+                <span>
+                  Searched {scope.kind === "all" ? "every tenant you can see" : scope.name} for{" "}
+                  {searchedFor.description}
+                  {hasMoreFilters(filters) ? ", together with the other filters set below" : ""}.
+                </span>
+                {searchedFor.hints.map((hint) => (
+                  <span key={hint}>{hint}</span>
+                ))}
+                {scope.kind === "tenant" && canSearchAllTenants ? (
+                  <span>It may belong to another tenant: search all tenants.</span>
+                ) : null}
+              </span>
+            ) : isFiltered ? (
+              "Recipient digits match the end of the number; template names and error codes match exactly. Widen the time range or clear the filters."
+            ) : (
+              `Messages sent for ${scope.name} will appear here as soon as they are requested.`
+            )
           }
           action={
             isFiltered ? (
-              <Link href={pathname} className={buttonClasses("secondary", "sm")}>
-                Clear filters
-              </Link>
+              <span className="flex flex-wrap gap-2">
+                {searchedFor && scope.kind === "tenant" && canSearchAllTenants ? (
+                  <Link
+                    href={`/t/all/messages${filtersToQueryString({ ...EMPTY_FILTERS, q: filters.q })}`}
+                    className={buttonClasses("primary", "sm")}
+                  >
+                    Search all tenants
+                  </Link>
+                ) : null}
+                <Link href={pathname} className={buttonClasses("secondary", "sm")}>
+                  Clear filters
+                </Link>
+              </span>
             ) : undefined
           }
         />

@@ -26,6 +26,8 @@ export const PAGE_SIZE = 50;
 
 /** Every filter as the URL carries it; "" is "not set". */
 export type TMessageFilters = {
+  /** the search box: any id, wamid, number or ticket reference */
+  q: string;
   id: string;
   wamid: string;
   recipient: string;
@@ -43,6 +45,7 @@ export type TMessageFilters = {
 };
 
 export const EMPTY_FILTERS: TMessageFilters = {
+  q: "",
   id: "",
   wamid: "",
   recipient: "",
@@ -58,6 +61,7 @@ export const EMPTY_FILTERS: TMessageFilters = {
 };
 
 const FILTER_LABELS: Record<keyof TMessageFilters, string> = {
+  q: "search",
   id: "message ID",
   wamid: "wamid",
   recipient: "recipient",
@@ -101,6 +105,7 @@ function isIsoTime(value: string): boolean {
 }
 
 const CHECKS: Record<keyof TMessageFilters, (value: string) => boolean> = {
+  q: (v) => v.length <= 256,
   id: (v) => UUID.test(v),
   wamid: (v) => v.length <= 256,
   recipient: isValidRecipient,
@@ -146,11 +151,18 @@ export function filtersToQueryString(filters: TMessageFilters): string {
   return text ? `?${text}` : "";
 }
 
-/** Whether anything narrows the search (sorting and paging do not). */
-export function hasFilters(filters: TMessageFilters): boolean {
+/** Whether any filter besides the search box is set (they fold under "More filters"). */
+export function hasMoreFilters(filters: TMessageFilters): boolean {
   return (["id", "wamid", "recipient", "sender", "template", "state", "error", "from", "to"] as const).some(
     (key) => filters[key] !== "",
   );
+}
+
+/** Whether anything narrows the search (sorting and paging do not). */
+export function hasFilters(filters: TMessageFilters): boolean {
+  return (
+    ["q", "id", "wamid", "recipient", "sender", "template", "state", "error", "from", "to"] as const
+  ).some((key) => filters[key] !== "");
 }
 
 /** The procedure input for these filters (without the tenant). */
@@ -158,6 +170,7 @@ export function filtersToInput(filters: TMessageFilters) {
   const after = filters.after ? decodeCursor(filters.after) : null;
   const before = filters.before ? decodeCursor(filters.before) : null;
   return {
+    ...(filters.q ? { q: filters.q } : {}),
     ...(filters.id ? { messageId: filters.id } : {}),
     ...(filters.wamid ? { wamid: filters.wamid } : {}),
     ...(filters.recipient ? { recipient: cleanRecipient(filters.recipient) } : {}),

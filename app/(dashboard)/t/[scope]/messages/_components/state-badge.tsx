@@ -18,6 +18,11 @@ const STATE_TONES: Record<TMessageState, TBadgeTone> = {
   cancelled: "neutral",
 };
 
+/** The tone of a state: red or amber for failures and retries, green only for delivery progress. */
+export function stateTone(state: string): TBadgeTone {
+  return (STATE_TONES as Record<string, TBadgeTone | undefined>)[state] ?? "neutral";
+}
+
 export function stateLabel(state: string): string {
   return (STATE_LABELS as Record<string, string | undefined>)[state] ?? state;
 }

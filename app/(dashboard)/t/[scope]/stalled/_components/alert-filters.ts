@@ -65,7 +65,8 @@ export function alertFiltersToQueryString(filters: TAlertFilters): string {
 }
 
 const STATUSES_OF: Record<TAlertStatusFilter, ("open" | "acknowledged" | "snoozed" | "resolved")[]> = {
-  unresolved: ["open", "acknowledged", "snoozed"],
+  // a snoozed alert leaves the working list until monitor.sweep reopens it when the snooze ends
+  unresolved: ["open", "acknowledged"],
   open: ["open"],
   acknowledged: ["acknowledged"],
   snoozed: ["snoozed"],

@@ -24,7 +24,7 @@ export const STATUS_LABELS: Record<
 };
 
 export const STATUS_FILTER_LABELS: Record<TAlertStatusFilter, string> = {
-  unresolved: "Unresolved",
+  unresolved: "Unresolved (not snoozed)",
   open: "Open",
   acknowledged: "Acknowledged",
   snoozed: "Snoozed",

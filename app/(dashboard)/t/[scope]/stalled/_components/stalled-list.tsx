@@ -88,7 +88,7 @@ export function StalledList({ scope, filters }: { scope: TStalledScope; filters:
         <span>Stalled now:</span>
         {[...totals].map(([state, t]) => (
           <Badge key={state} tone="warn">
-            {stateLabel(state)} {t.count.toLocaleString()}
+            {stateLabel(state)} {t.count.toLocaleString("en")}
             {t.isCapped ? "+" : ""}
           </Badge>
         ))}

@@ -14,6 +14,15 @@ import { JsonBlock } from "@/components/ui/json-block";
 import { PageHeader } from "@/components/ui/page-header";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { TimeStamp } from "@/components/ui/time-stamp";
+import { CopyButton } from "@/components/ui/copy-button";
+import { CopyLinkButton } from "@/components/ui/copy-link-button";
+import { IdText } from "@/components/ui/id-text";
+import { shortId } from "@/components/ui/short-id";
+import { cn } from "@/components/ui/cn";
+import { zoneName } from "@/components/time/format-time";
+import { useDisplayZone } from "@/components/time/time-zone";
+import { TimeZoneToggle } from "@/components/time/time-zone-toggle";
+import { answerSentence } from "../../_components/answer-sentence";
 import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
 import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
@@ -69,6 +78,42 @@ function RecipientReveal({
   );
 }
 
+const ANSWER_TONES = {
+  ok: "border-emerald-200 bg-ok-50",
+  progress: "border-zinc-200 bg-white",
+  bad: "border-red-200 bg-bad-50",
+  neutral: "border-zinc-200 bg-zinc-50",
+} as const;
+
+/** The answer first: one sentence an agent can paste into a ticket, in a named time zone. */
+function AnswerBox({ timeline }: { timeline: TTimeline }) {
+  const { zone } = useDisplayZone();
+  const answer = timeline.answer;
+  const sentence = answerSentence(answer, zone);
+  const first = answer.milestones[0];
+  return (
+    <section
+      aria-labelledby="answer-heading"
+      className={cn("mb-6 rounded-lg border px-4 py-3", ANSWER_TONES[answer.tone])}
+    >
+      <h2 id="answer-heading" className="sr-only">
+        What happened
+      </h2>
+      <p data-testid="answer-sentence" className="text-base font-medium break-words text-zinc-900">
+        {sentence}
+      </p>
+      <div className="mt-2 flex flex-wrap items-center gap-x-4 gap-y-2">
+        <CopyButton text={sentence} label="Copy for ticket" idleText="Copy for ticket" />
+        <TimeZoneToggle />
+        {first ? <span className="sr-only">Time zone {zoneName(first.at, zone)}</span> : null}
+        {!answer.isFinal ? (
+          <span className="text-xs text-zinc-600">Following live until the message is final.</span>
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
 function Facts({ timeline, target }: { timeline: TTimeline; target: TMessageRef }) {
   const m = timeline.message;
   return (
@@ -82,8 +127,8 @@ function Facts({ timeline, target }: { timeline: TTimeline; target: TMessageRef 
         />
       </dd>
       <dt className="text-zinc-500">Sender</dt>
-      <dd>
-        {m.sender.displayNumber}
+      <dd className="min-w-0">
+        <IdText value={m.sender.displayNumber} label="sender number" />
         {m.sender.label ? <span className="text-zinc-500"> · {m.sender.label}</span> : null}
       </dd>
       <dt className="text-zinc-500">Content</dt>
@@ -107,9 +152,9 @@ function Facts({ timeline, target }: { timeline: TTimeline; target: TMessageRef 
         ) : (
           <ul className="flex flex-col gap-0.5">
             {m.providerMessageIds.map((p) => (
-              <li key={p.providerMessageId} className="font-mono text-xs break-all">
+              <li key={p.providerMessageId} className="text-xs">
                 <span className="text-zinc-500">attempt {p.attempt}: </span>
-                {p.providerMessageId}
+                <IdText value={p.providerMessageId} label={`wamid of attempt ${p.attempt}`} />
               </li>
             ))}
           </ul>
@@ -128,7 +173,9 @@ function Facts({ timeline, target }: { timeline: TTimeline; target: TMessageRef 
       <dt className="text-zinc-500">Tenant</dt>
       <dd>{m.tenantName}</dd>
       <dt className="text-zinc-500">Message ID</dt>
-      <dd className="font-mono text-xs break-all">{m.id}</dd>
+      <dd className="min-w-0">
+        <IdText value={m.id} label="message ID" />
+      </dd>
     </dl>
   );
 }
@@ -142,8 +189,23 @@ function WhyState({
 }) {
   const d = timeline.derived;
   const stored = timeline.message.stored;
+  const failure = timeline.answer.failure;
   return (
     <div className="flex flex-col gap-4">
+      {failure ? (
+        <div className="rounded-md border border-red-200 bg-bad-50 px-3 py-2 text-sm">
+          <p className="text-zinc-900">
+            <span className="font-medium text-bad-700">
+              Cause{failure.code ? ` (${failure.code})` : ""}:{" "}
+            </span>
+            {failure.cause}.
+          </p>
+          <p className="mt-1 text-zinc-900">
+            <span className="font-medium">Next step: </span>
+            {failure.nextStep}.
+          </p>
+        </div>
+      ) : null}
       <ul className="flex flex-col gap-1 text-sm text-zinc-800">
         {d.clauses.map((clause, i) => (
           <li key={i} className={i === 0 ? "font-medium" : "text-zinc-700"}>
@@ -210,13 +272,13 @@ function WhyState({
               {t.seq !== null ? (
                 <a
                   href={`#event-${t.seq}`}
-                  className="rounded px-1 text-accent-700 hover:bg-accent-50"
+                  className="rounded-full underline-offset-2 hover:underline"
                   title={`${eventTypeLabel(t.type)} (event #${t.seq})`}
                 >
-                  {stateLabel(t.to)}
+                  <StateBadge state={t.to} />
                 </a>
               ) : (
-                <span>{stateLabel(t.to)}</span>
+                <StateBadge state={t.to} />
               )}
             </li>
           ))}
@@ -311,11 +373,8 @@ export function MessageDetail({
   const target = { tenantId, messageId };
   const query = useQuery({
     ...trpc.messages.timeline.queryOptions(target),
-    // while the pipeline still has work on it (queued, retrying, in flight), follow it
-    refetchInterval: (q) =>
-      ["queued", "retrying", "submitting", "accepted"].includes(q.state.data?.derived.state ?? "")
-        ? 3_000
-        : false,
+    // follow the message until its state is final (delivered can still become read)
+    refetchInterval: (q) => (q.state.data && !q.state.data.answer.isFinal ? 3_000 : false),
   });
   const disputes = useQuery(trpc.disputes.forMessage.queryOptions(target));
   const [dialog, setDialog] = useState<"annotate" | "reconcile" | "retry" | "discard" | "cancel" | null>(
@@ -364,7 +423,7 @@ export function MessageDetail({
       <PageHeader
         title={
           <span className="flex flex-wrap items-center gap-2">
-            Message <span className="font-mono text-lg">{m.id.slice(0, 8)}</span>
+            Message <span className="font-mono text-lg">{shortId(m.id)}</span>
             <StateBadge state={timeline.derived.state} />
           </span>
         }
@@ -372,6 +431,7 @@ export function MessageDetail({
         scopeLabel={m.tenantName}
         actions={
           <>
+            <CopyLinkButton />
             {viewer.canAnnotate ? (
               <Button variant="secondary" onClick={() => setDialog("annotate")}>
                 Add note
@@ -396,6 +456,7 @@ export function MessageDetail({
           </>
         }
       />
+      <AnswerBox timeline={timeline} />
       {timeline.deadLetter ? (
         <DeadLetterNotice deadLetter={timeline.deadLetter} scopeSlug={scopeSlug} />
       ) : null}
@@ -421,7 +482,7 @@ export function MessageDetail({
             title="Timeline"
             description={`${timeline.counts.events} events in ledger order · ${timeline.counts.receipts} arrivals${
               timeline.counts.duplicatedFacts > 0 ? ` · ${timeline.counts.duplicatedFacts} duplicated` : ""
-            }${timeline.counts.outOfOrder > 0 ? ` · ${timeline.counts.outOfOrder} out of order` : ""}. Times in your time zone; hover for UTC.`}
+            }${timeline.counts.outOfOrder > 0 ? ` · ${timeline.counts.outOfOrder} out of order` : ""}. Times in the zone named above.`}
           >
             <TimelineEvents timeline={timeline} />
           </Card>

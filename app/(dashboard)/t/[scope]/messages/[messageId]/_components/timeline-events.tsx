@@ -8,7 +8,7 @@ import { JsonBlock } from "@/components/ui/json-block";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
-import { stateLabel } from "../../_components/state-badge";
+import { stateLabel, stateTone } from "../../_components/state-badge";
 import { EVENT_TYPE_LABELS, eventTypeLabel, shortHash, sourceLabel } from "./labels";
 
 type TTimeline = TRouterOutputs["messages"]["timeline"];
@@ -79,7 +79,7 @@ function EventItem({ event, isRawVisible }: { event: TEvent; isRawVisible: boole
           </h3>
           {event.isDecider ? <Badge tone="accent">Decides the state</Badge> : null}
           {event.transition ? (
-            <Badge tone="ok" title="This fact moved the derived state">
+            <Badge tone={stateTone(event.transition.to)} title="This fact moved the derived state">
               {event.transition.from ? `${stateLabel(event.transition.from)} → ` : ""}
               {stateLabel(event.transition.to)}
             </Badge>

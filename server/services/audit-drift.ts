@@ -1,5 +1,6 @@
-// Replay and audit: recompute each message's state from its ledger and compare it with the
-// stored projection. Read-only unless `apply` is set; then each drifted message gets its
+// Replay and audit of the ledger: recompute each message's state from its ledger and compare it
+// with the stored projection (an operator use case: it lives beside the audit trail it writes,
+// outside the ledger service).  Read-only unless `apply` is set; then each drifted message gets its
 // projection rewritten and a `state_recomputed` event naming the actor, in one transaction per
 // message. With other rules it is the dry run of a rules change ("rules v2 would change N
 // messages: X sent->delivered").
@@ -24,8 +25,8 @@ import { recordAudit } from "@/server/services/audit";
 import { ServiceError } from "@/server/services/errors";
 import type { TActor } from "@/server/services/actor";
 import { actorLabel } from "@/server/services/actor";
-import { appendEvents } from "./append-events";
-import { loadChain } from "./read-ledger";
+import { appendEvents } from "@/server/services/ledger/append-events";
+import { loadChain } from "@/server/services/ledger/read-ledger";
 
 export type TDriftScope = { tenantId?: string; messageId?: string };
 

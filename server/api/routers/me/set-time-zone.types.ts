@@ -1,0 +1,24 @@
+// Input and output of me.setTimeZone: an IANA zone name the runtime knows, or null for the
+// browser's own zone.
+import { z } from "zod";
+
+function isKnownZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const ZSetTimeZoneInputSchema = z.object({
+  timeZone: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .refine(isKnownZone, { message: "not a time zone this server knows (e.g. Europe/Berlin)" })
+    .nullable(),
+});
+
+export const ZSetTimeZoneOutputSchema = z.object({ timeZone: z.string().nullable() });

@@ -1,0 +1,35 @@
+// "Is this number (or this queued message) held, and why?" in SQL, over a sender_health row, for
+// the dispatcher's claim and the queue views. The SQL twin of decideSending
+// (server/domain/number-health/sending-hold.ts): same precedence, same words; an integration test
+// runs both over the same states. A number without a sender_health row is not held.
+
+/** A timestamp literal for `now` (generated here from a Date, never from input). */
+export function sqlTimestamp(now: Date): string {
+  return `'${now.toISOString()}'::timestamptz`;
+}
+
+const utcText = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC'`;
+
+/** The reason every message of the number waits at `now`, or NULL. `h` is a sender_health alias. */
+export function heldAllReasonSql(h: string, now: string): string {
+  return `(CASE
+    WHEN ${h}.override_mode = 'hold' AND ${h}.override_until > ${now}
+      THEN 'held by an operator until ' || ${utcText(`${h}.override_until`)} || ': ' || ${h}.override_reason
+    WHEN ${h}.override_mode = 'send' AND ${h}.override_until > ${now} THEN NULL
+    ELSE ${h}.hard_hold_reason END)`;
+}
+
+/** The reason the number's template messages wait at `now` (free-form ones still go), or NULL. */
+export function heldTemplatesReasonSql(h: string, now: string): string {
+  return `(CASE
+    WHEN ${h}.override_mode IS NOT NULL AND ${h}.override_until > ${now} THEN NULL
+    WHEN ${h}.template_hold_reason IS NOT NULL AND (${h}.template_hold_until IS NULL OR ${h}.template_hold_until > ${now})
+      THEN ${h}.template_hold_reason || ': template messages wait'
+    END)`;
+}
+
+/** True when the queued row `q` (send_queue) is a template message. */
+export function isTemplateRowSql(q: string): string {
+  return `EXISTS (SELECT 1 FROM message hm WHERE hm.tenant_id = ${q}.tenant_id AND hm.id = ${q}.message_id
+                    AND hm.content_kind = 'template')`;
+}

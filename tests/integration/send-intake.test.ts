@@ -1,0 +1,224 @@
+// The send intake's one statement (request-send.ts) against what the ledger service writes for
+// the same request: the same projection, a chain that verifies, no drift, the same rollup
+// deltas and queue rows; the 202's body equal to a fresh read; a stale sender entry never sends
+// from the wrong number; and the tenant API's key cache honours revocation after its TTL.
+import crypto from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TDb } from "@/server/db/client";
+import { sqlOfPg, type TSql } from "@/server/db/sql";
+import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
+import { buildCloudMessageBody, type TSendMessageRequest } from "@/server/domain/sending/send-request";
+import { createApiKeyVerifier, revokeApiKey } from "@/server/services/api-keys";
+import { auditDrift } from "@/server/services/audit-drift";
+import { createMessage } from "@/server/services/ledger/append-events";
+import { verifyMessageChain } from "@/server/services/ledger/read-ledger";
+import { getMessageView } from "@/server/services/sending/message-views";
+import { requestSend, type TRequestSendDeps } from "@/server/services/sending/request-send";
+import { createSenderDirectory } from "@/server/services/sending/sender-directory";
+import { FACTORY_ACTOR, makeApiKey, makeSenderNumber, makeTenant } from "../factories";
+import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
+
+let db: TDb;
+let pool: pg.Pool;
+let sql: TSql;
+let tenantId: string;
+let sender: { id: string; displayNumber: string; phoneNumberId: string };
+let wakes = 0;
+
+function intake(overrides: Partial<TRequestSendDeps> = {}): TRequestSendDeps {
+  return { sql, db, senders: createSenderDirectory(), wake: () => (wakes += 1), ...overrides };
+}
+
+const templateRequest = (to: string): TSendMessageRequest => ({
+  from: sender.displayNumber,
+  to,
+  type: "template",
+  template: { name: "order_update", language: "en_US", bodyParameters: ["#1", "Friday"] },
+  metadata: { orderId: "1" },
+});
+
+beforeAll(async () => {
+  db = createTestDb();
+  pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 4 });
+  sql = sqlOfPg(pool);
+  tenantId = (await makeTenant(db)).id;
+  sender = await makeSenderNumber(db, testSecretBox, tenantId);
+});
+afterAll(async () => {
+  await db.sendQueueItem.deleteMany({ where: { tenantId } });
+  await db.$disconnect();
+  await pool.end();
+});
+
+describe("send intake", () => {
+  it("writes what the ledger service writes for a new message, in one statement", async () => {
+    const now = new Date("2026-03-01T10:00:07.123Z");
+    const result = await requestSend(intake(), {
+      tenantId,
+      request: templateRequest("+15557770001"),
+      idempotencyKey: "intake-equivalence",
+      origin: { kind: "api", apiKeyId: crypto.randomUUID() },
+      now,
+    });
+    expect(result.kind).toBe("created");
+    if (result.kind !== "created") return;
+    const id = result.message.id;
+
+    // the ledger's own path for the same request, beside it
+    const reference = await db.$transaction((tx) =>
+      createMessage(
+        tx,
+        {
+          tenantId,
+          senderNumberId: sender.id,
+          recipient: "15557770002",
+          contentKind: "template",
+          templateName: "order_update",
+          templateLanguage: "en_US",
+          templateCategory: null,
+          requestPayload: buildCloudMessageBody(templateRequest("+15557770002"), "x"),
+          idempotencyKey: "intake-reference",
+        },
+        {
+          type: "requested",
+          source: "api",
+          providerTimestamp: null,
+          dedupeKey: dedupeKey.requested(),
+          payload: { via: "tenant_api" },
+        },
+        { now },
+      ),
+    );
+    const columns = {
+      state: true,
+      stateReachedAt: true,
+      stateExplanation: true,
+      deciderDedupeKey: true,
+      conflictKinds: true,
+      rulesVersion: true,
+      lastErrorCode: true,
+      attemptCount: true,
+      eventCount: true,
+      deliveryLatencyMs: true,
+      providerMessageId: true,
+      createdAt: true,
+      contentKind: true,
+      templateName: true,
+      templateLanguage: true,
+      senderNumberId: true,
+    } as const;
+    const [mine, theirs] = await Promise.all([
+      db.message.findUniqueOrThrow({ where: { tenantId_id: { tenantId, id } }, select: columns }),
+      db.message.findUniqueOrThrow({
+        where: { tenantId_id: { tenantId, id: reference.messageId } },
+        select: columns,
+      }),
+    ]);
+    expect(mine).toEqual(theirs);
+
+    // the chain verifies against the head anchored on the row, and the audit finds no drift
+    expect(await verifyMessageChain(db, tenantId, id)).toMatchObject({ ok: true, checkedEvents: 1 });
+    const audit = await auditDrift(
+      db,
+      { tenantId, messageId: id },
+      { apply: false, actor: FACTORY_ACTOR, now: () => new Date() },
+    );
+    expect(audit.checked).toBe(1);
+    expect(audit.drifted).toHaveLength(0);
+
+    // one first receipt, one rollup delta (+1 queued in the request's bucket), a queue row, the
+    // request record with the hash replays are compared by
+    const receipts = await db.messageEventReceipt.findMany({ where: { tenantId, messageId: id } });
+    expect(receipts).toMatchObject([{ dedupeKey: "requested", isFirst: true, source: "api" }]);
+    const deltas = await db.insightDelta.findMany({
+      where: { tenantId, senderNumberId: sender.id, templateName: "order_update" },
+      select: { bucketStart: true, state: true, errorCode: true, latencyBucket: true, delta: true },
+    });
+    expect(deltas).toHaveLength(2);
+    expect(deltas[0]).toEqual(deltas[1]);
+    expect(deltas[0]).toMatchObject({ state: "queued", delta: 1, errorCode: "", latencyBucket: -1 });
+    const queue = await db.sendQueueItem.findUniqueOrThrow({
+      where: { tenantId_messageId: { tenantId, messageId: id } },
+    });
+    expect(queue).toMatchObject({ attempt: 1, recipient: "15557770001", senderNumberId: sender.id });
+    expect(queue.notBefore.toISOString()).toBe(now.toISOString());
+    const dispatch = await db.senderDispatch.count({ where: { tenantId, senderNumberId: sender.id } });
+    expect(dispatch).toBe(1);
+    const request = await db.sendRequest.findUniqueOrThrow({
+      where: { tenantId_messageId: { tenantId, messageId: id } },
+    });
+    expect(request.requestHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(wakes).toBeGreaterThan(0);
+
+    // the 202's body is what a fresh read of the message shows
+    expect(result.message).toEqual(await getMessageView(db, tenantId, id));
+  });
+
+  it("never sends from a number the cached `from` no longer names", async () => {
+    const senders = createSenderDirectory();
+    const deps = intake({ senders });
+    const send = () =>
+      requestSend(deps, {
+        tenantId,
+        request: { ...templateRequest("+15557770003"), from: "+15550009999" },
+        idempotencyKey: null,
+        origin: { kind: "api", apiKeyId: crypto.randomUUID() },
+        now: new Date(),
+      });
+    const other = await makeSenderNumber(db, testSecretBox, tenantId, { displayNumber: "+15550009999" });
+    const first = await send();
+    expect(first.kind === "created" && first.message.from.senderNumberId).toBe(other.id);
+    // the number is renumbered while its old display number is still cached
+    await db.senderNumber.update({
+      where: { tenantId_id: { tenantId, id: other.id } },
+      data: { displayNumber: "+15550008888" },
+    });
+    expect(await send()).toEqual({ kind: "unknown_sender", from: "+15550009999" });
+    expect(await db.message.count({ where: { tenantId, senderNumberId: other.id } })).toBe(1);
+  });
+
+  it("answers a replay and a conflict on a key whose message is already committed", async () => {
+    const input = {
+      tenantId,
+      request: templateRequest("+15557770004"),
+      idempotencyKey: "intake-replay",
+      origin: { kind: "api" as const, apiKeyId: crypto.randomUUID() },
+      now: new Date(),
+    };
+    const first = await requestSend(intake(), input);
+    const again = await requestSend(intake(), { ...input, now: new Date() });
+    expect(again.kind).toBe("replayed");
+    expect(again.kind === "replayed" && first.kind === "created" && again.message.id).toBe(
+      first.kind === "created" && first.message.id,
+    );
+    const conflict = await requestSend(intake(), {
+      ...input,
+      request: { ...input.request, to: "+15557770005" },
+    });
+    expect(conflict.kind).toBe("idempotency_conflict");
+  });
+});
+
+describe("the tenant API's key cache", () => {
+  it("remembers a verified key for its TTL only, so revocation takes effect within it", async () => {
+    let clock = 1_000_000;
+    const verify = createApiKeyVerifier(sql, { ttlMs: 5_000, clock: () => clock });
+    const key = await makeApiKey(db, tenantId);
+    expect(await verify(key.apiKey, new Date())).toEqual({ ok: true, tenantId, keyId: key.id });
+    await revokeApiKey(db, FACTORY_ACTOR, { tenantId, keyId: key.id });
+    clock += 4_000;
+    expect((await verify(key.apiKey, new Date())).ok).toBe(true);
+    clock += 1_001;
+    expect(await verify(key.apiKey, new Date())).toEqual({ ok: false, reason: "revoked" });
+  });
+
+  it("never remembers a failure, nor answers for a token it did not verify", async () => {
+    const verify = createApiKeyVerifier(sql, { ttlMs: 60_000 });
+    const key = await makeApiKey(db, tenantId);
+    const wrong = key.apiKey.slice(0, -4) + (key.apiKey.endsWith("AAAA") ? "BBBB" : "AAAA");
+    expect(await verify(wrong, new Date())).toEqual({ ok: false, reason: "unknown" });
+    expect((await verify(key.apiKey, new Date())).ok).toBe(true);
+    expect(await verify(wrong, new Date())).toEqual({ ok: false, reason: "unknown" });
+  });
+});
