@@ -3,11 +3,11 @@
 import { readUsage } from "@/server/db/queries/usage";
 import { lastDays, usageCsv, usageTotals, ZUsageRangeSchema } from "@/components/charts/prepare/usage";
 import { authenticateRequest } from "./authenticate";
-import { fieldProblems, invalidRequest, type TRestDeps } from "./messages";
+import { verifierOf, fieldProblems, invalidRequest, type TRestDeps } from "./messages";
 
 export async function handleGetUsage(deps: TRestDeps, request: Request): Promise<Response> {
   const now = deps.now();
-  const auth = await authenticateRequest(deps.db, request, now);
+  const auth = await authenticateRequest(verifierOf(deps), request, now);
   if (!auth.ok) return auth.response;
   const params = new URL(request.url).searchParams;
   const fallback = lastDays(now.getTime(), 30);

@@ -11,6 +11,7 @@ import { at, build, receipt } from "@/server/domain/ledger/build-test-events";
 import type { TLedgerEvent } from "@/server/domain/ledger/ledger-event";
 import { deriveState } from "@/server/domain/reconciliation/derive-state";
 import { CURRENT_RULES } from "@/server/domain/reconciliation/rules";
+import { emptyFoldState } from "@/server/domain/reconciliation/fold";
 import type { TMessageAppend, TMessageFacts } from "@/server/services/ledger/projector";
 import { createEndpoint } from "@/server/services/triggers/endpoints";
 import { ZCreateEndpointSchema } from "@/server/services/triggers/inputs";
@@ -69,6 +70,8 @@ async function project(
       appended,
       duplicates: [],
       ledger: null,
+      fold: emptyFoldState(CURRENT_RULES.version),
+      providerMessageId: null,
     };
     await db.$transaction(async (tx) => {
       const input = { sql: sqlOfPrisma(tx), now: new Date(), messages: [message] };
