@@ -24,13 +24,14 @@ import { createDb } from "@/server/db/client";
 import { sqlOfPg } from "@/server/db/sql";
 import { createLogger } from "@/server/platform/logger";
 import { createSecretBox } from "@/server/platform/secret-box";
-import { DEFAULT_SCENARIO } from "@/server/providers/simulator/scenario";
+import { DEFAULT_SCENARIO, ZSimulatorConfigSchema } from "@/server/providers/simulator/scenario";
 import { startSimulator } from "@/server/providers/simulator/simulator";
 import { createGraphAgent, createWhatsAppCloudProvider } from "@/server/providers/whatsapp-cloud/client";
 import { handleSendMessage, hotPathRestDeps } from "@/server/rest/messages";
 import { DEFAULT_SENDING_CONFIG } from "@/server/services/sending/config";
 import { startDispatcher } from "@/server/services/sending/dispatcher";
 import { createCredentialCache } from "@/server/services/sending/process-send";
+import { installProjectors } from "@/server/services/projectors";
 import { makeApiKey, makeSenderNumber, makeTenant } from "@/tests/factories";
 import { createTestDatabase } from "@/tests/setup/test-database";
 
@@ -78,6 +79,7 @@ async function serveApi() {
 
 // ---------- child: the dispatcher and the provider simulator ----------
 async function serveWorker() {
+  installProjectors();
   const url = required("DATABASE_URL");
   const log = createLogger("bench-worker", "error");
   const numbers = JSON.parse(required("BENCH_NUMBERS")) as Record<
@@ -90,21 +92,10 @@ async function serveWorker() {
     // no status webhooks: this bench measures the send path, bench/process.ts the statuses
     webhookUrl: "http://127.0.0.1:9/unused",
     appSecret: "bench-app-secret",
-    config: {
+    config: ZSimulatorConfigSchema.parse({
       numbers,
       defaults: { ...DEFAULT_SCENARIO, latencyMs: { min: 0, max: 0 }, dropRate: 1, pairLimit: null },
-      rules: [],
-      outage: null,
-      rejectUnknownNumbers: false,
-      webhooks: {
-        batchWindowMs: 250,
-        maxStatusesPerPost: 25,
-        multiEntryRate: 0,
-        retries: 0,
-        retryBaseMs: 1_000,
-      },
-      qualityEvents: [],
-    } as never,
+    }),
     log,
   });
   const db = createDb(url, { max: 12 });
@@ -327,6 +318,7 @@ const fmt = (n: number | null | undefined, digits = 0) =>
     : n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function bench() {
+  installProjectors();
   const database = await createTestDatabase("send");
   const encryptionKey = crypto.randomBytes(32).toString("base64");
   const db = createDb(database.url, { max: 4 });

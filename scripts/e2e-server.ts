@@ -58,8 +58,8 @@ async function main() {
 
   const children: ChildProcess[] = [
     spawn(
-      path.join(PROJECT_ROOT, "node_modules/.bin/next"),
-      ["start", "-p", String(port), "-H", "127.0.0.1"],
+      process.execPath,
+      [path.join(PROJECT_ROOT, "scripts/web-server.mjs"), "-p", String(port), "-H", "127.0.0.1"],
       {
         cwd: PROJECT_ROOT,
         env,

@@ -298,11 +298,15 @@ async function main() {
   process.on("SIGINT", () => void stopAll(0));
   process.on("SIGTERM", () => void stopAll(0));
 
-  const web = startChild(
-    "web",
-    bin("next"),
-    isDev ? ["dev", "-p", String(port), "-H", host] : ["start", "-p", String(port), "-H", host],
-  );
+  // next behind a node:http server that passes the TCP peer's address (scripts/web-server.mjs)
+  const web = startChild("web", process.execPath, [
+    path.join(PROJECT_ROOT, "scripts/web-server.mjs"),
+    ...(isDev ? ["--dev"] : []),
+    "-p",
+    String(port),
+    "-H",
+    host,
+  ]);
   // `node --import tsx`: one process, so SIGTERM reaches the worker itself (the tsx CLI forks)
   startChild("worker", process.execPath, [
     "--import",

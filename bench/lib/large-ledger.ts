@@ -22,6 +22,7 @@ export async function loadLargeLedger(
   tenants: readonly TBenchTenant[],
   N: number,
   time: TLoadTime = { startMs: Date.UTC(2026, 0, 1), spanMs: N * 1000 },
+  options: { totalEvents?: number } = {},
 ) {
   const client = await pool.connect();
   try {
@@ -85,27 +86,53 @@ export async function loadLargeLedger(
       `INSERT INTO message_provider_id (tenant_id, provider_message_id, message_id, attempt, created_at)
        SELECT tenant_id, provider_message_id, id, 1, created_at FROM message WHERE provider_message_id LIKE 'wamid.bench.%'`,
     );
-    // three ledger rows and three receipts per message: the tables' size, not valid chains (the
-    // timeline is measured on the real messages below)
-    await step(
-      "message_event (3 per message)",
-      `INSERT INTO message_event (tenant_id, message_id, seq, id, type, source, dedupe_key, recorded_at, attempt,
-         provider_message_id, body, prev_hash, hash)
-       SELECT m.tenant_id, m.id, e.seq, gen_random_uuid(), e.type::message_event_type, e.source::event_source, e.key,
-              m.created_at + e.seq * interval '1 second', e.attempt, CASE WHEN e.seq = 3 THEN m.provider_message_id END,
-              '{}'::jsonb, md5(m.id::text || e.seq) || md5(e.seq || m.id::text), md5(m.id::text || e.seq + 1) || md5(e.seq + 1 || m.id::text)
-       FROM message m
-       CROSS JOIN (VALUES (1, 'requested', 'api', 'requested', NULL::int),
-                          (2, 'attempt_started', 'worker', 'attempt:1:started', 1),
-                          (3, 'provider_accepted', 'provider_response', 'attempt:1:accepted', 1)) AS e (seq, type, source, key, attempt)
-       WHERE m.provider_message_id LIKE 'wamid.bench.%'`,
-    );
-    await step(
-      "message_event_receipt (1 per event)",
-      `INSERT INTO message_event_receipt (tenant_id, message_id, dedupe_key, event_id, source, received_at, content_hash, is_first)
-       SELECT tenant_id, message_id, dedupe_key, id, source, recorded_at, hash, true FROM message_event
-       WHERE provider_message_id IS NULL OR provider_message_id LIKE 'wamid.bench.%'`,
-    );
+  } finally {
+    client.release();
+  }
+  await loadLedgerRows(pool, options);
+}
+
+/**
+ * The rows that follow the bulk-loaded messages: ledger events and receipts (three each, then a
+ * fourth status event for chosen messages up to `totalEvents`), disputes and dead letters. Split
+ * out so a load stopped after the messages can be finished (`bench/console-10m.ts --resume`).
+ */
+export async function loadLedgerRows(pool: pg.Pool, options: { totalEvents?: number } = {}) {
+  const client = await pool.connect();
+  try {
+    await client.query("SET synchronous_commit = off");
+    const step = async (label: string, sql: string, values: unknown[] = []) => {
+      const start = performance.now();
+      await client.query(sql, values);
+      console.log(`  ${label}: ${((performance.now() - start) / 1000).toFixed(1)} s`);
+    };
+    // the ledger tables are filled with their indexes and keys dropped and rebuilt after: a sort
+    // per index instead of millions of random index insertions (minutes instead of an hour at
+    // 10,000,000 events)
+    await withoutIndexes(client, ["message_event_receipt", "message_event"], async () => {
+      // three ledger rows and three receipts per message: the tables' size, not valid chains (the
+      // timeline is measured on the real messages below)
+      await step(
+        "message_event (3 per message)",
+        `INSERT INTO message_event (tenant_id, message_id, seq, id, type, source, dedupe_key, recorded_at, attempt,
+           provider_message_id, body, prev_hash, hash)
+         SELECT m.tenant_id, m.id, e.seq, gen_random_uuid(), e.type::message_event_type, e.source::event_source, e.key,
+                m.created_at + e.seq * interval '1 second', e.attempt, CASE WHEN e.seq = 3 THEN m.provider_message_id END,
+                '{}'::jsonb, md5(m.id::text || e.seq) || md5(e.seq || m.id::text), md5(m.id::text || e.seq + 1) || md5(e.seq + 1 || m.id::text)
+         FROM message m
+         CROSS JOIN (VALUES (1, 'requested', 'api', 'requested', NULL::int),
+                            (2, 'attempt_started', 'worker', 'attempt:1:started', 1),
+                            (3, 'provider_accepted', 'provider_response', 'attempt:1:accepted', 1)) AS e (seq, type, source, key, attempt)
+         WHERE m.provider_message_id LIKE 'wamid.bench.%'`,
+      );
+      await step(
+        "message_event_receipt (1 per event)",
+        `INSERT INTO message_event_receipt (tenant_id, message_id, dedupe_key, event_id, source, received_at, content_hash, is_first)
+         SELECT tenant_id, message_id, dedupe_key, id, source, recorded_at, hash, true FROM message_event
+         WHERE provider_message_id IS NULL OR provider_message_id LIKE 'wamid.bench.%'`,
+      );
+      if (options.totalEvents !== undefined) await addStatusEvents(client, options.totalEvents);
+    });
     await step(
       "dispute (1 per 500 messages)",
       `INSERT INTO dispute (tenant_id, id, message_id, ticket_ref, status, outcome, opened_by, opened_at, resolved_by, resolved_at)
@@ -135,4 +162,92 @@ export async function loadLargeLedger(
   } finally {
     client.release();
   }
+}
+
+/**
+ * Tops the bulk-loaded ledgers up to `totalEvents` events (and one receipt each): a fourth event
+ * per chosen message, `status_failed` with its error code for failed messages (the provider-error
+ * reads need them) and `status_sent` for others, chosen by a hash of the id. Set-based, one
+ * statement per table.
+ */
+async function addStatusEvents(client: pg.PoolClient, totalEvents: number) {
+  {
+    const {
+      rows: [counts],
+    } = await client.query<{ events: string; messages: string }>(
+      `SELECT (SELECT count(*) FROM message_event)::text AS events,
+              (SELECT count(*) FROM message WHERE provider_message_id LIKE 'wamid.bench.%')::text AS messages`,
+    );
+    const missing = totalEvents - Number(counts!.events);
+    const messages = Number(counts!.messages);
+    if (missing <= 0 || messages === 0) return;
+    // failed messages always get theirs; the rest are picked by hash to make up the total
+    const modulus = Math.max(1, Math.round(messages / missing));
+    const started = performance.now();
+    await client.query(
+      `INSERT INTO message_event (tenant_id, message_id, seq, id, type, source, dedupe_key, provider_timestamp, recorded_at,
+         attempt, provider_message_id, error_code, body, prev_hash, hash)
+       SELECT m.tenant_id, m.id, 4, gen_random_uuid(), e.type::message_event_type, 'webhook'::event_source,
+              'status:' || m.provider_message_id || ':' || e.status, m.created_at + interval '3 seconds',
+              m.created_at + interval '4 seconds', 1, m.provider_message_id, m.last_error_code, '{}'::jsonb,
+              md5(m.id::text || 4) || md5(4 || m.id::text), md5(m.id::text || 5) || md5(5 || m.id::text)
+       FROM message m
+       CROSS JOIN LATERAL (SELECT CASE WHEN m.state = 'failed' THEN 'status_failed' ELSE 'status_sent' END AS type,
+                                  CASE WHEN m.state = 'failed' THEN 'failed' ELSE 'sent' END AS status) e
+       WHERE m.provider_message_id LIKE 'wamid.bench.%'
+         AND (m.state = 'failed' OR abs(hashtext(m.id::text)) % $1 = 0)`,
+      [modulus],
+    );
+    await client.query(
+      `INSERT INTO message_event_receipt (tenant_id, message_id, dedupe_key, event_id, source, received_at, content_hash, is_first)
+       SELECT tenant_id, message_id, dedupe_key, id, source, recorded_at, hash, true FROM message_event WHERE seq = 4`,
+    );
+    console.log(
+      `  status events (4th per chosen message): ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+  }
+}
+
+/**
+ * Runs `fill` with the tables' indexes, unique and primary keys and foreign keys (theirs and
+ * those pointing at them) dropped, then recreates every one from its own definition. For bulk
+ * loads of a scratch database only.
+ */
+export async function withoutIndexes(
+  client: pg.PoolClient,
+  tables: readonly string[],
+  fill: () => Promise<void>,
+) {
+  const { rows: constraints } = await client.query<{
+    table: string;
+    name: string;
+    def: string;
+    type: string;
+  }>(
+    `SELECT c.conrelid::regclass::text AS table, c.conname AS name, pg_get_constraintdef(c.oid) AS def, c.contype::text AS type
+     FROM pg_constraint c
+     WHERE c.contype IN ('p', 'u', 'f') AND (c.conrelid::regclass::text = ANY($1) OR (c.contype = 'f' AND c.confrelid::regclass::text = ANY($1)))`,
+    [tables],
+  );
+  const { rows: indexes } = await client.query<{ name: string; def: string }>(
+    `SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
+     WHERE i.tablename = ANY($1) AND i.schemaname = 'public'
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
+    [tables],
+  );
+  const started = performance.now();
+  const foreign = constraints.filter((c) => c.type === "f");
+  const keys = constraints.filter((c) => c.type !== "f");
+  for (const c of foreign) await client.query(`ALTER TABLE ${c.table} DROP CONSTRAINT ${c.name}`);
+  for (const c of keys) await client.query(`ALTER TABLE ${c.table} DROP CONSTRAINT ${c.name}`);
+  for (const i of indexes) await client.query(`DROP INDEX ${i.name}`);
+  await fill();
+  const rebuilt = performance.now();
+  await client.query("SET maintenance_work_mem = '512MB'");
+  for (const c of keys) await client.query(`ALTER TABLE ${c.table} ADD CONSTRAINT ${c.name} ${c.def}`);
+  for (const i of indexes) await client.query(i.def);
+  for (const c of foreign) await client.query(`ALTER TABLE ${c.table} ADD CONSTRAINT ${c.name} ${c.def}`);
+  console.log(
+    `  ${tables.join(", ")}: ${constraints.length} keys and ${indexes.length} indexes rebuilt in ${((performance.now() - rebuilt) / 1000).toFixed(1)} s (whole step ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
 }

@@ -5,13 +5,13 @@ import { webRuntime } from "@/server/web/runtime";
 import { createInnerContext } from "./trpc";
 
 export async function createRequestContext(headers: Headers) {
-  const { db, secretBox, queue, env } = webRuntime();
+  const { db, secretBox, queue, env, clientIp } = webRuntime();
   return createInnerContext({
     db,
     secretBox,
     queue,
     sessionUser: await currentUser(),
-    ip: headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
+    ip: clientIp(headers),
     bulkApprovalThreshold: env.WAYBILL_BULK_APPROVAL_THRESHOLD,
     allowHttpEndpoints: env.WAYBILL_DEMO,
   });

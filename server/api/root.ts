@@ -40,6 +40,7 @@ import { operationsRouter } from "./routers/operations/operations-router";
 import { insightsRouter } from "./routers/insights/insights-router";
 import { webhooksRouter } from "./routers/webhooks/webhooks-router";
 import { usageRouter } from "./routers/usage/usage-router";
+import { numberHealthRouter } from "./routers/number-health/number-health-router";
 
 export const appRouter = createTRPCRouter({
   me: createTRPCRouter({ get: getMe, setTimeZone }),
@@ -85,6 +86,7 @@ export const appRouter = createTRPCRouter({
   insights: insightsRouter,
   webhooks: webhooksRouter,
   usage: usageRouter,
+  numberHealth: numberHealthRouter,
 });
 
 export type AppRouter = typeof appRouter;

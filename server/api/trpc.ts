@@ -70,9 +70,29 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   if (!ctx.sessionUser) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first" });
   const user = await ctx.db.user.findUnique({
     where: { id: ctx.sessionUser.id },
-    select: { id: true, email: true, name: true, role: true, tenantId: true, disabledAt: true },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      role: true,
+      tenantId: true,
+      disabledAt: true,
+      sessionVersion: true,
+    },
   });
   if (!user || user.disabledAt) throw new TRPCError({ code: "UNAUTHORIZED", message: "account disabled" });
+  // disabled or password changed since this session was issued, or this session signed out
+  const claimed = ctx.sessionUser.sessionVersion;
+  const isRevoked =
+    (claimed !== undefined && claimed !== user.sessionVersion) ||
+    (ctx.sessionUser.sessionId !== undefined &&
+      (await ctx.db.revokedSession.findUnique({
+        where: { sessionId: ctx.sessionUser.sessionId },
+        select: { sessionId: true },
+      })) !== null);
+  if (isRevoked) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "this session has been revoked; sign in again" });
+  }
   const actor: TActor = {
     kind: "user",
     id: user.id,
@@ -80,7 +100,7 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
     role: user.role,
     tenantId: user.tenantId,
   };
-  const { disabledAt: _, ...authedUser } = user;
+  const { disabledAt: _, sessionVersion: _version, ...authedUser } = user;
   return next({ ctx: { user: authedUser satisfies TAuthedUser, actor } });
 });
 

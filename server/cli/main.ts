@@ -16,7 +16,7 @@ import { createApiKey, revokeApiKey } from "@/server/services/api-keys";
 import { ServiceError } from "@/server/services/errors";
 import { ROLES } from "@/server/domain/access/permissions";
 import { addSenderNumber, createTenant, findTenant } from "@/server/services/tenants";
-import { createUser, setUserDisabled } from "@/server/services/users";
+import { changePassword, createUser, setUserDisabled } from "@/server/services/users";
 import { runAuditedDrift } from "@/server/services/audit-drift";
 import { verifyMessageChain } from "@/server/services/ledger/read-ledger";
 import { rebuildRollups } from "@/server/services/insights/rebuild-rollups";
@@ -185,6 +185,25 @@ export function buildProgram(deps: {
         reason: opts.reason,
       });
       print(program.opts().json, result, `${opts.enable ? "enabled" : "disabled"} ${result.email}`);
+    });
+
+  program
+    .command("user:set-password")
+    .description("set a console user's password (every session signed in before stops working)")
+    .requiredOption("--email <email>")
+    .requiredOption("--password-stdin", "read the new password from stdin")
+    .action(async (opts: { email: string }) => {
+      const db = deps.db();
+      const user = await db.user.findUnique({
+        where: { email: opts.email.toLowerCase() },
+        select: { id: true },
+      });
+      if (!user) throw new ServiceError("NOT_FOUND", `no user ${opts.email}`);
+      const result = await changePassword(db, deps.actor, {
+        userId: user.id,
+        password: await deps.io.readStdin(),
+      });
+      print(program.opts().json, result, `password changed for ${result.email}; its sessions are revoked`);
     });
 
   program

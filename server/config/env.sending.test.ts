@@ -61,4 +61,19 @@ describe("simulator settings", () => {
     expect(env.WAYBILL_SIMULATOR_PORT).toBe(4010);
     expect(env.WAYBILL_SIMULATOR_WEBHOOK_URL).toBe("http://127.0.0.1:3000/api/webhooks/whatsapp");
   });
+
+  it("refuses a plain http Graph API URL outside demo mode (tokens travel in those requests)", () => {
+    expect(problems(ZWorkerEnvSchema, { ...worker, WHATSAPP_GRAPH_API_URL: "http://graph.example" })).toEqual(
+      [
+        "WHATSAPP_GRAPH_API_URL must be an https URL (plain http is allowed only with WAYBILL_DEMO=1, for the simulator)",
+      ],
+    );
+    expect(
+      parseEnv(ZWorkerEnvSchema, {
+        ...worker,
+        WHATSAPP_GRAPH_API_URL: "http://127.0.0.1:4010",
+        WAYBILL_DEMO: "1",
+      }).WHATSAPP_GRAPH_API_URL,
+    ).toBe("http://127.0.0.1:4010");
+  });
 });

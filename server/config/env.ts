@@ -1,6 +1,7 @@
 // One validated environment schema per process (CONVENTIONS habit 1). process.env is read here
 // and in the start scripts only; everything else takes configuration as arguments.
 import { z } from "zod";
+import { parseTrustedProxies } from "@/server/platform/client-ip";
 
 const ZBase64Key32Schema = z.string().refine((v) => Buffer.from(v, "base64").length === 32, {
   message: "must be 32 random bytes, base64-encoded (e.g. `openssl rand -base64 32`)",
@@ -37,6 +38,18 @@ export const ZCommonEnvSchema = z.object({
 
 // Webhook ingestion (issue 4; README.md#configuration). The web process receives and stores.
 const ZWebhookWebEnvShape = {
+  // proxies (addresses, CIDR ranges; comma-separated) whose X-Forwarded-For is believed: the
+  // client is the rightmost hop they did not append. Empty: the TCP peer is the client.
+  WAYBILL_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .superRefine((value, ctx) => {
+      try {
+        parseTrustedProxies(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
   // Meta app secrets, comma-separated: the first signs new deliveries, the others are still
   // accepted during a rotation (Meta signs with the app's current secret)
   WHATSAPP_APP_SECRET: z
@@ -158,6 +171,11 @@ export const ZWebEnvSchema = ZCommonEnvSchema.extend({
   // failed logins allowed per account+IP inside the window before further attempts are refused
   WAYBILL_LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   WAYBILL_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  // failures per account from all addresses in the window before every attempt on it is slowed
+  // (never locked: at most 30 s between attempts)
+  WAYBILL_LOGIN_ACCOUNT_MAX_FAILURES: z.coerce.number().int().min(1).default(50),
+  // a session ends this long after its sign-in however often it is used (it slides within 8 h)
+  WAYBILL_SESSION_ABSOLUTE_HOURS: z.coerce.number().positive().max(720).default(12),
   // a bulk retry or discard of more dead letters than this needs a second engineer's approval
   WAYBILL_BULK_APPROVAL_THRESHOLD: z.coerce.number().int().min(1).max(5000).default(20),
   ...ZWebhookWebEnvShape,
@@ -182,6 +200,15 @@ export const ZWorkerEnvSchema = ZCommonEnvSchema.extend({
   ...ZIngestWorkerEnvShape,
   ...ZSendingWorkerEnvShape,
   ...ZTriggersWorkerEnvShape,
+}).superRefine((env, ctx) => {
+  // sender access tokens travel in these requests: plain http only to the demo's simulator
+  if (!env.WAYBILL_DEMO && env.WHATSAPP_GRAPH_API_URL.startsWith("http://")) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["WHATSAPP_GRAPH_API_URL"],
+      message: "must be an https URL (plain http is allowed only with WAYBILL_DEMO=1, for the simulator)",
+    });
+  }
 });
 
 /** The provider simulator (server/providers/simulator), a fake Cloud API for demos and tests. */

@@ -9,6 +9,15 @@ export type TSignatureCheck =
 const SIGNATURE_PATTERN = /^sha256=([0-9a-fA-F]{64})$/;
 
 /**
+ * The header's form alone (no body, no secret): the route refuses a missing or malformed header
+ * before reading a byte of the body, so a forged request costs it neither the read nor an HMAC.
+ */
+export function checkSignatureFormat(header: string | null): "ok" | "missing" | "malformed" {
+  if (header === null || header.trim() === "") return "missing";
+  return SIGNATURE_PATTERN.test(header.trim()) ? "ok" : "malformed";
+}
+
+/**
  * Checks `header` against every secret. The comparison is constant-time (crypto.timingSafeEqual
  * on equal-length digests: the header's length is checked by the pattern first), and every
  * secret is tried whatever the outcome, so timing reveals neither how much matched nor which key.

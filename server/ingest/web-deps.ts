@@ -45,8 +45,9 @@ export function webhookStore(): TWebhookStore {
 }
 
 export function webhookRouteDeps(): TWebhookRouteDeps {
-  const { env, log } = webRuntime();
+  const { env, log, trustedProxies } = webRuntime();
   return {
+    trustedProxies,
     appSecrets: env.WHATSAPP_APP_SECRET,
     verifyToken: env.WHATSAPP_VERIFY_TOKEN,
     maxBodyBytes: env.WAYBILL_WEBHOOK_MAX_BYTES,

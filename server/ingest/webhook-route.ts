@@ -6,11 +6,19 @@
 //   POST: bounded raw read -> verify (constant-time) -> store raw (group commit, committed) ->
 //         map the typed outcome to HTTP with an exhaustive switch. 200 leaves only after the
 //         commit holding the request's row; processing happens in the worker (docs/decisions/005-...).
+import {
+  clientIpOf,
+  parseTrustedProxies,
+  PEER_ADDRESS_HEADER,
+  type TTrustedProxies,
+} from "@/server/platform/client-ip";
 import type { TLogger } from "@/server/platform/logger";
 import type { TProcessMetrics } from "./prometheus";
 import { bodyOfRequest, readBoundedBody, type TBodySource } from "./read-body";
 import { pickStoredHeaders, type TWebhookStore } from "./record-raw-webhook";
-import { safeEqual, verifySignature } from "./verify-signature";
+import { checkSignatureFormat, safeEqual, verifySignature } from "./verify-signature";
+
+const NO_TRUSTED_PROXIES = parseTrustedProxies([]);
 
 export type TWebhookRouteDeps = {
   /** WHATSAPP_APP_SECRET entries, current first */
@@ -22,6 +30,8 @@ export type TWebhookRouteDeps = {
   log: TLogger;
   metrics: TProcessMetrics;
   now: () => Date;
+  /** proxies whose X-Forwarded-For is believed (WAYBILL_TRUSTED_PROXIES); default none */
+  trustedProxies?: TTrustedProxies;
 };
 
 /** A webhook POST as either transport sees it. */
@@ -115,8 +125,8 @@ export function createWhatsAppWebhookHandlers(getDeps: () => TWebhookRouteDeps) 
     return respond(
       await endpoint.post({
         header: (name) => request.headers.get(name),
-        // a Next.js route handler is not told the TCP peer
-        remoteAddress: null,
+        // a Next.js route handler is not told the TCP peer: scripts/web-server.mjs passes it
+        remoteAddress: request.headers.get(PEER_ADDRESS_HEADER),
         body: bodyOfRequest(request),
       }),
     );
@@ -129,10 +139,15 @@ async function receive(deps: TWebhookRouteDeps, request: TWebhookPost): Promise<
   const receivedAt = deps.now();
   const signature = request.header("x-hub-signature-256");
   const client = {
-    ip: request.header("x-forwarded-for")?.split(",")[0]?.trim() ?? request.remoteAddress,
+    ip: clientIpOf(
+      { forwardedFor: request.header("x-forwarded-for"), peerAddress: request.remoteAddress },
+      deps.trustedProxies ?? NO_TRUSTED_PROXIES,
+    ),
     userAgent: request.header("user-agent"),
   };
-  if (signature === null) return unauthorized(deps, "missing", client, null);
+  // before reading the body: a request that cannot be Meta's costs no read and no HMAC
+  const format = checkSignatureFormat(signature);
+  if (format !== "ok") return unauthorized(deps, format, client, null);
 
   const read = await readBoundedBody(request.body, deps.maxBodyBytes);
   if (!read.ok) {

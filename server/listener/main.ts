@@ -2,6 +2,7 @@
 // node:http with group commit, for rates the Next.js route cannot reach (README.md#the-processes).
 // Same endpoint code, same inbox, same answers; the worker drains what either one stored.
 // SIGTERM/SIGINT: stop accepting, answer every request received (after its commit), then exit.
+import { parseTrustedProxies } from "@/server/platform/client-ip";
 import { EnvError, parseEnv, ZIngestListenerEnvSchema } from "@/server/config/env";
 import { createIngestListener, WEBHOOK_PATH } from "@/server/ingest/listener";
 import { createWebhookStore } from "@/server/ingest/record-raw-webhook";
@@ -37,6 +38,7 @@ async function main() {
     onFlush: observeGroupCommit(metrics),
   });
   const listener = createIngestListener({
+    trustedProxies: parseTrustedProxies(env.WAYBILL_TRUSTED_PROXIES),
     appSecrets: env.WHATSAPP_APP_SECRET,
     verifyToken: env.WHATSAPP_VERIFY_TOKEN,
     maxBodyBytes: env.WAYBILL_WEBHOOK_MAX_BYTES,

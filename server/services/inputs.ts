@@ -25,13 +25,17 @@ export const ZAddSenderNumberSchema = z.object({
 });
 export type TAddSenderNumber = z.infer<typeof ZAddSenderNumberSchema>;
 
+export const ZPasswordSchema = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `password: at least ${MIN_PASSWORD_LENGTH} characters`);
+
 export const ZCreateUserSchema = z
   .object({
     email: z.email().transform((e) => e.toLowerCase()),
     name: z.string().trim().min(1).max(200),
     role: z.enum(ROLES),
     tenantId: z.uuid().nullish(),
-    password: z.string().min(MIN_PASSWORD_LENGTH, `password: at least ${MIN_PASSWORD_LENGTH} characters`),
+    password: ZPasswordSchema,
   })
   .refine((u) => (u.role === "tenant_admin") === Boolean(u.tenantId), {
     message: "a tenant_admin needs a tenant; other roles must not have one",

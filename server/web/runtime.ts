@@ -6,6 +6,7 @@ import type PgBoss from "pg-boss";
 import { parseEnv, ZWebEnvSchema, type TWebEnv } from "@/server/config/env";
 import { createDb, type TDb } from "@/server/db/client";
 import { startQueue } from "@/server/jobs/queue";
+import { clientIpOfHeaders, parseTrustedProxies, type TTrustedProxies } from "@/server/platform/client-ip";
 import { createLogger, type TLogger } from "@/server/platform/logger";
 import { createSecretBox, type TSecretBox } from "@/server/platform/secret-box";
 import { installProjectors } from "@/server/services/projectors";
@@ -16,6 +17,9 @@ export type TWebRuntime = {
   secretBox: TSecretBox;
   log: TLogger;
   queue: () => Promise<PgBoss>;
+  trustedProxies: TTrustedProxies;
+  /** the client's IP of a request (throttling, audit): see server/platform/client-ip.ts */
+  clientIp: (headers: Headers) => string | null;
 };
 
 const globalForRuntime = globalThis as unknown as { waybillWebRuntime?: TWebRuntime };
@@ -25,7 +29,10 @@ export function webRuntime(): TWebRuntime {
   const env = parseEnv(ZWebEnvSchema, process.env);
   installProjectors();
   let queue: Promise<PgBoss> | undefined;
+  const trustedProxies = parseTrustedProxies(env.WAYBILL_TRUSTED_PROXIES);
   const runtime: TWebRuntime = {
+    trustedProxies,
+    clientIp: (headers) => clientIpOfHeaders(headers, trustedProxies),
     env,
     db: createDb(env.DATABASE_URL, { max: 10 }),
     secretBox: createSecretBox(env.WAYBILL_ENCRYPTION_KEY, env.WAYBILL_ENCRYPTION_KEYS_PREVIOUS),

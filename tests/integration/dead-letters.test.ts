@@ -670,6 +670,52 @@ describe("bulk retry", () => {
     ).rejects.toThrow(/more than 30 minutes old/);
   });
 
+  it("counts one engineer's unapproved volume over a rolling window (2 + 2 over a threshold of 3 needs a second person); withdrawing reads Withdrawn", async () => {
+    const solo = await makeUser(db, "engineer");
+    const messages = await Promise.all(
+      [1, 2, 3, 4].map((i) =>
+        deadLettered({
+          tenantId: acme.id,
+          senderNumberId: acmeHealthy,
+          error: DEAD_LETTER_ERRORS.generic,
+          reason: EXHAUSTED,
+          agoMs: i * 60_000,
+        }),
+      ),
+    );
+    const dryRun = async (batch: { id: string }[]) =>
+      (
+        await as(solo).deadLetters.prepareBulk({
+          kind: "discard",
+          tenantId: acme.id,
+          selection: { kind: "ids", items: batch.map((m) => ({ tenantId: acme.id, messageId: m.id })) },
+        })
+      ).bulkActionId!;
+    const first = await dryRun(messages.slice(0, 2));
+    expect(
+      await as(solo).deadLetters.requestBulk({ bulkActionId: first, reason: "batch one" }),
+    ).toMatchObject({
+      status: "approved",
+      needsApproval: false,
+      recentUnapprovedVolume: 0,
+    });
+    // the second half, each batch at or under the threshold: no longer runs alone
+    const second = await dryRun(messages.slice(2, 4));
+    expect(
+      await as(solo).deadLetters.requestBulk({ bulkActionId: second, reason: "batch two" }),
+    ).toMatchObject({
+      status: "awaiting_approval",
+      needsApproval: true,
+      recentUnapprovedVolume: 2,
+    });
+    await as(solo).deadLetters.rejectBulk({ bulkActionId: second, reason: "split on purpose, withdrawing" });
+    const op = (await as(solo).deadLetters.listBulk({})).items.find((i) => i.id === second);
+    expect(op).toMatchObject({ status: "rejected", isWithdrawn: true });
+    expect(
+      await db.auditEvent.count({ where: { targetId: second, action: "dead_letters.bulk_withdrawn" } }),
+    ).toBe(1);
+  });
+
   it("bulk discard, leaving out nothing; listBulk and getBulk are for operations.read", async () => {
     const victims = await Promise.all(
       [1, 2].map((i) =>
@@ -688,7 +734,14 @@ describe("bulk retry", () => {
     });
     const bulkActionId = prepared.bulkActionId!;
     expect(prepared.assessment.warnings).toEqual([]);
-    await as(users.engineer).deadLetters.requestBulk({ bulkActionId, reason: "recipients not on WhatsApp" });
+    // this engineer already ran 2 alone in the window: 2 more is over the threshold of 3
+    expect(
+      await as(users.engineer).deadLetters.requestBulk({
+        bulkActionId,
+        reason: "recipients not on WhatsApp",
+      }),
+    ).toMatchObject({ status: "awaiting_approval", recentUnapprovedVolume: 2 });
+    await as(users.engineer2).deadLetters.approveBulk({ bulkActionId });
     expect(await handleRunBulkAction({ db }, { bulkActionId })).toMatchObject({ discarded: 2 });
     const rows = await callerFor(db, users.support).deadLetters.list({
       tenantId: globex.id,

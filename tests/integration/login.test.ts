@@ -1,5 +1,6 @@
 // Console login: each role signs in; wrong passwords, unknown accounts and disabled accounts
-// are refused and audited; repeated failures are throttled per account and per IP.
+// are refused and audited (at a bounded rate); repeated failures are delayed per account and IP,
+// parallel bursts are decided one at a time, and nobody can lock someone else out.
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TDb } from "@/server/db/client";
@@ -33,7 +34,14 @@ describe("login", () => {
       );
       expect(result).toEqual({
         ok: true,
-        user: { id: user.id, email: user.email, name: user.name, role, tenantId: user.tenantId },
+        user: {
+          id: user.id,
+          email: user.email,
+          name: user.name,
+          role,
+          tenantId: user.tenantId,
+          sessionVersion: 1,
+        },
       });
     }
   });
@@ -81,22 +89,62 @@ describe("login", () => {
     });
   });
 
-  it("throttles an account after maxAttempts failures, even with the right password, until the window passes", async () => {
+  it("delays one address after maxAttempts failures, even with the right password, until the delay passes", async () => {
     const user = await makeUser(db, "admin");
+    const from = ip();
     const now = new Date();
     for (let i = 0; i < limits.maxAttempts; i += 1) {
       expect(
-        (await attemptLogin(db, { email: user.email, password: `wrong-${i}`, ip: ip() }, limits, now)).ok,
+        (await attemptLogin(db, { email: user.email, password: `wrong-${i}`, ip: from }, limits, now)).ok,
       ).toBe(false);
     }
     expect(
-      await attemptLogin(db, { email: user.email, password: user.password, ip: ip() }, limits, now),
-    ).toEqual({ ok: false, reason: "throttled" });
-    // the window is measured from the failures' times: after it, the right password works again
-    const later = new Date(now.getTime() + (limits.windowSeconds + 60) * 1000);
+      await attemptLogin(db, { email: user.email, password: user.password, ip: from }, limits, now),
+    ).toMatchObject({ ok: false, reason: "throttled" });
+    // the owner elsewhere is not locked out by someone else's failures
     expect(
-      (await attemptLogin(db, { email: user.email, password: user.password, ip: ip() }, limits, later)).ok,
+      (await attemptLogin(db, { email: user.email, password: user.password, ip: ip() }, limits, now)).ok,
     ).toBe(true);
+    // after the delay (1 s for the first failure past the limit) the right password works from there too
+    const later = new Date(now.getTime() + 2000);
+    expect(
+      (await attemptLogin(db, { email: user.email, password: user.password, ip: from }, limits, later)).ok,
+    ).toBe(true);
+  });
+
+  it("cannot be beaten by concurrency: a parallel burst is checked a bounded number of times", async () => {
+    const user = await makeUser(db, "admin");
+    const from = ip();
+    const now = new Date();
+    // 30 at once, the right password at position 25
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        attemptLogin(
+          db,
+          { email: user.email, password: i === 24 ? user.password : `wrong-${i}`, ip: from },
+          limits,
+          now,
+        ),
+      ),
+    );
+    expect(burst[24]).toMatchObject({ ok: false, reason: "throttled" });
+    expect(burst.filter((r) => r.ok)).toHaveLength(0);
+    const checked = await db.loginAttempt.count({ where: { account: user.email } });
+    // every password check was decided after the ones before it were recorded
+    expect(checked).toBeLessThanOrEqual(limits.maxAttempts + 1);
+    // 100 more in parallel: still bounded, and few audit rows for all of them
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        attemptLogin(db, { email: user.email, password: `wrong-again-${i}`, ip: from }, limits, now),
+      ),
+    );
+    expect(await db.loginAttempt.count({ where: { account: user.email } })).toBeLessThanOrEqual(
+      limits.maxAttempts + 1,
+    );
+    const audited = await db.auditEvent.count({
+      where: { action: LOGIN_FAILED_ACTION, targetId: user.email },
+    });
+    expect(audited).toBeLessThanOrEqual(5);
   });
 
   it("throttles one IP spraying many accounts", async () => {
@@ -117,7 +165,7 @@ describe("login", () => {
     const victim = await makeUser(db, "support_agent");
     expect(
       await attemptLogin(db, { email: victim.email, password: victim.password, ip: from }, limits, now),
-    ).toEqual({ ok: false, reason: "throttled" });
+    ).toMatchObject({ ok: false, reason: "throttled" });
     expect(
       (await attemptLogin(db, { email: victim.email, password: victim.password, ip: ip() }, limits, now)).ok,
     ).toBe(true);

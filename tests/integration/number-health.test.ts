@@ -23,7 +23,9 @@ import { claimSends } from "@/server/services/sending/claim-sends";
 import { requestSend, requestSendDepsOf } from "@/server/services/sending/request-send";
 import type { TSendMessageRequest } from "@/server/domain/sending/send-request";
 import { entry, envelope, otherFields, webhookPost } from "../factories/webhooks";
-import { makeSenderNumber, makeTenant } from "../factories";
+import { makeSenderNumber, makeTenant, makeUser } from "../factories";
+import { callerFor } from "../setup/trpc";
+import { getMessageView } from "@/server/services/sending/message-views";
 import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
 import { APP_SECRET, createWebhookTestPool, drainAll, webhookHandlers } from "./webhook-helpers";
 
@@ -159,6 +161,72 @@ describe("sending follows the number's health", () => {
       Date.now(),
     );
     expect(await claimable(new Date(), tenant.id)).toHaveLength(1);
+  });
+});
+
+describe("operator override", () => {
+  it("an engineer holds a number with a reason and an expiry: audited, shown, held messages say why; tenant admins cannot", async () => {
+    const tenant = await makeTenant(db);
+    const sender = await makeSenderNumber(db, testSecretBox, tenant.id);
+    const engineer = await makeUser(db, "engineer");
+    const tenantAdmin = await makeUser(db, "tenant_admin", { tenantId: tenant.id });
+    const admin = await makeUser(db, "admin");
+    const support = await makeUser(db, "support_agent");
+    const expiresAt = new Date(Date.now() + 3_600_000);
+    const input = {
+      tenantId: tenant.id,
+      senderNumberId: sender.id,
+      mode: "hold" as const,
+      reason: "rotating the access token",
+      expiresAt,
+    };
+    await expect(callerFor(db, tenantAdmin).numberHealth.setOverride(input)).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    await expect(callerFor(db, support).numberHealth.setOverride(input)).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    const id = await send(tenant.id, sender.id, "text");
+    await callerFor(db, engineer).numberHealth.setOverride(input);
+    expect(await claimable(new Date(), tenant.id)).toEqual([]);
+
+    const audit = await db.auditEvent.findFirstOrThrow({
+      where: { action: "number_health.override_set", targetId: sender.id },
+    });
+    expect(audit).toMatchObject({
+      reason: "rotating the access token",
+      actorLabel: `user:${engineer.email}`,
+    });
+
+    const view = await callerFor(db, tenantAdmin).numberHealth.get({
+      tenantId: tenant.id,
+      senderNumberId: sender.id,
+    });
+    expect(view.override).toMatchObject({ mode: "hold", reason: "rotating the access token", actor: "user" });
+    expect(view.decision.all?.code).toBe("operator_hold");
+    expect(view.held).toBe(1);
+    expect(view.timeline[0]).toMatchObject({
+      source: "operator",
+      lines: [expect.stringMatching(/^Override: hold until /)],
+    });
+
+    const message = await getMessageView(db, tenant.id, id);
+    expect(message?.hold).toMatch(/^held by an operator until .* UTC: rotating the access token$/);
+    expect(message?.explanation).toContain("; held: held by an operator");
+
+    const unhealthy = await callerFor(db, support).numberHealth.listUnhealthy();
+    expect(unhealthy.find((n) => n.senderNumberId === sender.id)).toMatchObject({ held: 1 });
+    await expect(callerFor(db, tenantAdmin).numberHealth.listUnhealthy()).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+
+    await callerFor(db, admin).numberHealth.setOverride({
+      ...input,
+      mode: "clear",
+      reason: "token rotated",
+      expiresAt: null,
+    });
+    expect(await claimable(new Date(), tenant.id)).toEqual([id]);
   });
 });
 

@@ -14,6 +14,8 @@ const PLATFORM_TABLES: Record<string, string> = {
   audit_event: "platform actions; tenant_id is the subject when there is one, often none",
   phone_number_directory: "platform-wide routing of phone_number_id to tenant (reference table)",
   worker_heartbeat: "process liveness",
+  revoked_session: "signed-out console sessions; users span tenants",
+  login_attempt: "console sign-in attempts by email; users span tenants and unknown emails are attempted too",
   webhook_inbox: "raw webhook requests: the tenant is unknown at receipt, and one request may name several",
   webhook_quarantine: "unprocessable webhook items: mostly items whose tenant could not be resolved",
   webhook_replay: "engineers' replays of raw requests, which span tenants",

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TDb } from "@/server/db/client";
 import { sqlOfPg, type TSql } from "@/server/db/sql";
 import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
+import { usableFoldState } from "@/server/domain/reconciliation/fold";
+import { CURRENT_RULES } from "@/server/domain/reconciliation/rules";
 import { buildCloudMessageBody, type TSendMessageRequest } from "@/server/domain/sending/send-request";
 import { createApiKeyVerifier, revokeApiKey } from "@/server/services/api-keys";
 import { auditDrift } from "@/server/services/audit-drift";
@@ -116,6 +118,14 @@ describe("send intake", () => {
       }),
     ]);
     expect(mine).toEqual(theirs);
+
+    // the ledger's fold state is there, so the next append goes on from it (no full path)
+    const [row] = await sql.query<{ fold_state: unknown; head_hash: string }>(
+      "SELECT fold_state, head_hash FROM message WHERE tenant_id = $1 AND id = $2",
+      [tenantId, id],
+    );
+    const folded = usableFoldState(row?.fold_state, CURRENT_RULES);
+    expect(folded).toMatchObject({ headHash: row?.head_hash, eventCount: 1 });
 
     // the chain verifies against the head anchored on the row, and the audit finds no drift
     expect(await verifyMessageChain(db, tenantId, id)).toMatchObject({ ok: true, checkedEvents: 1 });

@@ -136,6 +136,8 @@ export async function startWorkerProcess(db: TDb, env: Record<string, string>): 
     WAYBILL_WORKER_HEARTBEAT_SECONDS: "1",
     WAYBILL_INGEST_POLL_MS: "50",
     WAYBILL_DISPATCH_POLL_MS: "50",
+    // the provider simulator answers on plain http, allowed only in demo mode
+    WAYBILL_DEMO: "1",
     ...env,
   });
   await waitFor(

@@ -20,6 +20,7 @@ export const PERMISSIONS = [
   "webhooks.manage", // a tenant's outbound webhook endpoints: create, change, test, redeliver
   "usage.read", // usage metered from Meta's pricing (a tenant admin: its own tenant)
   "admin.channels", // operator notification channels (Slack webhook, email) for platform alerts
+  "sender.override", // override a number's sending decision (hold, or send despite its health)
 ] as const;
 export type TPermission = (typeof PERMISSIONS)[number];
 
@@ -47,6 +48,7 @@ export const PERMISSION_MATRIX: Record<TRole, readonly TPermission[]> = {
     "operations.act",
     "operations.read",
     "audit.read",
+    "sender.override",
   ],
   admin: [
     "tenant.read",
@@ -63,6 +65,7 @@ export const PERMISSION_MATRIX: Record<TRole, readonly TPermission[]> = {
     "webhooks.manage",
     "usage.read",
     "admin.channels",
+    "sender.override",
   ],
 };
 

@@ -306,3 +306,66 @@ export function deriveHealth(
 export function assertedAspects(fact: THealthFact, rules: THealthRules = CURRENT_HEALTH_RULES): string[] {
   return Object.keys(rules.assert(fact));
 }
+
+const TIER_WORDS: Record<string, string> = {
+  TIER_50: "50",
+  TIER_250: "250",
+  TIER_1K: "1K",
+  TIER_2K: "2K",
+  TIER_10K: "10K",
+  TIER_100K: "100K",
+  TIER_UNLIMITED: "unlimited",
+  TIER_NOT_SET: "not set",
+};
+
+/** "Limit: 1K per 24 h" from a tier, or the portfolio's number (-1: unlimited). */
+export function limitLabel(tier: string | null, perDay: number | null = null): string {
+  if (perDay !== null) {
+    if (perDay < 0) return "Limit: unlimited";
+    const words = perDay >= 1000 && perDay % 1000 === 0 ? `${perDay / 1000}K` : String(perDay);
+    return `Limit: ${words} per 24 h`;
+  }
+  if (tier === null) return "Limit: unknown";
+  const words = TIER_WORDS[tier] ?? tier;
+  return words === "unlimited" ? "Limit: unlimited" : `Limit: ${words} per 24 h`;
+}
+
+const utcText = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+/** What one fact said, in words, aspect by aspect (for the number's timeline). */
+export function describeFact(fact: THealthFact, rules: THealthRules = CURRENT_HEALTH_RULES): string[] {
+  const said = rules.assert(fact);
+  const lines: string[] = [];
+  if (said.quality) lines.push(`Quality rating: ${said.quality.rating}`);
+  if (said.flag) lines.push(said.flag.state === "FLAGGED" ? "Flagged for low quality" : "Flag lifted");
+  if (said.restrictions !== undefined)
+    lines.push(
+      said.restrictions === null || said.restrictions.list.length === 0
+        ? "No restrictions"
+        : `Restricted: ${said.restrictions.list
+            .map((r) => `${r.type}${r.expiresAtMs === null ? "" : ` until ${utcText(r.expiresAtMs)}`}`)
+            .join(", ")}`,
+    );
+  if (said.ban) lines.push(`Ban state: ${said.ban.state}`);
+  if (said.connection) lines.push(`Connection: ${said.connection.state} (${said.connection.reported})`);
+  if (said.token)
+    lines.push(`Access token: ${said.token.state}${said.token.detail ? ` (${said.token.detail})` : ""}`);
+  if (said.nameStatus)
+    lines.push(`Name: ${said.nameStatus.status}${said.nameStatus.name ? ` (${said.nameStatus.name})` : ""}`);
+  if (said.verification) lines.push(`Verification: ${said.verification.status}`);
+  if (said.messagingLimit) lines.push(limitLabel(said.messagingLimit.tier ?? said.messagingLimit.reported));
+  if (said.portfolioLimit)
+    lines.push(`Portfolio ${limitLabel(null, said.portfolioLimit.perDay).toLowerCase()}`);
+  if (said.throughput) lines.push(`Throughput: ${said.throughput.level}`);
+  if (said.override !== undefined)
+    lines.push(
+      said.override === null
+        ? "Override cleared"
+        : `Override: ${said.override.mode === "hold" ? "hold" : "send despite state"} until ${utcText(said.override.expiresAtMs)}: ${said.override.reason}`,
+    );
+  if (said.lastSync && !said.lastSync.ok)
+    lines.push(`Sync failed: ${said.lastSync.error ?? "unknown error"}`);
+  if (lines.length === 0)
+    lines.push(fact.source === "sync" ? "Sync: no change" : "Recorded (no change to the view)");
+  return lines;
+}

@@ -183,7 +183,7 @@ function auditBulk(
   tx: TDbTx,
   actor: TActor,
   action: Pick<TLockedAction, "id" | "tenant_ids">,
-  auditAction: `dead_letters.bulk_${"requested" | "approved" | "rejected" | "done"}`,
+  auditAction: `dead_letters.bulk_${"requested" | "approved" | "rejected" | "withdrawn" | "done"}`,
   details: { reason?: string; data: Prisma.InputJsonObject },
 ): Promise<void> {
   return recordAudit(tx, {
@@ -211,7 +211,12 @@ export type TRequestResult = {
   leftOut: number;
   needsApproval: boolean;
   threshold: number;
+  /** messages this engineer acted on without a second person within the window, before this one */
+  recentUnapprovedVolume: number;
 };
+
+/** The rolling window over which one engineer's unapproved bulk volume adds up (24 h). */
+export const DEFAULT_BULK_APPROVAL_WINDOW_HOURS = 24;
 
 /** Confirms a dry run with a reason: approved at once at or below the threshold, else awaits approval. */
 export async function requestBulkAction(
@@ -222,11 +227,16 @@ export async function requestBulkAction(
     reason: string;
     leaveOutLikelyToFail: boolean;
     threshold: number;
+    /** the rolling window of the engineer's unapproved volume (default 24 h) */
+    windowHours?: number;
     now: Date;
   },
 ): Promise<TRequestResult> {
   return db.$transaction(async (tx) => {
     const action = await lockAction(tx, input.bulkActionId);
+    // one engineer's requests one after another, so two at once cannot each see the other's
+    // volume as not yet there (2 x 20 in parallel is still 40)
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`bulk-request:${actorId(actor) ?? actorLabel(actor)}`}, 0))`;
     if (action.requested_by_id === null || action.requested_by_id !== actorId(actor)) {
       throw new ServiceError("FORBIDDEN", "only the engineer who ran this dry run can confirm it");
     }
@@ -258,7 +268,17 @@ export async function requestBulkAction(
     if (actionCount === 0) {
       throw new ServiceError("CONFLICT", "nothing is left to do: every message was left out");
     }
-    const isApprovalNeeded = needsApproval(actionCount, input.threshold);
+    // the two-person rule counts what this engineer ran alone over a rolling window, so a large
+    // operation split into batches at or under the threshold (2 x 20) still needs a second person
+    const windowStart = new Date(
+      input.now.getTime() - (input.windowHours ?? DEFAULT_BULK_APPROVAL_WINDOW_HOURS) * 3_600_000,
+    );
+    const [{ n: recentUnapprovedVolume } = { n: 0 }] = await tx.$queryRaw<{ n: number }[]>`
+      SELECT coalesce(sum(action_count), 0)::int AS n FROM bulk_action
+      WHERE requested_by = ${actorLabel(actor)} AND id <> ${action.id}::uuid
+        AND needs_approval = false AND status IN ('approved', 'running', 'done')
+        AND requested_at > ${windowStart}`;
+    const isApprovalNeeded = needsApproval(actionCount + recentUnapprovedVolume, input.threshold);
     const status = isApprovalNeeded ? "awaiting_approval" : "approved";
     await tx.bulkAction.update({
       where: { id: action.id },
@@ -280,9 +300,17 @@ export async function requestBulkAction(
         tenants: action.tenant_ids,
         threshold: input.threshold,
         needsApproval: isApprovalNeeded,
+        recentUnapprovedVolume,
       },
     });
-    return { status, actionCount, leftOut, needsApproval: isApprovalNeeded, threshold: input.threshold };
+    return {
+      status,
+      actionCount,
+      leftOut,
+      needsApproval: isApprovalNeeded,
+      threshold: input.threshold,
+      recentUnapprovedVolume,
+    };
   }, TX);
 }
 
@@ -339,11 +367,17 @@ async function decideBulkAction(
         ...(isApproval ? {} : { finishedAt: input.now }),
       },
     });
+    const isWithdrawal =
+      !isApproval && action.requested_by_id !== null && action.requested_by_id === actorId(actor);
     await auditBulk(
       tx,
       actor,
       action,
-      isApproval ? "dead_letters.bulk_approved" : "dead_letters.bulk_rejected",
+      isApproval
+        ? "dead_letters.bulk_approved"
+        : isWithdrawal
+          ? "dead_letters.bulk_withdrawn"
+          : "dead_letters.bulk_rejected",
       {
         reason: input.note ?? undefined,
         data: { kind: action.kind, requestedBy: action.requested_by },
@@ -492,6 +526,8 @@ export type TBulkActionView = {
   id: string;
   kind: TBulkKind;
   status: "awaiting_approval" | "approved" | "rejected" | "running" | "done";
+  /** rejected by its own requester: withdrawn, not refused by a second person */
+  isWithdrawn: boolean;
   scopeTenantId: string | null;
   tenantIds: string[];
   selection: Prisma.JsonValue;
@@ -550,6 +586,8 @@ export async function listBulkActions(
             id: a.id,
             kind: a.kind,
             status: a.status,
+            isWithdrawn:
+              a.status === "rejected" && a.decidedById !== null && a.decidedById === a.requestedById,
             scopeTenantId: a.scopeTenantId,
             tenantIds: a.tenantIds,
             selection: a.selection,

@@ -33,3 +33,25 @@ export function isTemplateRowSql(q: string): string {
   return `EXISTS (SELECT 1 FROM message hm WHERE hm.tenant_id = ${q}.tenant_id AND hm.id = ${q}.message_id
                     AND hm.content_kind = 'template')`;
 }
+
+/**
+ * Why a message still in the send queue waits on its number's health right now, or null (not
+ * queued, or not held). For the message's explanation in the API and the console.
+ */
+export async function queuedMessageHold(
+  sql: { query<R extends object>(text: string, values?: readonly unknown[]): Promise<R[]> },
+  tenantId: string,
+  messageId: string,
+  now: Date,
+): Promise<string | null> {
+  const at = sqlTimestamp(now);
+  const rows = await sql.query<{ reason: string | null }>(
+    `SELECT coalesce(${heldAllReasonSql("h", at)},
+                     CASE WHEN ${isTemplateRowSql("q")} THEN ${heldTemplatesReasonSql("h", at)} END) AS reason
+     FROM send_queue q
+     JOIN sender_health h ON h.tenant_id = q.tenant_id AND h.sender_number_id = q.sender_number_id
+     WHERE q.tenant_id = $1::uuid AND q.message_id = $2::uuid`,
+    [tenantId, messageId],
+  );
+  return rows[0]?.reason ?? null;
+}

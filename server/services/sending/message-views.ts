@@ -5,7 +5,9 @@ import { z } from "zod";
 import type { TDb } from "@/server/db/client";
 import { EVENT_SOURCES, LEDGER_EVENT_TYPES } from "@/server/domain/ledger/ledger-event";
 import { MESSAGE_STATES } from "@/server/domain/reconciliation/message-state";
+import { toSql } from "@/server/db/sql";
 import { loadChain, readLedger } from "@/server/services/ledger/read-ledger";
+import { queuedMessageHold } from "@/server/services/number-health/hold-sql";
 import { ServiceError } from "@/server/services/errors";
 
 const ZLedgerErrorViewSchema = z.object({
@@ -18,7 +20,15 @@ const ZLedgerErrorViewSchema = z.object({
 export const ZMessageViewSchema = z.object({
   id: z.uuid().describe("Waybill's message id (also sent to WhatsApp as biz_opaque_callback_data)"),
   state: z.enum(MESSAGE_STATES).describe("Derived from the ledger by the reconciliation rules"),
-  explanation: z.string().describe("Why the message is in this state, in plain words"),
+  explanation: z
+    .string()
+    .describe("Why the message is in this state, in plain words (and why it waits, when its number is held)"),
+  hold: z
+    .string()
+    .nullable()
+    .describe(
+      "Why the message waits in the queue on its number's health right now (e.g. a restriction), or null",
+    ),
   lastError: ZLedgerErrorViewSchema.extend({
     attempt: z.number().int().nullable(),
     recordedAt: z.iso.datetime(),
@@ -71,7 +81,7 @@ export async function getMessageView(
     },
   });
   if (!message) return null;
-  const [sender, request, chain] = await Promise.all([
+  const [sender, request, chain, hold] = await Promise.all([
     db.senderNumber.findUnique({
       where: { tenantId_id: { tenantId, id: message.senderNumberId } },
       select: { id: true, phoneNumberId: true, displayNumber: true },
@@ -81,6 +91,7 @@ export async function getMessageView(
       select: { request: true },
     }),
     loadChain(db, tenantId, messageId),
+    queuedMessageHold(toSql(db), tenantId, messageId, new Date()),
   ]);
   const lastErrorEvent = [...chain].reverse().find((e) => "error" in e && e.error !== null);
   const lastError =
@@ -95,7 +106,8 @@ export async function getMessageView(
   return {
     id: message.id,
     state: message.state,
-    explanation: message.stateExplanation,
+    explanation: hold ? `${message.stateExplanation}; held: ${hold}` : message.stateExplanation,
+    hold,
     lastError,
     attempts: message.attemptCount,
     providerMessageId: message.providerMessageId,

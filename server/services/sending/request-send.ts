@@ -15,6 +15,7 @@ import { factContent } from "@/server/domain/ledger/group-receipts";
 import { appendToChain, GENESIS_HASH } from "@/server/domain/ledger/hash-chain";
 import type { TLedgerEvent } from "@/server/domain/ledger/ledger-event";
 import { deriveState } from "@/server/domain/reconciliation/derive-state";
+import { emptyFoldState, fold } from "@/server/domain/reconciliation/fold";
 import { snapshotDerived } from "@/server/domain/reconciliation/diff-derived";
 import { CURRENT_RULES } from "@/server/domain/reconciliation/rules";
 import {
@@ -149,6 +150,9 @@ function buildIntakeRows(input: TRequestSendInput, request: TSendMessageRequest,
     recordedAt: now.getTime(),
   } as TLedgerEvent;
   const chained = appendToChain(GENESIS_HASH, event, sha256Hex);
+  const contentHash = sha256Hex(factContent(event));
+  // the ledger's fold state after this first fact, so the next append goes on from it
+  const foldState = fold(emptyFoldState(rules.version), chained, contentHash);
   const columns = eventColumns(chained);
   const derived = deriveState([chained], rules);
   const snapshot = snapshotDerived(derived);
@@ -190,7 +194,7 @@ function buildIntakeRows(input: TRequestSendInput, request: TSendMessageRequest,
     columns.dedupeKey, // $24
     JSON.stringify(event), // $25
     chained.prevHash, // $26
-    sha256Hex(factContent(event)), // $27
+    contentHash, // $27
     rollupLockKey(tenantId), // $28
     deltas.map((d) => new Date(d.bucketStartMs).toISOString()), // $29
     deltas.map((d) => d.senderNumberId), // $30
@@ -203,12 +207,15 @@ function buildIntakeRows(input: TRequestSendInput, request: TSendMessageRequest,
     label, // $37
     requestHash, // $38
     JSON.stringify(canonical), // $39
+    JSON.stringify(foldState), // $40
   ];
 
   const view = (result: TIntakeResult): TMessageView => ({
     id: messageId,
     state: snapshot.state,
     explanation: snapshot.explanation,
+    // the hot path does not read number health; GET /messages/{id} names a hold once it waits
+    hold: null,
     lastError: null,
     attempts: derived.latestAttempt,
     providerMessageId: null,
@@ -242,10 +249,11 @@ WITH sender AS (
   INSERT INTO message (tenant_id, id, sender_number_id, recipient, content_kind, template_name, template_language,
                        template_category, request_payload, idempotency_key, state, state_reached_at,
                        state_explanation, decider_dedupe_key, conflict_kinds, rules_version, last_error_code,
-                       attempt_count, event_count, delivery_latency_ms, head_hash, created_at, updated_at)
+                       attempt_count, event_count, delivery_latency_ms, head_hash, created_at, updated_at,
+                       fold_state)
   SELECT $1::uuid, $2::uuid, sender.id, $5, $6, $7, $8, $9, $10::jsonb, $11::text, $12::message_state,
          $13::timestamptz, $14, $15, $16::text[], $17::int, NULL, $18::int, 1, NULL, $19, $20::timestamptz,
-         $20::timestamptz
+         $20::timestamptz, $40::jsonb
   FROM sender
   ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
   RETURNING tenant_id, id, updated_at

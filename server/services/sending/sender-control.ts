@@ -1,6 +1,12 @@
 // Sender numbers as the dispatcher sees them: paused (alone, with an alert) when the number
 // cannot send, resumed by an engineer, throttled adaptively, and their queues observable.
 import type { TDb, TDbTx } from "@/server/db/client";
+import { Prisma } from "@/server/db/generated/client";
+import {
+  heldAllReasonSql,
+  heldTemplatesReasonSql,
+  sqlTimestamp,
+} from "@/server/services/number-health/hold-sql";
 import { actorLabel, type TActor } from "@/server/services/actor";
 import { recordAudit } from "@/server/services/audit";
 import { raiseAlert } from "@/server/services/monitoring/alerts";
@@ -227,6 +233,8 @@ export type TSenderDispatchView = {
   pausedBy: string | null;
   pausedReason: string | null;
   pausedErrorCode: string | null;
+  /** Why the number's health holds its queue now (all messages, or its templates), or null. */
+  holdReason: string | null;
 };
 
 /** Per number: queue depth, due and in-flight counts, current rate, pause. For the console. */
@@ -256,16 +264,20 @@ export async function listSenderDispatch(
       due: number;
       in_flight: number;
       oldest_due_at: Date | null;
+      hold_reason: string | null;
     }[]
   >`
     SELECT d.tenant_id::text, t.slug AS tenant_slug, d.sender_number_id::text, s.display_number,
            s.status::text AS sender_status, d.max_rate, d.rate, d.rate_changed_at, d.throttle_count,
            d.last_throttled_at, d.paused_at, d.paused_by, d.paused_reason, d.paused_error_code,
            coalesce(q.queued, 0)::int AS queued, coalesce(q.due, 0)::int AS due,
-           coalesce(q.in_flight, 0)::int AS in_flight, q.oldest_due_at
+           coalesce(q.in_flight, 0)::int AS in_flight, q.oldest_due_at,
+           coalesce(${Prisma.raw(heldAllReasonSql("h", sqlTimestamp(now)))},
+                    ${Prisma.raw(heldTemplatesReasonSql("h", sqlTimestamp(now)))}) AS hold_reason
     FROM sender_dispatch d
     JOIN tenant t ON t.id = d.tenant_id
     JOIN sender_number s ON s.tenant_id = d.tenant_id AND s.id = d.sender_number_id
+    LEFT JOIN sender_health h ON h.tenant_id = d.tenant_id AND h.sender_number_id = d.sender_number_id
     LEFT JOIN LATERAL (
       SELECT count(*) AS queued,
              count(*) FILTER (WHERE q.not_before <= ${now}) AS due,
@@ -299,5 +311,6 @@ export async function listSenderDispatch(
         : row.paused_by,
     pausedReason: row.paused_reason,
     pausedErrorCode: row.paused_error_code,
+    holdReason: row.hold_reason,
   }));
 }

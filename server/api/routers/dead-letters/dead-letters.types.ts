@@ -191,6 +191,8 @@ export const ZRequestBulkOutputSchema = z.object({
   leftOut: z.number().int(),
   needsApproval: z.boolean(),
   threshold: z.number().int(),
+  /** what this engineer ran without a second person in the rolling window, before this request */
+  recentUnapprovedVolume: z.number().int(),
   /** whether the worker job was queued (false: it is retried when the operation is approved again) */
   isStarted: z.boolean(),
 });
@@ -218,6 +220,7 @@ export const ZBulkActionSchema = z.object({
   id: z.string(),
   kind: z.enum(BULK_KINDS),
   status: z.enum(["awaiting_approval", "approved", "rejected", "running", "done"]),
+  isWithdrawn: z.boolean(),
   tenantCount: z.number().int(),
   selectionText: z.string(),
   assessment: ZAssessmentSchema.nullable(),

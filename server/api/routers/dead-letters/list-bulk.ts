@@ -39,6 +39,7 @@ function toView(action: TBulkActionView, user: TAuthedUser) {
     id: action.id,
     kind: action.kind,
     status: action.status,
+    isWithdrawn: action.isWithdrawn,
     tenantCount: action.tenantIds.length,
     selectionText: selectionText(action.selection, action.actionCount),
     assessment: assessment.success ? assessment.data : null,

@@ -21,6 +21,7 @@ export const ZSenderDispatchSchema = z.object({
   pausedBy: z.string().nullable(),
   pausedReason: z.string().nullable(),
   pausedErrorCode: z.string().nullable(),
+  holdReason: z.string().nullable().describe("Why the number's health holds its queue now, or null"),
 });
 
 export const ZListSendersOutputSchema = z.array(ZSenderDispatchSchema);

@@ -257,11 +257,12 @@ export function BulkOperations({
                   {op.needsApproval ? (
                     op.decidedBy ? (
                       <>
-                        {op.status === "rejected" ? "Rejected" : "Approved"} by {actorText(op.decidedBy)}
+                        {op.isWithdrawn ? "Withdrawn" : op.status === "rejected" ? "Rejected" : "Approved"} by{" "}
+                        {actorText(op.decidedBy)}
                         {op.decisionNote ? <span className="block">“{op.decisionNote}”</span> : null}
                       </>
                     ) : (
-                      `Needs a second engineer (above ${op.threshold ?? "the threshold"})`
+                      `Needs a second engineer (above ${op.threshold ?? "the threshold"} in 24 h by one engineer)`
                     )
                   ) : (
                     `Not needed (at most ${op.threshold ?? "the threshold"})`
