@@ -155,6 +155,7 @@ ${bundle.rawWebhooks
 </dl>
 
 <h2>Derived state: ${e(d.state)}</h2>
+${d.possibleDuplicate ? `<p><strong>${e(d.possibleDuplicate.warning)}</strong></p>` : ""}
 <p>${e(d.explanation)}</p>
 <p class="muted">Derived from the ledger below with reconciliation rules v${e(d.rulesVersion)}${d.decider ? `; decided by event #${e(d.decider.seq)} (${e(d.decider.type)})` : ""}.</p>
 ${conflicts}

@@ -131,6 +131,11 @@ export const ZEvidenceBundleSchema = z.object({
     rulesVersion: z.number().int().positive(),
     state: z.string(),
     explanation: z.string(),
+    // "the recipient may have it twice", in words (absent from bundles made before it existed)
+    possibleDuplicate: z
+      .object({ certainty: z.enum(["delivered", "accepted"]), warning: z.string() })
+      .nullable()
+      .optional(),
     decider: z
       .object({
         dedupeKey: z.string(),

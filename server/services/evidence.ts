@@ -2,6 +2,7 @@
 // evidence-verify.ts) and a printable HTML summary that embeds it. Read in one REPEATABLE READ
 // transaction so the events, receipts, head hash and disputes are one consistent snapshot, and
 // audited (message.evidence_exported): the bundle holds the recipient's number.
+import { possibleDuplicate } from "@/server/domain/reconciliation/possible-duplicate";
 import { Buffer } from "node:buffer";
 import type { TDb } from "@/server/db/client";
 import { listMessageDisputes } from "@/server/db/queries/disputes";
@@ -159,6 +160,7 @@ export async function exportEvidence(
           rulesVersion: derived.rulesVersion,
           state: derived.state,
           explanation: derived.explanation,
+          possibleDuplicate: possibleDuplicate(derived.conflicts.map((c) => c.kind)),
           decider: derived.decider
             ? {
                 dedupeKey: derived.decider.dedupeKey,

@@ -3,6 +3,7 @@
 // state with its explanation, conflicts and transitions; the chain-of-custody check; and, for
 // roles holding message.view_raw, the canonical request and the raw bodies. Built from readLedger
 // (the derivation and the check are the ledger service's, never recomputed differently here).
+import { possibleDuplicate } from "@/server/domain/reconciliation/possible-duplicate";
 import type { TDb } from "@/server/db/client";
 import { findMessage, listEventColumns, listProviderIds, listReceipts } from "@/server/db/queries/messages";
 import type { TChainedEvent } from "@/server/domain/ledger/hash-chain";
@@ -200,6 +201,8 @@ export async function getMessageTimeline(
         seqs: c.dedupeKeys.map((k) => seqByKey.get(k)).filter((s): s is number => s !== undefined),
         resolution: c.resolution,
       })),
+      // "the recipient may have it twice", said in words above the timeline
+      possibleDuplicate: possibleDuplicate(derived.conflicts.map((c) => c.kind)),
       appliedRules: derived.appliedRules.map((rule: TRuleId) => ({ rule, summary: RULE_SUMMARIES[rule] })),
       transitions: derived.transitions.map((t) => ({
         from: t.from,

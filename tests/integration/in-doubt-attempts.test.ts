@@ -10,7 +10,9 @@ import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
 import { appendEvents } from "@/server/services/ledger/append-events";
 import { readLedger } from "@/server/services/ledger/read-ledger";
 import { sweepOrphans } from "@/server/services/ingest/orphans";
+import { searchMessages } from "@/server/db/queries/messages";
 import { lookBeforeResend } from "@/server/services/sending/look-before-resend";
+import { getMessageView } from "@/server/services/sending/message-views";
 import { makeSenderNumber, makeTenant } from "../factories";
 import { drafts } from "../factories/ledger";
 import { entry, envelope, messagesChange, statusItem, webhookPost } from "../factories/webhooks";
@@ -138,6 +140,20 @@ describe("two attempts both delivered", () => {
       where: { tenantId_id: { tenantId: tenant.id, id: messageId } },
     });
     expect(row.conflictKinds).toEqual(["superseded_attempt_delivered"]);
+
+    // every surface says so in words: the API view, and the console's "possible duplicates" filter
+    const view = await getMessageView(db, tenant.id, messageId);
+    expect(view?.possibleDuplicate).toEqual({
+      certainty: "delivered",
+      warning: expect.stringContaining("the recipient may have this message twice"),
+    });
+    const page = await searchMessages(db, [tenant.id], {
+      isPossibleDuplicate: true,
+      sort: "created_desc",
+      limit: 50,
+    });
+    expect(page.rows.map((m) => m.id)).toContain(messageId);
+    expect(page.rows.every((m) => m.conflictKinds.includes("superseded_attempt_delivered"))).toBe(true);
   });
 });
 

@@ -37,10 +37,19 @@ export function webhookHandlers(pool: pg.Pool, overrides: Partial<TWebhookRouteD
 
 /** Drains the inbox until a step claims nothing (rows of other test files included). */
 export async function drainAll(db: TDb, now: () => Date = () => new Date()): Promise<TDrainReport> {
-  const total: TDrainReport = { claimed: 0, processed: 0, quarantined: 0, failed: 0, retried: 0 };
+  const total: TDrainReport = {
+    claimed: 0,
+    claimedIds: [],
+    processed: 0,
+    quarantined: 0,
+    failed: 0,
+    retried: 0,
+  };
   for (let i = 0; i < 100; i += 1) {
     const step = await drainInboxOnce(db, { batchSize: 50, maxAttempts: 3, now });
-    for (const k of Object.keys(total) as (keyof TDrainReport)[]) total[k] += step[k];
+    for (const k of ["claimed", "processed", "quarantined", "failed", "retried"] as const)
+      total[k] += step[k];
+    total.claimedIds.push(...step.claimedIds);
     if (step.claimed === 0) return total;
   }
   throw new Error("the inbox did not drain");

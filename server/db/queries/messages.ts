@@ -5,6 +5,7 @@
 import type { TDb, TDbTx } from "@/server/db/client";
 import { Prisma } from "@/server/db/generated/client";
 import type { TMessageState } from "@/server/domain/reconciliation/message-state";
+import { DUPLICATE_CONFLICT_KINDS } from "@/server/domain/reconciliation/possible-duplicate";
 import { maskRecipient } from "@/server/domain/sending/send-request";
 import type { TSearchTerm } from "@/server/domain/search/search-term";
 
@@ -23,6 +24,9 @@ export type TMessageSearchQuery = {
   templateName?: string;
   state?: TMessageState;
   errorCode?: string;
+  /** two attempts may both have reached the recipient (a rare flag: no index of its own, it
+   *  filters the tenant's keyset scan) */
+  isPossibleDuplicate?: boolean;
   /** inclusive */
   createdFrom?: Date;
   /** exclusive */
@@ -155,6 +159,8 @@ export function searchMessagesSql(tenantIds: readonly string[], query: TMessageS
   if (query.templateName) conditions.push(Prisma.sql`m.template_name = ${query.templateName}`);
   if (query.state) conditions.push(Prisma.sql`m.state = ${query.state}::message_state`);
   if (query.errorCode) conditions.push(Prisma.sql`m.last_error_code = ${query.errorCode}`);
+  if (query.isPossibleDuplicate)
+    conditions.push(Prisma.sql`m.conflict_kinds && ${[...DUPLICATE_CONFLICT_KINDS]}::text[]`);
   if (query.createdFrom) conditions.push(Prisma.sql`m.created_at >= ${query.createdFrom}`);
   if (query.createdTo) conditions.push(Prisma.sql`m.created_at < ${query.createdTo}`);
   if (cursor) {

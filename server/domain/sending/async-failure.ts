@@ -60,6 +60,8 @@ export type TAsyncFailureInput = {
     latestAttempt: number;
     templateCategory: string | null;
     requestedAtMs: number;
+    /** Authentication templates: no attempt after their time to live. */
+    ttlMs?: number | null;
   };
   /** The same webhook batch also reports delivery evidence for this attempt (R8: it wins). */
   hasDeliveryEvidence: boolean;
@@ -123,6 +125,7 @@ export function decideAsyncFailure(input: TAsyncFailureInput): TAsyncFailureDeci
     disposition: disposition === "pair_limit" ? "rate_limited" : (disposition ?? "transient"),
     error: input.error,
     requestedAtMs: message.requestedAtMs,
+    ttlMs: message.ttlMs ?? null,
     nowMs: input.nowMs,
     random: input.random,
     policy: input.retryPolicy,

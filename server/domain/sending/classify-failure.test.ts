@@ -155,14 +155,36 @@ describe("classifyFailure: transport failures", () => {
     ).toBe("in_doubt");
   });
 
-  it("a non-Graph HTTP error is retried within the budget (429: after a longer pause)", () => {
+  it("a bare 502 from a proxy in front of Graph is in doubt: the request may have reached Meta", () => {
     expect(
       classifyFailure({ kind: "http_error", httpStatus: 502, bodySnippet: "<html>Bad Gateway</html>" }),
     ).toMatchObject({
-      disposition: "transient",
+      disposition: "in_doubt",
       error: { code: "http.502" },
       isProviderAnswer: false,
     });
+  });
+
+  it("100 with subcode 33 (object missing or no permission) is a sender problem; plain 100 is permanent", () => {
+    const base = {
+      kind: "provider_error" as const,
+      httpStatus: 400,
+      code: 100,
+      type: "GraphMethodException",
+      message:
+        "Unsupported post request. Object with ID '106540352242922' does not exist, cannot be loaded due to missing permissions, or does not support this operation.",
+      details: null,
+      fbtraceId: "AbCdEf",
+      isTransient: false,
+    };
+    expect(classifyFailure({ ...base, subcode: 33 })).toMatchObject({
+      disposition: "sender_blocked",
+      error: { code: "100", title: "Object does not exist or missing permissions" },
+    });
+    expect(classifyFailure({ ...base, subcode: null }).disposition).toBe("permanent");
+  });
+
+  it("a non-Graph HTTP error is retried within the budget (429: after a longer pause)", () => {
     expect(
       classifyFailure({ kind: "http_error", httpStatus: 404, bodySnippet: "Not Found" }).disposition,
     ).toBe("transient");

@@ -53,14 +53,18 @@ export function classifyFailure(failure: TSendFailure): TFailureClass {
     case "provider_error": {
       const known = lookupErrorCode(failure.code);
       const title = known?.title ?? titleFromMessage(failure.message) ?? `Graph error ${failure.code}`;
+      // 100 with subcode 33 is "object does not exist / cannot be loaded due to missing
+      // permissions": the phone number id or the token's access to it, a sender problem, not a
+      // fault of this message (resending any message from the number fails the same way)
+      const isMissingObject = failure.code === 100 && failure.subcode === 33;
       const error: TLedgerError = {
         code: String(failure.code),
-        title,
+        title: isMissingObject ? "Object does not exist or missing permissions" : title,
         message: failure.message,
         details: failure.details,
       };
       return {
-        disposition: dispositionOf(failure, known?.disposition ?? null),
+        disposition: isMissingObject ? "sender_blocked" : dispositionOf(failure, known?.disposition ?? null),
         error,
         isProviderAnswer: true,
       };
@@ -72,8 +76,11 @@ export function classifyFailure(failure: TSendFailure): TFailureClass {
         message: failure.bodySnippet.slice(0, 500),
         details: null,
       };
-      // a gateway timeout may hide an accepted request; other statuses came from in front of Meta
-      if (failure.httpStatus === 504) return { disposition: "in_doubt", error, isProviderAnswer: false };
+      // a gateway timeout or a bare bad gateway (a proxy in front of Graph lost the upstream
+      // answer) may hide an accepted request: look for a webhook before resending; other statuses
+      // came from in front of Meta
+      if (failure.httpStatus === 504 || failure.httpStatus === 502)
+        return { disposition: "in_doubt", error, isProviderAnswer: false };
       if (failure.httpStatus === 429) return { disposition: "rate_limited", error, isProviderAnswer: false };
       // 4xx/5xx from a proxy, or a misconfigured base URL: retry within the budget, never a
       // permanent verdict about the message itself

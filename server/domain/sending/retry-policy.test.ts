@@ -121,3 +121,34 @@ describe("pairRestMs", () => {
     expect(pairRestMs(20, DEFAULT_RETRY_POLICY)).toBe(300_000);
   });
 });
+
+describe("retry table additions", () => {
+  const media: TLedgerError = {
+    code: "131053",
+    title: "Media upload error",
+    message: "(#131053) x",
+    details: null,
+  };
+
+  it("131053 is capped: retried at most 3 times, then dead-lettered for a human to check the media", () => {
+    expect(decideRetry(input({ error: media, failedAttempt: 2 })).kind).toBe("retry");
+    const decision = decideRetry(input({ error: media, failedAttempt: 3 }));
+    expect(decision).toEqual({
+      kind: "dead_letter",
+      reason:
+        "retry budget spent: 131053 (Media upload error) is retried at most 3 times (3 attempts failed)",
+    });
+  });
+
+  it("an authentication template is not retried past its time to live: a late code is worse than none", () => {
+    const ttlMs = 10 * 60_000;
+    expect(decideRetry(input({ ttlMs, nowMs: T0 + 60_000 })).kind).toBe("retry");
+    const late = decideRetry(input({ ttlMs, nowMs: T0 + ttlMs - 500, random: 0.999 }));
+    expect(late.kind).toBe("dead_letter");
+    expect(late.kind === "dead_letter" && late.reason).toMatch(
+      /^retry window spent: the template's time to live \(10 min\) ends before attempt 2 could start; a late one-time code is worse than none/,
+    );
+    // without a TTL the 24-hour window still applies
+    expect(decideRetry(input({ ttlMs: null, nowMs: T0 + ttlMs })).kind).toBe("retry");
+  });
+});

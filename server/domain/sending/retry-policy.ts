@@ -20,6 +20,11 @@ export type TRetryPolicy = {
   pairIntervalMs: number;
   /** After an ambiguous failure, how long to wait for a webhook that proves acceptance. */
   inDoubtGraceMs: number;
+  /**
+   * Codes retried fewer times than maxAttempts: 131053 (Meta could not fetch the media) rarely
+   * heals by itself, so a few tries, then a human looks at the media URL.
+   */
+  attemptCapsByCode: Readonly<Record<string, number>>;
 };
 
 export const DEFAULT_RETRY_POLICY: TRetryPolicy = {
@@ -32,7 +37,11 @@ export const DEFAULT_RETRY_POLICY: TRetryPolicy = {
   // practitioners measure about one message per 6 s per (business, consumer) pair
   pairIntervalMs: 6_000,
   inDoubtGraceMs: 60_000,
+  attemptCapsByCode: { "131053": 3 },
 };
+
+/** An authentication template's default time to live (Meta's default for OTP templates). */
+export const AUTH_TEMPLATE_TTL_MS = 10 * 60_000;
 
 export type TRetryInput = {
   /** The attempt that just failed (1-based). */
@@ -46,6 +55,11 @@ export type TRetryInput = {
   random: number;
   /** For pair limits: when the pair may be messaged again (from pacing), if known. */
   pairNotBeforeMs?: number | null;
+  /**
+   * The message's time to live from the request (authentication templates: a late one-time code
+   * is worse than none), or null. No attempt is scheduled after it.
+   */
+  ttlMs?: number | null;
   policy: TRetryPolicy;
 };
 
@@ -88,6 +102,13 @@ export function decideRetry(input: TRetryInput): TRetryDecision {
     case "rate_limited":
     case "throttle":
     case "pair_limit": {
+      const cap = policy.attemptCapsByCode[error.code];
+      if (cap !== undefined && failedAttempt >= cap && cap < policy.maxAttempts) {
+        return {
+          kind: "dead_letter",
+          reason: `retry budget spent: ${described} is retried at most ${cap} times (${failedAttempt} attempts failed)`,
+        };
+      }
       if (failedAttempt >= policy.maxAttempts) {
         return {
           kind: "dead_letter",
@@ -103,6 +124,13 @@ export function decideRetry(input: TRetryInput): TRetryDecision {
         delayMs = backoffDelayMs(disposition, failedAttempt, input.random, policy);
       }
       const notBefore = input.nowMs + delayMs;
+      const ttlMs = input.ttlMs ?? null;
+      if (ttlMs !== null && notBefore > input.requestedAtMs + ttlMs) {
+        return {
+          kind: "dead_letter",
+          reason: `retry window spent: the template's time to live (${formatDuration(ttlMs)}) ends before attempt ${failedAttempt + 1} could start; a late one-time code is worse than none (last: ${described})`,
+        };
+      }
       if (notBefore > input.requestedAtMs + policy.maxAgeMs) {
         return {
           kind: "dead_letter",

@@ -103,7 +103,8 @@ describe("WhatsApp Cloud API client", () => {
     ["error-130429-rate-limit", 429, 130429, "throttle"],
     ["error-190-token-expired", 401, 190, "sender_blocked"],
     ["error-131000-transient", 500, 131000, "transient"],
-    ["error-100-unknown-object", 400, 100, "permanent"],
+    // subcode 33: the number's id or the token's access to it is wrong, a sender problem
+    ["error-100-unknown-object", 400, 100, "sender_blocked"],
   ] as const)("turns %s into a typed Graph error", async (name, httpStatus, code, disposition) => {
     const recorded = fixture(name);
     next = recorded;

@@ -1,12 +1,15 @@
-// Statuses of a batch: known wamid -> the message's ledger (appendEvents, with the attempt the
-// wamid was given and the raw request's id); unknown wamid -> a parked orphan (orphans.ts).
+// Statuses of a batch: known wamid -> the message's ledger (one appendBatch for the whole batch,
+// each status with the attempt the wamid was given and its raw request's id); unknown wamid -> a
+// parked orphan (orphans.ts).
 import crypto from "node:crypto";
 import type { TDbTx } from "@/server/db/client";
 import { statusDraft, type TStatusDraft } from "@/server/ingest/status-draft";
-import { appendEvents } from "@/server/services/ledger/append-events";
+import { toSql } from "@/server/db/sql";
+import { compareStrings } from "@/server/domain/ledger/group-receipts";
+import { appendBatch, type TAppendRequest } from "@/server/services/ledger/append-batch";
 import type { TMessageMove } from "@/server/services/monitoring/alerts";
 import type { TClaimedRow, TProcessingResult, TResolvedStatus } from "./batch-types";
-import { applyAsyncFailure, planAsyncFailure } from "./async-failures";
+import { applyAsyncFailure, planAsyncFailure, type TAsyncFailurePlan } from "./async-failures";
 import type { CounterBag } from "./counters";
 import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
 import { parseCallbackData } from "@/server/domain/sending/send-request";
@@ -85,52 +88,80 @@ export async function applyStatuses(
     group.drafts.push(statusDraft(s.item.status, found.attempt));
     groups.set(groupKey, group);
   }
-  const ordered = [...groups.values()].sort((a, b) =>
-    a.tenantId === b.tenantId
-      ? a.messageId === b.messageId
-        ? a.row.id.localeCompare(b.row.id)
-        : a.messageId.localeCompare(b.messageId)
-      : a.tenantId.localeCompare(b.tenantId),
+  const ordered = [...groups.values()].sort(
+    (a, b) =>
+      compareStrings(a.tenantId, b.tenantId) ||
+      compareStrings(a.messageId, b.messageId) ||
+      compareStrings(a.row.id, b.row.id),
   );
 
-  const moves = new Map<string, TMessageMove>();
+  // a replay re-runs a request already applied: facts this request already delivered get no
+  // second receipt (receipts count arrivals from Meta, and a replay is not one)
+  const replayed = ordered.filter((g) => results.get(g.row.id)!.isReplay);
+  const seenByGroup = new Map<string, Set<string>>();
+  if (replayed.length > 0) {
+    const seen = await tx.$queryRaw<
+      { tenant_id: string; message_id: string; raw_webhook_id: string; dedupe_key: string }[]
+    >`
+      SELECT r.tenant_id::text AS tenant_id, r.message_id::text AS message_id, r.raw_webhook_id::text AS raw_webhook_id,
+             r.dedupe_key
+      FROM message_event_receipt r
+      JOIN unnest(${replayed.map((g) => g.tenantId)}::uuid[], ${replayed.map((g) => g.messageId)}::uuid[],
+                  ${replayed.map((g) => g.row.id)}::uuid[]) AS k(tenant_id, message_id, raw_webhook_id)
+        ON r.tenant_id = k.tenant_id AND r.message_id = k.message_id AND r.raw_webhook_id = k.raw_webhook_id`;
+    for (const row of seen) {
+      const groupKey = `${row.tenant_id}|${row.message_id}|${row.raw_webhook_id}`;
+      seenByGroup.set(groupKey, (seenByGroup.get(groupKey) ?? new Set()).add(row.dedupe_key));
+    }
+  }
+
+  // every message's statuses in one ledger append (one lock statement, one insert per table)
+  const requests: (TAppendRequest & {
+    group: (typeof ordered)[number];
+    failure: TAsyncFailurePlan | null;
+  })[] = [];
   for (const group of ordered) {
     const result = results.get(group.row.id)!;
     let drafts = group.drafts;
     if (result.isReplay) {
-      // a replay re-runs a request already applied: facts this request already delivered get no
-      // second receipt (receipts count arrivals from Meta, and a replay is not one)
-      const existing = await tx.$queryRaw<{ dedupe_key: string }[]>`
-        SELECT dedupe_key FROM message_event_receipt
-        WHERE tenant_id = ${group.tenantId}::uuid AND message_id = ${group.messageId}::uuid
-          AND raw_webhook_id = ${group.row.id}::uuid`;
-      const seen = new Set(existing.map((e) => e.dedupe_key));
+      const seen =
+        seenByGroup.get(`${group.tenantId}|${group.messageId}|${group.row.id}`) ?? new Set<string>();
       const fresh = drafts.filter((d) => !seen.has(d.dedupeKey));
       result.statuses.alreadyRecorded += drafts.length - fresh.length;
       drafts = fresh;
       if (drafts.length === 0) continue;
     }
-    // a failure Meta reports by webhook is acted on like one on the send call (retry, pause)
+    // a failure Meta reports by webhook is acted on like one on the send call (retry, pause); the
+    // common case (no failed status) costs no query
     const failure = await planAsyncFailure(tx, { ...group, drafts }, now);
-    const appended = await appendEvents(
-      tx,
-      group.tenantId,
-      group.messageId,
-      failure ? [...drafts, ...failure.extraDrafts] : drafts,
-      { now, rawWebhookId: group.row.id },
-    );
-    if (failure) await applyAsyncFailure(tx, failure, appended.derived.state, now);
+    requests.push({
+      tenantId: group.tenantId,
+      messageId: group.messageId,
+      drafts: failure ? [...drafts, ...failure.extraDrafts] : drafts,
+      rawWebhookId: group.row.id,
+      group,
+      failure,
+    });
+  }
+  const batch = await appendBatch(toSql(tx), requests, { now });
+  const derivedOf = new Map(batch.messages.map((m) => [`${m.tenantId}|${m.messageId}`, m.derived]));
+  const moves = new Map<string, TMessageMove>();
+  for (const [index, request] of requests.entries()) {
+    const appended = batch.requests[index]!;
+    const derived = derivedOf.get(`${request.tenantId.toLowerCase()}|${request.messageId.toLowerCase()}`)!;
+    if (request.failure) await applyAsyncFailure(tx, request.failure, derived.state, now);
+    const result = results.get(request.group.row.id)!;
     // statuses only (a retry this failure scheduled is not one)
     const statusesApplied = appended.appended.filter((e) => e.type.startsWith("status_")).length;
     result.statuses.applied += statusesApplied;
     result.statuses.duplicate += appended.duplicates.length;
-    counters.add("statuses_applied", group.tenantId, statusesApplied);
-    counters.add("statuses_duplicate", group.tenantId, appended.duplicates.length);
-    moves.set(`${group.tenantId}|${group.messageId}`, {
-      tenantId: group.tenantId,
-      messageId: group.messageId,
-      state: appended.derived.state,
-      deciderKey: appended.derived.decider?.dedupeKey ?? null,
+    counters.add("statuses_applied", request.tenantId, statusesApplied);
+    counters.add("statuses_duplicate", request.tenantId, appended.duplicates.length);
+    moves.set(`${request.tenantId}|${request.messageId}`, {
+      tenantId: request.tenantId,
+      messageId: request.messageId,
+      state: derived.state,
+      deciderKey: derived.decider?.dedupeKey ?? null,
     });
   }
 

@@ -15,7 +15,11 @@ import {
   type TAsyncFailureDecision,
   type TAsyncRetryPolicy,
 } from "@/server/domain/sending/async-failure";
-import { DEFAULT_RETRY_POLICY, type TRetryPolicy } from "@/server/domain/sending/retry-policy";
+import {
+  AUTH_TEMPLATE_TTL_MS,
+  DEFAULT_RETRY_POLICY,
+  type TRetryPolicy,
+} from "@/server/domain/sending/retry-policy";
 import type { TStatusDraft } from "@/server/ingest/status-draft";
 import type { TActor } from "@/server/services/actor";
 import type { TEventDraft } from "@/server/services/ledger/rows";
@@ -42,15 +46,23 @@ export type TAsyncFailurePlan = {
 const DELIVERY_TYPES = new Set(["status_delivered", "status_read", "status_played"]);
 
 /** A tenant's policy (the defaults when it has no row). */
-export async function loadAsyncRetryPolicy(tx: TDbTx, tenantId: string): Promise<TAsyncRetryPolicy> {
+export async function loadAsyncRetryPolicy(
+  tx: TDbTx,
+  tenantId: string,
+): Promise<TAsyncRetryPolicy & { authTemplateTtlMs: number }> {
   const row = await tx.tenantSendPolicy.findUnique({
     where: { tenantId },
-    select: { retryAsyncTransientMarketing: true, retryAsyncTransientOther: true },
+    select: {
+      retryAsyncTransientMarketing: true,
+      retryAsyncTransientOther: true,
+      authTemplateTtlSeconds: true,
+    },
   });
-  if (!row) return DEFAULT_ASYNC_RETRY_POLICY;
+  if (!row) return { ...DEFAULT_ASYNC_RETRY_POLICY, authTemplateTtlMs: AUTH_TEMPLATE_TTL_MS };
   return {
     retryTransientMarketing: row.retryAsyncTransientMarketing,
     retryTransientOther: row.retryAsyncTransientOther,
+    authTemplateTtlMs: row.authTemplateTtlSeconds * 1000,
   };
 }
 
@@ -85,6 +97,8 @@ export async function planAsyncFailure(
     FOR UPDATE`;
   const message = rows[0];
   if (!message) return null;
+  const policy = await loadAsyncRetryPolicy(tx, group.tenantId);
+  const isAuthentication = (message.template_category ?? "").toUpperCase() === "AUTHENTICATION";
   const decision = decideAsyncFailure({
     error: failed.error,
     failedAttempt: failed.attempt,
@@ -93,9 +107,10 @@ export async function planAsyncFailure(
       latestAttempt: message.attempt_count,
       templateCategory: message.template_category,
       requestedAtMs: message.created_at.getTime(),
+      ttlMs: isAuthentication ? policy.authTemplateTtlMs : null,
     },
     hasDeliveryEvidence: group.drafts.some((d) => DELIVERY_TYPES.has(d.type) && d.attempt === failed.attempt),
-    policy: await loadAsyncRetryPolicy(tx, group.tenantId),
+    policy,
     retryPolicy: options.retryPolicy,
     nowMs: now.getTime(),
     random: options.random(),

@@ -21,6 +21,8 @@ export type TDrainConfig = {
 
 export type TDrainReport = {
   claimed: number;
+  /** the rows this step claimed (committed when it returns) */
+  claimedIds: string[];
   processed: number;
   quarantined: number;
   failed: number;
@@ -122,7 +124,14 @@ async function finishRows(
  * Returns what it did; `claimed < batchSize` means the inbox is (momentarily) drained.
  */
 export async function drainInboxOnce(db: TDb, config: TDrainConfig): Promise<TDrainReport> {
-  const report: TDrainReport = { claimed: 0, processed: 0, quarantined: 0, failed: 0, retried: 0 };
+  const report: TDrainReport = {
+    claimed: 0,
+    claimedIds: [],
+    processed: 0,
+    quarantined: 0,
+    failed: 0,
+    retried: 0,
+  };
   let claimedIds: string[] = [];
   try {
     const outcomes = await db.$transaction(async (tx) => {
@@ -136,12 +145,14 @@ export async function drainInboxOnce(db: TDb, config: TDrainConfig): Promise<TDr
       return result;
     }, TX_OPTIONS);
     report.claimed = claimedIds.length;
+    report.claimedIds = claimedIds;
     for (const o of outcomes) report[o.status] += 1;
     return report;
   } catch (batchError) {
     if (claimedIds.length === 0) throw batchError; // the claim itself failed: the database is down
     // isolate the culprit: each claimed row alone (the others are usually fine)
     report.claimed = claimedIds.length;
+    report.claimedIds = claimedIds;
     for (const id of claimedIds) {
       const outcome = await processOneRow(db, id, config);
       if (outcome === "skipped") continue;

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { TDb } from "@/server/db/client";
 import { EVENT_SOURCES, LEDGER_EVENT_TYPES } from "@/server/domain/ledger/ledger-event";
 import { MESSAGE_STATES } from "@/server/domain/reconciliation/message-state";
+import { possibleDuplicate } from "@/server/domain/reconciliation/possible-duplicate";
 import { toSql } from "@/server/db/sql";
 import { loadChain, readLedger } from "@/server/services/ledger/read-ledger";
 import { queuedMessageHold } from "@/server/services/number-health/hold-sql";
@@ -43,6 +44,12 @@ export const ZMessageViewSchema = z.object({
   template: z.object({ name: z.string(), language: z.string() }).nullable(),
   metadata: z.record(z.string(), z.string()),
   conflicts: z.array(z.string()).describe("Reconciliation conflicts (e.g. delivered_after_failed)"),
+  possibleDuplicate: z
+    .object({ certainty: z.enum(["delivered", "accepted"]), warning: z.string() })
+    .nullable()
+    .describe(
+      "Set when two attempts may both have reached the recipient (an earlier one was delivered or accepted and a later one was sent too), with the warning in words",
+    ),
   createdAt: z.iso.datetime(),
   stateReachedAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -124,6 +131,7 @@ export async function getMessageView(
         : null,
     metadata: stored?.metadata ?? {},
     conflicts: message.conflictKinds,
+    possibleDuplicate: possibleDuplicate(message.conflictKinds),
     createdAt: message.createdAt.toISOString(),
     stateReachedAt: message.stateReachedAt.toISOString(),
     updatedAt: message.updatedAt.toISOString(),

@@ -15,7 +15,7 @@ import type { TLedgerError } from "@/server/domain/ledger/ledger-event";
 import type { TMessageState } from "@/server/domain/reconciliation/message-state";
 import { classifyFailure, type TFailureClass } from "@/server/domain/sending/classify-failure";
 import { decideDispatch } from "@/server/domain/sending/dispatch-decision";
-import { decideRetry, pairRestMs } from "@/server/domain/sending/retry-policy";
+import { AUTH_TEMPLATE_TTL_MS, decideRetry, pairRestMs } from "@/server/domain/sending/retry-policy";
 import { bodyForAttempt, type TCloudMessageBody } from "@/server/domain/sending/send-request";
 import { onThrottled } from "@/server/domain/sending/throughput";
 import type { TSecretBox } from "@/server/platform/secret-box";
@@ -112,7 +112,14 @@ export type TSendOutcome =
 
 type TPrepared =
   | { kind: "done"; outcome: TSendOutcome }
-  | { kind: "call"; attempt: number; body: TCloudMessageBody; requestedAtMs: number };
+  | {
+      kind: "call";
+      attempt: number;
+      body: TCloudMessageBody;
+      requestedAtMs: number;
+      /** authentication templates: no retry after their time to live */
+      ttlMs: number | null;
+    };
 
 const TX = { maxWait: 10_000, timeout: 20_000 } as const;
 
@@ -197,10 +204,11 @@ async function prepare(tx: TDbTx, deps: TSendDeps, item: TClaimedSend): Promise<
       request_payload: TCloudMessageBody;
       state: TMessageState;
       attempt_count: number;
+      template_category: string | null;
       leased_by: string | null;
     }[]
   >`
-    SELECT m.created_at, m.request_payload, m.state::text AS state, m.attempt_count, q.leased_by
+    SELECT m.created_at, m.request_payload, m.state::text AS state, m.attempt_count, m.template_category, q.leased_by
     FROM message m
     JOIN send_queue q ON q.tenant_id = m.tenant_id AND q.message_id = m.id
     WHERE m.tenant_id = ${item.tenantId}::uuid AND m.id = ${item.messageId}::uuid
@@ -214,6 +222,7 @@ async function prepare(tx: TDbTx, deps: TSendDeps, item: TClaimedSend): Promise<
   // The Cloud API body was built when the message was requested (biz_opaque_callback_data included).
   const body = message.request_payload;
   const requestedAtMs = message.created_at.getTime();
+  const ttlMs = await messageTtlMs(tx, item.tenantId, message.template_category);
   const decision = decideDispatch(message.state, message.attempt_count, item);
   const logContext = { tenantId: item.tenantId, messageId: item.messageId };
   switch (decision.kind) {
@@ -277,6 +286,7 @@ async function prepare(tx: TDbTx, deps: TSendDeps, item: TClaimedSend): Promise<
         requestedAtMs,
         nowMs: now.getTime(),
         random: deps.random(),
+        ttlMs,
         policy: { ...deps.config.retry, baseDelayMs: 0, maxDelayMs: 0 },
       });
       if (retry.kind === "dead_letter") {
@@ -302,6 +312,7 @@ async function prepare(tx: TDbTx, deps: TSendDeps, item: TClaimedSend): Promise<
         attempt: decision.attempt,
         body: bodyForAttempt(body, item.messageId, decision.attempt),
         requestedAtMs,
+        ttlMs,
       };
     }
     case "send":
@@ -312,6 +323,7 @@ async function prepare(tx: TDbTx, deps: TSendDeps, item: TClaimedSend): Promise<
         // each attempt names itself in the callback data its webhooks echo
         body: bodyForAttempt(body, item.messageId, decision.attempt),
         requestedAtMs,
+        ttlMs,
       };
     default: {
       const unreachable: never = decision;
@@ -391,6 +403,7 @@ async function record(
     nowMs,
     random: deps.random(),
     pairNotBeforeMs,
+    ttlMs: prepared.ttlMs,
     policy: deps.config.retry,
   });
   const drafts: TEventDraft[] = [];
@@ -430,6 +443,20 @@ async function record(
     retry.kind === "retry" ? "send failed, retry scheduled" : `send dead-lettered: ${retry.reason}`,
   );
   return retry.kind === "retry" ? "retry_scheduled" : "dead_lettered";
+}
+
+/** An authentication template's time to live (the tenant's, else Meta's default); null for others. */
+async function messageTtlMs(
+  tx: TDbTx,
+  tenantId: string,
+  templateCategory: string | null,
+): Promise<number | null> {
+  if ((templateCategory ?? "").toUpperCase() !== "AUTHENTICATION") return null;
+  const policy = await tx.tenantSendPolicy.findUnique({
+    where: { tenantId },
+    select: { authTemplateTtlSeconds: true },
+  });
+  return policy ? policy.authTemplateTtlSeconds * 1000 : AUTH_TEMPLATE_TTL_MS;
 }
 
 async function throttleSender(tx: TDbTx, deps: TSendDeps, item: TClaimedSend, nowMs: number): Promise<void> {

@@ -229,6 +229,8 @@ function buildIntakeRows(input: TRequestSendInput, request: TSendMessageRequest,
     template: templateName ? { name: templateName, language: templateLanguage ?? "" } : null,
     metadata: canonical.metadata,
     conflicts: [...snapshot.conflictKinds],
+    // a new message has one attempt at most: no duplicate yet
+    possibleDuplicate: null,
     createdAt: at,
     stateReachedAt: stateReachedAt.toISOString(),
     updatedAt: result.updated_at === null ? at : new Date(result.updated_at).toISOString(),

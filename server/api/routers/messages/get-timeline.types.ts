@@ -132,6 +132,9 @@ export const ZMessageTimelineSchema = z.object({
         resolution: z.string(),
       }),
     ),
+    possibleDuplicate: z
+      .object({ certainty: z.enum(["delivered", "accepted"]), warning: z.string() })
+      .nullable(),
     appliedRules: z.array(z.object({ rule: z.string(), summary: z.string() })),
     transitions: z.array(
       z.object({

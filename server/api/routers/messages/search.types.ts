@@ -27,6 +27,8 @@ export const ZMessageSearchFiltersSchema = z.object({
   templateName: z.string().trim().min(1).max(512).optional(),
   state: z.enum(MESSAGE_STATES).optional(),
   errorCode: z.string().trim().min(1).max(64).optional(),
+  /** only messages two attempts of which may both have reached the recipient */
+  isPossibleDuplicate: z.boolean().optional(),
   /** created at or after */
   createdFrom: z.date().optional(),
   /** created before */

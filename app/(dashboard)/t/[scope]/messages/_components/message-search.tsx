@@ -2,6 +2,7 @@
 // Message search: the filters (kept in the URL, so a search can be shared and reloaded), the
 // results (recipients masked), and keyset pages ("Newer" / "Older"). Every change is a navigation:
 // the server page prefetches the new page, so results never flash a spinner on arrival.
+import type { TDuplicateConflictKind } from "@/server/domain/reconciliation/possible-duplicate";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
@@ -48,6 +49,12 @@ import {
   type TMessageFilters,
 } from "./search-params";
 import { StateBadge } from "./state-badge";
+
+// the conflicts that mean "the recipient may have it twice" (server/domain/reconciliation/possible-duplicate.ts)
+const DUPLICATE_KINDS: ReadonlySet<string> = new Set<TDuplicateConflictKind>([
+  "superseded_attempt_delivered",
+  "superseded_attempt_accepted",
+]);
 
 /** What the search box's text was read as, in words, and the likely fixes (built on the server). */
 export type TSearchedFor = { description: string; hints: string[] };
@@ -139,6 +146,7 @@ function SearchForm({
           template: formText(form, "template").trim(),
           state: formText(form, "state") as TMessageFilters["state"],
           error: formText(form, "error").trim(),
+          dup: formText(form, "dup") === "1" ? "1" : "",
           from: fromLocalInput(formText(form, "from")),
           to: fromLocalInput(formText(form, "to")),
           sort: formText(form, "sort") === "created_asc" ? "created_asc" : "created_desc",
@@ -236,6 +244,14 @@ function SearchForm({
               hint="The message's last error, e.g. 131026."
               inputMode="numeric"
             />
+            <Field label="Possible duplicates" hint="Two attempts may both have reached the recipient.">
+              {(control) => (
+                <Select {...control} name="dup" defaultValue={filters.dup}>
+                  <option value="">All messages</option>
+                  <option value="1">Only possible duplicates</option>
+                </Select>
+              )}
+            </Field>
             <LocalTimeField label="Created from" name="from" value={filters.from} isBrowser={isBrowser} />
             <LocalTimeField label="Created before" name="to" value={filters.to} isBrowser={isBrowser} />
             <Field label="Sort">
@@ -357,6 +373,11 @@ function ResultsTable({ page, scope }: { page: TSearchPage; scope: TSearchScope 
                 {m.conflictKinds.length > 0 ? (
                   <Badge tone="warn" title={m.conflictKinds.join(", ")}>
                     {m.conflictKinds.length === 1 ? "Conflict" : `${m.conflictKinds.length} conflicts`}
+                  </Badge>
+                ) : null}
+                {m.conflictKinds.some((k) => DUPLICATE_KINDS.has(k)) ? (
+                  <Badge tone="bad" title="Two attempts may both have reached the recipient">
+                    Possible duplicate
                   </Badge>
                 ) : null}
                 {m.hasOpenDispute ? <Badge tone="accent">Disputed</Badge> : null}

@@ -35,6 +35,8 @@ export type TMessageFilters = {
   template: string;
   state: TMessageState | "";
   error: string;
+  /** "1": only messages two attempts of which may both have reached the recipient */
+  dup: string;
   /** ISO 8601 (UTC) */
   from: string;
   to: string;
@@ -53,6 +55,7 @@ export const EMPTY_FILTERS: TMessageFilters = {
   template: "",
   state: "",
   error: "",
+  dup: "",
   from: "",
   to: "",
   sort: "created_desc",
@@ -69,6 +72,7 @@ const FILTER_LABELS: Record<keyof TMessageFilters, string> = {
   template: "template",
   state: "state",
   error: "error code",
+  dup: "possible duplicates",
   from: "from",
   to: "to",
   sort: "sort",
@@ -113,6 +117,7 @@ const CHECKS: Record<keyof TMessageFilters, (value: string) => boolean> = {
   template: (v) => v.length <= 512,
   state: (v) => (STATE_OPTIONS as string[]).includes(v),
   error: (v) => v.length <= 64,
+  dup: (v) => v === "1",
   from: isIsoTime,
   to: isIsoTime,
   sort: (v) => (SORT_OPTIONS as readonly string[]).includes(v),
@@ -161,7 +166,7 @@ export function hasMoreFilters(filters: TMessageFilters): boolean {
 /** Whether anything narrows the search (sorting and paging do not). */
 export function hasFilters(filters: TMessageFilters): boolean {
   return (
-    ["q", "id", "wamid", "recipient", "sender", "template", "state", "error", "from", "to"] as const
+    ["q", "id", "wamid", "recipient", "sender", "template", "state", "error", "dup", "from", "to"] as const
   ).some((key) => filters[key] !== "");
 }
 
@@ -178,6 +183,7 @@ export function filtersToInput(filters: TMessageFilters) {
     ...(filters.template ? { templateName: filters.template } : {}),
     ...(filters.state ? { state: filters.state } : {}),
     ...(filters.error ? { errorCode: filters.error } : {}),
+    ...(filters.dup === "1" ? { isPossibleDuplicate: true } : {}),
     ...(filters.from ? { createdFrom: new Date(filters.from) } : {}),
     ...(filters.to ? { createdTo: new Date(filters.to) } : {}),
     sort: filters.sort,

@@ -192,6 +192,11 @@ function WhyState({
   const failure = timeline.answer.failure;
   return (
     <div className="flex flex-col gap-4">
+      {d.possibleDuplicate ? (
+        <Alert tone="warn">
+          <p className="font-medium">{d.possibleDuplicate.warning}</p>
+        </Alert>
+      ) : null}
       {failure ? (
         <div className="rounded-md border border-red-200 bg-bad-50 px-3 py-2 text-sm">
           <p className="text-zinc-900">
