@@ -13,5 +13,6 @@ export async function createRequestContext(headers: Headers) {
     sessionUser: await currentUser(),
     ip: clientIp(headers),
     bulkApprovalThreshold: env.WAYBILL_BULK_APPROVAL_THRESHOLD,
+    allowHttpEndpoints: env.WAYBILL_DEMO,
   });
 }

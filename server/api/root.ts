@@ -38,6 +38,8 @@ import { ingestRouter } from "./routers/ingest/ingest-router";
 import { deadLettersRouter } from "./routers/dead-letters/dead-letters-router";
 import { operationsRouter } from "./routers/operations/operations-router";
 import { insightsRouter } from "./routers/insights/insights-router";
+import { webhooksRouter } from "./routers/webhooks/webhooks-router";
+import { usageRouter } from "./routers/usage/usage-router";
 import { numberHealthRouter } from "./routers/number-health/number-health-router";
 
 export const appRouter = createTRPCRouter({
@@ -82,6 +84,8 @@ export const appRouter = createTRPCRouter({
   deadLetters: deadLettersRouter,
   operations: operationsRouter,
   insights: insightsRouter,
+  webhooks: webhooksRouter,
+  usage: usageRouter,
   numberHealth: numberHealthRouter,
 });
 

@@ -26,6 +26,8 @@ export type TInnerContext = {
   ip: string | null;
   /** bulk actions on dead letters above this many messages need a second engineer (default 20) */
   bulkApprovalThreshold?: number;
+  /** webhook endpoints may use plain http (demo mode); loopback is always allowed */
+  allowHttpEndpoints?: boolean;
 };
 
 export function createInnerContext(input: TInnerContext): TInnerContext {

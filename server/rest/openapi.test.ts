@@ -21,6 +21,7 @@ describe("the OpenAPI document", () => {
       "/api/v1/messages/{id}/events",
       "/api/v1/openapi.json",
       "/api/v1/tenant",
+      "/api/v1/usage",
     ]);
     expect(Object.keys(doc.paths["/api/v1/messages"].post.responses).sort()).toEqual([
       "202",

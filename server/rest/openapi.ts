@@ -328,6 +328,41 @@ export function buildOpenApiDocument() {
           },
         },
       },
+      "/api/v1/usage": {
+        get: {
+          operationId: "getUsage",
+          summary: "Your priced messages per day, sender number, category and pricing type",
+          description:
+            "Metered from the `pricing` object of WhatsApp's status webhooks (per-message pricing), never from send requests; each message is counted once, on the UTC day of its earliest priced status. Free types (`free_customer_service`, `free_entry_point`) are listed with `billable: false`. `format=csv` returns the same rows as CSV.",
+          parameters: [
+            {
+              name: "from",
+              in: "query",
+              required: false,
+              schema: { type: "string", format: "date" },
+              description: "first UTC day (default: 29 days ago)",
+            },
+            {
+              name: "to",
+              in: "query",
+              required: false,
+              schema: { type: "string", format: "date" },
+              description: "last UTC day, inclusive (default: today)",
+            },
+            {
+              name: "format",
+              in: "query",
+              required: false,
+              schema: { type: "string", enum: ["json", "csv"] },
+            },
+          ],
+          responses: {
+            "200": { description: "Totals and one row per day, sender number, category, pricing type" },
+            "400": json(ref("Error"), "Invalid range (at most 366 days)"),
+            ...errorResponses,
+          },
+        },
+      },
       "/api/v1/tenant": {
         get: {
           operationId: "getTenant",

@@ -9,12 +9,18 @@ import { insightDeltaProjector } from "@/server/services/insights/rollup-deltas"
 import { installLedgerProjectors } from "@/server/services/ledger/installed";
 import { messageProjector } from "@/server/services/ledger/message-projection";
 import type { TLedgerProjector } from "@/server/services/ledger/projector";
+import { triggerOutboxProjector } from "@/server/services/triggers/trigger-projector";
+import { usageProjector } from "@/server/services/usage/usage-projector";
 
 export const LEDGER_PROJECTORS: readonly TLedgerProjector[] = [
   // the message row (state, head hash, fold state) first: the ledger's own projection
   messageProjector,
   deadLetterProjector,
   insightDeltaProjector,
+  // business events to tenants' endpoints (the outbox), exactly once per message and type
+  triggerOutboxProjector,
+  // usage metered from Meta's pricing objects, once per message
+  usageProjector,
   // follow-ups only: orphan statuses join the message whose wamid the batch accepted
   orphanReattachProjector,
 ];

@@ -8,6 +8,8 @@ export const TENANT_AREAS = [
   { segment: "heatmaps", label: "Heatmaps", icon: "heatmaps" },
   { segment: "dead-letters", label: "Dead letters", icon: "dead-letters" },
   { segment: "stalled", label: "Stalled & alerts", icon: "stalled" },
+  { segment: "webhooks", label: "Webhooks", icon: "webhooks" },
+  { segment: "usage", label: "Usage", icon: "usage" },
 ] as const;
 
 export type TIconName = (typeof TENANT_AREAS)[number]["icon"] | "operations" | "admin" | "status";

@@ -17,6 +17,9 @@ export const PERMISSIONS = [
   "admin.users", // create and disable users
   "admin.api_keys", // create and revoke tenant API keys
   "audit.read", // read the audit trail
+  "webhooks.manage", // a tenant's outbound webhook endpoints: create, change, test, redeliver
+  "usage.read", // usage metered from Meta's pricing (a tenant admin: its own tenant)
+  "admin.channels", // operator notification channels (Slack webhook, email) for platform alerts
   "sender.override", // override a number's sending decision (hold, or send despite its health)
 ] as const;
 export type TPermission = (typeof PERMISSIONS)[number];
@@ -30,7 +33,13 @@ export const PERMISSION_MATRIX: Record<TRole, readonly TPermission[]> = {
     "message.reveal_recipient",
     "message.view_raw",
   ],
-  tenant_admin: ["tenant.read", "message.annotate", "message.reveal_recipient"],
+  tenant_admin: [
+    "tenant.read",
+    "message.annotate",
+    "message.reveal_recipient",
+    "webhooks.manage",
+    "usage.read",
+  ],
   engineer: [
     "tenant.read",
     "message.annotate",
@@ -53,6 +62,9 @@ export const PERMISSION_MATRIX: Record<TRole, readonly TPermission[]> = {
     "admin.users",
     "admin.api_keys",
     "audit.read",
+    "webhooks.manage",
+    "usage.read",
+    "admin.channels",
     "sender.override",
   ],
 };

@@ -470,11 +470,12 @@ async function insertEvents(sql: TSql, events: readonly TEventInsert[]): Promise
   await sql.query(
     `INSERT INTO message_event (tenant_id, message_id, seq, id, type, source, dedupe_key, provider_timestamp,
                                 recorded_at, attempt, provider_message_id, error_code, actor, reason,
-                                raw_webhook_id, body, prev_hash, hash)
+                                raw_webhook_id, body, prev_hash, hash,
+                                pricing_model, pricing_category, pricing_type, pricing_billable)
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::uuid[], $5::text[]::message_event_type[],
                           $6::text[]::event_source[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::int[],
                           $11::text[], $12::text[], $13::text[], $14::text[], $15::uuid[], $16::jsonb[],
-                          $17::text[], $18::text[])`,
+                          $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::boolean[])`,
     [
       columns.map(({ row }) => row.tenantId),
       columns.map(({ row }) => row.event.messageId),
@@ -494,6 +495,11 @@ async function insertEvents(sql: TSql, events: readonly TEventInsert[]): Promise
       columns.map(({ row }) => JSON.stringify(bodyOf(row.event))),
       columns.map(({ row }) => row.event.prevHash),
       columns.map(({ row }) => row.event.hash),
+      // Meta's pricing object of a status webhook (usage metering reads these columns)
+      columns.map(({ c }) => c.pricingModel),
+      columns.map(({ c }) => c.pricingCategory),
+      columns.map(({ c }) => c.pricingType),
+      columns.map(({ c }) => c.pricingBillable),
     ],
   );
 }

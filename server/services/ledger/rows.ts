@@ -4,6 +4,7 @@ import crypto from "node:crypto";
 import { ZLedgerEventSchema } from "@/server/domain/ledger/ledger-event-schema";
 import type { TLedgerEvent } from "@/server/domain/ledger/ledger-event";
 import type { TChainedEvent } from "@/server/domain/ledger/hash-chain";
+import { readPricing } from "@/server/domain/usage/pricing";
 
 export const sha256Hex = (input: string): string =>
   crypto.createHash("sha256").update(input, "utf8").digest("hex");
@@ -35,6 +36,8 @@ export function eventColumns(event: TLedgerEvent) {
   const error = "error" in event ? event.error : null;
   const actor = "actor" in event ? event.actor : null;
   const reason = "reason" in event ? event.reason : null;
+  // Meta's pricing object of a status webhook, as columns (usage metering; docs/usage.md)
+  const pricing = event.source === "webhook" ? readPricing(event.payload) : null;
   return {
     type: event.type,
     source: event.source,
@@ -46,5 +49,9 @@ export function eventColumns(event: TLedgerEvent) {
     errorCode: error?.code ?? null,
     actor,
     reason,
+    pricingModel: pricing?.model ?? null,
+    pricingCategory: pricing?.category ?? null,
+    pricingType: pricing?.type ?? null,
+    pricingBillable: pricing?.billable ?? null,
   };
 }

@@ -21,9 +21,12 @@ export type TOutboxEvent = {
 /** Stores the events not fired before and queues one delivery per matching endpoint. */
 export async function writeOutbox(sql: TSql, events: readonly TOutboxEvent[], now: Date): Promise<number> {
   if (events.length === 0) return 0;
-  const rows = events.map((e) => ({
+  // ids in the batch's order (sorted UUIDv7s of one millisecond), so a message's events keep the
+  // order they fired in (delivered before read, a correction before the new state)
+  const ids = events.map(() => uuidV7(now.getTime())).sort();
+  const rows = events.map((e, i) => ({
     tenant_id: e.tenantId,
-    id: uuidV7(now.getTime()),
+    id: ids[i],
     type: e.type,
     message_id: e.messageId,
     dedupe_key: e.dedupeKey,

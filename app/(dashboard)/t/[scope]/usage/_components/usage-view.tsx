@@ -1,0 +1,132 @@
+"use client";
+// The usage chart, totals by category and pricing type, the table by day and number, and the CSV
+// export of exactly what is shown (built in the browser from the same rows).
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { UsageChart } from "@/components/charts/usage-chart";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { ErrorState } from "@/components/ui/error-state";
+import { SkeletonRows } from "@/components/ui/skeleton";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { usageChart, usageCsv, usageTotals } from "@/components/charts/prepare/usage";
+import { useTRPC } from "@/trpc/client";
+
+type TScope = { kind: "tenant"; tenantId: string; slug: string } | { kind: "all" };
+const NO_TENANT = "00000000-0000-0000-0000-000000000000";
+
+export function UsageView({ scope, days }: { scope: TScope; days: number }) {
+  const trpc = useTRPC();
+  const tenant = useQuery({
+    ...trpc.usage.tenant.queryOptions({
+      tenantId: scope.kind === "tenant" ? scope.tenantId : NO_TENANT,
+      days,
+    }),
+    enabled: scope.kind === "tenant",
+  });
+  const all = useQuery({ ...trpc.usage.allTenants.queryOptions({ days }), enabled: scope.kind === "all" });
+  const query = scope.kind === "tenant" ? tenant : all;
+  const base = scope.kind === "tenant" ? `/t/${scope.slug}/usage` : "/t/all/usage";
+  const periods = (
+    <nav aria-label="Period" className="flex gap-2 text-sm">
+      {[7, 30, 90].map((d) => (
+        <Link
+          key={d}
+          href={`${base}?days=${d}`}
+          aria-current={d === days ? "page" : undefined}
+          className={d === days ? "font-semibold text-zinc-900 underline" : "text-zinc-600 hover:underline"}
+        >
+          Last {d} days
+        </Link>
+      ))}
+    </nav>
+  );
+  if (query.isPending) return <SkeletonRows rows={4} />;
+  if (query.isError)
+    return <ErrorState message={errorMessageOf(query.error)} onRetry={() => void query.refetch()} />;
+  const { rows, range } = query.data;
+  const chart = usageChart(rows, range);
+  const download = () => {
+    const blob = new Blob([usageCsv(rows)], { type: "text/csv;charset=utf-8" });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `usage-${range.from}-${range.to}.csv`;
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+  return (
+    <div className="flex flex-col gap-6">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        {periods}
+        <Button size="sm" variant="secondary" onClick={download} disabled={rows.length === 0}>
+          Export CSV
+        </Button>
+      </div>
+      {rows.length === 0 ? (
+        <EmptyState
+          title="No priced messages in this period"
+          description={`${range.from} to ${range.to} (UTC)`}
+        />
+      ) : (
+        <>
+          <Card title={`${range.from} to ${range.to} (UTC)`}>
+            <UsageChart points={chart.points} categories={chart.categories} />
+          </Card>
+          <Card title="Totals">
+            <Table label="Usage totals by category and pricing type">
+              <THead>
+                <TR>
+                  <TH>Category</TH>
+                  <TH>Pricing type</TH>
+                  <TH>Billable</TH>
+                  <TH className="text-right">Messages</TH>
+                </TR>
+              </THead>
+              <TBody>
+                {usageTotals(rows).map((t) => (
+                  <TR key={`${t.category}|${t.pricingType}|${t.billable}`}>
+                    <TD>{t.category}</TD>
+                    <TD>{t.pricingType}</TD>
+                    <TD>{t.billable ? "yes" : "free"}</TD>
+                    <TD className="text-right tabular-nums">{t.messages}</TD>
+                  </TR>
+                ))}
+              </TBody>
+            </Table>
+          </Card>
+          <Card title="By day and sender number">
+            <Table label="Usage by day, tenant, sender number, category and pricing type">
+              <THead>
+                <TR>
+                  <TH>Day</TH>
+                  {scope.kind === "all" ? <TH>Tenant</TH> : null}
+                  <TH>Sender</TH>
+                  <TH>Category</TH>
+                  <TH>Pricing type</TH>
+                  <TH className="text-right">Messages</TH>
+                </TR>
+              </THead>
+              <TBody>
+                {rows.map((r) => (
+                  <TR
+                    key={`${r.tenantId}|${r.day}|${r.senderNumberId}|${r.category}|${r.pricingType}|${r.billable}`}
+                  >
+                    <TD>{r.day}</TD>
+                    {scope.kind === "all" ? <TD>{r.tenantSlug}</TD> : null}
+                    <TD>{r.displayNumber ?? r.senderNumberId}</TD>
+                    <TD>{r.category}</TD>
+                    <TD>{r.pricingType}</TD>
+                    <TD className="text-right tabular-nums">{r.messages}</TD>
+                  </TR>
+                ))}
+              </TBody>
+            </Table>
+          </Card>
+        </>
+      )}
+    </div>
+  );
+}
