@@ -161,6 +161,17 @@ export const TRPC_MATRIX: Record<string, TMatrixEntry> = {
   "sending.resumeSender": {},
   "sending.retryMessage": {},
   "sending.sendTestMessage": {},
+  "usage.allTenants": {},
+  "usage.tenant": {},
+  "webhooks.create": {},
+  "webhooks.deliveries": {},
+  "webhooks.forMessage": {},
+  "webhooks.list": {},
+  "webhooks.redeliver": {},
+  "webhooks.remove": {},
+  "webhooks.rotateSecret": {},
+  "webhooks.sendTest": {},
+  "webhooks.update": {},
 };
 
 type TProcedure = { _def: { type: "query" | "mutation" | "subscription" } };
