@@ -28,7 +28,7 @@ export const DEMO_TENANTS = [
         phoneNumberId: "106540352242922",
         displayNumber: "+15550101001",
       },
-      // the troubled number: the simulator gives it quality drops and failures (issue 5)
+      // the troubled number: the simulator gives it quality drops and failures
       {
         label: "Acme Promotions",
         wabaId: "102290129340398",

@@ -36,7 +36,7 @@ export const ZCommonEnvSchema = z.object({
   LOG_LEVEL: ZLogLevelSchema,
 });
 
-// Webhook ingestion (issue 4; README.md#configuration). The web process receives and stores.
+// Webhook ingestion (README.md#configuration). The web process receives and stores.
 const ZWebhookWebEnvShape = {
   // proxies (addresses, CIDR ranges; comma-separated) whose X-Forwarded-For is believed: the
   // client is the rightmost hop they did not append. Empty: the TCP peer is the client.
@@ -113,7 +113,7 @@ const ZIngestWorkerEnvShape = {
   WAYBILL_STALL_COHORT_BASELINE_MINUTES: z.coerce.number().int().min(5).max(10_080).default(60),
 };
 
-// Sending (issue 5; README.md#configuration). The worker's dispatcher calls the Cloud API.
+// Sending (README.md#configuration). The worker's dispatcher calls the Cloud API.
 const ZSendingWorkerEnvShape = {
   // base URL of the Graph API; in demo mode `npm start` points it at the provider simulator
   WHATSAPP_GRAPH_API_URL: z

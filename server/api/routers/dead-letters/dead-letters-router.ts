@@ -1,4 +1,4 @@
-// The console's dead-letter procedures (issue 6, point 6): the list (per tenant and across
+// The console's dead-letter procedures: the list (per tenant and across
 // tenants), dry runs, bulk retries and discards with approval, single discards.
 import { createTRPCRouter } from "../../trpc";
 import { assessDeadLetters } from "./assess";

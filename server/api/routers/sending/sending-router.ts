@@ -1,4 +1,4 @@
-// The console's sending procedures (issue 5): test sends, in-doubt attempts, retries, and the
+// The console's sending procedures: test sends, in-doubt attempts, retries, and the
 // per-number dispatch controls.
 import { createTRPCRouter } from "../../trpc";
 import { pauseSender, resumeSender, setSenderMaxRate } from "./control-sender";
