@@ -55,13 +55,23 @@ export async function createApiKey(db: TDb, actor: TActor, input: { tenantId: st
   return { ...record, apiKey };
 }
 
+/**
+ * Bumped by every revocation committed in this process. The console and the tenant API are
+ * served by the same web process, so a key revoked there stops working at once; another
+ * process that had it cached stops within its verifier's `ttlMs`. Kept on globalThis because a
+ * bundler may give two route handlers their own copies of this module.
+ */
+const revocations = ((globalThis as { [key: symbol]: { epoch: number } })[
+  Symbol.for("waybill.apiKeyRevocations")
+] ??= { epoch: 0 });
+
 export async function revokeApiKey(
   db: TDb,
   actor: TActor,
   input: { tenantId: string; keyId: string; reason?: string },
 ) {
   const data = ZRevokeApiKeySchema.parse(input);
-  return db.$transaction(async (tx) => {
+  const revoked = await db.$transaction(async (tx) => {
     const { count } = await tx.apiKey.updateMany({
       where: { tenantId: data.tenantId, id: data.keyId, revokedAt: null },
       data: { revokedAt: new Date(), revokedByLabel: actorLabel(actor) },
@@ -77,6 +87,9 @@ export async function revokeApiKey(
     });
     return { tenantId: data.tenantId, id: data.keyId };
   });
+  // after the commit: this process's verifiers forget every key they remembered
+  revocations.epoch += 1;
+  return revoked;
 }
 
 export type TApiKeyAuth =
@@ -93,8 +106,8 @@ export type TApiKeyVerifier = (token: string, now: Date) => Promise<TApiKeyAuth>
 /**
  * The tenant API's verifier: a key that verified is remembered for `ttlMs` in this process,
  * keyed by the SHA-256 of the whole token (the plaintext is never kept), so a request makes no
- * database read for its key. Revoking a key or pausing its tenant therefore takes effect within
- * `ttlMs` on a process that had it cached. Concurrent first uses of a key share one read.
+ * database read for its key. A revocation committed in this process takes effect at once; one
+ * made elsewhere, or a tenant paused, within `ttlMs` on a process that had the key cached. Concurrent first uses of a key share one read.
  * Failures are not remembered: an unknown or revoked key is read every time.
  */
 export function createApiKeyVerifier(
@@ -103,21 +116,22 @@ export function createApiKeyVerifier(
 ): TApiKeyVerifier {
   const ttlMs = options.ttlMs ?? 5_000;
   const clock = options.clock ?? Date.now;
-  const verified = new Map<string, { value: TApiKeyAuth; expiresAt: number }>();
+  const verified = new Map<string, { value: TApiKeyAuth; expiresAt: number; epoch: number }>();
   const reading = new Map<string, Promise<TApiKeyAuth>>();
   return async (token, now) => {
     const k = hashSecret(token);
     const hit = verified.get(k);
-    if (hit && hit.expiresAt > clock()) return hit.value;
+    if (hit && hit.expiresAt > clock() && hit.epoch === revocations.epoch) return hit.value;
     let pending = reading.get(k);
     if (!pending) {
       pending = verifyApiKey(sql, token, now).finally(() => reading.delete(k));
       reading.set(k, pending);
     }
+    const epoch = revocations.epoch;
     const value = await pending;
-    if (value.ok && ttlMs > 0) {
+    if (value.ok && ttlMs > 0 && epoch === revocations.epoch) {
       if (verified.size >= MAX_CACHED_KEYS) verified.clear();
-      verified.set(k, { value, expiresAt: clock() + ttlMs });
+      verified.set(k, { value, expiresAt: clock() + ttlMs, epoch });
     }
     return value;
   };

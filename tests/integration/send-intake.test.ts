@@ -211,12 +211,21 @@ describe("send intake", () => {
 });
 
 describe("the tenant API's key cache", () => {
-  it("remembers a verified key for its TTL only, so revocation takes effect within it", async () => {
+  it("forgets every key at once when this process revokes one", async () => {
+    const verify = createApiKeyVerifier(sql, { ttlMs: 60_000 });
+    const key = await makeApiKey(db, tenantId);
+    expect(await verify(key.apiKey, new Date())).toEqual({ ok: true, tenantId, keyId: key.id });
+    await revokeApiKey(db, FACTORY_ACTOR, { tenantId, keyId: key.id });
+    expect(await verify(key.apiKey, new Date())).toEqual({ ok: false, reason: "revoked" });
+  });
+
+  it("takes a revocation made by another process within its TTL", async () => {
     let clock = 1_000_000;
     const verify = createApiKeyVerifier(sql, { ttlMs: 5_000, clock: () => clock });
     const key = await makeApiKey(db, tenantId);
     expect(await verify(key.apiKey, new Date())).toEqual({ ok: true, tenantId, keyId: key.id });
-    await revokeApiKey(db, FACTORY_ACTOR, { tenantId, keyId: key.id });
+    // another process's revocation: the row changes, this process is not told
+    await db.apiKey.updateMany({ where: { tenantId, id: key.id }, data: { revokedAt: new Date() } });
     clock += 4_000;
     expect((await verify(key.apiKey, new Date())).ok).toBe(true);
     clock += 1_001;
