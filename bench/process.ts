@@ -357,15 +357,18 @@ async function insertInbox(pool: pg.Pool, bodies: readonly string[], at: Date): 
   for (let i = 0; i < bodies.length; i += 2000) {
     const chunk = bodies.slice(i, i + 2000);
     const chunkIds = chunk.map(() => crypto.randomUUID());
-    await pool.query(
+    const stored = await pool.query<{ id: string }>(
       `INSERT INTO webhook_inbox (id, body, body_bytes, body_sha256, headers, received_at, available_at,
                                   signature_key_index)
        SELECT id, convert_to(body, 'UTF8'), octet_length(convert_to(body, 'UTF8')), sha256(convert_to(body, 'UTF8')),
               '{}'::jsonb, $3, $3, 0
-       FROM unnest($1::uuid[], $2::text[]) AS r(id, body)`,
+       FROM unnest($1::uuid[], $2::text[]) AS r(id, body)
+       ON CONFLICT (body_sha256) DO NOTHING
+       RETURNING id::text`,
       [chunkIds, chunk, at.toISOString()],
     );
-    ids.push(...chunkIds);
+    // a byte-identical re-delivery is counted by the route, never stored twice: the same here
+    ids.push(...stored.rows.map((r) => r.id));
   }
   return ids;
 }
