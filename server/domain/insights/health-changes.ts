@@ -2,6 +2,8 @@
 // (stored whole in sender_health_event) turned into the changes the console charts and lists.
 // Pure; tolerant of whatever Meta sends (unknown shapes become an "other" change, never an error).
 
+import { MESSAGING_TIERS } from "../number-health/health-model";
+
 export type THealthEventRow = {
   id: string;
   senderNumberId: string;
@@ -30,17 +32,6 @@ export type THealthChange = {
   summary: string;
 };
 
-/** Meta's messaging-limit tiers, lowest first (TIER_2K exists in Meta's API, not in our enum). */
-export const TIER_ORDER = [
-  "TIER_50",
-  "TIER_250",
-  "TIER_1K",
-  "TIER_2K",
-  "TIER_10K",
-  "TIER_100K",
-  "TIER_UNLIMITED",
-] as const;
-
 const TIER_LABELS: Record<string, string> = {
   TIER_50: "50",
   TIER_250: "250",
@@ -51,10 +42,10 @@ const TIER_LABELS: Record<string, string> = {
   TIER_UNLIMITED: "unlimited",
 };
 
-/** The tier's position in TIER_ORDER, or null for a value we cannot place. */
+/** The tier's position in MESSAGING_TIERS, or null for a value we cannot place. */
 export function tierLevel(tier: string | null): number | null {
   if (tier === null) return null;
-  const index = (TIER_ORDER as readonly string[]).indexOf(tier);
+  const index = (MESSAGING_TIERS as readonly string[]).indexOf(tier);
   return index < 0 ? null : index;
 }
 
