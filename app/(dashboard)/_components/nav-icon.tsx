@@ -5,6 +5,7 @@ const PATHS: Record<TIconName, string> = {
   messages: "M3 4.5h10v6.5H7l-3 2.5V11H3z",
   disputes: "M8 2.5l5 2v3.5c0 3-2.2 5-5 5.5-2.8-.5-5-2.5-5-5.5V4.5z",
   health: "M2 8.5h2.5L6 5l2.5 6L10 8.5h4",
+  senders: "M5 2.5h6v11H5zM7 11.5h2M2.5 6v4M13.5 6v4",
   heatmaps: "M2.5 2.5h4v4h-4zM9.5 2.5h4v4h-4zM2.5 9.5h4v4h-4zM9.5 9.5h4v4h-4z",
   "dead-letters": "M2.5 4.5h11v8h-11zM2.5 4.5L8 9l5.5-4.5",
   stalled: "M8 2.5a5.5 5.5 0 1 1 0 11 5.5 5.5 0 0 1 0-11zM8 5v3.5l2 1.5",

@@ -5,6 +5,7 @@ export const TENANT_AREAS = [
   { segment: "messages", label: "Messages", icon: "messages" },
   { segment: "disputes", label: "Disputes", icon: "disputes" },
   { segment: "health", label: "Number health", icon: "health" },
+  { segment: "senders", label: "Sender numbers", icon: "senders" },
   { segment: "heatmaps", label: "Heatmaps", icon: "heatmaps" },
   { segment: "dead-letters", label: "Dead letters", icon: "dead-letters" },
   { segment: "stalled", label: "Stalled & alerts", icon: "stalled" },
