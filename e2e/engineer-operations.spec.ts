@@ -1,8 +1,9 @@
 // An engineer settles what the platform cannot decide alone: resolves the held in-doubt send from
 // Operations (the row leaves, the timeline records the decision), pauses and resumes a sender
 // number and sets its maximum rate on the Sender numbers page, and follows a stored webhook
-// request from Operations to its body and a replay with its outcome. A tenant admin sees the
-// numbers without controls.
+// request from Operations to its body and a replay with its outcome; then finds the pause in the
+// audit log by actor and action and exports it as CSV. A tenant admin sees the numbers without
+// controls and cannot open the audit log.
 import { asRole, expect, screenshot } from "./fixtures";
 
 // demo data seeded by prisma/seed.ts (tests/factories/operations.ts DEMO_OPERATIONS_IDS)
@@ -23,7 +24,7 @@ engineerTest("resolves an in-doubt send, pauses and resumes a number, follows a 
   await row.getByRole("button", { name: /^Resolve/ }).click();
   const dialog = page.getByRole("dialog", { name: "Resolve in-doubt send" });
   await dialog.getByLabel("Give up").check();
-  await expect(dialog.getByLabel("wamid")).toHaveCount(0);
+  await expect(dialog.getByRole("textbox", { name: "wamid" })).toHaveCount(0);
   await dialog.getByLabel("Reason").fill("Meta has no record of this call");
   await dialog.getByRole("button", { name: "Resolve" }).click();
   await expect(dialog).toBeHidden();
@@ -100,6 +101,29 @@ engineerTest("resolves an in-doubt send, pauses and resumes a number, follows a 
   await expect(page.getByRole("status").filter({ hasText: "Done" })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByRole("table", { name: "Requests in this replay" })).toContainText(/\d+ duplicates?/);
   await screenshot(page, "replay");
+
+  // 4. the audit log (in the sidebar for engineers): the pause above, found by actor and action,
+  // and the same filter exported as CSV
+  await page.getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Audit log" })).toBeVisible();
+  const auditFilters = page.getByRole("form", { name: "Filter audit events" });
+  await auditFilters.getByLabel("Filter by actor").fill("ENGINEER@waybill");
+  await auditFilters.getByLabel("Filter by action").fill("sending.sender_paused");
+  await auditFilters.getByRole("button", { name: "Apply filters" }).click();
+  await expect(page).toHaveURL(/actor=ENGINEER%40waybill/);
+  const audit = page.getByRole("table", { name: "Audit events" });
+  await expect(audit.getByText("Meta flagged the number; checking the template")).toBeVisible();
+  await expect(audit.getByRole("row")).toHaveCount(2); // header + the one pause
+  await screenshot(page, "audit");
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Export CSV" }).click();
+  const csv = await (await download).createReadStream();
+  let text = "";
+  for await (const chunk of csv) text += String(chunk);
+  const lines = text.trim().split("\r\n");
+  expect(lines[0]).toBe("time_utc,action,actor,tenant,target_type,target_id,reason,ip,details");
+  expect(lines).toHaveLength(2);
+  expect(lines[1]).toContain("sending.sender_paused,user:engineer@waybill.local,Globex");
 });
 
 tenantAdminTest("a tenant admin reads its numbers without controls", async ({ page }) => {
@@ -109,4 +133,6 @@ tenantAdminTest("a tenant admin reads its numbers without controls", async ({ pa
   await expect(page.getByText(/read only: engineers pause, resume and set the rate/)).toBeVisible();
   await expect(numbers.getByRole("button")).toHaveCount(0);
   expect((await page.goto("/operations/requests"))?.status()).toBe(404);
+  expect((await page.goto("/audit"))?.status()).toBe(404);
+  expect((await page.request.get("/audit/export")).status()).toBe(404);
 });

@@ -12,6 +12,7 @@ const PATHS: Record<TIconName, string> = {
   webhooks: "M5 3.5a2 2 0 1 1 0 4M11 8.5a2 2 0 1 1 0 4M5 7.5L11 8.5M4 13.5h3M9 2.5h3",
   usage: "M2.5 13.5h11M4 11V8M7 11V5M10 11V7M13 11V3.5",
   operations: "M3 3.5h10M3 8h10M3 12.5h10M5.5 2v3M10.5 6.5v3M7 11v3",
+  audit: "M4 2.5h6l2.5 2.5v8.5H4zM6 7h4.5M6 9.5h4.5M6 12h3",
   admin: "M8 2.5a2.5 2.5 0 1 1 0 5 2.5 2.5 0 0 1 0-5zM3 13.5c.5-2.5 2.5-4 5-4s4.5 1.5 5 4",
   status: "M2.5 12.5l3-4 3 2 5-6.5",
 };

@@ -13,7 +13,7 @@ export const TENANT_AREAS = [
   { segment: "usage", label: "Usage", icon: "usage" },
 ] as const;
 
-export type TIconName = (typeof TENANT_AREAS)[number]["icon"] | "operations" | "admin" | "status";
+export type TIconName = (typeof TENANT_AREAS)[number]["icon"] | "operations" | "audit" | "admin" | "status";
 
 export type TNavItem = { href: string; label: string; icon: TIconName; isActive: boolean };
 
@@ -49,7 +49,7 @@ export function tenantNavItems(pathname: string, scope: string): TNavItem[] {
 
 export function platformNavItems(
   pathname: string,
-  access: { canOperate: boolean; isAdmin: boolean },
+  access: { canOperate: boolean; isAdmin: boolean; canReadAudit: boolean },
 ): TNavItem[] {
   const items: TNavItem[] = [];
   if (access.canOperate) {
@@ -58,6 +58,14 @@ export function platformNavItems(
       label: "Operations",
       icon: "operations",
       isActive: isUnder(pathname, "/operations"),
+    });
+  }
+  if (access.canReadAudit) {
+    items.push({
+      href: "/audit",
+      label: "Audit log",
+      icon: "audit",
+      isActive: isUnder(pathname, "/audit"),
     });
   }
   if (access.isAdmin) {
