@@ -14,6 +14,8 @@ const engineerTest = asRole("engineer");
 const tenantAdminTest = asRole("tenant_admin");
 
 engineerTest("resolves an in-doubt send, pauses and resumes a number, follows a replay", async ({ page }) => {
+  // one journey across four pages, with a replay that waits for the worker
+  engineerTest.setTimeout(150_000);
   // 1. Operations lists the held in-doubt attempt; give it up with a reason
   await page.goto("/operations");
   const inDoubt = page.getByRole("table", { name: "In-doubt sends, oldest first" });
@@ -115,12 +117,18 @@ engineerTest("resolves an in-doubt send, pauses and resumes a number, follows a 
   await expect(audit.getByText("Meta flagged the number; checking the template")).toBeVisible();
   await expect(audit.getByRole("row")).toHaveCount(2); // header + the one pause
   await screenshot(page, "audit");
-  const download = page.waitForEvent("download");
-  await page.getByRole("link", { name: "Export CSV" }).click();
-  const csv = await (await download).createReadStream();
-  let text = "";
-  for await (const chunk of csv) text += String(chunk);
-  const lines = text.trim().split("\r\n");
+  await expect(page.getByRole("link", { name: "Export CSV" })).toHaveAttribute(
+    "href",
+    "/audit/export?action=sending.sender_paused&actor=ENGINEER%40waybill",
+  );
+  const exported = await page.request.get(
+    "/audit/export?action=sending.sender_paused&actor=ENGINEER%40waybill",
+  );
+  expect(exported.headers()["content-type"]).toBe("text/csv; charset=utf-8");
+  expect(exported.headers()["content-disposition"]).toMatch(
+    /^attachment; filename="audit-\d{4}-\d{2}-\d{2}\.csv"$/,
+  );
+  const lines = (await exported.text()).trim().split("\r\n");
   expect(lines[0]).toBe("time_utc,action,actor,tenant,target_type,target_id,reason,ip,details");
   expect(lines).toHaveLength(2);
   expect(lines[1]).toContain("sending.sender_paused,user:engineer@waybill.local,Globex");
@@ -131,7 +139,9 @@ tenantAdminTest("a tenant admin reads its numbers without controls", async ({ pa
   const numbers = page.getByRole("table", { name: "Sender numbers" });
   await expect(numbers).toContainText("+15550101001");
   await expect(page.getByText(/read only: engineers pause, resume and set the rate/)).toBeVisible();
-  await expect(numbers.getByRole("button")).toHaveCount(0);
+  for (const name of [/^Pause/, /^Resume/, /^Set rate/]) {
+    await expect(numbers.getByRole("button", { name })).toHaveCount(0);
+  }
   expect((await page.goto("/operations/requests"))?.status()).toBe(404);
   expect((await page.goto("/audit"))?.status()).toBe(404);
   expect((await page.request.get("/audit/export")).status()).toBe(404);
