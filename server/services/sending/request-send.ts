@@ -327,6 +327,8 @@ function buildIntakeRow(input: TRequestSendInput, request: TSendMessageRequest, 
     template: templateName ? { name: templateName, language: templateLanguage ?? "" } : null,
     metadata: canonical.metadata,
     conflicts: [...snapshot.conflictKinds],
+    // not yet sent: Meta has paced nothing
+    templatePacing: null,
     // a new message has one attempt at most: no duplicate yet
     possibleDuplicate: null,
     createdAt: at,
