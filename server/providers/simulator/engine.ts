@@ -200,11 +200,21 @@ export function createSimulatorEngine(options: {
       });
       if (sentLog.length > SENT_LOG_LIMIT) sentLog = sentLog.slice(-SENT_LOG_LIMIT);
       const category = send.type === "template" ? templateCategory(send.templateName) : "service";
-      const planned = planStatuses(
-        { wamid, recipient: send.to, callbackData: send.callbackData, category, acceptedAt: at + latencyMs },
-        scenario,
-        random,
-      );
+      // a template Meta holds (pacing) gets no status webhook while it is held
+      const isPaced = send.type === "template" && scenario.templateMessageStatus !== "accepted";
+      const planned = isPaced
+        ? []
+        : planStatuses(
+            {
+              wamid,
+              recipient: send.to,
+              callbackData: send.callbackData,
+              category,
+              acceptedAt: at + latencyMs,
+            },
+            scenario,
+            random,
+          );
       for (const item of planned) {
         outbox.addStatus({
           wabaId: known?.wabaId ?? `waba-of-${call.phoneNumberId}`,
@@ -218,7 +228,11 @@ export function createSimulatorEngine(options: {
         stats.hung += 1;
         return { kind: "hang", latencyMs };
       }
-      return { kind: "answer", answer: sendSuccess(send.input, wamid, send.type === "template"), latencyMs };
+      return {
+        kind: "answer",
+        answer: sendSuccess(send.input, wamid, send.type === "template", scenario.templateMessageStatus),
+        latencyMs,
+      };
     },
 
     /** GET /{phone_number_id}: the number's health, with the same token checks as a send. */

@@ -183,13 +183,19 @@ export function makeWamid(recipient: string, random: () => number): string {
   return `wamid.${Buffer.from(inner, "latin1").toString("base64")}`;
 }
 
-export function sendSuccess(to: string, wamid: string, isTemplate: boolean): TGraphAnswer {
+/** A send's answer; a template's carries its `message_status` (template pacing), a text's none. */
+export function sendSuccess(
+  to: string,
+  wamid: string,
+  isTemplate: boolean,
+  templateMessageStatus: string = "accepted",
+): TGraphAnswer {
   return {
     status: 200,
     body: {
       messaging_product: "whatsapp",
       contacts: [{ input: to, wa_id: to.replace(/^\+/, "") }],
-      messages: [{ id: wamid, ...(isTemplate ? { message_status: "accepted" } : {}) }],
+      messages: [{ id: wamid, ...(isTemplate ? { message_status: templateMessageStatus } : {}) }],
     },
   };
 }

@@ -45,6 +45,11 @@ export const ZScenarioSchema = z.object({
   invalidToken: z.boolean(),
   /** The message is accepted (webhooks follow) but the HTTP answer never comes: an in-doubt attempt. */
   acceptThenHangRate: ZProbabilitySchema,
+  /**
+   * Template pacing: the `message_status` a template send is answered with. Held or paused, Meta
+   * keeps the message (no status webhook follows while the scenario holds it).
+   */
+  templateMessageStatus: z.enum(["accepted", "held_for_quality_assessment", "paused"]),
 });
 export type TScenario = z.infer<typeof ZScenarioSchema>;
 
@@ -73,6 +78,7 @@ export const DEFAULT_SCENARIO: TScenario = {
   pairLimit: { burst: 45, perMs: 6_000 },
   invalidToken: false,
   acceptThenHangRate: 0,
+  templateMessageStatus: "accepted",
 };
 
 export const ZScenarioRuleSchema = z.object({

@@ -229,6 +229,8 @@ function buildIntakeRows(input: TRequestSendInput, request: TSendMessageRequest,
     template: templateName ? { name: templateName, language: templateLanguage ?? "" } : null,
     metadata: canonical.metadata,
     conflicts: [...snapshot.conflictKinds],
+    // not yet sent: Meta has paced nothing
+    templatePacing: null,
     // a new message has one attempt at most: no duplicate yet
     possibleDuplicate: null,
     createdAt: at,
