@@ -22,6 +22,7 @@ import { startSendDispatcher } from "./handlers/send-dispatcher";
 import { startRollupFolder } from "./handlers/rollup-folder";
 import { auditNumberHealth } from "@/server/services/number-health/audit-health";
 import { startDeliveryLoop } from "@/server/services/triggers/deliver";
+import { startNotificationLoop } from "@/server/services/notifications/send-notifications";
 import { startHeartbeat } from "./heartbeat";
 
 async function main() {
@@ -163,6 +164,22 @@ async function main() {
       publicBaseUrl: env.WAYBILL_PUBLIC_URL ?? null,
     },
   );
+  // platform alerts to the admins' operator channels (Slack-compatible webhooks, email)
+  const notifications = startNotificationLoop(
+    {
+      db: deliveryDb,
+      box: createSecretBox(env.WAYBILL_ENCRYPTION_KEY, env.WAYBILL_ENCRYPTION_KEYS_PREVIOUS),
+      log,
+    },
+    {
+      smtpUrl: env.WAYBILL_SMTP_URL ?? null,
+      from: env.WAYBILL_SMTP_FROM,
+      timeoutMs: env.WAYBILL_WEBHOOK_DELIVERY_TIMEOUT_MS,
+      pollMs: 1_000,
+      publicBaseUrl: env.WAYBILL_PUBLIC_URL ?? null,
+      batchSize: 8,
+    },
+  );
   for (const { name, cron } of JOB_SCHEDULES) await boss.schedule(name, cron, {}, { tz: "UTC" });
 
   log.info({ workerId }, "worker started");
@@ -178,7 +195,7 @@ async function main() {
       boss.stop({ graceful: true, timeout: 15_000, wait: true }),
       drainer.stop(),
       folder.stop(),
-      deliveries.stop().then(() => deliveryDb.$disconnect()),
+      Promise.all([deliveries.stop(), notifications.stop()]).then(() => deliveryDb.$disconnect()),
       // sends in flight get 10 s to record their answer; an aborted one is left in doubt, never resent blindly
       dispatcher.stop(10_000).then(() => sendDb.$disconnect()),
     ]);
