@@ -12,12 +12,14 @@ import {
 import type { TSql } from "@/server/db/sql";
 import { authenticateApiKey, createApiKeyVerifier, type TApiKeyVerifier } from "@/server/services/api-keys";
 import {
+  createIntakeWriter,
   requestSend,
   requestSendDepsOf,
   type TRequestSendDeps,
 } from "@/server/services/sending/request-send";
 import { createQueueWaker } from "@/server/services/sending/send-queue";
 import { createSenderDirectory } from "@/server/services/sending/sender-directory";
+import { unstorablePath } from "@/server/platform/storable-text";
 import { authenticateRequest, problem } from "./authenticate";
 
 export type TRestDeps = {
@@ -31,18 +33,27 @@ export type TRestDeps = {
 
 /**
  * The production shape: the intake and key checks on plain pg (a pool: each intake statement is
- * its own transaction), keys and senders cached in the process, dispatchers woken after commits.
+ * its own transaction), concurrent send requests written together by group commit (at most
+ * `intakeInFlight` statements at once, the rest of the pool left for key and sender reads), keys
+ * and senders cached in the process, dispatchers woken after commits.
  */
 export function hotPathRestDeps(
   db: TDb,
   sql: TSql,
   onWakeError: (error: unknown) => void = () => {},
+  options: { intakeInFlight?: number } = {},
 ): Required<TRestDeps> {
   return {
     db,
     now: () => new Date(),
     apiKeys: createApiKeyVerifier(sql),
-    intake: { sql, db, senders: createSenderDirectory(), wake: createQueueWaker(sql, onWakeError) },
+    intake: {
+      sql,
+      db,
+      senders: createSenderDirectory(),
+      wake: createQueueWaker(sql, onWakeError),
+      write: createIntakeWriter(sql, { maxInFlight: options.intakeInFlight ?? 4 }),
+    },
   };
 }
 
@@ -128,8 +139,9 @@ export async function readJsonBody(
   }
   const text = Buffer.concat(chunks).toString("utf8");
   if (text.trim().length === 0) return { ok: false, response: invalidRequest("the body is empty", []) };
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     return {
       ok: false,
@@ -138,6 +150,18 @@ export async function readJsonBody(
       ]),
     };
   }
+  // PostgreSQL cannot store these in text or jsonb: refused here with the field named, rather
+  // than failing the statement that would record the request
+  const unstorable = unstorablePath(value);
+  if (unstorable !== null) {
+    return {
+      ok: false,
+      response: invalidRequest("the body holds a character that cannot be stored", [
+        { path: unstorable, message: "a NUL character (\\u0000) or a lone UTF-16 surrogate is not accepted" },
+      ]),
+    };
+  }
+  return { ok: true, value };
 }
 
 function links(id: string) {

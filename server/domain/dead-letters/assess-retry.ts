@@ -4,6 +4,8 @@
 // capped recipient, a sender that cannot send, an error that will simply come back. Pure: every
 // fact comes in as data and the time as `now`.
 
+import { isMarketingCategory, SERVICE_WINDOW_MS } from "../sending/send-gate";
+import { decideSending, holdFor, type THoldCode, type THoldState } from "../number-health/sending-hold";
 import type { TMessageState } from "../reconciliation/message-state";
 import { lookupErrorCode } from "../sending/error-catalog";
 import type { TDeadLetterStatus, TReasonClass } from "./dead-letter";
@@ -15,7 +17,7 @@ export type TBulkKind = (typeof BULK_KINDS)[number];
 export const BULK_SELECTION_CAP = 5_000;
 
 /** WhatsApp's customer-service window: free-form messages only within 24 h of the user's last message. */
-export const SERVICE_WINDOW_MS = 24 * 60 * 60_000;
+export { SERVICE_WINDOW_MS };
 
 /** Template statuses Meta will not send (message_template.status, as its webhooks name them). */
 export const UNSENDABLE_TEMPLATE_STATUSES = [
@@ -28,8 +30,12 @@ export const UNSENDABLE_TEMPLATE_STATUSES = [
   "IN_APPEAL",
 ] as const;
 
-/** Sender number statuses the dispatcher skips (sender_number.status). */
-export const UNSENDABLE_SENDER_STATUSES = ["FLAGGED", "RESTRICTED", "DISCONNECTED", "PAUSED"] as const;
+/**
+ * Holds that keep a retried message waiting until someone or something changes the number's
+ * state (a ban, a disabled account, a disconnected number): the retry will not go by itself.
+ * The others lift by themselves (a restriction's or an override's expiry) or with a new token.
+ */
+const STUCK_HOLD_CODES: readonly THoldCode[] = ["banned", "disabled", "disconnected"];
 
 export type TRetryCandidate = {
   tenantId: string;
@@ -42,11 +48,21 @@ export type TRetryCandidate = {
     templateName: string | null;
     /** the template's status as Meta last reported it; null when unknown */
     templateStatus: string | null;
+    /** MARKETING, UTILITY, AUTHENTICATION (the request's, else Meta's), or null */
+    templateCategory: string | null;
     requestedAt: Date;
+    /**
+     * What Meta's webhooks told about the (sender number, user) pair: when the user last wrote
+     * (the customer-service window opens there) and their marketing preference; null: nothing.
+     */
+    contact: { lastInboundAt: Date | null; marketingOptedOut: boolean } | null;
     sender: {
       displayNumber: string;
-      /** sender_number.status */
-      status: string;
+      /**
+       * The number's sending decision without the clock (its sender_health row); null: Meta has
+       * reported nothing about the number, so nothing holds it.
+       */
+      hold: THoldState | null;
       /** set while the number's dispatch is paused (sender_dispatch.paused_at) */
       pausedAt: Date | null;
       pausedReason: string | null;
@@ -84,6 +100,7 @@ export const SKIP_REASON_TEXT: Readonly<Record<TSkipReason, string>> = {
 
 export const WARNING_KINDS = [
   "window_closed",
+  "recipient_opted_out",
   "template_unavailable",
   "recipient_capped",
   "sender_unavailable",
@@ -194,12 +211,26 @@ export function retryWarnings(candidate: TRetryCandidate, now: Date): TWarning[]
   const code = dl.errorCode;
   const covered = new Set<string>();
 
-  // free-form text needs an open customer-service window (24 h since the user's last message);
-  // Waybill does not see inbound messages, so the request's age is the best evidence it has
+  // free-form text needs an open customer-service window (24 h since the user's last message):
+  // judged by the time of the user's last inbound message when Meta's webhooks told it, else by
+  // the request's age (the best evidence without one)
   if (message.contentKind === "text") {
-    const age = now.getTime() - message.requestedAt.getTime();
-    if (code === "131047" || code === "470") {
-      covered.add(code);
+    const lastInboundAt = message.contact?.lastInboundAt ?? null;
+    const windowCodes = code === "131047" || code === "470" || code === "waybill.outside_service_window";
+    if (windowCodes && code) covered.add(code);
+    if (lastInboundAt !== null) {
+      const since = now.getTime() - lastInboundAt.getTime();
+      if (since > SERVICE_WINDOW_MS) {
+        warnings.push({
+          kind: "window_closed",
+          severity: "will_fail",
+          key: "window_closed",
+          title: "Customer-service window closed",
+          detail: `The user last wrote ${describeAge(since)} ago: outside the 24-hour window WhatsApp only accepts approved templates, so it will be refused (131047). Send an approved template instead.`,
+        });
+      }
+      // the user wrote within the last 24 hours: the window is open again, whatever failed before
+    } else if (windowCodes) {
       warnings.push({
         kind: "window_closed",
         severity: "will_fail",
@@ -207,13 +238,31 @@ export function retryWarnings(candidate: TRetryCandidate, now: Date): TWarning[]
         title: "Customer-service window closed",
         detail: `Free-form message refused with ${errorTitle(code)}: outside the 24-hour window, WhatsApp only accepts approved templates.`,
       });
-    } else if (age > SERVICE_WINDOW_MS) {
+    } else {
+      const age = now.getTime() - message.requestedAt.getTime();
+      if (age > SERVICE_WINDOW_MS) {
+        warnings.push({
+          kind: "window_closed",
+          severity: "will_fail",
+          key: "window_closed",
+          title: "Customer-service window closed",
+          detail: `Free-form message requested ${describeAge(age)} ago and no message from the user is on record: the 24-hour window has most likely closed, so WhatsApp will refuse it (131047). Send an approved template instead.`,
+        });
+      }
+    }
+  }
+
+  // a marketing template to a user who stopped marketing messages (user_preferences)
+  if (message.contentKind === "template" && isMarketingCategory(message.templateCategory)) {
+    if (code === "131050" || code === "waybill.marketing_opt_out") covered.add(code);
+    if (message.contact?.marketingOptedOut === true) {
       warnings.push({
-        kind: "window_closed",
+        kind: "recipient_opted_out",
         severity: "will_fail",
-        key: "window_closed",
-        title: "Customer-service window closed",
-        detail: `Free-form message requested ${describeAge(age)} ago: the 24-hour window has most likely closed, so WhatsApp will refuse it (131047). Send an approved template instead.`,
+        key: "recipient_opted_out",
+        title: "Recipient opted out of marketing",
+        detail:
+          "The user asked this number to stop marketing messages: it will be refused before sending (WhatsApp would refuse it with 131050) until they resume them.",
       });
     }
   }
@@ -269,8 +318,11 @@ export function retryWarnings(candidate: TRetryCandidate, now: Date): TWarning[]
     });
   }
 
-  // the sender: a paused dispatch or a number Meta flagged waits (the dispatcher skips it)
-  const senderStatus = message.sender.status.toUpperCase();
+  // the sender: a paused dispatch, or a hold of the number's health (the same decision the
+  // dispatcher's claim applies). A quality flag holds nothing, so it warns of nothing here.
+  const hold = message.sender.hold
+    ? holdFor(decideSending(message.sender.hold, now.getTime()), message.contentKind === "template")
+    : null;
   if (message.sender.pausedAt !== null) {
     warnings.push({
       kind: "sender_unavailable",
@@ -279,13 +331,20 @@ export function retryWarnings(candidate: TRetryCandidate, now: Date): TWarning[]
       title: "Sender paused",
       detail: `${message.sender.displayNumber} is paused${message.sender.pausedReason ? ` (${message.sender.pausedReason})` : ""}: the retry waits in its queue until an engineer resumes the number.`,
     });
-  } else if ((UNSENDABLE_SENDER_STATUSES as readonly string[]).includes(senderStatus)) {
+  } else if (hold !== null) {
+    const isStuck = STUCK_HOLD_CODES.includes(hold.code);
     warnings.push({
       kind: "sender_unavailable",
-      severity: senderStatus === "DISCONNECTED" ? "will_fail" : "delayed",
-      key: `sender_unavailable:${senderStatus}`,
-      title: `Sender ${senderStatus.toLowerCase()}`,
-      detail: `Meta reports ${message.sender.displayNumber} as ${senderStatus}: the dispatcher does not send from it until it is connected again.`,
+      severity: isStuck ? "will_fail" : "delayed",
+      key: `sender_unavailable:${hold.code}`,
+      title: `Sender held: ${HOLD_TITLES[hold.code]}`,
+      detail: `${message.sender.displayNumber} is held (${hold.reason}): the retry waits in its queue ${
+        hold.untilMs !== null
+          ? "until the hold lifts"
+          : isStuck
+            ? "until Meta restores the number"
+            : "until the cause is fixed"
+      }.`,
     });
   } else if (dl.reasonClass === "sender" && code) {
     covered.add(code);
@@ -313,6 +372,15 @@ export function retryWarnings(candidate: TRetryCandidate, now: Date): TWarning[]
   }
   return warnings;
 }
+
+const HOLD_TITLES: Readonly<Record<THoldCode, string>> = {
+  operator_hold: "operator hold",
+  banned: "banned",
+  disabled: "account disabled",
+  disconnected: "disconnected",
+  token_invalid: "access token invalid",
+  biz_messaging_restricted: "business-initiated messaging restricted",
+};
 
 function bump<K>(map: Map<K, number>, key: K) {
   map.set(key, (map.get(key) ?? 0) + 1);
