@@ -47,13 +47,15 @@ const CONCURRENCY = Number(flag("concurrency", "32"));
 const RATES = flag("rates", "250,500,750").split(",").map(Number);
 const SEND_CONCURRENCY = Number(flag("send-concurrency", "32"));
 const SKIP_E2E = process.argv.includes("--skip-e2e");
+// a directory for CPU profiles of the api and worker processes (node --cpu-prof)
+const PROFILE_DIR = flag("profile", "");
 
 // ---------- child: the API behind node:http ----------
 async function serveApi() {
   const url = required("DATABASE_URL");
   const db = createDb(url, { max: 4 });
   const pool = new pg.Pool({ connectionString: url, max: 10, application_name: "waybill-api" });
-  const deps = hotPathRestDeps(db, sqlOfPg(pool));
+  const deps = hotPathRestDeps(db, sqlOfPg(pool), () => {}, { intakeInFlight: 8 });
   const server = http.createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -75,6 +77,8 @@ async function serveApi() {
   server.listen(0, "127.0.0.1", () => {
     console.log(`READY ${(server.address() as { port: number }).port}`);
   });
+  // a clean exit, so a --cpu-prof profile is written
+  process.on("SIGTERM", () => process.exit(0));
 }
 
 // ---------- child: the dispatcher and the provider simulator ----------
@@ -132,10 +136,15 @@ function startChild(
   role: string,
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ["--import", "tsx", HERE, "--role", role, ...process.argv.slice(2)], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const profile = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, "--import", "tsx", HERE, "--role", role, ...process.argv.slice(2)],
+    {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   return new Promise((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
     lines.on("line", (line) => {

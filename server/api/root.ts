@@ -41,6 +41,7 @@ import { insightsRouter } from "./routers/insights/insights-router";
 import { webhooksRouter } from "./routers/webhooks/webhooks-router";
 import { usageRouter } from "./routers/usage/usage-router";
 import { numberHealthRouter } from "./routers/number-health/number-health-router";
+import { channelsRouter } from "./routers/channels/channels-router";
 
 export const appRouter = createTRPCRouter({
   me: createTRPCRouter({ get: getMe, setTimeZone }),
@@ -57,6 +58,7 @@ export const appRouter = createTRPCRouter({
     listAuditEvents,
     listAuditActions,
   }),
+  channels: channelsRouter,
   system: createTRPCRouter({ health: getHealth, runProbe, probe: getProbe }),
   messages: createTRPCRouter({
     search: searchMessages,

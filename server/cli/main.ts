@@ -22,6 +22,15 @@ import { verifyMessageChain } from "@/server/services/ledger/read-ledger";
 import { rebuildRollups } from "@/server/services/insights/rebuild-rollups";
 import { auditNumberHealth } from "@/server/services/number-health/audit-health";
 import {
+  createChannel,
+  listChannels,
+  queueTestNotification,
+  removeChannel,
+  updateChannel,
+  ZCreateChannelSchema,
+  ZUpdateChannelSchema,
+} from "@/server/services/notifications/channels";
+import {
   formatEvidenceVerification,
   parseEvidenceFile,
   verifyEvidenceBundle,
@@ -386,6 +395,137 @@ export function buildProgram(deps: {
               `${r.slug}: ${r.messages} messages -> ${r.senderRows} sender, ${r.templateRows} template, ${r.latencyRows} latency rollup rows (${r.droppedDeltas} pending deltas replaced)`,
           )
           .join("\n") || "(no tenants)",
+      );
+    });
+
+  const boxOf = () => {
+    const config = deps.config();
+    return createSecretBox(config.WAYBILL_ENCRYPTION_KEY, config.WAYBILL_ENCRYPTION_KEYS_PREVIOUS);
+  };
+
+  program
+    .command("channel:add")
+    .description(
+      "add an operator channel for platform alerts: a Slack-compatible incoming webhook or an email address",
+    )
+    .requiredOption("--kind <kind>", "slack | email")
+    .requiredOption("--target <url|address>", "the incoming-webhook URL (https) or the email address")
+    .option("--description <text>", "what the channel is, for people", "")
+    .option(
+      "--min-severity <level>",
+      "alerts of this severity and above: info | warning | critical",
+      "warning",
+    )
+    .action(async (opts: { kind: string; target: string; description: string; minSeverity: string }) => {
+      const input = ZCreateChannelSchema.parse({
+        kind: opts.kind,
+        target: opts.target,
+        description: opts.description,
+        minSeverity: opts.minSeverity,
+      });
+      const channel = await createChannel(
+        deps.db(),
+        boxOf(),
+        deps.actor,
+        input,
+        { allowHttp: false },
+        new Date(),
+      );
+      print(
+        program.opts().json,
+        channel,
+        `added ${channel.kind} channel ${channel.id} -> ${channel.target} (${channel.minSeverity} and above)`,
+      );
+    });
+
+  program
+    .command("channel:list")
+    .description("list operator channels (webhook URLs masked) and what is waiting or failed")
+    .action(async () => {
+      const channels = await listChannels(deps.db(), boxOf());
+      print(
+        program.opts().json,
+        channels,
+        channels
+          .map(
+            (c) =>
+              `${c.id}\t${c.kind}\t${c.isEnabled ? "enabled" : "disabled"}\t${c.minSeverity}+\t${c.target}` +
+              `\tpending ${c.pending}, failed ${c.failed}${c.lastError ? `\tlast error: ${c.lastError}` : ""}`,
+          )
+          .join("\n") || "(no operator channels: platform alerts reach nobody outside the console)",
+      );
+    });
+
+  for (const [name, isEnabled] of [
+    ["channel:enable", true],
+    ["channel:disable", false],
+  ] as const) {
+    program
+      .command(name)
+      .description(`${isEnabled ? "enable" : "disable"} an operator channel`)
+      .argument("<channel-id>")
+      .action(async (channelId: string) => {
+        await updateChannel(
+          deps.db(),
+          deps.actor,
+          ZUpdateChannelSchema.parse({ channelId, isEnabled }),
+          new Date(),
+        );
+        print(
+          program.opts().json,
+          { channelId, isEnabled },
+          `${isEnabled ? "enabled" : "disabled"} ${channelId}`,
+        );
+      });
+  }
+
+  program
+    .command("channel:set-severity")
+    .description("change which alerts an operator channel takes")
+    .argument("<channel-id>")
+    .argument("<level>", "info | warning | critical")
+    .action(async (channelId: string, minSeverity: string) => {
+      await updateChannel(
+        deps.db(),
+        deps.actor,
+        ZUpdateChannelSchema.parse({ channelId, minSeverity }),
+        new Date(),
+      );
+      print(
+        program.opts().json,
+        { channelId, minSeverity },
+        `${channelId} now takes ${minSeverity} and above`,
+      );
+    });
+
+  program
+    .command("channel:remove")
+    .description("delete an operator channel and its notification history")
+    .argument("<channel-id>")
+    .requiredOption("--reason <text>", "why (audited)")
+    .action(async (channelId: string, opts: { reason: string }) => {
+      await removeChannel(deps.db(), deps.actor, {
+        channelId: z.uuid().parse(channelId),
+        reason: z.string().trim().min(1).parse(opts.reason),
+      });
+      print(program.opts().json, { channelId, removed: true }, `removed ${channelId}`);
+    });
+
+  program
+    .command("channel:test")
+    .description("queue a test notification; the worker sends it like an alert")
+    .argument("<channel-id>")
+    .action(async (channelId: string) => {
+      const queued = await queueTestNotification(
+        deps.db(),
+        deps.actor,
+        { channelId: z.uuid().parse(channelId) },
+        new Date(),
+      );
+      print(
+        program.opts().json,
+        queued,
+        `queued test notification ${queued.notificationId}; see \`channel:list\` for its outcome`,
       );
     });
 

@@ -145,6 +145,11 @@ const ZSendingWorkerEnvShape = {
   WAYBILL_SEND_LEASE_SECONDS: z.coerce.number().int().min(5).max(3_600).default(60),
   // how often an idle dispatcher looks for due work (new requests also wake it at once)
   WAYBILL_DISPATCH_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
+  // number-health sync (GET /{phone_number_id} with each sender's token): a number is read again
+  // at most this often; at most this many numbers per run (every 5 minutes) and reads per second
+  WAYBILL_HEALTH_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1_440).default(30),
+  WAYBILL_HEALTH_SYNC_BATCH: z.coerce.number().int().min(1).max(10_000).default(200),
+  WAYBILL_HEALTH_SYNC_PER_SECOND: z.coerce.number().positive().max(100).default(2),
 };
 
 // Outbound webhooks (tenant endpoints) and operator notifications. The worker delivers them.

@@ -12,6 +12,7 @@ import {
 import type { TSql } from "@/server/db/sql";
 import { authenticateApiKey, createApiKeyVerifier, type TApiKeyVerifier } from "@/server/services/api-keys";
 import {
+  createIntakeWriter,
   requestSend,
   requestSendDepsOf,
   type TRequestSendDeps,
@@ -31,18 +32,27 @@ export type TRestDeps = {
 
 /**
  * The production shape: the intake and key checks on plain pg (a pool: each intake statement is
- * its own transaction), keys and senders cached in the process, dispatchers woken after commits.
+ * its own transaction), concurrent send requests written together by group commit (at most
+ * `intakeInFlight` statements at once, the rest of the pool left for key and sender reads), keys
+ * and senders cached in the process, dispatchers woken after commits.
  */
 export function hotPathRestDeps(
   db: TDb,
   sql: TSql,
   onWakeError: (error: unknown) => void = () => {},
+  options: { intakeInFlight?: number } = {},
 ): Required<TRestDeps> {
   return {
     db,
     now: () => new Date(),
     apiKeys: createApiKeyVerifier(sql),
-    intake: { sql, db, senders: createSenderDirectory(), wake: createQueueWaker(sql, onWakeError) },
+    intake: {
+      sql,
+      db,
+      senders: createSenderDirectory(),
+      wake: createQueueWaker(sql, onWakeError),
+      write: createIntakeWriter(sql, { maxInFlight: options.intakeInFlight ?? 4 }),
+    },
   };
 }
 

@@ -20,8 +20,12 @@ export function restDeps(): Required<TRestDeps> {
   });
   // an idle connection dropped by a database restart must not crash the web process
   pool.on("error", (error) => log.warn({ err: error }, "api pool: idle connection lost"));
-  const deps = hotPathRestDeps(db, sqlOfPg(pool), (error) =>
-    log.warn({ err: error }, "could not wake the dispatchers"),
+  const deps = hotPathRestDeps(
+    db,
+    sqlOfPg(pool),
+    (error) => log.warn({ err: error }, "could not wake the dispatchers"),
+    // group-commit statements at once; two connections stay free for key and sender reads
+    { intakeInFlight: Math.max(1, env.WAYBILL_API_DB_POOL_MAX - 2) },
   );
   globalForRest.waybillRestDeps = deps;
   return deps;

@@ -24,6 +24,7 @@ import { requestSend, requestSendDepsOf } from "@/server/services/sending/reques
 import type { TSendMessageRequest } from "@/server/domain/sending/send-request";
 import { entry, envelope, otherFields, webhookPost } from "../factories/webhooks";
 import { makeSenderNumber, makeTenant, makeUser } from "../factories";
+import { DEAD_LETTER_ERRORS, makeMessage, stories } from "../factories/messages";
 import { callerFor } from "../setup/trpc";
 import { getMessageView } from "@/server/services/sending/message-views";
 import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
@@ -161,6 +162,50 @@ describe("sending follows the number's health", () => {
       Date.now(),
     );
     expect(await claimable(new Date(), tenant.id)).toHaveLength(1);
+  });
+});
+
+describe("retrying a dead letter reads the same holds as the dispatcher", () => {
+  async function deadLetter(tenantId: string, senderNumberId: string, templateName: string | null) {
+    const t0 = Date.now() - 3_600_000;
+    return makeMessage(
+      db,
+      { tenantId, senderNumberId, templateName, createdAtMs: t0 },
+      stories.deadLettered(t0, DEAD_LETTER_ERRORS.generic, "retry budget spent: 8 of 8 attempts failed"),
+    );
+  }
+
+  it("a FLAGGED number is no reason to wait; a restriction delays template retries only, until its expiry", async () => {
+    const tenant = await makeTenant(db);
+    const flagged = await makeSenderNumber(db, testSecretBox, tenant.id);
+    const restricted = await makeSenderNumber(db, testSecretBox, tenant.id);
+    const engineer = await makeUser(db, "engineer");
+    const now = Date.now();
+    await post(flagged.wabaId, otherFields.quality(flagged.displayNumber, "FLAGGED", "TIER_1K"), now - 2_000);
+    const expiresAt = Math.floor((now + 3_600_000) / 1000);
+    await post(
+      restricted.wabaId,
+      otherFields.account("ACCOUNT_RESTRICTION", {
+        restriction_info: [{ restriction_type: "RESTRICTED_BIZ_INITIATED_MESSAGING", expiration: expiresAt }],
+      }),
+      now - 1_000,
+    );
+    const fromFlagged = await deadLetter(tenant.id, flagged.id, "order_update");
+    const template = await deadLetter(tenant.id, restricted.id, "order_update");
+    const text = await deadLetter(tenant.id, restricted.id, null);
+    const result = await callerFor(db, engineer).deadLetters.assess({
+      tenantId: tenant.id,
+      messageIds: [fromFlagged.id, template.id, text.id],
+    });
+    const senderWarnings = (id: string) =>
+      result.items
+        .find((i) => i.messageId === id)
+        ?.warnings.filter((w) => w.kind === "sender_unavailable")
+        .map((w) => `${w.key}/${w.severity}`);
+    expect(result.items.map((i) => i.verdict)).toEqual(["act", "act", "act"]);
+    expect(senderWarnings(fromFlagged.id)).toEqual([]);
+    expect(senderWarnings(template.id)).toEqual(["sender_unavailable:biz_messaging_restricted/delayed"]);
+    expect(senderWarnings(text.id)).toEqual([]);
   });
 });
 

@@ -16,7 +16,11 @@ import { auditDrift } from "@/server/services/audit-drift";
 import { createMessage } from "@/server/services/ledger/append-events";
 import { verifyMessageChain } from "@/server/services/ledger/read-ledger";
 import { getMessageView } from "@/server/services/sending/message-views";
-import { requestSend, type TRequestSendDeps } from "@/server/services/sending/request-send";
+import {
+  createIntakeWriter,
+  requestSend,
+  type TRequestSendDeps,
+} from "@/server/services/sending/request-send";
 import { createSenderDirectory } from "@/server/services/sending/sender-directory";
 import { FACTORY_ACTOR, makeApiKey, makeSenderNumber, makeTenant } from "../factories";
 import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
@@ -207,6 +211,79 @@ describe("send intake", () => {
       request: { ...input.request, to: "+15557770005" },
     });
     expect(conflict.kind).toBe("idempotency_conflict");
+  });
+});
+
+describe("send intake by group commit", () => {
+  const request = (to: string, from = sender.displayNumber): TSendMessageRequest => ({
+    ...templateRequest(to),
+    from,
+  });
+  const send = (deps: TRequestSendDeps, to: string, key: string | null, from?: string) =>
+    requestSend(deps, {
+      tenantId,
+      request: request(to, from),
+      idempotencyKey: key,
+      origin: { kind: "api", apiKeyId: crypto.randomUUID() },
+      now: new Date(),
+    });
+
+  it("answers each request of a group for itself: new, same key twice, unknown sender", async () => {
+    let statements = 0;
+    const counted: TSql = {
+      query: (text, values) => {
+        statements += 1;
+        return sql.query(text, values);
+      },
+    };
+    // one statement at a time: everything submitted meanwhile joins the next group
+    const deps = intake({ write: createIntakeWriter(counted, { maxInFlight: 1 }) });
+    const results = await Promise.all([
+      ...Array.from({ length: 12 }, (_, i) => send(deps, `+1555888${String(i).padStart(4, "0")}`, null)),
+      send(deps, "+15558880100", "group-same-key"),
+      send(deps, "+15558880100", "group-same-key"),
+      send(deps, "+15558880101", null, "+15550000404"),
+    ]);
+    const created = results.filter((r) => r.kind === "created");
+    expect(created).toHaveLength(13);
+    const [a, b] = results.slice(12, 14);
+    // the second of two equal keys in one group finds the first's message once it committed
+    expect([a?.kind, b?.kind].sort()).toEqual(["created", "replayed"]);
+    const idOf = (r: (typeof results)[number] | undefined) =>
+      r && (r.kind === "created" || r.kind === "replayed") ? r.message.id : null;
+    expect(idOf(a)).not.toBeNull();
+    expect(idOf(a)).toBe(idOf(b));
+    expect(results[14]).toEqual({ kind: "unknown_sender", from: "+15550000404" });
+    // fewer statements than requests: they were grouped
+    expect(statements).toBeLessThan(results.length);
+    const ids = created.map((r) => (r.kind === "created" ? r.message.id : ""));
+    expect(await db.message.count({ where: { tenantId, id: { in: ids } } })).toBe(13);
+    expect(await db.sendQueueItem.count({ where: { tenantId, messageId: { in: ids } } })).toBe(13);
+    for (const id of ids) expect((await verifyMessageChain(db, tenantId, id)).ok).toBe(true);
+  });
+
+  it("writes the other requests of a failed group one by one", async () => {
+    // a statement that fails whenever it carries the poisoned recipient, as a bad row would
+    const poisoned: TSql = {
+      query: (text, values) => {
+        if (JSON.stringify(values ?? []).includes("15558889999")) {
+          return Promise.reject(new Error("a row the database refused"));
+        }
+        return sql.query(text, values);
+      },
+    };
+    const deps = intake({ write: createIntakeWriter(poisoned, { maxInFlight: 1 }) });
+    const results = await Promise.allSettled([
+      send(deps, "+15558880200", null),
+      send(deps, "+15558889999", null),
+      send(deps, "+15558880201", null),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    const recipients = await db.message.findMany({
+      where: { tenantId, recipient: { in: ["15558880200", "15558889999", "15558880201"] } },
+      select: { recipient: true },
+    });
+    expect(recipients.map((r) => r.recipient).sort()).toEqual(["15558880200", "15558880201"]);
   });
 });
 

@@ -161,6 +161,13 @@ export const TRPC_MATRIX: Record<string, TMatrixEntry> = {
   "sending.resumeSender": {},
   "sending.retryMessage": {},
   "sending.sendTestMessage": {},
+  // platform channels: no tenant ids to probe; a random channel id, and a target the service
+  // refuses, so the admins' probe leaves no channel behind
+  "channels.list": {},
+  "channels.create": { input: () => ({ kind: "email", target: "not an address" }) },
+  "channels.update": { input: () => ({ channelId: crypto.randomUUID(), isEnabled: false }) },
+  "channels.remove": { input: () => ({ channelId: crypto.randomUUID(), reason: "matrix" }) },
+  "channels.test": { input: () => ({ channelId: crypto.randomUUID() }) },
   "usage.allTenants": {},
   "usage.tenant": {},
   "webhooks.create": {},

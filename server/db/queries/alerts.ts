@@ -249,12 +249,13 @@ function thresholdRows(
   thresholds: ReadonlyMap<string, TStallThresholds>,
   state: TStallableState | undefined,
 ) {
-  const rows: { tenantId: string; state: TStallableState; ms: number }[] = [];
+  const rows: { tenantId: string; state: TStallableState; ms: number; heldMs: number | null }[] = [];
   for (const tenantId of tenantIds) {
     const own = thresholds.get(tenantId) ?? {};
-    for (const [s, ms] of Object.entries(own) as [TStallableState, number | undefined][]) {
-      if (ms === undefined || (state !== undefined && s !== state)) continue;
-      rows.push({ tenantId, state: s, ms });
+    for (const [s, ms] of Object.entries(own) as [TStallableState | "held", number | undefined][]) {
+      // `held` refines `accepted` (a message Meta holds under template pacing): heldMs
+      if (s === "held" || ms === undefined || (state !== undefined && s !== state)) continue;
+      rows.push({ tenantId, state: s, ms, heldMs: own.held ?? null });
     }
   }
   return rows;
@@ -283,8 +284,9 @@ export async function listStalledMessages(
   const scopeOf = (rows: typeof scope) =>
     Prisma.sql`unnest(${rows.map((r) => r.tenantId)}::uuid[], ${rows.map((r) => r.state)}::text[]::message_state[],
                   ${rows.map((r) => r.ms)}::bigint[],
-                  ${rows.map((r) => new Date(now.getTime() - (r.state === "retrying" ? 0 : r.ms)).toISOString())}::timestamptz[])
-           AS t (tenant_id, state, threshold_ms, cutoff)`;
+                  ${rows.map((r) => new Date(now.getTime() - (r.state === "retrying" ? 0 : r.ms)).toISOString())}::timestamptz[],
+                  ${rows.map((r) => (r.heldMs === null ? null : new Date(now.getTime() - r.heldMs).toISOString()))}::timestamptz[])
+           AS t (tenant_id, state, threshold_ms, cutoff, held_cutoff)`;
   const scopeSql = scopeOf(scope);
   const waitingScope = scope.filter((r) => r.state !== "retrying");
   const retryingScope = scope.filter((r) => r.state === "retrying");
@@ -295,6 +297,8 @@ export async function listStalledMessages(
     // (a parameter), and without it would walk (tenant_id, state, created_at) and sort
     Prisma.sql`m.state IN ('queued', 'submitting', 'accepted', 'sent', 'retrying')`,
     Prisma.sql`m.state_reached_at < t.cutoff`,
+    // a message Meta holds under template pacing waits by design: its own threshold
+    Prisma.sql`(m.template_pacing IS NULL OR m.state_reached_at < t.held_cutoff)`,
   ];
   if (filter.senderNumberId)
     baseConditions.push(Prisma.sql`m.sender_number_id = ${filter.senderNumberId}::uuid`);
@@ -345,7 +349,10 @@ export async function listStalledMessages(
       FROM ${scopeSql}
       CROSS JOIN LATERAL (
         SELECT m.tenant_id, m.id, m.sender_number_id, m.template_name, m.state, m.state_reached_at,
-               m.attempt_count, m.state_explanation, r.not_before, t.threshold_ms
+               m.attempt_count, m.state_explanation, r.not_before,
+               CASE WHEN m.template_pacing IS NOT NULL
+                    THEN (extract(epoch FROM (${now}::timestamptz - t.held_cutoff)) * 1000)::bigint
+                    ELSE t.threshold_ms END AS threshold_ms
         FROM message m
         ${retryDue}
         WHERE ${Prisma.join(pageConditions, " AND ")}

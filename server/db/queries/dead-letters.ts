@@ -5,6 +5,7 @@
 import type { TDb, TDbTx } from "@/server/db/client";
 import { Prisma } from "@/server/db/generated/client";
 import type { TRetryCandidate } from "@/server/domain/dead-letters/assess-retry";
+import type { THoldState } from "@/server/domain/number-health/sending-hold";
 import type { TDeadLetterStatus, TReasonClass } from "@/server/domain/dead-letters/dead-letter";
 import type { TMessageState } from "@/server/domain/reconciliation/message-state";
 import { maskRecipient } from "@/server/domain/sending/send-request";
@@ -180,7 +181,7 @@ export async function listDeadLetterKeys(
 
 /**
  * What a dry run needs to know about each selected message, in one query: the message and its
- * dead letter, the sender's status and pause, and the template's status as Meta last reported it.
+ * dead letter, the sender's pause and health holds, and the template's status as Meta last reported it.
  * Tenant-scoped: every pair is (tenant, message), and `tenantIds` bounds the tenants at all.
  */
 export async function loadRetryCandidates(
@@ -200,7 +201,16 @@ export async function loadRetryCandidates(
       template_status: string | null;
       requested_at: Date | null;
       display_number: string | null;
-      sender_status: string | null;
+      hard_hold_code: string | null;
+      hard_hold_reason: string | null;
+      template_hold_reason: string | null;
+      template_hold_until: Date | null;
+      override_mode: string | null;
+      override_reason: string | null;
+      override_by: string | null;
+      override_until: Date | null;
+      rate_ceiling: number | null;
+      has_health: boolean;
       paused_at: Date | null;
       paused_reason: string | null;
       dl_status: TDeadLetterStatus | null;
@@ -212,8 +222,9 @@ export async function loadRetryCandidates(
   >`
     SELECT sel.tenant_id::text AS tenant_id, t.name AS tenant_name, sel.message_id::text AS message_id,
            m.state::text AS state, m.content_kind, m.template_name, tpl.status AS template_status,
-           m.created_at AS requested_at, s.display_number, s.status::text AS sender_status,
-           sd.paused_at, sd.paused_reason, d.status::text AS dl_status, d.error_code, d.reason_class,
+           m.created_at AS requested_at, s.display_number, h.hard_hold_code, h.hard_hold_reason,
+           h.template_hold_reason, h.template_hold_until, h.override_mode, h.override_reason, h.override_by,
+           h.override_until, h.rate_ceiling, h.sender_number_id IS NOT NULL AS has_health, sd.paused_at, sd.paused_reason, d.status::text AS dl_status, d.error_code, d.reason_class,
            d.dead_lettered_at, sel.position::int AS position
     FROM unnest(${selection.map((s) => s.tenantId)}::uuid[], ${selection.map((s) => s.messageId)}::uuid[])
          WITH ORDINALITY AS sel (tenant_id, message_id, position)
@@ -221,6 +232,7 @@ export async function loadRetryCandidates(
     LEFT JOIN message m ON m.tenant_id = sel.tenant_id AND m.id = sel.message_id
     LEFT JOIN sender_number s ON s.tenant_id = m.tenant_id AND s.id = m.sender_number_id
     LEFT JOIN sender_dispatch sd ON sd.tenant_id = m.tenant_id AND sd.sender_number_id = m.sender_number_id
+    LEFT JOIN sender_health h ON h.tenant_id = m.tenant_id AND h.sender_number_id = m.sender_number_id
     LEFT JOIN dead_letter d ON d.tenant_id = m.tenant_id AND d.message_id = m.id
     LEFT JOIN LATERAL (
       SELECT mt.status FROM message_template mt
@@ -244,7 +256,7 @@ export async function loadRetryCandidates(
             requestedAt: r.requested_at,
             sender: {
               displayNumber: r.display_number ?? "?",
-              status: r.sender_status ?? "CONNECTED",
+              hold: r.has_health ? holdStateOfRow(r) : null,
               pausedAt: r.paused_at,
               pausedReason: r.paused_reason,
             },
@@ -259,6 +271,43 @@ export async function loadRetryCandidates(
             deadLetteredAt: r.dead_lettered_at,
           },
   }));
+}
+
+/** The sending decision a sender_health row stores (its hold columns), for the pure rules to read. */
+export function holdStateOfRow(row: {
+  hard_hold_code: string | null;
+  hard_hold_reason: string | null;
+  template_hold_reason: string | null;
+  template_hold_until: Date | null;
+  override_mode: string | null;
+  override_reason: string | null;
+  override_by: string | null;
+  override_until: Date | null;
+  rate_ceiling: number | null;
+}): THoldState {
+  return {
+    hardHold:
+      row.hard_hold_code !== null && row.hard_hold_code !== "operator_hold"
+        ? {
+            code: row.hard_hold_code as NonNullable<THoldState["hardHold"]>["code"],
+            reason: row.hard_hold_reason ?? row.hard_hold_code,
+          }
+        : null,
+    templateHold:
+      row.template_hold_reason !== null
+        ? { reason: row.template_hold_reason, untilMs: row.template_hold_until?.getTime() ?? null }
+        : null,
+    override:
+      (row.override_mode === "hold" || row.override_mode === "send") && row.override_until !== null
+        ? {
+            mode: row.override_mode,
+            reason: row.override_reason ?? "",
+            actor: row.override_by ?? "operator",
+            expiresAtMs: row.override_until.getTime(),
+          }
+        : null,
+    rateCeiling: row.rate_ceiling === null ? null : Number(row.rate_ceiling),
+  };
 }
 
 /** One message's dead letter, or null when it was never dead-lettered. */

@@ -32,7 +32,7 @@ function candidate(
             ...overrides.message,
             sender: {
               displayNumber: "+15550101001",
-              status: "CONNECTED",
+              hold: null,
               pausedAt: null,
               pausedReason: null,
               ...overrides.sender,
@@ -118,17 +118,95 @@ describe("retryWarnings", () => {
     ]);
   });
 
-  it("the sender: paused, flagged, disconnected, or blocked when it was dead-lettered", () => {
+  it("the sender: paused, held by its health, or blocked when it was dead-lettered", () => {
     expect(kindsOf(candidate({ sender: { pausedAt: ago(H), pausedReason: "190 (token expired)" } }))).toEqual(
       ["sender_unavailable/delayed"],
     );
-    expect(kindsOf(candidate({ sender: { status: "FLAGGED" } }))).toEqual(["sender_unavailable/delayed"]);
-    expect(kindsOf(candidate({ sender: { status: "DISCONNECTED" } }))).toEqual([
-      "sender_unavailable/will_fail",
-    ]);
+    expect(
+      kindsOf(
+        candidate({
+          sender: {
+            hold: {
+              hardHold: { code: "disconnected", reason: "number disconnected (ACCOUNT_OFFBOARDED)" },
+              templateHold: null,
+              override: null,
+              rateCeiling: null,
+            },
+          },
+        }),
+      ),
+    ).toEqual(["sender_unavailable/will_fail"]);
+    expect(
+      kindsOf(
+        candidate({
+          sender: {
+            hold: {
+              hardHold: { code: "token_invalid", reason: "the sender's access token is invalid" },
+              templateHold: null,
+              override: null,
+              rateCeiling: null,
+            },
+          },
+        }),
+      ),
+    ).toEqual(["sender_unavailable/delayed"]);
     expect(kindsOf(candidate({ deadLetter: { errorCode: "190", reasonClass: "sender" } }))).toEqual([
       "sender_unavailable/may_fail",
     ]);
+  });
+
+  it("a flagged number is not a sender problem: a flag holds nothing", () => {
+    // what a FLAGGED quality update leaves in the view: no hard hold, no template hold
+    const flagged = { hardHold: null, templateHold: null, override: null, rateCeiling: 80 };
+    expect(kindsOf(candidate({ sender: { hold: flagged } }))).toEqual([]);
+  });
+
+  it("a business-messaging restriction holds a template retry until its expiry, not a free-form one", () => {
+    const restricted = {
+      hardHold: null,
+      templateHold: { reason: "business-initiated messaging restricted by Meta", untilMs: NOW.getTime() + H },
+      override: null,
+      rateCeiling: null,
+    };
+    const [warning] = retryWarnings(candidate({ sender: { hold: restricted } }), NOW);
+    expect(warning).toMatchObject({
+      kind: "sender_unavailable",
+      severity: "delayed",
+      key: "sender_unavailable:biz_messaging_restricted",
+    });
+    expect(warning?.detail).toContain("until the hold lifts");
+    expect(
+      kindsOf(
+        candidate({ message: { contentKind: "text", requestedAt: ago(H) }, sender: { hold: restricted } }),
+      ),
+    ).toEqual([]);
+    // past its expiry the restriction holds nothing
+    expect(
+      retryWarnings(candidate({ sender: { hold: restricted } }), new Date(NOW.getTime() + 2 * H)),
+    ).toEqual([]);
+  });
+
+  it("an operator's hold delays the retry; an operator's send-despite lifts a hard hold", () => {
+    const until = NOW.getTime() + H;
+    const held = {
+      hardHold: null,
+      templateHold: null,
+      override: {
+        mode: "hold" as const,
+        reason: "rotating the token",
+        actor: "user:e@x",
+        expiresAtMs: until,
+      },
+      rateCeiling: null,
+    };
+    expect(kindsOf(candidate({ sender: { hold: held } }))).toEqual(["sender_unavailable/delayed"]);
+    const despite = {
+      hardHold: { code: "disconnected" as const, reason: "number disconnected (ACCOUNT_OFFBOARDED)" },
+      templateHold: null,
+      override: { mode: "send" as const, reason: "Meta confirmed", actor: "user:e@x", expiresAtMs: until },
+      rateCeiling: null,
+    };
+    expect(kindsOf(candidate({ sender: { hold: despite } }))).toEqual([]);
   });
 
   it("a permanent error (131026, an invalid number) will fail again", () => {

@@ -4,6 +4,7 @@
 // capped recipient, a sender that cannot send, an error that will simply come back. Pure: every
 // fact comes in as data and the time as `now`.
 
+import { decideSending, holdFor, type THoldCode, type THoldState } from "../number-health/sending-hold";
 import type { TMessageState } from "../reconciliation/message-state";
 import { lookupErrorCode } from "../sending/error-catalog";
 import type { TDeadLetterStatus, TReasonClass } from "./dead-letter";
@@ -28,8 +29,12 @@ export const UNSENDABLE_TEMPLATE_STATUSES = [
   "IN_APPEAL",
 ] as const;
 
-/** Sender number statuses the dispatcher skips (sender_number.status). */
-export const UNSENDABLE_SENDER_STATUSES = ["FLAGGED", "RESTRICTED", "DISCONNECTED", "PAUSED"] as const;
+/**
+ * Holds that keep a retried message waiting until someone or something changes the number's
+ * state (a ban, a disabled account, a disconnected number): the retry will not go by itself.
+ * The others lift by themselves (a restriction's or an override's expiry) or with a new token.
+ */
+const STUCK_HOLD_CODES: readonly THoldCode[] = ["banned", "disabled", "disconnected"];
 
 export type TRetryCandidate = {
   tenantId: string;
@@ -45,8 +50,11 @@ export type TRetryCandidate = {
     requestedAt: Date;
     sender: {
       displayNumber: string;
-      /** sender_number.status */
-      status: string;
+      /**
+       * The number's sending decision without the clock (its sender_health row); null: Meta has
+       * reported nothing about the number, so nothing holds it.
+       */
+      hold: THoldState | null;
       /** set while the number's dispatch is paused (sender_dispatch.paused_at) */
       pausedAt: Date | null;
       pausedReason: string | null;
@@ -269,8 +277,11 @@ export function retryWarnings(candidate: TRetryCandidate, now: Date): TWarning[]
     });
   }
 
-  // the sender: a paused dispatch or a number Meta flagged waits (the dispatcher skips it)
-  const senderStatus = message.sender.status.toUpperCase();
+  // the sender: a paused dispatch, or a hold of the number's health (the same decision the
+  // dispatcher's claim applies). A quality flag holds nothing, so it warns of nothing here.
+  const hold = message.sender.hold
+    ? holdFor(decideSending(message.sender.hold, now.getTime()), message.contentKind === "template")
+    : null;
   if (message.sender.pausedAt !== null) {
     warnings.push({
       kind: "sender_unavailable",
@@ -279,13 +290,20 @@ export function retryWarnings(candidate: TRetryCandidate, now: Date): TWarning[]
       title: "Sender paused",
       detail: `${message.sender.displayNumber} is paused${message.sender.pausedReason ? ` (${message.sender.pausedReason})` : ""}: the retry waits in its queue until an engineer resumes the number.`,
     });
-  } else if ((UNSENDABLE_SENDER_STATUSES as readonly string[]).includes(senderStatus)) {
+  } else if (hold !== null) {
+    const isStuck = STUCK_HOLD_CODES.includes(hold.code);
     warnings.push({
       kind: "sender_unavailable",
-      severity: senderStatus === "DISCONNECTED" ? "will_fail" : "delayed",
-      key: `sender_unavailable:${senderStatus}`,
-      title: `Sender ${senderStatus.toLowerCase()}`,
-      detail: `Meta reports ${message.sender.displayNumber} as ${senderStatus}: the dispatcher does not send from it until it is connected again.`,
+      severity: isStuck ? "will_fail" : "delayed",
+      key: `sender_unavailable:${hold.code}`,
+      title: `Sender held: ${HOLD_TITLES[hold.code]}`,
+      detail: `${message.sender.displayNumber} is held (${hold.reason}): the retry waits in its queue ${
+        hold.untilMs !== null
+          ? "until the hold lifts"
+          : isStuck
+            ? "until Meta restores the number"
+            : "until the cause is fixed"
+      }.`,
     });
   } else if (dl.reasonClass === "sender" && code) {
     covered.add(code);
@@ -313,6 +331,15 @@ export function retryWarnings(candidate: TRetryCandidate, now: Date): TWarning[]
   }
   return warnings;
 }
+
+const HOLD_TITLES: Readonly<Record<THoldCode, string>> = {
+  operator_hold: "operator hold",
+  banned: "banned",
+  disabled: "account disabled",
+  disconnected: "disconnected",
+  token_invalid: "access token invalid",
+  biz_messaging_restricted: "business-initiated messaging restricted",
+};
 
 function bump<K>(map: Map<K, number>, key: K) {
   map.set(key, (map.get(key) ?? 0) + 1);

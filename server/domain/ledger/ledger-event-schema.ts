@@ -5,7 +5,7 @@
 
 import { z } from "zod";
 
-import { EVENT_SOURCES, MANUAL_ACTIONS, type TLedgerEvent } from "./ledger-event";
+import { EVENT_SOURCES, MANUAL_ACTIONS, TEMPLATE_PACING, type TLedgerEvent } from "./ledger-event";
 
 const epochMs = z.number().int().nonnegative();
 const attemptNumber = z.number().int().nonnegative();
@@ -44,6 +44,7 @@ export const ZLedgerEventSchema = z.discriminatedUnion("type", [
     ...base("provider_accepted", ["provider_response", "operator"]),
     attempt: attemptNumber,
     providerMessageId: z.string().min(1),
+    templatePacing: z.enum(TEMPLATE_PACING).optional(),
   }),
   z.object({
     ...base("provider_rejected", ["provider_response"]),

@@ -59,7 +59,22 @@ export type TAttemptStartedEvent = TEventBase<"attempt_started", "worker"> & { a
 export type TProviderAcceptedEvent = TEventBase<"provider_accepted", "provider_response" | "operator"> & {
   attempt: number;
   providerMessageId: string;
+  /**
+   * Meta's template pacing, from the send answer's `message_status`: the template message was
+   * accepted but Meta holds it (quality assessment) or its template is paused. Absent when Meta
+   * said `accepted` (or nothing: free-form text), so facts recorded before it existed hash alike.
+   */
+  templatePacing?: TTemplatePacing;
 };
+
+/** `message_status` values of a send answer that mean "accepted, but not on its way yet". */
+export const TEMPLATE_PACING = ["held_for_quality_assessment", "paused"] as const;
+export type TTemplatePacing = (typeof TEMPLATE_PACING)[number];
+
+/** Reads the send answer's `message_status` as a pacing fact (`accepted`, none or unknown: null). */
+export function templatePacingOf(messageStatus: string | null | undefined): TTemplatePacing | null {
+  return TEMPLATE_PACING.find((value) => value === messageStatus) ?? null;
+}
 
 /** The provider's synchronous response refused the attempt. */
 export type TProviderRejectedEvent = TEventBase<"provider_rejected", "provider_response"> & {
@@ -228,7 +243,12 @@ export function pickEventFields(event: TLedgerEvent): TLedgerEvent {
     case "attempt_started":
       return { ...pickBase(event), attempt: event.attempt };
     case "provider_accepted":
-      return { ...pickBase(event), attempt: event.attempt, providerMessageId: event.providerMessageId };
+      return {
+        ...pickBase(event),
+        attempt: event.attempt,
+        providerMessageId: event.providerMessageId,
+        ...(event.templatePacing === undefined ? {} : { templatePacing: event.templatePacing }),
+      };
     case "provider_rejected":
       return { ...pickBase(event), attempt: event.attempt, error: pickError(event.error) };
     case "status_sent":

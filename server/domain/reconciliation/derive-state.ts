@@ -9,7 +9,7 @@
 // duplicate cannot move.
 
 import { compareReceipts, compareStrings, groupReceipts } from "../ledger/group-receipts";
-import type { TLedgerEvent } from "../ledger/ledger-event";
+import type { TLedgerEvent, TTemplatePacing } from "../ledger/ledger-event";
 import { decideState } from "./decide-state";
 import { detectConflicts } from "./detect-conflicts";
 import { explainDecision, type TConflict } from "./explain";
@@ -52,6 +52,12 @@ export type TDerived = {
   since: number | null;
   /** For `retrying`: when the scheduled attempt becomes due. */
   retryDueAt: number | null;
+  /**
+   * For `accepted`: Meta's template pacing of the deciding acceptance (held for quality
+   * assessment, or its template paused), else null. Such a message waits at Meta by design, so it
+   * has its own stall threshold.
+   */
+  pacing: TTemplatePacing | null;
 };
 
 export function deriveState(events: readonly TLedgerEvent[], rules: TReconciliationRules): TDerived {
@@ -75,6 +81,10 @@ export function deriveState(events: readonly TLedgerEvent[], rules: TReconciliat
     factCount: groups.length,
     since: decider === null ? null : decider.firstRecordedAt,
     retryDueAt: decider !== null && decider.event.type === "retry_scheduled" ? decider.event.notBefore : null,
+    pacing:
+      decision.state === "accepted" && decider !== null && decider.event.type === "provider_accepted"
+        ? (decider.event.templatePacing ?? null)
+        : null,
   };
 }
 

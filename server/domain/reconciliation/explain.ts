@@ -3,7 +3,7 @@
 // ledger explains itself in the same words. Support reads these; the texts are listed verbatim in
 // docs/reconciliation.md and asserted in tests.
 
-import type { TLedgerError } from "../ledger/ledger-event";
+import type { TLedgerError, TTemplatePacing } from "../ledger/ledger-event";
 import { stateForEventType, type TDecision } from "./decide-state";
 import type { TMessageState } from "./message-state";
 import { isStatusType, type TFactSet, type TResolvedFact } from "./resolve-facts";
@@ -87,6 +87,16 @@ export function describeConflict(detail: TConflictDetail): string {
   }
 }
 
+/** What Meta's template pacing of an accepted send means, in the words support reads. */
+export const TEMPLATE_PACING_TEXT: Readonly<Record<TTemplatePacing, string>> = {
+  held_for_quality_assessment: "Meta is holding this marketing template for quality assessment",
+  paused: "Meta has paused this template: the message waits at Meta until the template is released",
+};
+
+function pacingText(pacing: TTemplatePacing | undefined): string {
+  return pacing === undefined ? "" : ` (${TEMPLATE_PACING_TEXT[pacing]})`;
+}
+
 function decisionClause(decision: TDecision): TClause {
   const decider = decision.decider;
   if (decider === null) return { rule: "R13", text: "queued: no state-changing event recorded" };
@@ -113,7 +123,10 @@ function decisionClause(decision: TDecision): TClause {
         text: `dead_lettered: stopped at attempt ${attempt}, ${event.reason}${event.error ? ` (${formatError(event.error)})` : ""}`,
       };
     case "provider_accepted":
-      return { rule: "R4", text: `accepted: provider accepted attempt ${attempt}, no status webhook yet` };
+      return {
+        rule: "R4",
+        text: `accepted: provider accepted attempt ${attempt}${pacingText(event.templatePacing)}, no status webhook yet`,
+      };
     case "status_sent":
       return { rule: "R4", text: `sent: provider reported sent${forAttempt(attempt)}` };
     case "status_failed":

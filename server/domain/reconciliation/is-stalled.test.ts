@@ -57,4 +57,26 @@ describe("isStalled", () => {
     expect(isStalled(accepted, Number.MAX_SAFE_INTEGER, { queued: 1 })).toBe(false);
     expect(isStalled(derive([]), Number.MAX_SAFE_INTEGER, STALL_THRESHOLDS_V1)).toBe(false);
   });
+
+  it("an acceptance Meta holds under template pacing waits for the held threshold, and a sent webhook ends it", () => {
+    const held = (pacing: "held_for_quality_assessment" | "paused") => {
+      const [requested, started, accepted] = acceptedPipeline();
+      return [requested!, started!, { ...accepted!, templatePacing: pacing }] as TLedgerEvent[];
+    };
+    for (const pacing of ["held_for_quality_assessment", "paused"] as const) {
+      const derived = derive(held(pacing));
+      expect(derived.state).toBe("accepted");
+      expect(derived.pacing).toBe(pacing);
+      expect(stallDeadline(derived, STALL_THRESHOLDS_V1)).toBe(derived.since! + STALL_THRESHOLDS_V1.held);
+      expect(
+        isStalled(derived, derived.since! + STALL_THRESHOLDS_V1.accepted + MINUTE, STALL_THRESHOLDS_V1),
+      ).toBe(false);
+      // without a held threshold a held message is never flagged
+      const { held: _omitted, ...withoutHeld } = STALL_THRESHOLDS_V1;
+      expect(isStalled(derived, Number.MAX_SAFE_INTEGER, withoutHeld)).toBe(false);
+    }
+    const released = derive([...held("held_for_quality_assessment"), build.status("sent", { at: 70 })]);
+    expect(released.state).toBe("sent");
+    expect(released.pacing).toBeNull();
+  });
 });

@@ -9,8 +9,10 @@ import type { TMessageState } from "./message-state";
  *  cancelled) are not waiting: delivered may never turn into read (read receipts can be off). */
 export type TStallableState = "queued" | "submitting" | "accepted" | "sent" | "retrying";
 
-/** Milliseconds a state may last before it counts as stalled; a missing entry never stalls. */
-export type TStallThresholds = { readonly [S in TStallableState]?: number };
+/** Milliseconds a state may last before it counts as stalled; a missing entry never stalls.
+ *  `held`: an `accepted` message Meta holds under template pacing (held for quality assessment, or
+ *  its template paused) waits at Meta by design, far longer than a sent webhook normally takes. */
+export type TStallThresholds = { readonly [S in TStallableState]?: number } & { readonly held?: number };
 
 export const STALL_THRESHOLDS_V1 = {
   queued: 5 * 60_000, // the worker should pick a request up within seconds
@@ -20,13 +22,21 @@ export const STALL_THRESHOLDS_V1 = {
   // blocked ones forever, so this flags for a look rather than an alarm.
   sent: 24 * 60 * 60_000,
   retrying: 10 * 60_000, // past its due time: the retry job was lost
+  // Meta releases or drops a paced message once early feedback on the template is in: hours,
+  // not minutes; a day without either is worth a look
+  held: 24 * 60 * 60_000,
 } as const satisfies Required<TStallThresholds>;
 
-type TStallInput = Pick<TDerived, "state" | "since" | "retryDueAt">;
+type TStallInput = Pick<TDerived, "state" | "since" | "retryDueAt"> & {
+  pacing?: TDerived["pacing"] | undefined;
+};
 
 /** When the current state becomes stalled (epoch ms), or null if it never does. */
 export function stallDeadline(derived: TStallInput, thresholds: TStallThresholds): number | null {
-  const threshold = thresholdFor(derived.state, thresholds);
+  const threshold =
+    derived.state === "accepted" && derived.pacing != null
+      ? thresholds.held
+      : thresholdFor(derived.state, thresholds);
   if (threshold === undefined) return null;
   // A retry is measured from when it is due, not from when it was scheduled (backoffs vary).
   const reference = derived.state === "retrying" ? (derived.retryDueAt ?? derived.since) : derived.since;

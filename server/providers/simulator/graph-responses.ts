@@ -1,9 +1,9 @@
 // Graph API answers as Meta shapes them (reference sections 1.4 and 1.5): the success body, the
 // error object, and the validation the send endpoint does before it accepts anything.
 import { lookupErrorCode } from "@/server/domain/sending/error-catalog";
-import type { TGraphError, TGraphSendSuccess } from "../whatsapp-cloud/wire";
+import type { TGraphError, TGraphPhoneNumber, TGraphSendSuccess } from "../whatsapp-cloud/wire";
 
-export type TGraphAnswer = { status: number; body: TGraphError | TGraphSendSuccess };
+export type TGraphAnswer = { status: number; body: TGraphError | TGraphSendSuccess | TGraphPhoneNumber };
 
 const FBTRACE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
 
@@ -183,13 +183,19 @@ export function makeWamid(recipient: string, random: () => number): string {
   return `wamid.${Buffer.from(inner, "latin1").toString("base64")}`;
 }
 
-export function sendSuccess(to: string, wamid: string, isTemplate: boolean): TGraphAnswer {
+/** A send's answer; a template's carries its `message_status` (template pacing), a text's none. */
+export function sendSuccess(
+  to: string,
+  wamid: string,
+  isTemplate: boolean,
+  templateMessageStatus: string = "accepted",
+): TGraphAnswer {
   return {
     status: 200,
     body: {
       messaging_product: "whatsapp",
       contacts: [{ input: to, wa_id: to.replace(/^\+/, "") }],
-      messages: [{ id: wamid, ...(isTemplate ? { message_status: "accepted" } : {}) }],
+      messages: [{ id: wamid, ...(isTemplate ? { message_status: templateMessageStatus } : {}) }],
     },
   };
 }

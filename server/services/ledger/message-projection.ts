@@ -1,5 +1,5 @@
 // The message projection: what the message row stores of its ledger (state, explanation, decider,
-// conflicts, wamid, last error, attempt and event counts, head hash, time to delivered) and the
+// conflicts, template pacing, wamid, last error, attempt and event counts, head hash, time to delivered) and the
 // fold state the next append goes on from. One UPDATE for the whole batch. Only the ledger writes
 // these columns.
 import { snapshotDerived } from "@/server/domain/reconciliation/diff-derived";
@@ -24,12 +24,13 @@ export const messageProjector: TLedgerProjector = {
          rules_version = u.rules_version, provider_message_id = u.provider_message_id,
          last_error_code = u.last_error_code, attempt_count = u.attempt_count, event_count = u.event_count,
          head_hash = u.head_hash, delivery_latency_ms = u.delivery_latency_ms, fold_state = u.fold_state,
-         updated_at = $16
+         template_pacing = u.template_pacing, updated_at = $16
        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::jsonb[],
-                   $8::int[], $9::text[], $10::text[], $11::int[], $12::int[], $13::text[], $14::int[], $15::jsonb[])
+                   $8::int[], $9::text[], $10::text[], $11::int[], $12::int[], $13::text[], $14::int[], $15::jsonb[],
+                   $17::text[])
          AS u(tenant_id, id, state, state_reached_at, explanation, decider, conflicts, rules_version,
               provider_message_id, last_error_code, attempt_count, event_count, head_hash, delivery_latency_ms,
-              fold_state)
+              fold_state, template_pacing)
        WHERE m.tenant_id = u.tenant_id AND m.id = u.id`,
       [
         rows.map(({ m }) => m.tenantId),
@@ -48,6 +49,7 @@ export const messageProjector: TLedgerProjector = {
         rows.map(({ m }) => m.after.deliveryLatencyMs),
         rows.map(({ m }) => JSON.stringify(m.fold)),
         now.toISOString(),
+        rows.map(({ m }) => m.derived.pacing),
       ],
     );
   },

@@ -42,10 +42,19 @@ type TCandidate = {
   state_reached_at: Date;
   decider_dedupe_key: string | null;
   not_before: bigint | number | null;
+  template_pacing: "held_for_quality_assessment" | "paused" | null;
 };
 
+/** The `held` threshold as a SQL value: null means a held message is never flagged. */
+function heldMs(thresholds: TStallThresholds): number | null {
+  return thresholds.held ?? null;
+}
+
 function thresholdArrays(thresholds: TStallThresholds) {
-  const entries = Object.entries(thresholds).filter((e): e is [string, number] => e[1] !== undefined);
+  // `held` is not a state: it refines `accepted` (heldMs below)
+  const entries = Object.entries(thresholds).filter(
+    (e): e is [string, number] => e[1] !== undefined && e[0] !== "held",
+  );
   return { states: entries.map(([s]) => s), ms: entries.map(([, v]) => v) };
 }
 
@@ -90,13 +99,16 @@ async function flagStalledMessages(
   // served by message_tenant_id_state_state_reached_at_idx (partial: waiting states only)
   const candidates = await db.$queryRaw<TCandidate[]>`
     SELECT m.id::text AS id, m.sender_number_id::text AS sender_number_id, m.state::text AS state,
-           m.state_reached_at, m.decider_dedupe_key, (e.body->>'notBefore')::bigint AS not_before
+           m.state_reached_at, m.decider_dedupe_key, (e.body->>'notBefore')::bigint AS not_before,
+           m.template_pacing
     FROM unnest(${states}::text[]::message_state[], ${ms}::bigint[]) AS t(state, threshold_ms)
     CROSS JOIN LATERAL (
       SELECT * FROM message m
       WHERE m.tenant_id = ${tenantId}::uuid AND m.state = t.state
         -- a retry is measured from its due time, which the row does not hold: checked below
         AND (t.state = 'retrying' OR m.state_reached_at < ${config.now}::timestamptz - t.threshold_ms * interval '1 millisecond')
+        -- a message Meta holds under template pacing has its own (longer) threshold
+        AND (m.template_pacing IS NULL OR m.state_reached_at < ${config.now}::timestamptz - ${heldMs(thresholds)}::bigint * interval '1 millisecond')
       ORDER BY m.state_reached_at
       LIMIT ${config.limitPerState}
     ) m
@@ -108,6 +120,7 @@ async function flagStalledMessages(
         state: c.state,
         since: c.state_reached_at.getTime(),
         retryDueAt: c.not_before === null ? null : Number(c.not_before),
+        pacing: c.template_pacing,
       },
       config.now.getTime(),
       thresholds,
@@ -126,8 +139,10 @@ async function flagStalledMessages(
   for (const candidate of stalled.filter((c) => !done.has(c.id))) {
     const since = candidate.state_reached_at.getTime();
     const retryDueAt = candidate.not_before === null ? null : Number(candidate.not_before);
-    const deadline = stallDeadline({ state: candidate.state, since, retryDueAt }, thresholds);
-    const threshold = thresholds[candidate.state as keyof TStallThresholds] ?? 0;
+    const pacing = candidate.template_pacing;
+    const deadline = stallDeadline({ state: candidate.state, since, retryDueAt, pacing }, thresholds);
+    const threshold =
+      (pacing !== null ? thresholds.held : thresholds[candidate.state as keyof TStallThresholds]) ?? 0;
     await db.$transaction(async (tx) => {
       const result = await appendEvents(
         tx,
@@ -159,7 +174,7 @@ async function flagStalledMessages(
           dedupeKey: alertKeys.messageStalled(candidate.id, candidate.decider_dedupe_key),
           severity:
             candidate.state === "submitting" || candidate.state === "retrying" ? "critical" : "warning",
-          title: `Message stalled in ${candidate.state}`,
+          title: `Message stalled in ${candidate.state}${pacing !== null ? " (held by Meta's template pacing)" : ""}`,
           details: {
             state: candidate.state,
             deciderKey: candidate.decider_dedupe_key,
@@ -201,7 +216,8 @@ async function sampleStalledShare(
       ? []
       : await db.$queryRaw<{ sender_number_id: string; waiting: number; stalled: number }[]>`
           SELECT m.sender_number_id::text AS sender_number_id, count(*)::int AS waiting,
-                 count(*) FILTER (WHERE m.state_reached_at < ${config.now}::timestamptz - t.threshold_ms * interval '1 millisecond')::int AS stalled
+                 count(*) FILTER (WHERE m.state_reached_at < ${config.now}::timestamptz - t.threshold_ms * interval '1 millisecond'
+                   AND (m.template_pacing IS NULL OR m.state_reached_at < ${config.now}::timestamptz - ${heldMs(thresholds)}::bigint * interval '1 millisecond'))::int AS stalled
           FROM unnest(${states}::text[]::message_state[], ${ms}::bigint[]) AS t(state, threshold_ms)
           JOIN message m ON m.tenant_id = ${tenantId}::uuid AND m.state = t.state
           GROUP BY m.sender_number_id`;

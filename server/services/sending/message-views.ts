@@ -3,7 +3,13 @@
 // tenant is "not found", exactly like a message that does not exist.
 import { z } from "zod";
 import type { TDb } from "@/server/db/client";
-import { EVENT_SOURCES, LEDGER_EVENT_TYPES } from "@/server/domain/ledger/ledger-event";
+import {
+  EVENT_SOURCES,
+  LEDGER_EVENT_TYPES,
+  TEMPLATE_PACING,
+  templatePacingOf,
+} from "@/server/domain/ledger/ledger-event";
+import { TEMPLATE_PACING_TEXT } from "@/server/domain/reconciliation/explain";
 import { MESSAGE_STATES } from "@/server/domain/reconciliation/message-state";
 import { possibleDuplicate } from "@/server/domain/reconciliation/possible-duplicate";
 import { toSql } from "@/server/db/sql";
@@ -44,6 +50,12 @@ export const ZMessageViewSchema = z.object({
   template: z.object({ name: z.string(), language: z.string() }).nullable(),
   metadata: z.record(z.string(), z.string()),
   conflicts: z.array(z.string()).describe("Reconciliation conflicts (e.g. delivered_after_failed)"),
+  templatePacing: z
+    .object({ status: z.enum(TEMPLATE_PACING), description: z.string() })
+    .nullable()
+    .describe(
+      "Set while Meta holds the accepted template message under template pacing (the send answer's message_status held_for_quality_assessment or paused), with what it means in words",
+    ),
   possibleDuplicate: z
     .object({ certainty: z.enum(["delivered", "accepted"]), warning: z.string() })
     .nullable()
@@ -82,6 +94,7 @@ export async function getMessageView(
       stateExplanation: true,
       stateReachedAt: true,
       conflictKinds: true,
+      templatePacing: true,
       attemptCount: true,
       createdAt: true,
       updatedAt: true,
@@ -131,11 +144,17 @@ export async function getMessageView(
         : null,
     metadata: stored?.metadata ?? {},
     conflicts: message.conflictKinds,
+    templatePacing: templatePacingView(message.templatePacing),
     possibleDuplicate: possibleDuplicate(message.conflictKinds),
     createdAt: message.createdAt.toISOString(),
     stateReachedAt: message.stateReachedAt.toISOString(),
     updatedAt: message.updatedAt.toISOString(),
   };
+}
+
+function templatePacingView(stored: string | null): TMessageView["templatePacing"] {
+  const status = templatePacingOf(stored);
+  return status === null ? null : { status, description: TEMPLATE_PACING_TEXT[status] };
 }
 
 export const ZMessageEventViewSchema = z.object({

@@ -11,7 +11,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { TDb, TDbTx } from "@/server/db/client";
 import type { TJsonObject } from "@/server/domain/ledger/canonical-json";
 import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
-import type { TLedgerError } from "@/server/domain/ledger/ledger-event";
+import {
+  templatePacingOf,
+  type TLedgerError,
+  type TTemplatePacing,
+} from "@/server/domain/ledger/ledger-event";
 import type { TMessageState } from "@/server/domain/reconciliation/message-state";
 import { classifyFailure, type TFailureClass } from "@/server/domain/sending/classify-failure";
 import { decideDispatch } from "@/server/domain/sending/dispatch-decision";
@@ -364,6 +368,7 @@ async function record(
           },
           attempt,
           providerMessageId: result.providerMessageId,
+          ...pacingField(result.messageStatus),
         },
       ],
       { now },
@@ -599,4 +604,10 @@ function rejected(attempt: number, failure: TFailureClass, record: TProviderReco
     attempt,
     error: failure.error,
   };
+}
+
+/** Meta's template pacing (`message_status` held or paused) as a fact of the acceptance. */
+function pacingField(messageStatus: string | null): { templatePacing?: TTemplatePacing } {
+  const pacing = templatePacingOf(messageStatus);
+  return pacing === null ? {} : { templatePacing: pacing };
 }

@@ -9,6 +9,7 @@ import crypto from "node:crypto";
 import type { TDb } from "@/server/db/client";
 import { sqlOfPrisma, type TSql } from "@/server/db/sql";
 import { rollupDeltas } from "@/server/domain/insights/rollup";
+import { createGroupCommitter } from "@/server/ingest/group-commit";
 import { canonicalJson } from "@/server/domain/ledger/canonical-json";
 import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
 import { factContent } from "@/server/domain/ledger/group-receipts";
@@ -22,7 +23,6 @@ import {
   buildCloudMessageBody,
   canonicalSendRequest,
   normalizeRecipient,
-  ZSendMessageRequestSchema,
   type TSendMessageRequest,
 } from "@/server/domain/sending/send-request";
 import { actorLabel, type TActor } from "@/server/services/actor";
@@ -56,7 +56,54 @@ export type TRequestSendDeps = {
   senders: TSenderDirectory;
   /** Wakes idle dispatchers once the request has committed (see send-queue.ts). */
   wake: () => void;
+  /** Writes one request's rows; default: its own statement on `sql`. The hot path groups them. */
+  write?: (row: TIntakeRow) => Promise<TIntakeResult>;
 };
+
+/**
+ * Group commit for the intake: requests that arrive while the event loop is busy, or while
+ * every statement slot is taken, are written by one statement (one commit, one WAL flush)
+ * instead of one each; each caller still answers only after the commit of its own rows. Should a
+ * group's statement fail, its requests are written again one by one, so one bad row costs its
+ * own request an error and no other request anything.
+ */
+export function createIntakeWriter(
+  sql: TSql,
+  options: { maxInFlight: number; maxRows?: number },
+): (row: TIntakeRow) => Promise<TIntakeResult> {
+  const committer = createGroupCommitter<TIntakeRow, TIntakeOutcome>(
+    async (rows) => {
+      try {
+        return (await writeIntakeRows(sql, rows)).map((result) => ({ ok: true as const, result }));
+      } catch (error) {
+        if (rows.length === 1) return [{ ok: false as const, error }];
+        const alone: TIntakeOutcome[] = [];
+        for (const row of rows) {
+          alone.push(
+            await writeOne(sql, row).then(
+              (result) => ({ ok: true as const, result }),
+              (cause: unknown) => ({ ok: false as const, error: cause }),
+            ),
+          );
+        }
+        return alone;
+      }
+    },
+    {
+      maxItems: options.maxRows ?? 200,
+      maxWeight: Number.POSITIVE_INFINITY,
+      weightOf: () => 1,
+      maxInFlight: options.maxInFlight,
+    },
+  );
+  return async (row) => {
+    const outcome = await committer.submit(row);
+    if (!outcome.ok) throw outcome.error;
+    return outcome.result;
+  };
+}
+
+type TIntakeOutcome = { ok: true; result: TIntakeResult } | { ok: false; error: unknown };
 
 /** Dependencies for callers that hold only a Prisma client (console, tests): NOTIFY at once. */
 export function requestSendDepsOf(db: TDb): TRequestSendDeps {
@@ -78,15 +125,16 @@ export async function requestSend(
   deps: TRequestSendDeps,
   input: TRequestSendInput,
 ): Promise<TRequestSendResult> {
-  const request = ZSendMessageRequestSchema.parse(input.request);
+  // the request was validated by the caller (the REST handler, the tRPC input): parsing it again
+  // here would cost the hot path a second walk of the schema for nothing
+  const { request } = input;
+  const write = deps.write ?? ((row: TIntakeRow) => writeOne(deps.sql, row));
   let isFresh = false;
   for (let run = 1; run <= MAX_STATEMENT_RUNS; run += 1) {
     const sender = await deps.senders.resolve(deps.sql, input.tenantId, request.from, { isFresh });
     if (!sender) return { kind: "unknown_sender", from: request.from };
-    const written = buildIntakeRows(input, request, sender);
-    const rows = await deps.sql.query<TIntakeResult>(INTAKE_STATEMENT, written.values);
-    const result = rows[0];
-    if (!result) throw new Error("the intake statement returned no row");
+    const written = buildIntakeRow(input, request, sender);
+    const result = await write(written.row);
     if (result.created_id) {
       deps.wake();
       return { kind: "created", message: written.view(result) };
@@ -99,19 +147,21 @@ export async function requestSend(
       continue;
     }
     if (result.existing_id) {
-      if (result.existing_hash !== written.requestHash) {
+      if (result.existing_hash !== written.row.requestHash) {
         return { kind: "idempotency_conflict", messageId: result.existing_id };
       }
       const message = await getMessageView(deps.db, input.tenantId, result.existing_id);
       if (!message) throw new Error(`message ${result.existing_id} vanished`);
       return { kind: "replayed", message };
     }
-    // nothing inserted and nothing visible: the key's winner committed after our snapshot
+    // nothing inserted and nothing visible: the key's winner committed after our snapshot (or
+    // sat in the same group as this request)
   }
   throw new Error("the send request could not be recorded (idempotency key contended)");
 }
 
-type TIntakeResult = {
+/** What the intake statement answers for one request. */
+export type TIntakeResult = {
   created_id: string | null;
   has_sender: boolean;
   existing_id: string | null;
@@ -119,8 +169,54 @@ type TIntakeResult = {
   updated_at: Date | string | null;
 };
 
-/** The rows the ledger would write for a new message with its `requested` event, as parameters. */
-function buildIntakeRows(input: TRequestSendInput, request: TSendMessageRequest, sender: TSenderRef) {
+/** The rows the ledger would write for a new message with its `requested` event. */
+export type TIntakeRow = {
+  tenantId: string;
+  messageId: string;
+  senderId: string;
+  from: string;
+  recipient: string;
+  contentKind: string;
+  templateName: string | null;
+  templateLanguage: string | null;
+  templateCategory: string | null;
+  requestPayload: string;
+  idempotencyKey: string | null;
+  state: string;
+  stateReachedAt: string;
+  explanation: string;
+  deciderKey: string | null;
+  conflictKinds: string;
+  rulesVersion: number;
+  attemptCount: number;
+  headHash: string;
+  at: string;
+  eventId: string;
+  eventType: string;
+  eventSource: string;
+  dedupeKey: string;
+  eventBody: string;
+  prevHash: string;
+  contentHash: string;
+  rollupKey: string;
+  deltas: {
+    bucketStart: string;
+    senderNumberId: string;
+    templateName: string | null;
+    state: string;
+    errorCode: string | null;
+    latencyBucket: number;
+    delta: number;
+  }[];
+  apiKeyId: string | null;
+  label: string;
+  requestHash: string;
+  canonicalRequest: string;
+  foldState: string;
+};
+
+/** The rows the ledger would write for a new message with its `requested` event. */
+function buildIntakeRow(input: TRequestSendInput, request: TSendMessageRequest, sender: TSenderRef) {
   const { tenantId, idempotencyKey, now, origin } = input;
   const rules = CURRENT_RULES;
   const canonical = canonicalSendRequest(request, sender.id);
@@ -167,48 +263,50 @@ function buildIntakeRows(input: TRequestSendInput, request: TSendMessageRequest,
   });
   const at = now.toISOString();
 
-  const values: unknown[] = [
-    tenantId, // $1
-    messageId, // $2
-    sender.id, // $3
-    request.from, // $4
-    recipient, // $5
-    request.type, // $6
-    templateName, // $7
-    templateLanguage, // $8
-    templateCategory, // $9
-    JSON.stringify(body), // $10
-    idempotencyKey, // $11
-    snapshot.state, // $12
-    stateReachedAt.toISOString(), // $13
-    snapshot.explanation, // $14
-    snapshot.deciderKey, // $15
-    [...snapshot.conflictKinds], // $16
-    snapshot.rulesVersion, // $17
-    derived.latestAttempt, // $18
-    chained.hash, // $19
-    at, // $20
-    chained.id, // $21
-    columns.type, // $22
-    columns.source, // $23
-    columns.dedupeKey, // $24
-    JSON.stringify(event), // $25
-    chained.prevHash, // $26
-    contentHash, // $27
-    rollupLockKey(tenantId), // $28
-    deltas.map((d) => new Date(d.bucketStartMs).toISOString()), // $29
-    deltas.map((d) => d.senderNumberId), // $30
-    deltas.map((d) => d.templateName), // $31
-    deltas.map((d) => d.state), // $32
-    deltas.map((d) => d.errorCode), // $33
-    deltas.map((d) => d.latencyBucket), // $34
-    deltas.map((d) => d.delta), // $35
-    origin.kind === "api" ? origin.apiKeyId : null, // $36
-    label, // $37
-    requestHash, // $38
-    JSON.stringify(canonical), // $39
-    JSON.stringify(foldState), // $40
-  ];
+  const row: TIntakeRow = {
+    tenantId,
+    messageId,
+    senderId: sender.id,
+    from: request.from,
+    recipient,
+    contentKind: request.type,
+    templateName,
+    templateLanguage,
+    templateCategory,
+    requestPayload: JSON.stringify(body),
+    idempotencyKey,
+    state: snapshot.state,
+    stateReachedAt: stateReachedAt.toISOString(),
+    explanation: snapshot.explanation,
+    deciderKey: snapshot.deciderKey,
+    conflictKinds: JSON.stringify([...snapshot.conflictKinds]),
+    rulesVersion: snapshot.rulesVersion,
+    attemptCount: derived.latestAttempt,
+    headHash: chained.hash,
+    at,
+    eventId: chained.id,
+    eventType: columns.type,
+    eventSource: columns.source,
+    dedupeKey: columns.dedupeKey,
+    eventBody: JSON.stringify(event),
+    prevHash: chained.prevHash,
+    contentHash,
+    rollupKey: rollupLockKey(tenantId),
+    deltas: deltas.map((d) => ({
+      bucketStart: new Date(d.bucketStartMs).toISOString(),
+      senderNumberId: d.senderNumberId,
+      templateName: d.templateName,
+      state: d.state,
+      errorCode: d.errorCode,
+      latencyBucket: d.latencyBucket,
+      delta: d.delta,
+    })),
+    apiKeyId: origin.kind === "api" ? origin.apiKeyId : null,
+    label,
+    requestHash,
+    canonicalRequest: JSON.stringify(canonical),
+    foldState: JSON.stringify(foldState),
+  };
 
   const view = (result: TIntakeResult): TMessageView => ({
     id: messageId,
@@ -229,82 +327,172 @@ function buildIntakeRows(input: TRequestSendInput, request: TSendMessageRequest,
     template: templateName ? { name: templateName, language: templateLanguage ?? "" } : null,
     metadata: canonical.metadata,
     conflicts: [...snapshot.conflictKinds],
+    // not yet sent: Meta has paced nothing
+    templatePacing: null,
     // a new message has one attempt at most: no duplicate yet
     possibleDuplicate: null,
     createdAt: at,
     stateReachedAt: stateReachedAt.toISOString(),
     updatedAt: result.updated_at === null ? at : new Date(result.updated_at).toISOString(),
   });
-  return { values, requestHash, view };
+  return { row, view };
 }
 
-// One statement, one transaction. Every insert hangs off `msg`, so when the idempotency key is
-// taken (or the sender no longer matches) nothing at all is written. The sender_dispatch row is
-// inserted only when missing: ON CONFLICT alone would wait for whichever transaction last wrote
-// the number's row (the dispatcher's claim does, every round).
+async function writeOne(sql: TSql, row: TIntakeRow): Promise<TIntakeResult> {
+  const [result] = await writeIntakeRows(sql, [row]);
+  if (!result) throw new Error("the intake statement returned no row");
+  return result;
+}
+
+/**
+ * Writes many requests with one statement (one transaction, one WAL flush), answering one result
+ * per row in input order. Rows are inserted in (tenant, Idempotency-Key) order, so two groups in
+ * flight that share keys wait for each other in the same order and never deadlock.
+ */
+export async function writeIntakeRows(sql: TSql, rows: readonly TIntakeRow[]): Promise<TIntakeResult[]> {
+  if (rows.length === 0) return [];
+  const col = <T>(pick: (row: TIntakeRow) => T) => rows.map(pick);
+  const deltas = rows.flatMap((row, n) => row.deltas.map((d) => ({ n, ...d })));
+  const values: unknown[] = [
+    rows.map((_, n) => n), // $1
+    col((r) => r.tenantId), // $2
+    col((r) => r.messageId), // $3
+    col((r) => r.senderId), // $4
+    col((r) => r.from), // $5
+    col((r) => r.recipient), // $6
+    col((r) => r.contentKind), // $7
+    col((r) => r.templateName), // $8
+    col((r) => r.templateLanguage), // $9
+    col((r) => r.templateCategory), // $10
+    col((r) => r.requestPayload), // $11
+    col((r) => r.idempotencyKey), // $12
+    col((r) => r.state), // $13
+    col((r) => r.stateReachedAt), // $14
+    col((r) => r.explanation), // $15
+    col((r) => r.deciderKey), // $16
+    col((r) => r.conflictKinds), // $17
+    col((r) => r.rulesVersion), // $18
+    col((r) => r.attemptCount), // $19
+    col((r) => r.headHash), // $20
+    col((r) => r.at), // $21
+    col((r) => r.eventId), // $22
+    col((r) => r.eventType), // $23
+    col((r) => r.eventSource), // $24
+    col((r) => r.dedupeKey), // $25
+    col((r) => r.eventBody), // $26
+    col((r) => r.prevHash), // $27
+    col((r) => r.contentHash), // $28
+    col((r) => r.rollupKey), // $29
+    col((r) => r.apiKeyId), // $30
+    col((r) => r.label), // $31
+    col((r) => r.requestHash), // $32
+    col((r) => r.canonicalRequest), // $33
+    col((r) => r.foldState), // $34
+    deltas.map((d) => d.n), // $35
+    deltas.map((d) => d.bucketStart), // $36
+    deltas.map((d) => d.senderNumberId), // $37
+    deltas.map((d) => d.templateName), // $38
+    deltas.map((d) => d.state), // $39
+    deltas.map((d) => d.errorCode), // $40
+    deltas.map((d) => d.latencyBucket), // $41
+    deltas.map((d) => d.delta), // $42
+  ];
+  const results = await sql.query<TIntakeResult & { n: number }>(INTAKE_STATEMENT, values);
+  if (results.length !== rows.length) throw new Error("the intake statement must answer every row");
+  return results.sort((a, b) => a.n - b.n);
+}
+
+// One statement, one transaction, for one request or a group of them. Every insert hangs off
+// `made` (the messages actually inserted), so a request whose idempotency key is taken (or whose
+// sender no longer matches) writes nothing at all. The sender_dispatch row is inserted only when
+// missing: ON CONFLICT alone would wait for whichever transaction last wrote the number's row
+// (the dispatcher's claim does, every round).
 const INTAKE_STATEMENT = `
-WITH sender AS (
-  SELECT s.id FROM sender_number s
-  WHERE s.tenant_id = $1::uuid AND s.id = $3::uuid
-    AND (s.id::text = lower($4) OR s.phone_number_id = $4 OR s.display_number = $4)
+WITH input AS (
+  SELECT * FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[],
+                       $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::text[], $13::message_state[],
+                       $14::timestamptz[], $15::text[], $16::text[], $17::jsonb[], $18::int[], $19::int[],
+                       $20::text[], $21::timestamptz[], $22::uuid[], $23::message_event_type[],
+                       $24::event_source[], $25::text[], $26::jsonb[], $27::text[], $28::text[], $29::text[],
+                       $30::uuid[], $31::text[], $32::text[], $33::jsonb[], $34::jsonb[])
+    AS i (n, tenant_id, message_id, sender_id, from_name, recipient, content_kind, template_name,
+          template_language, template_category, request_payload, idempotency_key, state, state_reached_at,
+          explanation, decider_key, conflict_kinds, rules_version, attempt_count, head_hash, at, event_id,
+          event_type, event_source, dedupe_key, event_body, prev_hash, content_hash, rollup_key, api_key_id,
+          label, request_hash, canonical_request, fold_state)
+), sender AS (
+  SELECT i.n FROM input i
+  JOIN sender_number s ON s.tenant_id = i.tenant_id AND s.id = i.sender_id
+  WHERE s.id::text = lower(i.from_name) OR s.phone_number_id = i.from_name OR s.display_number = i.from_name
 ), msg AS (
   INSERT INTO message (tenant_id, id, sender_number_id, recipient, content_kind, template_name, template_language,
                        template_category, request_payload, idempotency_key, state, state_reached_at,
                        state_explanation, decider_dedupe_key, conflict_kinds, rules_version, last_error_code,
                        attempt_count, event_count, delivery_latency_ms, head_hash, created_at, updated_at,
                        fold_state)
-  SELECT $1::uuid, $2::uuid, sender.id, $5, $6, $7, $8, $9, $10::jsonb, $11::text, $12::message_state,
-         $13::timestamptz, $14, $15, $16::text[], $17::int, NULL, $18::int, 1, NULL, $19, $20::timestamptz,
-         $20::timestamptz, $40::jsonb
-  FROM sender
+  SELECT i.tenant_id, i.message_id, i.sender_id, i.recipient, i.content_kind, i.template_name, i.template_language,
+         i.template_category, i.request_payload, i.idempotency_key, i.state, i.state_reached_at, i.explanation,
+         i.decider_key, ARRAY(SELECT jsonb_array_elements_text(i.conflict_kinds)), i.rules_version, NULL,
+         i.attempt_count, 1, NULL, i.head_hash, i.at, i.at, i.fold_state
+  FROM input i JOIN sender USING (n)
+  ORDER BY i.tenant_id, i.idempotency_key, i.n
   ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
   RETURNING tenant_id, id, updated_at
+), made AS (
+  SELECT i.*, msg.updated_at FROM msg JOIN input i ON i.tenant_id = msg.tenant_id AND i.message_id = msg.id
 ), event AS (
   INSERT INTO message_event (tenant_id, message_id, seq, id, type, source, dedupe_key, provider_timestamp,
                              recorded_at, attempt, provider_message_id, error_code, actor, reason,
                              raw_webhook_id, body, prev_hash, hash)
-  SELECT msg.tenant_id, msg.id, 1, $21::uuid, $22::message_event_type, $23::event_source, $24, NULL,
-         $20::timestamptz, NULL, NULL, NULL, NULL, NULL, NULL, $25::jsonb, $26, $19
-  FROM msg
+  SELECT made.tenant_id, made.message_id, 1, made.event_id, made.event_type, made.event_source, made.dedupe_key,
+         NULL, made.at, NULL, NULL, NULL, NULL, NULL, NULL, made.event_body, made.prev_hash, made.head_hash
+  FROM made
   RETURNING tenant_id, message_id, id, dedupe_key
 ), receipt AS (
   INSERT INTO message_event_receipt (tenant_id, message_id, dedupe_key, event_id, source, received_at,
                                      raw_webhook_id, content_hash, is_first)
-  SELECT event.tenant_id, event.message_id, event.dedupe_key, event.id, $23::event_source, $20::timestamptz,
-         NULL, $27, true
-  FROM event
+  SELECT event.tenant_id, event.message_id, event.dedupe_key, event.id, made.event_source, made.at,
+         NULL, made.content_hash, true
+  FROM event JOIN made ON made.tenant_id = event.tenant_id AND made.message_id = event.message_id
 ), guard AS (
-  -- the rollups' shared guard (rebuild-rollups.ts takes it exclusively), only for a new message
-  SELECT pg_advisory_xact_lock_shared(hashtextextended($28, 0)) FROM msg
+  -- the rollups' shared guard (rebuild-rollups.ts takes it exclusively), for the tenants of the
+  -- new messages, in key order; counted so every lock is taken before the first delta is written
+  SELECT count(pg_advisory_xact_lock_shared(hashtextextended(k.rollup_key, 0))) AS taken
+  FROM (SELECT DISTINCT rollup_key FROM made ORDER BY rollup_key) k
 ), delta AS (
   INSERT INTO insight_delta (tenant_id, bucket_start, sender_number_id, template_name, state, error_code,
                              latency_bucket, delta)
-  SELECT $1::uuid, d.bucket_start, d.sender_number_id, d.template_name, d.state, d.error_code,
+  SELECT made.tenant_id, d.bucket_start, d.sender_number_id, d.template_name, d.state, d.error_code,
          d.latency_bucket, d.delta
-  FROM guard, unnest($29::timestamptz[], $30::uuid[], $31::text[], $32::message_state[], $33::text[],
-                     $34::int[], $35::int[])
-       AS d (bucket_start, sender_number_id, template_name, state, error_code, latency_bucket, delta)
+  FROM guard,
+       unnest($35::int[], $36::timestamptz[], $37::uuid[], $38::text[], $39::message_state[], $40::text[],
+              $41::int[], $42::int[])
+         AS d (n, bucket_start, sender_number_id, template_name, state, error_code, latency_bucket, delta)
+       JOIN made ON made.n = d.n
+  WHERE guard.taken >= 0
 ), request AS (
   INSERT INTO send_request (tenant_id, message_id, api_key_id, actor_label, request_hash, request, created_at)
-  SELECT msg.tenant_id, msg.id, $36::uuid, $37, $38, $39::jsonb, $20::timestamptz FROM msg
+  SELECT made.tenant_id, made.message_id, made.api_key_id, made.label, made.request_hash, made.canonical_request,
+         made.at
+  FROM made
 ), dispatch AS (
   INSERT INTO sender_dispatch (tenant_id, sender_number_id)
-  SELECT msg.tenant_id, $3::uuid FROM msg
-  WHERE NOT EXISTS (SELECT 1 FROM sender_dispatch d WHERE d.tenant_id = $1::uuid AND d.sender_number_id = $3::uuid)
+  SELECT DISTINCT made.tenant_id, made.sender_id FROM made
+  WHERE NOT EXISTS (SELECT 1 FROM sender_dispatch d
+                    WHERE d.tenant_id = made.tenant_id AND d.sender_number_id = made.sender_id)
   ON CONFLICT (tenant_id, sender_number_id) DO NOTHING
 ), queue AS (
   INSERT INTO send_queue (tenant_id, message_id, sender_number_id, recipient, attempt, not_before, enqueued_at)
-  SELECT msg.tenant_id, msg.id, $3::uuid, $5, 1, $20::timestamptz, $20::timestamptz FROM msg
+  SELECT made.tenant_id, made.message_id, made.sender_id, made.recipient, 1, made.at, made.at FROM made
 )
-SELECT (SELECT id::text FROM msg) AS created_id,
-       (SELECT updated_at FROM msg) AS updated_at,
-       EXISTS (SELECT 1 FROM sender) AS has_sender,
-       existing.id AS existing_id,
-       existing.request_hash AS existing_hash
-FROM (SELECT 1) AS one
+SELECT i.n, made.message_id::text AS created_id, made.updated_at, (sender.n IS NOT NULL) AS has_sender,
+       existing.id AS existing_id, existing.request_hash AS existing_hash
+FROM input i
+LEFT JOIN made ON made.n = i.n
+LEFT JOIN sender ON sender.n = i.n
 LEFT JOIN LATERAL (
   SELECT m.id::text AS id, r.request_hash
   FROM message m
   LEFT JOIN send_request r ON r.tenant_id = m.tenant_id AND r.message_id = m.id
-  WHERE $11::text IS NOT NULL AND m.tenant_id = $1::uuid AND m.idempotency_key = $11::text
+  WHERE i.idempotency_key IS NOT NULL AND m.tenant_id = i.tenant_id AND m.idempotency_key = i.idempotency_key
 ) AS existing ON true`;

@@ -3,6 +3,7 @@
 // webhook, email) as operator notifications. Both are written in the transaction that opened or
 // resolved the alert, so a notification exists exactly when the change committed.
 import type { TSql } from "@/server/db/sql";
+import { isSevereEnough, type TAlertSeverityLevel } from "@/server/domain/notifications/operator-channel";
 import { writeOutbox } from "./outbox";
 
 export type TAlertChange = {
@@ -48,24 +49,45 @@ export async function publishAlertChanges(
     })),
     now,
   );
-  const rows = changes.map((c) => ({
-    tenant_id: c.tenantId,
-    alert_id: c.alertId,
-    change: c.change,
-    subject: `[Waybill ${c.severity}] ${c.change === "opened" ? "" : "resolved: "}${c.title}`,
-    body:
-      `${c.change === "opened" ? "Alert opened" : "Alert resolved"} (${c.kind}, ${c.severity})\n` +
-      `${c.title}\ntenant: ${c.tenantId}` +
-      (c.senderNumberId ? `\nsender number: ${c.senderNumberId}` : "") +
-      (c.messageId ? `\nmessage: ${c.messageId}` : "") +
-      (c.resolution ? `\nresolution: ${c.resolution}` : ""),
-  }));
+  // platform channels take the alerts of their minimum severity and above (rule in the domain)
+  const channels = await sql.query<{ id: string; min_severity: TAlertSeverityLevel }>(
+    `SELECT id::text AS id, min_severity FROM operator_channel WHERE is_enabled`,
+  );
+  if (channels.length === 0) return;
+  const tenants = new Map(
+    (
+      await sql.query<{ id: string; slug: string; name: string }>(
+        `SELECT id::text AS id, slug, name FROM tenant WHERE id = ANY($1::uuid[])`,
+        [[...new Set(changes.map((c) => c.tenantId))]],
+      )
+    ).map((t) => [t.id, `${t.name} (${t.slug})`]),
+  );
+  const rows = changes.flatMap((c) =>
+    channels
+      .filter((ch) => isSevereEnough(c.severity, ch.min_severity))
+      .map((ch) => ({
+        channel_id: ch.id,
+        tenant_id: c.tenantId,
+        alert_id: c.alertId,
+        change: c.change,
+        severity: c.severity,
+        subject: `[Waybill ${c.severity}] ${c.change === "opened" ? "" : "resolved: "}${c.title}`,
+        body:
+          `${c.change === "opened" ? "Alert opened" : "Alert resolved"} (${c.kind}, ${c.severity})\n` +
+          `${c.title}\ntenant: ${tenants.get(c.tenantId) ?? c.tenantId}` +
+          (c.senderNumberId ? `\nsender number: ${c.senderNumberId}` : "") +
+          (c.messageId ? `\nmessage: ${c.messageId}` : "") +
+          (c.resolution ? `\nresolution: ${c.resolution}` : ""),
+      })),
+  );
+  if (rows.length === 0) return;
   await sql.query(
-    `INSERT INTO operator_notification (id, channel_id, tenant_id, alert_id, change, subject, body, status,
-                                        next_attempt_at, created_at)
-     SELECT gen_random_uuid(), ch.id, r.tenant_id, r.alert_id, r.change, r.subject, r.body, 'pending', $2, $2
-     FROM jsonb_to_recordset($1::jsonb) AS r(tenant_id uuid, alert_id uuid, change text, subject text, body text)
-     CROSS JOIN operator_channel ch WHERE ch.is_enabled
+    `INSERT INTO operator_notification (id, channel_id, tenant_id, alert_id, change, severity, subject, body,
+                                        status, next_attempt_at, created_at)
+     SELECT gen_random_uuid(), r.channel_id, r.tenant_id, r.alert_id, r.change, r.severity, r.subject, r.body,
+            'pending', $2, $2
+     FROM jsonb_to_recordset($1::jsonb)
+       AS r(channel_id uuid, tenant_id uuid, alert_id uuid, change text, severity text, subject text, body text)
      ON CONFLICT (channel_id, alert_id, change) DO NOTHING`,
     [JSON.stringify(rows), now],
   );

@@ -7,6 +7,7 @@ import { cn } from "@/components/ui/cn";
 const SECTIONS = [
   { href: "/admin/tenants", label: "Tenants" },
   { href: "/admin/users", label: "Users" },
+  { href: "/admin/channels", label: "Alert channels" },
   { href: "/admin/audit", label: "Audit log" },
 ] as const;
 

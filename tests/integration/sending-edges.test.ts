@@ -1,0 +1,221 @@
+// What Meta says about a send besides "accepted" or an error, acted on before it turns into a
+// failure: template pacing (the send answer's message_status), templates Meta paused or disabled,
+// marketing opt-outs and the customer-service window. The pipeline runs on real PostgreSQL
+// against the provider simulator over real HTTP (in-process), with the simulator's scenarios.
+import crypto from "node:crypto";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { TDb } from "@/server/db/client";
+import { DEFAULT_RETRY_POLICY } from "@/server/domain/sending/retry-policy";
+import { DEFAULT_THROUGHPUT } from "@/server/domain/sending/throughput";
+import type { TSendMessageRequest } from "@/server/domain/sending/send-request";
+import { createLogger } from "@/server/platform/logger";
+import { seededRandom, startSimulator, type TSimulator } from "@/server/providers/simulator/simulator";
+import { ZSimulatorConfigSchema } from "@/server/providers/simulator/scenario";
+import { createWhatsAppCloudProvider } from "@/server/providers/whatsapp-cloud/client";
+import { loadChain, readLedger } from "@/server/services/ledger/read-ledger";
+import { detectStalled } from "@/server/services/monitoring/detect-stalled";
+import type { TSendingConfig } from "@/server/services/sending/config";
+import { startDispatcher, type TDispatcher } from "@/server/services/sending/dispatcher";
+import { getMessageEventsView, getMessageView } from "@/server/services/sending/message-views";
+import { createCredentialCache } from "@/server/services/sending/process-send";
+import { requestSend, requestSendDepsOf } from "@/server/services/sending/request-send";
+import { makeSenderNumber, makeTenant } from "../factories";
+import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
+import { waitFor } from "../setup/processes";
+
+const CONFIG: TSendingConfig = {
+  retry: {
+    ...DEFAULT_RETRY_POLICY,
+    maxAttempts: 3,
+    baseDelayMs: 100,
+    maxDelayMs: 300,
+    inDoubtGraceMs: 2_000,
+  },
+  throughput: DEFAULT_THROUGHPUT,
+  concurrency: 8,
+  leaseMs: 8_000,
+  pollMs: 50,
+};
+
+let db: TDb;
+let admin: pg.Client;
+let simulator: TSimulator;
+let dispatcher: TDispatcher;
+
+type TSenderFixture = { tenantId: string; senderId: string; phoneNumberId: string; wabaId: string };
+let acme: TSenderFixture;
+
+beforeAll(async () => {
+  db = createTestDb();
+  admin = new pg.Client({ connectionString: testDatabaseUrl() });
+  await admin.connect();
+  // leftovers of earlier files would be claimed too: this file starts from an empty queue
+  await admin.query("DELETE FROM send_queue");
+  const tenant = await makeTenant(db);
+  const sender = await makeSenderNumber(db, testSecretBox, tenant.id);
+  acme = {
+    tenantId: tenant.id,
+    senderId: sender.id,
+    phoneNumberId: sender.phoneNumberId,
+    wabaId: sender.wabaId,
+  };
+  simulator = await startSimulator({
+    port: 0,
+    host: "127.0.0.1",
+    // status webhooks are not ingested here: a closed port
+    webhookUrl: "http://127.0.0.1:9/api/webhooks/whatsapp",
+    appSecret: "edges-test-app-secret-0123456789",
+    config: ZSimulatorConfigSchema.parse({
+      defaults: { latencyMs: { min: 5, max: 20 }, rateLimitPerSecond: null, pairLimit: null },
+      webhooks: {
+        batchWindowMs: 1_000,
+        maxStatusesPerPost: 25,
+        multiEntryRate: 0,
+        retries: 0,
+        retryBaseMs: 1_000,
+      },
+    }),
+    random: seededRandom(17),
+    log: createLogger("simulator", "error"),
+  });
+  dispatcher = startDispatcher({
+    db,
+    databaseUrl: testDatabaseUrl(),
+    provider: createWhatsAppCloudProvider({ baseUrl: simulator.url, version: "v21.0", timeoutMs: 1_500 }),
+    credentials: createCredentialCache(db, testSecretBox),
+    config: CONFIG,
+    workerId: `edges-test-${crypto.randomUUID().slice(0, 8)}`,
+    clock: () => new Date(),
+    random: seededRandom(3),
+    log: createLogger("dispatcher", "fatal"),
+  });
+});
+afterEach(() => {
+  for (const rule of simulator.engine.config().rules) if (rule.id) simulator.engine.removeRule(rule.id);
+});
+afterAll(async () => {
+  await dispatcher.stop(2_000);
+  await simulator.close();
+  await admin.query("DELETE FROM send_queue WHERE tenant_id = $1::uuid", [acme.tenantId]);
+  await admin.end();
+  await db.$disconnect();
+});
+
+let recipientCounter = 0;
+function newRecipient(): string {
+  recipientCounter += 1;
+  return `1555${String(Date.now() % 1000).padStart(3, "0")}${String(recipientCounter).padStart(4, "0")}`;
+}
+
+function template(to: string, name = "spring_sale"): TSendMessageRequest {
+  return {
+    from: acme.senderId,
+    to: `+${to}`,
+    type: "template",
+    template: { name, language: "en_US", bodyParameters: ["20%"] },
+  };
+}
+
+async function send(request: TSendMessageRequest): Promise<string> {
+  const result = await requestSend(requestSendDepsOf(db), {
+    tenantId: acme.tenantId,
+    request,
+    idempotencyKey: null,
+    origin: { kind: "api", apiKeyId: crypto.randomUUID() },
+    now: new Date(),
+  });
+  if (result.kind !== "created") throw new Error(`not created: ${result.kind}`);
+  return result.message.id;
+}
+
+function waitForState(messageId: string, states: string[], timeoutMs = 15_000) {
+  return waitFor(
+    async () => {
+      const row = await db.message.findUniqueOrThrow({
+        where: { tenantId_id: { tenantId: acme.tenantId, id: messageId } },
+        select: { state: true, stateExplanation: true, stateReachedAt: true, templatePacing: true },
+      });
+      return states.includes(row.state) ? row : null;
+    },
+    timeoutMs,
+    `message ${messageId} to reach ${states.join("|")}`,
+  );
+}
+
+function sweep(now: Date) {
+  return detectStalled(db, {
+    now,
+    cohort: { minStalled: 1_000, jump: 0.9, baselineMinutes: 60 },
+    limitPerState: 500,
+    tenantIds: [acme.tenantId],
+  });
+}
+
+describe("template pacing: the send answer's message_status is a fact", () => {
+  it("a template Meta holds for quality assessment says so everywhere and has its own stall threshold", async () => {
+    simulator.engine.addRule({
+      id: "held",
+      match: { phoneNumberId: acme.phoneNumberId },
+      scenario: { templateMessageStatus: "held_for_quality_assessment" },
+    });
+    const id = await send(template(newRecipient()));
+    const row = await waitForState(id, ["accepted"]);
+    const held = "Meta is holding this marketing template for quality assessment";
+    expect(row.templatePacing).toBe("held_for_quality_assessment");
+    expect(row.stateExplanation).toBe(
+      `accepted: provider accepted attempt 1 (${held}), no status webhook yet`,
+    );
+
+    // the fact itself, hash-chained: Meta's answer whole in the payload, the pacing as a field
+    const chain = await loadChain(db, acme.tenantId, id);
+    expect(chain.at(-1)).toMatchObject({
+      type: "provider_accepted",
+      templatePacing: "held_for_quality_assessment",
+      payload: { messageStatus: "held_for_quality_assessment" },
+    });
+    const ledger = await readLedger(db, acme.tenantId, id);
+    expect(ledger.chain.ok).toBe(true);
+    expect(ledger.derived.pacing).toBe("held_for_quality_assessment");
+
+    // the API view and the events view (the timeline's explanation) say it in words
+    const view = await getMessageView(db, acme.tenantId, id);
+    expect(view?.templatePacing).toEqual({ status: "held_for_quality_assessment", description: held });
+    expect(view?.explanation).toContain(held);
+    expect((await getMessageEventsView(db, acme.tenantId, id))?.explanation).toContain(held);
+
+    // 20 minutes on: an ordinary accepted message would be stalled (15 min), a held one is not
+    const since = row.stateReachedAt.getTime();
+    await sweep(new Date(since + 20 * 60_000));
+    expect(await db.alert.count({ where: { tenantId: acme.tenantId, messageId: id } })).toBe(0);
+    // a day on, Meta has neither released nor dropped it: worth a look
+    await sweep(new Date(since + 25 * 60 * 60_000));
+    const alert = await db.alert.findFirstOrThrow({ where: { tenantId: acme.tenantId, messageId: id } });
+    expect(alert.title).toBe("Message stalled in accepted (held by Meta's template pacing)");
+    expect(alert.details).toMatchObject({ thresholdSeconds: 24 * 60 * 60 });
+  });
+
+  it("an ordinary accepted template is flagged at the accepted threshold, and 'accepted' is no pacing", async () => {
+    const id = await send(template(newRecipient()));
+    const row = await waitForState(id, ["accepted"]);
+    expect(row.templatePacing).toBeNull();
+    expect(row.stateExplanation).toBe("accepted: provider accepted attempt 1, no status webhook yet");
+    expect((await getMessageView(db, acme.tenantId, id))?.templatePacing).toBeNull();
+    await sweep(new Date(row.stateReachedAt.getTime() + 20 * 60_000));
+    expect(await db.alert.count({ where: { tenantId: acme.tenantId, messageId: id } })).toBe(1);
+  });
+
+  it("a send answered 'paused' is recorded as paused pacing", async () => {
+    simulator.engine.addRule({
+      id: "paused",
+      match: { phoneNumberId: acme.phoneNumberId },
+      scenario: { templateMessageStatus: "paused" },
+    });
+    const id = await send(template(newRecipient()));
+    const row = await waitForState(id, ["accepted"]);
+    expect(row.templatePacing).toBe("paused");
+    expect((await getMessageView(db, acme.tenantId, id))?.templatePacing?.description).toBe(
+      "Meta has paused this template: the message waits at Meta until the template is released",
+    );
+  });
+});
