@@ -89,21 +89,25 @@ export async function raiseAlert(
   return { id: row.id, isNew: row.inserted };
 }
 
-/** Resolves unresolved alerts of a tenant by key (the system saw the condition end). */
+/**
+ * Resolves unresolved alerts of a tenant by key (the system saw the condition end, or a person
+ * ended it: `resolvedBy`), publishing alert.resolved in the same transaction.
+ */
 export async function resolveAlertsByKey(
   tx: TDbTx | TSql,
   tenantId: string,
   dedupeKeys: readonly string[],
   resolution: string,
   now: Date,
+  resolvedBy = "system",
 ): Promise<number> {
   if (dedupeKeys.length === 0) return 0;
   const resolved = await toSql(tx).query<TResolvedAlertRow>(
-    `UPDATE alert SET status = 'resolved', resolved_at = $1, resolved_by = 'system', resolution = $2,
+    `UPDATE alert SET status = 'resolved', resolved_at = $1, resolved_by = $5, resolution = $2,
                       snoozed_until = NULL, updated_at = $1
      WHERE tenant_id = $3::uuid AND dedupe_key = ANY($4::text[]) AND status <> 'resolved'
      RETURNING ${RESOLVED_COLUMNS}`,
-    [now, resolution, tenantId, [...dedupeKeys]],
+    [now, resolution, tenantId, [...dedupeKeys], resolvedBy],
   );
   await publishResolved(tx, resolved, now);
   return resolved.length;
