@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { TJsonObject } from "@/server/domain/ledger/canonical-json";
 import type { TProviderStatus } from "@/server/domain/ledger/dedupe-key";
+import { storableJson, storablePrefix } from "@/server/platform/storable-text";
 
 const ZIdSchema = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
 /** Unix seconds, as a string ("1750857384") or a number; at most 10 digits (until 2286), so it
@@ -170,7 +171,8 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
 export function parseWebhookBody(body: Uint8Array): TParsedWebhook {
   let json: unknown;
   try {
-    json = JSON.parse(decoder.decode(body));
+    // made storable here, once: every string of the body may end up in a text or jsonb column
+    json = storableJson(JSON.parse(decoder.decode(body)));
   } catch (error) {
     return { ok: false, reason: "malformed_json", detail: describeError(error) };
   }
@@ -404,5 +406,6 @@ function describeIssues(error: z.ZodError): string {
 }
 
 function describeError(error: unknown): string {
-  return error instanceof Error ? error.message.slice(0, 500) : "unreadable body";
+  // JSON.parse quotes the body in its message, cut wherever its limit falls
+  return error instanceof Error ? storablePrefix(error.message, 500) : "unreadable body";
 }

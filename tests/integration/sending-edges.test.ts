@@ -21,6 +21,8 @@ import { getMessageEventsView, getMessageView } from "@/server/services/sending/
 import { createCredentialCache } from "@/server/services/sending/process-send";
 import { requestSend, requestSendDepsOf } from "@/server/services/sending/request-send";
 import { makeSenderNumber, makeTenant } from "../factories";
+import { entry, envelope, otherFields, webhookPost } from "../factories/webhooks";
+import { APP_SECRET, createWebhookTestPool, drainAll, webhookHandlers } from "./webhook-helpers";
 import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
 import { waitFor } from "../setup/processes";
 
@@ -42,6 +44,8 @@ let db: TDb;
 let admin: pg.Client;
 let simulator: TSimulator;
 let dispatcher: TDispatcher;
+let pool: pg.Pool;
+let route: ReturnType<typeof webhookHandlers>;
 
 type TSenderFixture = { tenantId: string; senderId: string; phoneNumberId: string; wabaId: string };
 let acme: TSenderFixture;
@@ -52,6 +56,8 @@ beforeAll(async () => {
   await admin.connect();
   // leftovers of earlier files would be claimed too: this file starts from an empty queue
   await admin.query("DELETE FROM send_queue");
+  pool = createWebhookTestPool();
+  route = webhookHandlers(pool);
   const tenant = await makeTenant(db);
   const sender = await makeSenderNumber(db, testSecretBox, tenant.id);
   acme = {
@@ -99,6 +105,7 @@ afterAll(async () => {
   await simulator.close();
   await admin.query("DELETE FROM send_queue WHERE tenant_id = $1::uuid", [acme.tenantId]);
   await admin.end();
+  await pool.end();
   await db.$disconnect();
 });
 
@@ -216,6 +223,81 @@ describe("template pacing: the send answer's message_status is a fact", () => {
     expect(row.templatePacing).toBe("paused");
     expect((await getMessageView(db, acme.tenantId, id))?.templatePacing?.description).toBe(
       "Meta has paused this template: the message waits at Meta until the template is released",
+    );
+  });
+});
+
+/** Meta's webhooks for acme's WABA (other fields than statuses), through the route and the drainer. */
+async function postChanges(changes: Record<string, unknown>[]) {
+  const body = envelope([entry(acme.wabaId, changes, Date.now())]);
+  expect((await route.POST(webhookPost(body, { secret: APP_SECRET }))).status).toBe(200);
+  await drainAll(db);
+}
+
+let templateIds = 7_000;
+function templateStatus(name: string, event: string) {
+  return otherFields.templateStatus(templateIds, event, name);
+}
+
+describe("a template Meta paused or disabled", () => {
+  it("holds its sends at dispatch with the reason, and releases them when the template is active again", async () => {
+    templateIds += 1;
+    const name = `winter_promo_${templateIds}`;
+    await postChanges([templateStatus(name, "PAUSED")]);
+    const id = await send(template(newRecipient(), name));
+    const reason = `template ${name} (en_US) is paused at Meta: the message waits until the template is active again`;
+    await waitFor(
+      async () =>
+        (
+          await db.sendQueueItem.findUnique({
+            where: { tenantId_messageId: { tenantId: acme.tenantId, messageId: id } },
+            select: { heldReason: true },
+          })
+        )?.heldReason ?? null,
+      10_000,
+      "the send to be held",
+    );
+    // nothing left for Meta: no 132015, no attempt spent
+    expect(simulator.engine.sent({ callbackData: `${id}:1` })).toHaveLength(0);
+    const row = await db.message.findUniqueOrThrow({
+      where: { tenantId_id: { tenantId: acme.tenantId, id } },
+      select: { state: true, attemptCount: true },
+    });
+    expect(row).toEqual({ state: "queued", attemptCount: 0 });
+    const view = await getMessageView(db, acme.tenantId, id);
+    expect(view?.hold).toBe(reason);
+    expect(view?.explanation).toBe(`queued: requested, no attempt started yet; held: ${reason}`);
+    // the claim skips it: a second look a moment later finds it still held, still unsent
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(simulator.engine.sent({ callbackData: `${id}:1` })).toHaveLength(0);
+
+    // Meta reinstates the template: the held send goes at once
+    await postChanges([templateStatus(name, "APPROVED")]);
+    await waitForState(id, ["accepted"]);
+    expect(simulator.engine.sent({ callbackData: `${id}:1` })).toHaveLength(1);
+    expect((await getMessageView(db, acme.tenantId, id))?.hold).toBeNull();
+  });
+
+  it("a disabled template holds too; another template of the number keeps flowing", async () => {
+    templateIds += 1;
+    const name = `old_promo_${templateIds}`;
+    await postChanges([templateStatus(name, "DISABLED")]);
+    const held = await send(template(newRecipient(), name));
+    const other = await send(template(newRecipient(), "order_update"));
+    await waitForState(other, ["accepted"]);
+    const queued = await waitFor(
+      async () =>
+        (
+          await db.sendQueueItem.findUnique({
+            where: { tenantId_messageId: { tenantId: acme.tenantId, messageId: held } },
+            select: { heldReason: true },
+          })
+        )?.heldReason ?? null,
+      10_000,
+      "the send to be held",
+    );
+    expect(queued).toBe(
+      `template ${name} (en_US) is disabled at Meta: the message waits until the template is active again`,
     );
   });
 });

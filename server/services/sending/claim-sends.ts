@@ -11,6 +11,7 @@ import {
   isTemplateRowSql,
   sqlTimestamp,
 } from "@/server/services/number-health/hold-sql";
+import { notHeldRowSql } from "./send-gate";
 import { allocateSlots, type TSlotCandidate } from "@/server/domain/sending/fair-share";
 import {
   availableSends,
@@ -65,6 +66,8 @@ export async function claimSends(
   const heldAll = Prisma.raw(heldAllReasonSql("h", at));
   const templatesHeld = Prisma.raw(`${heldTemplatesReasonSql("h", at)} IS NOT NULL`);
   const isTemplateRow = Prisma.raw(isTemplateRowSql("q"));
+  // a row held with a reason (its template paused at Meta) waits until released
+  const notHeld = Prisma.raw(notHeldRowSql("q"));
   return db.$transaction(
     async (tx) => {
       // senders with at least one due, unleased row; locked so a second dispatcher skips them
@@ -79,7 +82,7 @@ export async function claimSends(
                   SELECT 1 FROM send_queue q
                   WHERE q.tenant_id = d.tenant_id AND q.sender_number_id = d.sender_number_id
                     AND q.not_before <= ${now} AND (q.lease_until IS NULL OR q.lease_until < ${now})
-                    AND NOT (${templatesHeld} AND ${isTemplateRow})
+                    AND NOT (${templatesHeld} AND ${isTemplateRow}) AND ${notHeld}
                   LIMIT ${options.slots}) due) AS due
         FROM sender_dispatch d
         JOIN tenant t ON t.id = d.tenant_id
@@ -91,7 +94,7 @@ export async function claimSends(
             SELECT 1 FROM send_queue q
             WHERE q.tenant_id = d.tenant_id AND q.sender_number_id = d.sender_number_id
               AND q.not_before <= ${now} AND (q.lease_until IS NULL OR q.lease_until < ${now})
-              AND NOT (${templatesHeld} AND ${isTemplateRow}))
+              AND NOT (${templatesHeld} AND ${isTemplateRow}) AND ${notHeld})
         FOR UPDATE OF d SKIP LOCKED`;
       if (rows.length === 0) return { claimed: [], candidates: 0, nextSendAt: null };
 
@@ -143,7 +146,7 @@ export async function claimSends(
             SELECT q.tenant_id, q.message_id FROM send_queue q
             WHERE q.tenant_id = a.tenant_id AND q.sender_number_id = a.sender_number_id
               AND q.not_before <= ${now} AND (q.lease_until IS NULL OR q.lease_until < ${now})
-              AND NOT (a.templates_held AND ${isTemplateRow})
+              AND NOT (a.templates_held AND ${isTemplateRow}) AND ${notHeld}
               -- one message per recipient in flight: keeps their order, and pair limits
               AND NOT EXISTS (
                 SELECT 1 FROM send_queue o

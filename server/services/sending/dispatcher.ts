@@ -36,6 +36,7 @@ export function startDispatcher(deps: TSendDeps & { databaseUrl: string | null }
       dropped: 0,
       lease_lost: 0,
       sender_paused: 0,
+      held: 0,
       error: 0,
     },
   };

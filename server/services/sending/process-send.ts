@@ -34,6 +34,7 @@ import type { TClaimedSend } from "./claim-sends";
 import { toRate } from "./claim-sends";
 import type { TSendingConfig } from "./config";
 import { lookBeforeResend } from "./look-before-resend";
+import { checkSendGate, holdQueuedSend } from "./send-gate";
 import { pauseSenderInTx } from "./sender-control";
 
 export type TSenderCredentials = { phoneNumberId: string; accessToken: string };
@@ -112,7 +113,9 @@ export type TSendOutcome =
   | "held_in_doubt"
   | "dropped"
   | "lease_lost"
-  | "sender_paused";
+  | "sender_paused"
+  /** kept queued with a reason (its template is paused or disabled at Meta) */
+  | "held";
 
 type TPrepared =
   | { kind: "done"; outcome: TSendOutcome }
@@ -319,7 +322,32 @@ async function prepare(tx: TDbTx, deps: TSendDeps, item: TClaimedSend): Promise<
         ttlMs,
       };
     }
-    case "send":
+    case "send": {
+      // what Meta told us about the template and the recipient that makes this send certain to fail
+      const gate = await checkSendGate(tx, item, now);
+      if (gate.kind === "hold") {
+        await holdQueuedSend(tx, item, gate.reason);
+        deps.log.info({ ...logContext, reason: gate.reason }, "send held");
+        return { kind: "done", outcome: "held" };
+      }
+      if (gate.kind === "refuse") {
+        await appendEvents(
+          tx,
+          item.tenantId,
+          item.messageId,
+          [
+            deadLettered(
+              message.attempt_count,
+              `refused before sending: ${gate.error.title.toLowerCase()}`,
+              gate.error,
+            ),
+          ],
+          { now },
+        );
+        await deleteRow(tx, item);
+        deps.log.info({ ...logContext, code: gate.error.code }, "send refused before sending");
+        return { kind: "done", outcome: "dead_lettered" };
+      }
       await appendEvents(tx, item.tenantId, item.messageId, [attemptStarted(decision.attempt)], { now });
       return {
         kind: "call",
@@ -329,6 +357,7 @@ async function prepare(tx: TDbTx, deps: TSendDeps, item: TClaimedSend): Promise<
         requestedAtMs,
         ttlMs,
       };
+    }
     default: {
       const unreachable: never = decision;
       return unreachable;
