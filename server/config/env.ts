@@ -111,6 +111,13 @@ const ZIngestWorkerEnvShape = {
   // ... and a share at least this much (0..1) above the baseline of the last window
   WAYBILL_STALL_COHORT_JUMP: z.coerce.number().gt(0).max(1).default(0.2),
   WAYBILL_STALL_COHORT_BASELINE_MINUTES: z.coerce.number().int().min(5).max(10_080).default(60),
+  // the provider-error-rate alert (per tenant and number): at least this many refused send
+  // requests (130429 throttling among them) in the window ...
+  WAYBILL_PROVIDER_ERRORS_MIN_REJECTED: z.coerce.number().int().min(1).default(10),
+  // ... and a rate of refusals at least this much (0..1) above the baseline window before it
+  WAYBILL_PROVIDER_ERRORS_JUMP: z.coerce.number().gt(0).max(1).default(0.2),
+  WAYBILL_PROVIDER_ERRORS_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1_440).default(10),
+  WAYBILL_PROVIDER_ERRORS_BASELINE_MINUTES: z.coerce.number().int().min(5).max(10_080).default(60),
 };
 
 // Sending (README.md#configuration). The worker's dispatcher calls the Cloud API.

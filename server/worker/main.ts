@@ -98,6 +98,12 @@ async function main() {
         cohortJump: env.WAYBILL_STALL_COHORT_JUMP,
         cohortBaselineMinutes: env.WAYBILL_STALL_COHORT_BASELINE_MINUTES,
         orphanAlertMinutes: env.WAYBILL_ORPHAN_ALERT_MINUTES,
+        providerErrors: {
+          minRejected: env.WAYBILL_PROVIDER_ERRORS_MIN_REJECTED,
+          jump: env.WAYBILL_PROVIDER_ERRORS_JUMP,
+          windowMinutes: env.WAYBILL_PROVIDER_ERRORS_WINDOW_MINUTES,
+          baselineMinutes: env.WAYBILL_PROVIDER_ERRORS_BASELINE_MINUTES,
+        },
       },
       new Date(),
     ),

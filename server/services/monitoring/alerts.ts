@@ -43,6 +43,7 @@ export const alertKeys = {
   stalledShare: (senderNumberId: string | null) => `stalled_share_jump:${senderNumberId ?? "tenant"}`,
   orphans: (senderNumberId: string) => `orphan_statuses:${senderNumberId}`,
   senderHealth: (senderNumberId: string) => `sender_health:${senderNumberId}`,
+  providerErrors: (senderNumberId: string | null) => `provider_error_rate:${senderNumberId ?? "tenant"}`,
 } as const;
 
 /** Opens the alert, or refreshes the unresolved one with the same key. */
