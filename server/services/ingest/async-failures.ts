@@ -26,6 +26,7 @@ import type { TActor } from "@/server/services/actor";
 import type { TDecisionView } from "@/server/services/ledger/append-batch";
 import type { TEventDraft } from "@/server/services/ledger/rows";
 import { enqueueSend } from "@/server/services/sending/send-queue";
+import { applyLevelLimit } from "@/server/services/sending/level-limits";
 import { pauseSenderInTx } from "@/server/services/sending/sender-control";
 
 const WEBHOOK_ACTOR: TActor = { kind: "system", label: "webhook-failures" };
@@ -161,6 +162,12 @@ export async function applyAsyncFailure(
   now: Date,
 ): Promise<void> {
   const { decision } = plan;
+  // a limit of the number, the WABA or the app (131048, 131064, 4, 80007): that level waits
+  const level = await applyLevelLimit(
+    tx,
+    { tenantId: plan.tenantId, senderNumberId: plan.senderNumberId, code: plan.error.code },
+    now,
+  );
   if (decision.retry && derivedState === "retrying") {
     await enqueueSend(sql, {
       tenantId: plan.tenantId,
@@ -168,7 +175,8 @@ export async function applyAsyncFailure(
       senderNumberId: plan.senderNumberId,
       recipient: plan.recipient,
       attempt: decision.retry.attempt,
-      notBefore: new Date(decision.retry.notBefore),
+      // the ledger's notBefore is when it may go; the level's wait keeps it no earlier than that
+      notBefore: new Date(Math.max(decision.retry.notBefore, level?.until.getTime() ?? 0)),
       now,
     });
   }
