@@ -16,8 +16,14 @@ const tenantAdminTest = asRole("tenant_admin");
 engineerTest("resolves an in-doubt send, pauses and resumes a number, follows a replay", async ({ page }) => {
   // one journey across four pages, with a replay that waits for the worker
   engineerTest.setTimeout(150_000);
-  // 1. Operations lists the held in-doubt attempt; give it up with a reason
+  // 1. Operations opens with what needs attention, then lists the held in-doubt attempt; give it
+  // up with a reason
   await page.goto("/operations");
+  const attention = page.getByRole("list", { name: "Needs attention" });
+  await expect(
+    attention.getByRole("link", { name: /sends? in doubt, \d+ held for an engineer/ }),
+  ).toBeVisible();
+  await expect(attention.getByRole("link", { name: /webhook items? in quarantine/ })).toBeVisible();
   const inDoubt = page.getByRole("table", { name: "In-doubt sends, oldest first" });
   const row = inDoubt
     .getByRole("row")
@@ -50,6 +56,13 @@ engineerTest("resolves an in-doubt send, pauses and resumes a number, follows a 
   await expect(care).toContainText("Paused");
   await expect(care).toContainText("Meta flagged the number; checking the template");
   await screenshot(page, "senders-paused");
+  // Operations names the paused number first and links back to its row
+  await page.goto("/operations");
+  await page
+    .getByRole("list", { name: "Needs attention" })
+    .getByRole("link", { name: `${GLOBEX_CARE} (globex) is paused: its queue waits` })
+    .click();
+  await expect(page).toHaveURL(/\/t\/globex\/senders#sender-/);
   await care.getByRole("button", { name: `Resume sending for ${GLOBEX_CARE}` }).click();
   const resume = page.getByRole("dialog", { name: "Resume sending" });
   await resume.getByLabel("Reason").fill("Template fixed");

@@ -8,7 +8,10 @@ test("sends a test message and sees the provider's acknowledgement and statuses 
   page,
 }) => {
   await page.goto("/operations");
-  const form = page.getByRole("form", { name: "Send a test message" });
+  await page.getByRole("button", { name: "Send a test message" }).click();
+  const form = page.getByRole("dialog", { name: "Send a test message" }).getByRole("form", {
+    name: "Send a test message",
+  });
   await form.getByLabel("Tenant").selectOption({ label: "Acme" });
   await expect(form.getByLabel("From")).toContainText("+15550101001");
   await form.getByLabel("From").selectOption({ index: 0 });

@@ -1,7 +1,7 @@
-// GET /operations (engineers and admins, operations.read): send a test message; in-doubt sends
-// with their resolution; webhook ingestion (rate, lag, depth, attention) with a link to the stored
-// requests, quarantine and orphans with replay and discard, send and job queues per tenant, paused
-// numbers with resume, provider error rates. Refreshed live.
+// GET /operations (engineers and admins, operations.read): what needs attention now; a test send
+// in a drawer; in-doubt sends with their resolution; webhook ingestion (rate, lag, depth,
+// attention) with a link to the stored requests, quarantine and orphans with replay and discard,
+// send and job queues per tenant, paused numbers with resume, provider error rates. Refreshed live.
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/app/(dashboard)/_lib/session";
@@ -16,7 +16,7 @@ import {
   QUARANTINE_INPUT,
   quarantineCursor,
 } from "./_components/operations-inputs";
-import { SendTestMessageForm } from "./_components/send-test-message-form";
+import { TestSendDrawer } from "./_components/test-send-drawer";
 
 export const metadata: Metadata = { title: "Operations" };
 
@@ -32,6 +32,7 @@ export default async function OperationsPage() {
     queryClient.prefetchQuery(trpc.operations.providerErrors.queryOptions()),
     queryClient.prefetchQuery(trpc.sending.listPausedSenders.queryOptions(PAUSED_SENDERS_INPUT)),
     queryClient.prefetchQuery(trpc.sending.listInDoubt.queryOptions(IN_DOUBT_INPUT)),
+    queryClient.prefetchQuery(trpc.alerts.countsAllTenants.queryOptions()),
     queryClient.prefetchInfiniteQuery(
       trpc.ingest.listQuarantine.infiniteQueryOptions(QUARANTINE_INPUT, {
         getNextPageParam: quarantineCursor,
@@ -47,12 +48,8 @@ export default async function OperationsPage() {
         title="Operations"
         description="How the platform's machinery is doing across every tenant: webhook ingestion, quarantined and orphan events, send and job queues, paused numbers and provider errors."
         scopeLabel="Platform"
+        actions={canSendTest ? <TestSendDrawer tenants={me.tenants} /> : null}
       />
-      {canSendTest ? (
-        <div className="mb-6">
-          <SendTestMessageForm tenants={me.tenants} />
-        </div>
-      ) : null}
       <OperationsDashboard canAct={canAct} />
     </HydrateClient>
   );

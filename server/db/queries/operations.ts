@@ -92,9 +92,14 @@ export async function listWaitingOrphans(
 
 /**
  * Per tenant: the send queue (depth, due now, leased, oldest due and oldest queued), paused
- * numbers, and attempts in doubt (messages left `submitting` longer than `inDoubtAfterMs`, not
- * leased by a live worker: what sending.listInDoubt lists). Tenants with nothing are omitted.
+ * numbers, attempts in doubt (messages left `submitting` longer than `inDoubtAfterMs`, not
+ * leased by a live worker: what sending.listInDoubt lists) and messages requested in the last
+ * hour (counted up to REQUESTED_CAP). A tenant with none of these is omitted; one with traffic
+ * is listed even when its queue is empty, so a quiet queue reads as healthy, not as missing.
  */
+/** Past this many messages an hour the exact figure does not change what an operator does. */
+export const REQUESTED_CAP = 100_000;
+
 export async function readSendQueuesPerTenant(
   db: TDb,
   tenantIds: readonly string[],
@@ -103,6 +108,7 @@ export async function readSendQueuesPerTenant(
 ) {
   if (tenantIds.length === 0) return [];
   const inDoubtBefore = new Date(now.getTime() - inDoubtAfterMs);
+  const hourAgo = new Date(now.getTime() - 3_600_000);
   const rows = await db.$queryRaw<
     {
       tenant_id: string;
@@ -116,11 +122,12 @@ export async function readSendQueuesPerTenant(
       paused_numbers: number;
       in_doubt: number;
       in_doubt_held: number;
+      requested_last_hour: number;
     }[]
   >`
     SELECT t.id::text AS tenant_id, t.slug AS tenant_slug, t.name AS tenant_name,
            q.queued, q.due, q.leased, q.oldest_due_at, q.oldest_enqueued_at, p.paused_numbers,
-           d.in_doubt, d.in_doubt_held
+           d.in_doubt, d.in_doubt_held, r.requested_last_hour
     FROM unnest(${[...tenantIds]}::uuid[]) AS scope (tenant_id)
     JOIN tenant t ON t.id = scope.tenant_id
     -- send_queue_tenant_id_sender_number_id_not_before_idx: the tenant's rows only
@@ -145,7 +152,15 @@ export async function readSendQueuesPerTenant(
       WHERE m.tenant_id = scope.tenant_id AND m.state = 'submitting' AND m.state_reached_at <= ${inDoubtBefore}
         AND (sq.lease_until IS NULL OR sq.lease_until < ${now})
     ) d
-    WHERE q.queued > 0 OR p.paused_numbers > 0 OR d.in_doubt > 0
+    -- message (tenant_id, created_at DESC): the tenant's last hour only, the count bounded
+    CROSS JOIN LATERAL (
+      SELECT count(*)::int AS requested_last_hour FROM (
+        SELECT 1 FROM message m
+        WHERE m.tenant_id = scope.tenant_id AND m.created_at >= ${hourAgo}
+        LIMIT ${REQUESTED_CAP}
+      ) recent
+    ) r
+    WHERE q.queued > 0 OR p.paused_numbers > 0 OR d.in_doubt > 0 OR r.requested_last_hour > 0
     ORDER BY t.name`;
   return rows.map((r) => ({
     tenantId: r.tenant_id,
@@ -159,6 +174,7 @@ export async function readSendQueuesPerTenant(
     pausedNumbers: r.paused_numbers,
     inDoubt: r.in_doubt,
     inDoubtHeld: r.in_doubt_held,
+    requestedLastHour: r.requested_last_hour,
   }));
 }
 

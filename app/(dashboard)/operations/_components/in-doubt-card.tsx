@@ -75,6 +75,7 @@ export function InDoubtCard({
   const wamidError = fieldError(fieldErrorsOf(resolve.error), "resolution");
   return (
     <Card
+      id="in-doubt"
       title="In-doubt sends"
       description="Attempts whose outcome Meta never told us (a timeout, or the worker stopped mid-call). Waybill retries some by itself; the held ones wait for an engineer."
       bodyClassName={query.data && query.data.length > 0 ? "p-0" : undefined}

@@ -1,5 +1,5 @@
 "use client";
-// The Operations page's live part: in-doubt sends, ingestion, quarantine, orphans, queues, paused numbers and
+// The Operations page's live part: what needs attention now, in-doubt sends, ingestion, quarantine, orphans, queues, paused numbers and
 // provider errors, refreshed every 10 s (paged lists every 30 s), with when it was last updated.
 // Actions (resolve, replay, discard, resume) only for operations.act holders; the server checks again.
 import { useQuery } from "@tanstack/react-query";
@@ -8,7 +8,9 @@ import { Alert } from "@/components/ui/alert";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { useTRPC } from "@/trpc/client";
 import { IngestionCard } from "./ingestion-card";
+import { needsAttention } from "../_lib/needs-attention";
 import { InDoubtCard } from "./in-doubt-card";
+import { NeedsAttentionCard } from "./needs-attention-card";
 import { IN_DOUBT_INPUT, OPERATIONS_POLL_MS, PAUSED_SENDERS_INPUT } from "./operations-inputs";
 import { OrphansCard } from "./orphans-card";
 import { PausedSendersCard } from "./paused-senders-card";
@@ -25,8 +27,19 @@ export function OperationsDashboard({ canAct }: { canAct: boolean }) {
   const providerErrors = useQuery(trpc.operations.providerErrors.queryOptions(undefined, poll));
   const paused = useQuery(trpc.sending.listPausedSenders.queryOptions(PAUSED_SENDERS_INPUT, poll));
   const inDoubt = useQuery(trpc.sending.listInDoubt.queryOptions(IN_DOUBT_INPUT, poll));
+  const alertCounts = useQuery(trpc.alerts.countsAllTenants.queryOptions(undefined, poll));
+  const attention = needsAttention({
+    paused: paused.data,
+    inDoubt: inDoubt.data,
+    providerErrors: providerErrors.data?.tenants,
+    quarantineOpen: ingestion.data?.overview.quarantineOpen,
+    alertCounts: alertCounts.data,
+  });
+  const isAttentionLoading = [paused, inDoubt, providerErrors, ingestion, alertCounts].some(
+    (q) => q.isPending,
+  );
   const updatedAt = ingestion.dataUpdatedAt > 0 ? new Date(ingestion.dataUpdatedAt) : null;
-  const hasFailedRefresh = [ingestion, queues, providerErrors, paused, inDoubt].some(
+  const hasFailedRefresh = [ingestion, queues, providerErrors, paused, inDoubt, alertCounts].some(
     (q) => q.isError && q.data,
   );
 
@@ -43,6 +56,7 @@ export function OperationsDashboard({ canAct }: { canAct: boolean }) {
       <div role="status" aria-live="polite">
         {notice ? <Alert tone="ok">{notice}</Alert> : null}
       </div>
+      <NeedsAttentionCard items={attention} isLoading={isAttentionLoading} />
       <InDoubtCard query={inDoubt} canAct={canAct} onDone={setNotice} />
       <IngestionCard query={ingestion} />
       <QuarantineCard canAct={canAct} onDone={setNotice} />

@@ -120,6 +120,7 @@ export function PausedSendersCard({
   }
   return (
     <Card
+      id="paused-numbers"
       title="Paused numbers"
       description="Numbers that send nothing until resumed; each has an open sender-health alert."
       bodyClassName={query.data && query.data.length > 0 ? "p-0" : undefined}

@@ -108,6 +108,7 @@ export function ProviderErrorsCard({ query }: { query: UseQueryResult<TProviderE
   }
   return (
     <Card
+      id="provider-errors"
       title="Provider errors"
       description="Last hour, per tenant: the provider's synchronous rejections and failure statuses by error code, per message requested. In demo and e2e runs the provider is the simulator."
       bodyClassName="p-0"

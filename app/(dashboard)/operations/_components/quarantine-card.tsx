@@ -183,6 +183,7 @@ export function QuarantineCard({ canAct, onDone }: { canAct: boolean; onDone: (m
   }
   return (
     <Card
+      id="quarantine"
       title="Quarantine"
       description="Items of verified requests that could not be processed, newest first. Replay re-runs the whole request once the cause is fixed; facts already recorded get no second receipt."
       bodyClassName={rows.length > 0 ? "p-0" : undefined}

@@ -12,13 +12,16 @@ import { durationText } from "@/app/(dashboard)/_lib/duration-text";
 import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
 import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
 
+/** The server counts the last hour up to this many messages (a bound on the query). */
+const REQUESTED_CAP = 100_000;
+
 type TQueues = TRouterOutputs["operations"]["queues"];
 
 function SendQueues({ data }: { data: TQueues }) {
   if (data.sendQueues.length === 0) {
     return (
       <p className="px-4 py-3 text-sm text-zinc-600">
-        No tenant has messages queued, numbers paused or attempts in doubt.
+        No tenant sent in the last hour, and none has messages queued, numbers paused or attempts in doubt.
       </p>
     );
   }
@@ -28,6 +31,7 @@ function SendQueues({ data }: { data: TQueues }) {
       <THead>
         <tr>
           <TH>Tenant</TH>
+          <TH className="text-right">Requested, last hour</TH>
           <TH className="text-right">Queued</TH>
           <TH className="text-right">Due now</TH>
           <TH>Oldest due waiting</TH>
@@ -40,6 +44,11 @@ function SendQueues({ data }: { data: TQueues }) {
         {data.sendQueues.map((q) => (
           <TR key={q.tenantId}>
             <TD>{q.tenantName}</TD>
+            <TD className="text-right tabular-nums">
+              {q.requestedLastHour >= REQUESTED_CAP
+                ? `${REQUESTED_CAP.toLocaleString("en")}+`
+                : q.requestedLastHour.toLocaleString("en")}
+            </TD>
             <TD className="text-right tabular-nums">{q.queued.toLocaleString("en")}</TD>
             <TD className="text-right tabular-nums">{q.due.toLocaleString("en")}</TD>
             <TD className="whitespace-nowrap">
@@ -157,7 +166,7 @@ export function QueuesCard({ query }: { query: UseQueryResult<TQueues, unknown> 
   return (
     <Card
       title="Queues"
-      description="Per tenant: messages waiting to be sent and attempts whose outcome is unknown (in doubt after 2 minutes). Background jobs per queue."
+      description="Every tenant that sent in the last hour or has work waiting: messages waiting to be sent and attempts whose outcome is unknown (in doubt after 2 minutes). Background jobs per queue."
       bodyClassName="p-0"
     >
       {body}

@@ -1,12 +1,11 @@
 "use client";
-// "Send a test message": engineers and admins send through the same use case and validation as
-// the tenant REST API, then follow the message on its timeline. Acceptance is not delivery, so
+// "Send a test message" (in the Operations page's drawer): engineers and admins send through the
+// same use case and validation as the tenant REST API, then follow the message on its timeline. Acceptance is not delivery, so
 // the result links to the ledger rather than claiming success.
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { formText } from "@/components/ui/form-text";
@@ -31,7 +30,7 @@ export function SendTestMessageForm({ tenants }: { tenants: readonly TTenantOpti
   const tenant = tenants.find((t) => t.id === tenantId);
 
   return (
-    <Card title="Send a test message" headingLevel={2}>
+    <>
       <form
         aria-label="Send a test message"
         noValidate
@@ -141,6 +140,6 @@ export function SendTestMessageForm({ tenants }: { tenants: readonly TTenantOpti
           </Button>
         </div>
       </form>
-    </Card>
+    </>
   );
 }

@@ -48,6 +48,8 @@ export const ZQueuesOutputSchema = z.object({
       pausedNumbers: z.number().int(),
       inDoubt: z.number().int(),
       inDoubtHeld: z.number().int(),
+      /** messages requested in the last hour, at most REQUESTED_CAP */
+      requestedLastHour: z.number().int(),
     }),
   ),
   /** null: the job queue's schema does not exist yet (no worker has started) */

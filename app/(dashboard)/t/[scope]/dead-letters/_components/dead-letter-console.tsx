@@ -44,9 +44,10 @@ function useDeadLetters(scope: TDeadLetterScope, filters: TDeadLetterFilterValue
   const options = {
     getNextPageParam: (last: { nextCursor: { deadLetteredAt: Date; messageId: string } | null }) =>
       last.nextCursor,
-    // follow retries until the provider acknowledges them
+    // follow retries closely until the provider acknowledges them; otherwise the list an operator
+    // keeps open still picks up new dead letters and other people's actions
     refetchInterval: (query: { state: { data?: { pages: { items: { status: string }[] }[] } } }) =>
-      query.state.data?.pages.some((p) => p.items.some((i) => i.status === "retry_pending")) ? 4_000 : false,
+      query.state.data?.pages.some((p) => p.items.some((i) => i.status === "retry_pending")) ? 4_000 : 30_000,
   } as const;
   const tenant = useInfiniteQuery({
     ...trpc.deadLetters.list.infiniteQueryOptions(

@@ -24,6 +24,8 @@ export type TStalledScope = { kind: "tenant"; tenantId: string; slug: string } |
 type TAlert = TRouterOutputs["alerts"]["feed"]["items"][number];
 
 const NO_TENANT = "00000000-0000-0000-0000-000000000000";
+/** A list operators keep open: every loaded page is refetched, so not too often. */
+const LIST_POLL_MS = 30_000;
 const getNextPageParam = (last: { nextCursor: { openedAt: Date; id: string } | null }) => last.nextCursor;
 
 export function useAlertFeed(scope: TStalledScope, filters: TAlertFilters) {
@@ -32,12 +34,15 @@ export function useAlertFeed(scope: TStalledScope, filters: TAlertFilters) {
   const tenant = useInfiniteQuery({
     ...trpc.alerts.feed.infiniteQueryOptions(
       { tenantId: scope.kind === "tenant" ? scope.tenantId : NO_TENANT, ...input },
-      { getNextPageParam },
+      { getNextPageParam, refetchInterval: LIST_POLL_MS },
     ),
     enabled: scope.kind === "tenant",
   });
   const all = useInfiniteQuery({
-    ...trpc.alerts.feedAllTenants.infiniteQueryOptions(input, { getNextPageParam }),
+    ...trpc.alerts.feedAllTenants.infiniteQueryOptions(input, {
+      getNextPageParam,
+      refetchInterval: LIST_POLL_MS,
+    }),
     enabled: scope.kind === "all",
   });
   return scope.kind === "tenant" ? tenant : all;

@@ -20,6 +20,8 @@ import { STATUS_LABELS } from "./alert-labels";
 import type { TStalledScope } from "./alerts-list";
 
 const NO_TENANT = "00000000-0000-0000-0000-000000000000";
+/** A list operators keep open: every loaded page is refetched, so not too often. */
+const LIST_POLL_MS = 30_000;
 const getNextPageParam = (last: { nextCursor: { since: Date; id: string } | null }) => last.nextCursor;
 
 export function useStalled(scope: TStalledScope, filters: TAlertFilters) {
@@ -28,12 +30,15 @@ export function useStalled(scope: TStalledScope, filters: TAlertFilters) {
   const tenant = useInfiniteQuery({
     ...trpc.alerts.stalled.infiniteQueryOptions(
       { tenantId: scope.kind === "tenant" ? scope.tenantId : NO_TENANT, ...input },
-      { getNextPageParam },
+      { getNextPageParam, refetchInterval: LIST_POLL_MS },
     ),
     enabled: scope.kind === "tenant",
   });
   const all = useInfiniteQuery({
-    ...trpc.alerts.stalledAllTenants.infiniteQueryOptions(input, { getNextPageParam }),
+    ...trpc.alerts.stalledAllTenants.infiniteQueryOptions(input, {
+      getNextPageParam,
+      refetchInterval: LIST_POLL_MS,
+    }),
     enabled: scope.kind === "all",
   });
   return scope.kind === "tenant" ? tenant : all;
