@@ -19,6 +19,24 @@ engineerTest("resolves an in-doubt send, pauses and resumes a number, follows a 
   // 1. Operations opens with what needs attention, then lists the held in-doubt attempt; give it
   // up with a reason
   await page.goto("/operations");
+  // a test send from the header's drawer gives Globex traffic in the last hour: the send-queue
+  // table lists it whatever its queue holds
+  await page.getByRole("button", { name: "Send a test message" }).click();
+  const drawer = page.getByRole("dialog", { name: "Send a test message" });
+  const sendForm = drawer.getByRole("form", { name: "Send a test message" });
+  await sendForm.getByLabel("Tenant").selectOption({ label: "Globex" });
+  await expect(sendForm.getByLabel("From")).toContainText("+15550202001");
+  await sendForm.getByLabel("From").selectOption({ index: 0 });
+  await sendForm.getByLabel("To").fill("+15551230001");
+  await sendForm.getByLabel("Text", { exact: true }).fill("Waybill e2e traffic");
+  await sendForm.getByRole("button", { name: "Send test message" }).click();
+  await expect(sendForm.getByRole("status")).toContainText("Queued, not yet delivered.");
+  await drawer.getByRole("button", { name: "Close" }).click();
+  await expect(drawer).toBeHidden();
+  // the queues refresh every 10 s
+  await expect(page.getByRole("table", { name: "Send queues per tenant" })).toContainText("Globex", {
+    timeout: 20_000,
+  });
   const attention = page.getByRole("list", { name: "Needs attention" });
   await expect(
     attention.getByRole("link", { name: /sends? in doubt, \d+ held for an engineer/ }),
