@@ -21,7 +21,7 @@ import {
   type TScenarioRule,
   type TSimulatorConfig,
 } from "./scenario";
-import { between, planStatuses } from "./status-plan";
+import { between, pickPricingType, planStatuses } from "./status-plan";
 import type { TWebhookOutbox } from "./webhook-outbox";
 
 export type TSendCall = {
@@ -210,6 +210,7 @@ export function createSimulatorEngine(options: {
               recipient: send.to,
               callbackData: send.callbackData,
               category,
+              pricingType: pickPricingType(category, scenario, random),
               acceptedAt: at + latencyMs,
             },
             scenario,
