@@ -245,7 +245,7 @@ describe("template pacing: the send answer's message_status is a fact", () => {
 async function postChanges(changes: Record<string, unknown>[]) {
   const body = envelope([entry(acme.wabaId, changes, Date.now())]);
   expect((await route.POST(webhookPost(body, { secret: APP_SECRET }))).status).toBe(200);
-  await drainAll(db);
+  await drainAll();
 }
 
 let templateIds = 7_000;
