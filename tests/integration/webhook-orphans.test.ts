@@ -251,7 +251,7 @@ describe("foreign statuses (messages Waybill never sent)", () => {
       ]),
     ]);
     await route.POST(webhookPost(body, { secret: APP_SECRET }));
-    await drainAll(db);
+    await drainAll();
     const now = Date.now();
 
     // within the grace period they wait like any orphan
