@@ -1,5 +1,6 @@
 // The simulator's behaviour, apart from HTTP: a send request in, Meta's answer out (after the
 // scenario's latency), and the status webhooks that follow handed to the outbox.
+import crypto from "node:crypto";
 import type { TLogger } from "@/server/platform/logger";
 import type { TGraphPhoneNumber, TWebhookChange } from "../whatsapp-cloud/wire";
 import {
@@ -210,7 +211,9 @@ export function createSimulatorEngine(options: {
               recipient: send.to,
               callbackData: send.callbackData,
               category,
-              pricingType: pickPricingType(category, scenario, random),
+              // drawn from the wamid, not the shared random source: a seeded run's other
+              // outcomes and delays stay what they were
+              pricingType: pickPricingType(category, scenario, () => unitOf(wamid)),
               acceptedAt: at + latencyMs,
             },
             scenario,
@@ -366,4 +369,9 @@ function templateCategory(name: string | null): string {
   if (/promo|offer|sale|newsletter|campaign/.test(name)) return "marketing";
   if (/otp|code|verify|login/.test(name)) return "authentication";
   return "utility";
+}
+
+/** A stable number in [0, 1) from a string. */
+function unitOf(text: string): number {
+  return crypto.createHash("sha256").update(text).digest().readUInt32BE(0) / 2 ** 32;
 }
