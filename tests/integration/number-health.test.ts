@@ -54,7 +54,7 @@ async function post(wabaId: string, change: Record<string, unknown>, atMs: numbe
     webhookPost(envelope([entry(wabaId, [change], atMs)]), { secret: APP_SECRET }),
   );
   expect(response.status).toBe(200);
-  await drainAll(db);
+  await drainAll();
 }
 
 async function send(tenantId: string, senderId: string, kind: "template" | "text"): Promise<string> {

@@ -11,6 +11,7 @@ import {
   isTemplateRowSql,
   sqlTimestamp,
 } from "@/server/services/number-health/hold-sql";
+import { levelBlockedSql } from "./level-limits";
 import { notHeldRowSql } from "./send-gate";
 import { allocateSlots, type TSlotCandidate } from "@/server/domain/sending/fair-share";
 import {
@@ -68,6 +69,8 @@ export async function claimSends(
   const isTemplateRow = Prisma.raw(isTemplateRowSql("q"));
   // a row held with a reason (its template paused at Meta) waits until released
   const notHeld = Prisma.raw(notHeldRowSql("q"));
+  // a number cooling down, or in the scope of an open circuit (the app's, its WABA's), waits whole
+  const levelBlocked = Prisma.raw(levelBlockedSql("d", at));
   return db.$transaction(
     async (tx) => {
       // senders with at least one due, unleased row; locked so a second dispatcher skips them
@@ -89,6 +92,7 @@ export async function claimSends(
         LEFT JOIN sender_health h ON h.tenant_id = d.tenant_id AND h.sender_number_id = d.sender_number_id
         WHERE d.paused_at IS NULL
           AND t.status = 'active'
+          AND NOT ${levelBlocked}
           AND ${heldAll} IS NULL
           AND EXISTS (
             SELECT 1 FROM send_queue q

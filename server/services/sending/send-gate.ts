@@ -4,6 +4,7 @@
 // reason (send_queue.held_reason), which the claim skips (notHeldRowSql) and the message views
 // show; a template update that makes the template active again releases its rows at once.
 import type { TDbTx } from "@/server/db/client";
+import { toSql, type TSql } from "@/server/db/sql";
 import { decideSendGate, TEMPLATE_HOLD_STATUSES, type TSendGate } from "@/server/domain/sending/send-gate";
 import { SEND_QUEUE_CHANNEL } from "./send-queue";
 
@@ -96,10 +97,11 @@ export async function holdQueuedSend(
  * looks at the template before each send. Returns how many were released.
  */
 export async function releaseTemplateHolds(
-  tx: TDbTx,
+  tx: TDbTx | TSql,
   template: { tenantId: string; wabaId: string; templateId: string },
 ): Promise<number> {
-  const released = await tx.$executeRawUnsafe(
+  const sql = toSql(tx);
+  const rows = await sql.query(
     `UPDATE send_queue q SET held_reason = NULL
      FROM message m
      JOIN sender_number s ON s.tenant_id = m.tenant_id AND s.id = m.sender_number_id
@@ -108,12 +110,12 @@ export async function releaseTemplateHolds(
        AND m.tenant_id = q.tenant_id AND m.id = q.message_id AND m.content_kind = 'template'
        AND s.waba_id = $2 AND t.template_id = $3
        AND (t.language IS NULL OR m.template_language IS NULL OR t.language = m.template_language)
-       AND upper(coalesce(t.status, '')) <> ALL($4::text[])`,
-    template.tenantId,
-    template.wabaId,
-    template.templateId,
-    [...TEMPLATE_HOLD_STATUSES],
+       AND upper(coalesce(t.status, '')) <> ALL($4::text[])
+     RETURNING 1 AS released`,
+    [template.tenantId, template.wabaId, template.templateId, [...TEMPLATE_HOLD_STATUSES]],
   );
-  if (released > 0) await tx.$executeRaw`SELECT pg_notify(${SEND_QUEUE_CHANNEL}, ${template.tenantId})`;
+  const released = rows.length;
+  if (released > 0)
+    await sql.query("SELECT count(pg_notify($1, $2))::int AS n", [SEND_QUEUE_CHANNEL, template.tenantId]);
   return released;
 }

@@ -3,6 +3,7 @@
 // dispatchers when the transaction commits. See docs/decisions/006-send-queue-table.md.
 import type { TDbTx } from "@/server/db/client";
 import type { TSql } from "@/server/db/sql";
+import { sqlTemplate } from "@/server/db/sql-template";
 
 /** Dispatchers LISTEN here; PostgreSQL delivers the notification only if the transaction commits. */
 export const SEND_QUEUE_CHANNEL = "waybill_send_queue";
@@ -18,19 +19,20 @@ export type TQueueEntry = {
 };
 
 /** Puts (or puts back) a message in the queue; the sender's dispatch row is created on first use. */
-export async function enqueueSend(tx: TDbTx, entry: TQueueEntry): Promise<void> {
-  await tx.$executeRaw`
+export async function enqueueSend(tx: TDbTx | TSql, entry: TQueueEntry): Promise<void> {
+  const q = sqlTemplate(tx);
+  await q`
     INSERT INTO sender_dispatch (tenant_id, sender_number_id)
     VALUES (${entry.tenantId}::uuid, ${entry.senderNumberId}::uuid)
     ON CONFLICT (tenant_id, sender_number_id) DO NOTHING`;
-  await tx.$executeRaw`
+  await q`
     INSERT INTO send_queue (tenant_id, message_id, sender_number_id, recipient, attempt, not_before, enqueued_at)
     VALUES (${entry.tenantId}::uuid, ${entry.messageId}::uuid, ${entry.senderNumberId}::uuid,
             ${entry.recipient}, ${entry.attempt}, ${entry.notBefore}, ${entry.now})
     ON CONFLICT (tenant_id, message_id) DO UPDATE
       SET attempt = EXCLUDED.attempt, not_before = EXCLUDED.not_before, in_doubt_attempt = NULL,
           lease_until = NULL, leased_by = NULL`;
-  await tx.$executeRaw`SELECT pg_notify(${SEND_QUEUE_CHANNEL}, ${entry.tenantId})`;
+  await q`SELECT count(pg_notify(${SEND_QUEUE_CHANNEL}, ${entry.tenantId}))::int AS n`;
 }
 
 /**
