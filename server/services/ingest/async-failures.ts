@@ -164,7 +164,7 @@ export async function applyAsyncFailure(
   const { decision } = plan;
   // a limit of the number, the WABA or the app (131048, 131064, 4, 80007): that level waits
   const level = await applyLevelLimit(
-    tx,
+    sql,
     { tenantId: plan.tenantId, senderNumberId: plan.senderNumberId, code: plan.error.code },
     now,
   );

@@ -4,6 +4,8 @@
 // every send of a cooling number or of an open circuit's scope waiting, instead of backing off
 // message by message into the same wall.
 import type { TDbTx } from "@/server/db/client";
+import type { TSql } from "@/server/db/sql";
+import { sqlTemplate } from "@/server/db/sql-template";
 import { levelLimitFor, tripCircuit } from "@/server/domain/sending/level-limits";
 
 /** True when sender_dispatch row `d` may not send at `now` (a SQL timestamp expression). */
@@ -34,16 +36,17 @@ const APP_SCOPE_KEY = "graph";
  * the WABA's circuit. Returns until when that level waits (the message's retry goes no earlier).
  */
 export async function applyLevelLimit(
-  tx: TDbTx,
+  tx: TDbTx | TSql,
   target: { tenantId: string; senderNumberId: string; code: string },
   now: Date,
 ): Promise<{ until: Date; reason: string } | null> {
+  const q = sqlTemplate(tx);
   const limit = levelLimitFor(target.code);
   if (limit === null) return null;
   if (limit.kind === "cooldown") {
     const until = new Date(now.getTime() + limit.durationMs);
     // a cool-down already running longer is kept
-    const rows = await tx.$queryRaw<{ cooldown_until: Date }[]>`
+    const rows = await q<{ cooldown_until: Date }>`
       INSERT INTO sender_dispatch (tenant_id, sender_number_id, cooldown_until, cooldown_reason, cooldown_error_code)
       VALUES (${target.tenantId}::uuid, ${target.senderNumberId}::uuid, ${until}, ${limit.reason}, ${target.code})
       ON CONFLICT (tenant_id, sender_number_id) DO UPDATE SET
@@ -57,19 +60,17 @@ export async function applyLevelLimit(
   }
   let scopeKey = APP_SCOPE_KEY;
   if (limit.scope === "waba") {
-    const sender = await tx.senderNumber.findUnique({
-      where: { tenantId_id: { tenantId: target.tenantId, id: target.senderNumberId } },
-      select: { wabaId: true },
-    });
+    const [sender] = await q<{ wabaId: string }>`
+      SELECT waba_id AS "wabaId" FROM sender_number
+      WHERE tenant_id = ${target.tenantId}::uuid AND id = ${target.senderNumberId}::uuid`;
     if (!sender) return null;
     scopeKey = sender.wabaId;
   }
   // one writer at a time per circuit (the row, or the key's advisory lock before it exists)
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`provider_circuit:${limit.scope}:${scopeKey}`}))`;
-  const existing = await tx.providerCircuit.findUnique({
-    where: { scope_scopeKey: { scope: limit.scope, scopeKey } },
-    select: { openedAt: true, openUntil: true, trips: true },
-  });
+  await q`SELECT count(pg_advisory_xact_lock(hashtext(${`provider_circuit:${limit.scope}:${scopeKey}`})))::int AS n`;
+  const [existing] = await q<{ openedAt: Date; openUntil: Date; trips: number }>`
+    SELECT opened_at AS "openedAt", open_until AS "openUntil", trips::int AS trips FROM provider_circuit
+    WHERE scope = ${limit.scope} AND scope_key = ${scopeKey}`;
   const next = tripCircuit(
     existing
       ? {
@@ -89,10 +90,12 @@ export async function applyLevelLimit(
     reason: limit.reason,
     updatedAt: now,
   };
-  await tx.providerCircuit.upsert({
-    where: { scope_scopeKey: { scope: limit.scope, scopeKey } },
-    create: { scope: limit.scope, scopeKey, ...data },
-    update: data,
-  });
+  await q`
+    INSERT INTO provider_circuit (scope, scope_key, opened_at, open_until, trips, error_code, reason, updated_at)
+    VALUES (${limit.scope}, ${scopeKey}, ${data.openedAt}, ${data.openUntil}, ${data.trips}, ${data.errorCode},
+            ${data.reason}, ${data.updatedAt})
+    ON CONFLICT (scope, scope_key) DO UPDATE SET
+      opened_at = EXCLUDED.opened_at, open_until = EXCLUDED.open_until, trips = EXCLUDED.trips,
+      error_code = EXCLUDED.error_code, reason = EXCLUDED.reason, updated_at = EXCLUDED.updated_at`;
   return { until: data.openUntil, reason: limit.reason };
 }
