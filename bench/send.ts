@@ -256,7 +256,7 @@ async function ceiling(url: string, notify: boolean): Promise<number> {
 }
 
 /** Samples the wait events of the database's client backends (what they wait on, and how often). */
-function sampleWaits(url: string) {
+function sampleWaits(url: string, applicationName = "waybill-api", withQueries = false) {
   const client = new pg.Client({ connectionString: url });
   const counts = new Map<string, number>();
   let isRunning = true;
@@ -264,9 +264,11 @@ function sampleWaits(url: string) {
     await client.connect();
     while (isRunning) {
       const { rows } = await client.query<{ w: string }>(
-        `SELECT coalesce(wait_event_type, 'CPU') || ':' || coalesce(wait_event, '-') || ' (' || coalesce(state, '-') || ')' AS w
+        `SELECT coalesce(wait_event_type, 'CPU') || ':' || coalesce(wait_event, '-') || ' (' || coalesce(state, '-') || ')'
+                || CASE WHEN $2 AND state <> 'idle' THEN ' ' || left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 60) ELSE '' END AS w
          FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
-           AND backend_type = 'client backend' AND application_name = 'waybill-api'`,
+           AND backend_type = 'client backend' AND application_name = $1`,
+        [applicationName, withQueries],
       );
       for (const { w } of rows) counts.set(w, (counts.get(w) ?? 0) + 1);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -279,7 +281,7 @@ function sampleWaits(url: string) {
     const total = [...counts.values()].reduce((a, b) => a + b, 0) || 1;
     return [...counts]
       .sort((a, b) => b[1] - a[1])
-      .slice(0, 6)
+      .slice(0, withQueries ? 10 : 6)
       .map(([w, n]) => `${w} ${Math.round((100 * n) / total)} %`)
       .join(", ");
   };
@@ -387,18 +389,21 @@ async function bench() {
     children.push(worker.child);
     for (const rate of RATES) {
       const since = new Date();
+      const stopWorkerSampling = sampleWaits(database.url, "waybill", true);
       const result = await load(api.port, targets, {
         connections: Math.max(CONCURRENCY, 64),
         seconds: SECONDS,
         overallRate: rate,
       });
       const left = await waitForDrain(pool, since, 60_000);
+      const workerWaits = await stopWorkerSampling();
       const e2e = await endToEnd(pool, since);
       const ackSeconds =
         e2e.first_ack && e2e.last_ack ? (e2e.last_ack.getTime() - e2e.first_req!.getTime()) / 1000 : null;
       console.log(
         `end to end at ${rate} requests/s offered: ${fmt(result.requests.average)} requests/s accepted (p99 ${result.latency.p99} ms); ${fmt(e2e.accepted)} of ${fmt(e2e.messages)} acknowledged, ${fmt(ackSeconds ? e2e.accepted / ackSeconds : null)} sends/s (first request to last acknowledgement); request -> acknowledgement p50 ${fmt(e2e.p50)} ms, p99 ${fmt(e2e.p99)} ms${left ? `; ${left} still queued after 60 s` : ""}`,
       );
+      console.log(`  worker backends (dispatcher) wait events: ${workerWaits}`);
     }
   } finally {
     await Promise.all(children.map(stopChild));

@@ -12,6 +12,7 @@ import { recordAudit } from "@/server/services/audit";
 import { raiseAlert } from "@/server/services/monitoring/alerts";
 import { ServiceError } from "@/server/services/errors";
 import { retryMessageInTx } from "./retry-message";
+import { notifyQueue } from "./send-queue";
 
 /** Dedupe key of the open "sending paused" alert of a number: one open alert per number. */
 export function pausedAlertKey(senderNumberId: string): string {
@@ -171,7 +172,7 @@ export async function resumeSender(
         data: { requeued },
       });
       // wake dispatchers: the number's queue is eligible again
-      await tx.$executeRaw`SELECT pg_notify('waybill_send_queue', ${input.tenantId})`;
+      await notifyQueue(tx, input.tenantId);
       return { requeued };
     },
     { maxWait: 10_000, timeout: 60_000 },
