@@ -111,6 +111,13 @@ const ZIngestWorkerEnvShape = {
   // ... and a share at least this much (0..1) above the baseline of the last window
   WAYBILL_STALL_COHORT_JUMP: z.coerce.number().gt(0).max(1).default(0.2),
   WAYBILL_STALL_COHORT_BASELINE_MINUTES: z.coerce.number().int().min(5).max(10_080).default(60),
+  // the provider-error-rate alert (per tenant and number): at least this many refused send
+  // requests (130429 throttling among them) in the window ...
+  WAYBILL_PROVIDER_ERRORS_MIN_REJECTED: z.coerce.number().int().min(1).default(10),
+  // ... and a rate of refusals at least this much (0..1) above the baseline window before it
+  WAYBILL_PROVIDER_ERRORS_JUMP: z.coerce.number().gt(0).max(1).default(0.2),
+  WAYBILL_PROVIDER_ERRORS_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1_440).default(10),
+  WAYBILL_PROVIDER_ERRORS_BASELINE_MINUTES: z.coerce.number().int().min(5).max(10_080).default(60),
 };
 
 // Sending (README.md#configuration). The worker's dispatcher calls the Cloud API.
@@ -145,6 +152,11 @@ const ZSendingWorkerEnvShape = {
   WAYBILL_SEND_LEASE_SECONDS: z.coerce.number().int().min(5).max(3_600).default(60),
   // how often an idle dispatcher looks for due work (new requests also wake it at once)
   WAYBILL_DISPATCH_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
+  // number-health sync (GET /{phone_number_id} with each sender's token): a number is read again
+  // at most this often; at most this many numbers per run (every 5 minutes) and reads per second
+  WAYBILL_HEALTH_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1_440).default(30),
+  WAYBILL_HEALTH_SYNC_BATCH: z.coerce.number().int().min(1).max(10_000).default(200),
+  WAYBILL_HEALTH_SYNC_PER_SECOND: z.coerce.number().positive().max(100).default(2),
 };
 
 // Outbound webhooks (tenant endpoints) and operator notifications. The worker delivers them.

@@ -178,13 +178,18 @@ describe("parseWebhookBody: statuses", () => {
 });
 
 describe("parseWebhookBody: other fields", () => {
-  it("turns number quality, account and template changes into items, and ignores inbound and unknown ones", () => {
+  it("turns number quality, account and template changes into items, inbound messages into their time only, and ignores unknown ones", () => {
     const body = envelope([
       entry(
         "W",
         [
           messagesChange("P", "+15550001", {
-            messages: [inboundMessage("1555", T), inboundMessage("1556", T)],
+            messages: [
+              inboundMessage("1555", T - 5_000),
+              inboundMessage("1556", T),
+              inboundMessage("1555", T),
+              { from: "not a number", timestamp: "x" },
+            ],
             errors: [{ code: 131000, title: "x" }],
           }),
           otherFields.quality("+15550001", "FLAGGED", "TIER_1K"),
@@ -210,6 +215,8 @@ describe("parseWebhookBody: other fields", () => {
             return [i.kind, i.field, i.event, i.templateId, i.providerTimestamp];
           case "ignored":
             return [i.kind, i.reason, i.field, i.count];
+          case "contact":
+            return [i.kind, i.fact.kind, i.phoneNumberId, i.recipient, i.fact.at];
           case "status":
           case "status_ignored":
           case "invalid":
@@ -217,7 +224,10 @@ describe("parseWebhookBody: other fields", () => {
         }
       }),
     ).toEqual([
-      ["ignored", "inbound_messages", "messages", 2],
+      // one per user, the latest message's time; the unreadable one stays in the raw request
+      ["contact", "inbound", "P", "1555", T],
+      ["contact", "inbound", "P", "1556", T],
+      ["ignored", "inbound_messages", "messages", 1],
       ["sender_health", "messages.errors", null, null, "P", T],
       ["sender_health", "phone_number_quality_update", "FLAGGED", "15550001", null, T],
       ["sender_health", "account_update", "ACCOUNT_RESTRICTION", null, null, T],
@@ -226,6 +236,44 @@ describe("parseWebhookBody: other fields", () => {
       ["template", "template_category_update", null, "42", T],
       ["sender_health", "business_capability_update", null, null, null, T],
       ["ignored", "unsupported_field", "security", 1],
+    ]);
+  });
+
+  it("reads user_preferences (marketing stop and resume) per user; other preferences are ignored", () => {
+    const preference = (waId: string, category: string, value: string) => ({
+      wa_id: waId,
+      detail: "User requested to stop marketing messages",
+      category,
+      value,
+      timestamp: T / 1000,
+    });
+    const body = envelope([
+      entry("W", [
+        {
+          field: "user_preferences",
+          value: {
+            messaging_product: "whatsapp",
+            metadata: { display_phone_number: "15550001", phone_number_id: "P" },
+            contacts: [{ profile: { name: "Sheena" }, wa_id: "1555" }],
+            user_preferences: [
+              preference("1555", "marketing_messages", "stop"),
+              preference("1556", "marketing_messages", "resume"),
+              preference("1557", "offers", "stop"),
+              { wa_id: "1558" },
+            ],
+          },
+        },
+      ]),
+    ]);
+    expect(items(body)).toMatchObject([
+      { kind: "contact", recipient: "1555", fact: { kind: "marketing_preference", isOptedOut: true, at: T } },
+      {
+        kind: "contact",
+        recipient: "1556",
+        fact: { kind: "marketing_preference", isOptedOut: false, at: T },
+      },
+      { kind: "ignored", reason: "unsupported_field", field: "user_preferences" },
+      { kind: "invalid", reason: "invalid_item", field: "user_preferences", phoneNumberId: "P" },
     ]);
   });
 

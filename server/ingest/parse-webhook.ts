@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { TJsonObject } from "@/server/domain/ledger/canonical-json";
 import type { TProviderStatus } from "@/server/domain/ledger/dedupe-key";
+import { storableJson, storablePrefix } from "@/server/platform/storable-text";
 
 const ZIdSchema = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
 /** Unix seconds, as a string ("1750857384") or a number; at most 10 digits (until 2286), so it
@@ -53,6 +54,23 @@ const ZStatusSchema = z.looseObject({
   recipient_id: z.string().optional(),
   biz_opaque_callback_data: z.string().max(4096).optional(),
   errors: z.array(ZStatusErrorSchema).optional(),
+});
+
+/** An inbound message: only who wrote and when are read (the content stays in the raw request). */
+const ZInboundMessageSchema = z.looseObject({
+  from: z.string().regex(/^\d{4,20}$/),
+  timestamp: ZUnixSecondsSchema,
+});
+
+const ZUserPreferencesValueSchema = z.looseObject({
+  metadata: z.looseObject({ phone_number_id: ZIdSchema }),
+  user_preferences: z.array(z.unknown()),
+});
+const ZUserPreferenceSchema = z.looseObject({
+  wa_id: z.string().regex(/^\d{4,20}$/),
+  category: z.string(),
+  value: z.string(),
+  timestamp: ZUnixSecondsSchema,
 });
 
 const ZTemplateValueSchema = z.looseObject({ message_template_id: ZIdSchema, event: z.string().optional() });
@@ -147,6 +165,16 @@ export type TWebhookItem =
       value: TJsonObject;
     })
   | (TItemBase & {
+      /** what Meta told about a (number, user) pair: times and flags only, never content */
+      kind: "contact";
+      wabaId: string;
+      phoneNumberId: string;
+      /** the user's WhatsApp id (wa_id: digits) */
+      recipient: string;
+      fact:
+        { kind: "inbound"; at: number } | { kind: "marketing_preference"; isOptedOut: boolean; at: number };
+    })
+  | (TItemBase & {
       kind: "ignored";
       reason: "inbound_messages" | "unsupported_field";
       field: string;
@@ -170,7 +198,8 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
 export function parseWebhookBody(body: Uint8Array): TParsedWebhook {
   let json: unknown;
   try {
-    json = JSON.parse(decoder.decode(body));
+    // made storable here, once: every string of the body may end up in a text or jsonb column
+    json = storableJson(JSON.parse(decoder.decode(body)));
   } catch (error) {
     return { ok: false, reason: "malformed_json", detail: describeError(error) };
   }
@@ -213,6 +242,8 @@ function parseChange(
   switch (field) {
     case "messages":
       return parseMessagesChange(path, wabaId, entryTime, value);
+    case "user_preferences":
+      return parseUserPreferences(path, wabaId, value);
     case "phone_number_quality_update":
     case "phone_number_name_update": {
       const display = typeof value.display_phone_number === "string" ? value.display_phone_number : null;
@@ -275,16 +306,37 @@ function parseMessagesChange(
   for (const [s, rawStatus] of (parsed.data.statuses ?? []).entries()) {
     items.push(parseStatus(`${path}.value.statuses[${s}]`, wabaId, phoneNumberId, rawStatus));
   }
-  const inbound = parsed.data.messages?.length ?? 0;
-  if (inbound > 0) {
-    // Waybill is the outbound delivery ledger: inbound messages stay in the raw request only
+  // Waybill is the outbound delivery ledger: of an inbound message it keeps only when the user
+  // last wrote (the customer-service window opens there); the content stays in the raw request
+  const lastInbound = new Map<string, number>();
+  let unreadable = 0;
+  for (const raw of parsed.data.messages ?? []) {
+    const message = ZInboundMessageSchema.safeParse(raw);
+    if (!message.success) {
+      unreadable += 1;
+      continue;
+    }
+    const at = message.data.timestamp * 1000;
+    lastInbound.set(message.data.from, Math.max(at, lastInbound.get(message.data.from) ?? 0));
+  }
+  for (const [recipient, at] of lastInbound) {
+    items.push({
+      kind: "contact",
+      path: `${path}.value.messages`,
+      wabaId,
+      phoneNumberId,
+      recipient,
+      fact: { kind: "inbound", at },
+    });
+  }
+  if (unreadable > 0) {
     items.push({
       kind: "ignored",
       path: `${path}.value.messages`,
       wabaId,
       reason: "inbound_messages",
       field: "messages",
-      count: inbound,
+      count: unreadable,
     });
   }
   if (parsed.data.errors && parsed.data.errors.length > 0) {
@@ -293,6 +345,61 @@ function parseMessagesChange(
         errors: parsed.data.errors,
       }),
     );
+  }
+  return items;
+}
+
+/** Marketing opt-outs and opt-ins (`user_preferences`, category marketing_messages: stop | resume). */
+function parseUserPreferences(path: string, wabaId: string, value: Record<string, unknown>): TWebhookItem[] {
+  const parsed = ZUserPreferencesValueSchema.safeParse(value);
+  if (!parsed.success) {
+    return [
+      invalid(path, wabaId, "invalid_item", describeIssues(parsed.error), "user_preferences", null, value),
+    ];
+  }
+  const phoneNumberId = parsed.data.metadata.phone_number_id;
+  const items: TWebhookItem[] = [];
+  for (const [i, raw] of parsed.data.user_preferences.entries()) {
+    const itemPath = `${path}.value.user_preferences[${i}]`;
+    const preference = ZUserPreferenceSchema.safeParse(raw);
+    if (!preference.success) {
+      items.push(
+        invalid(
+          itemPath,
+          wabaId,
+          "invalid_item",
+          describeIssues(preference.error),
+          "user_preferences",
+          phoneNumberId,
+          raw,
+        ),
+      );
+      continue;
+    }
+    const choice = preference.data.value.toLowerCase();
+    if (preference.data.category !== "marketing_messages" || (choice !== "stop" && choice !== "resume")) {
+      items.push({
+        kind: "ignored",
+        path: itemPath,
+        wabaId,
+        reason: "unsupported_field",
+        field: "user_preferences",
+        count: 1,
+      });
+      continue;
+    }
+    items.push({
+      kind: "contact",
+      path: itemPath,
+      wabaId,
+      phoneNumberId,
+      recipient: preference.data.wa_id,
+      fact: {
+        kind: "marketing_preference",
+        isOptedOut: choice === "stop",
+        at: preference.data.timestamp * 1000,
+      },
+    });
   }
   return items;
 }
@@ -404,5 +511,6 @@ function describeIssues(error: z.ZodError): string {
 }
 
 function describeError(error: unknown): string {
-  return error instanceof Error ? error.message.slice(0, 500) : "unreadable body";
+  // JSON.parse quotes the body in its message, cut wherever its limit falls
+  return error instanceof Error ? storablePrefix(error.message, 500) : "unreadable body";
 }

@@ -75,14 +75,46 @@ export const JOB_CATALOG = {
     // up to 5,000 short transactions
     expireInSeconds: 1800,
   },
+  /**
+   * Reads every number's health from the Graph API (GET /{phone_number_id}, each sender's own
+   * token, rate-limited), least recently read first, and records what differs as `sync` facts
+   * (server/services/number-health/sync-health.ts). A run reads what is due and stops.
+   */
+  "number-health.sync": {
+    payload: z.object({ tenantId: z.uuid().optional() }),
+    retryLimit: 1,
+    retryDelaySeconds: 60,
+    // 200 reads at 2 per second, with room for slow answers
+    expireInSeconds: 900,
+  },
+  /**
+   * The drift audit of number health: re-derives every view from its history with the current
+   * (or given) rules; with `apply`, rewrites drifted views, audited. Scheduled hourly with
+   * `apply`, so a rules change or a migration's carried-over views are brought up to date without
+   * holding up the worker's start (run `number-health:audit --apply` right after such a deploy).
+   */
+  "number-health.audit": {
+    payload: z.object({
+      tenantId: z.uuid().optional(),
+      rulesVersion: z.number().int().positive().optional(),
+      apply: z.boolean().default(false),
+      requestedBy: z.string().min(1).default("schedule"),
+      reason: z.string().max(500).optional(),
+    }),
+    retryLimit: 1,
+    retryDelaySeconds: 60,
+    expireInSeconds: 1800,
+  },
 } as const;
 
 export type TJobName = keyof typeof JOB_CATALOG;
 export type TJobPayload<N extends TJobName> = z.input<(typeof JOB_CATALOG)[N]["payload"]>;
 export type TJobData<N extends TJobName> = z.output<(typeof JOB_CATALOG)[N]["payload"]>;
 
-/** Recurring jobs (cron, UTC). */
-export const JOB_SCHEDULES: { name: TJobName; cron: string }[] = [
+/** Recurring jobs (cron, UTC), with the payload each run gets. */
+export const JOB_SCHEDULES: { name: TJobName; cron: string; data?: Record<string, unknown> }[] = [
+  { name: "number-health.sync", cron: "*/5 * * * *" },
+  { name: "number-health.audit", cron: "37 * * * *", data: { apply: true, requestedBy: "schedule" } },
   { name: "system.prune-heartbeats", cron: "17 * * * *" },
   { name: "sending.prune-pair-pacing", cron: "41 * * * *" },
   { name: "monitor.sweep", cron: "* * * * *" },

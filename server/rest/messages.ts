@@ -19,6 +19,7 @@ import {
 } from "@/server/services/sending/request-send";
 import { createQueueWaker } from "@/server/services/sending/send-queue";
 import { createSenderDirectory } from "@/server/services/sending/sender-directory";
+import { unstorablePath } from "@/server/platform/storable-text";
 import { authenticateRequest, problem } from "./authenticate";
 
 export type TRestDeps = {
@@ -138,8 +139,9 @@ export async function readJsonBody(
   }
   const text = Buffer.concat(chunks).toString("utf8");
   if (text.trim().length === 0) return { ok: false, response: invalidRequest("the body is empty", []) };
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     return {
       ok: false,
@@ -148,6 +150,18 @@ export async function readJsonBody(
       ]),
     };
   }
+  // PostgreSQL cannot store these in text or jsonb: refused here with the field named, rather
+  // than failing the statement that would record the request
+  const unstorable = unstorablePath(value);
+  if (unstorable !== null) {
+    return {
+      ok: false,
+      response: invalidRequest("the body holds a character that cannot be stored", [
+        { path: unstorable, message: "a NUL character (\\u0000) or a lone UTF-16 surrogate is not accepted" },
+      ]),
+    };
+  }
+  return { ok: true, value };
 }
 
 function links(id: string) {

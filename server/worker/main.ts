@@ -11,6 +11,7 @@ import { createLogger } from "@/server/platform/logger";
 import { createSecretBox } from "@/server/platform/secret-box";
 import { installProjectors } from "@/server/services/projectors";
 import { handleAuditDrift } from "./handlers/audit-drift";
+import { handleNumberHealthAudit, handleNumberHealthSync } from "./handlers/number-health";
 import { handleRunBulkAction } from "./handlers/run-bulk-action";
 import { startInboxDrainer } from "./handlers/inbox-drainer";
 import { handleMonitorSweep } from "./handlers/monitor-sweep";
@@ -20,7 +21,6 @@ import { handleSystemProbe } from "./handlers/system-probe";
 import { handlePrunePairPacing } from "./handlers/prune-pair-pacing";
 import { startSendDispatcher } from "./handlers/send-dispatcher";
 import { startRollupFolder } from "./handlers/rollup-folder";
-import { auditNumberHealth } from "@/server/services/number-health/audit-health";
 import { startDeliveryLoop } from "@/server/services/triggers/deliver";
 import { startNotificationLoop } from "@/server/services/notifications/send-notifications";
 import { startHeartbeat } from "./heartbeat";
@@ -37,7 +37,7 @@ async function main() {
     throw error;
   }
   const log = createLogger("worker", env.LOG_LEVEL);
-  // Signals are taken from the first moment: start-up (queue, number-health audit, loops) can
+  // Signals are taken from the first moment: start-up (queue, loops) can
   // take seconds on a busy machine, and a SIGTERM that arrives meanwhile must still end in a
   // clean stop once everything started so far can be stopped, never in a kill by default.
   let stopRequested: string | null = null;
@@ -98,6 +98,12 @@ async function main() {
         cohortJump: env.WAYBILL_STALL_COHORT_JUMP,
         cohortBaselineMinutes: env.WAYBILL_STALL_COHORT_BASELINE_MINUTES,
         orphanAlertMinutes: env.WAYBILL_ORPHAN_ALERT_MINUTES,
+        providerErrors: {
+          minRejected: env.WAYBILL_PROVIDER_ERRORS_MIN_REJECTED,
+          jump: env.WAYBILL_PROVIDER_ERRORS_JUMP,
+          windowMinutes: env.WAYBILL_PROVIDER_ERRORS_WINDOW_MINUTES,
+          baselineMinutes: env.WAYBILL_PROVIDER_ERRORS_BASELINE_MINUTES,
+        },
       },
       new Date(),
     ),
@@ -127,18 +133,22 @@ async function main() {
   const folder = startRollupFolder({ db, log });
   await work("sending.prune-pair-pacing", () => handlePrunePairPacing({ db }, new Date()));
   await work("dead-letters.run-bulk", (data) => handleRunBulkAction({ db }, data));
-  // number-health views carried over by a migration or derived by older rules are re-derived
-  // before the dispatcher reads their holds (a no-op when nothing drifted)
-  const healthAudit = await auditNumberHealth(
-    db,
-    {
-      apply: true,
-      actor: { kind: "system", label: "worker" },
-      reason: "worker start: number health brought to the current rules",
-    },
-    new Date(),
+  await work("number-health.audit", (data) => handleNumberHealthAudit({ db }, data));
+  await work("number-health.sync", (data) =>
+    handleNumberHealthSync(
+      { db, box: createSecretBox(env.WAYBILL_ENCRYPTION_KEY, env.WAYBILL_ENCRYPTION_KEYS_PREVIOUS) },
+      {
+        graphApiUrl: env.WHATSAPP_GRAPH_API_URL,
+        graphApiVersion: env.WHATSAPP_GRAPH_API_VERSION,
+        timeoutMs: env.WAYBILL_SEND_TIMEOUT_MS,
+        batchSize: env.WAYBILL_HEALTH_SYNC_BATCH,
+        minIntervalMs: env.WAYBILL_HEALTH_SYNC_INTERVAL_MINUTES * 60_000,
+        readsPerSecond: env.WAYBILL_HEALTH_SYNC_PER_SECOND,
+      },
+      data,
+      shutdown.signal,
+    ),
   );
-  if (healthAudit.repaired > 0) log.info({ repaired: healthAudit.repaired }, "number health re-derived");
   // sending claims fairly from its own queue table, not one job per message (ADR 006)
   const sendDb = createDb(env.DATABASE_URL, { max: Math.min(24, env.WAYBILL_SEND_CONCURRENCY + 4) });
   const dispatcher = startSendDispatcher({
@@ -180,7 +190,8 @@ async function main() {
       batchSize: 8,
     },
   );
-  for (const { name, cron } of JOB_SCHEDULES) await boss.schedule(name, cron, {}, { tz: "UTC" });
+  for (const { name, cron, data } of JOB_SCHEDULES)
+    await boss.schedule(name, cron, data ?? {}, { tz: "UTC" });
 
   log.info({ workerId }, "worker started");
 

@@ -21,6 +21,15 @@ import { getMessageEventsView, getMessageView } from "@/server/services/sending/
 import { createCredentialCache } from "@/server/services/sending/process-send";
 import { requestSend, requestSendDepsOf } from "@/server/services/sending/request-send";
 import { makeSenderNumber, makeTenant } from "../factories";
+import {
+  entry,
+  envelope,
+  messagesChange,
+  otherFields,
+  unixSeconds,
+  webhookPost,
+} from "../factories/webhooks";
+import { APP_SECRET, createWebhookTestPool, drainAll, webhookHandlers } from "./webhook-helpers";
 import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
 import { waitFor } from "../setup/processes";
 
@@ -42,8 +51,16 @@ let db: TDb;
 let admin: pg.Client;
 let simulator: TSimulator;
 let dispatcher: TDispatcher;
+let pool: pg.Pool;
+let route: ReturnType<typeof webhookHandlers>;
 
-type TSenderFixture = { tenantId: string; senderId: string; phoneNumberId: string; wabaId: string };
+type TSenderFixture = {
+  tenantId: string;
+  senderId: string;
+  phoneNumberId: string;
+  wabaId: string;
+  displayNumber: string;
+};
 let acme: TSenderFixture;
 
 beforeAll(async () => {
@@ -52,6 +69,8 @@ beforeAll(async () => {
   await admin.connect();
   // leftovers of earlier files would be claimed too: this file starts from an empty queue
   await admin.query("DELETE FROM send_queue");
+  pool = createWebhookTestPool();
+  route = webhookHandlers(pool);
   const tenant = await makeTenant(db);
   const sender = await makeSenderNumber(db, testSecretBox, tenant.id);
   acme = {
@@ -59,6 +78,7 @@ beforeAll(async () => {
     senderId: sender.id,
     phoneNumberId: sender.phoneNumberId,
     wabaId: sender.wabaId,
+    displayNumber: sender.displayNumber,
   };
   simulator = await startSimulator({
     port: 0,
@@ -99,6 +119,7 @@ afterAll(async () => {
   await simulator.close();
   await admin.query("DELETE FROM send_queue WHERE tenant_id = $1::uuid", [acme.tenantId]);
   await admin.end();
+  await pool.end();
   await db.$disconnect();
 });
 
@@ -108,12 +129,12 @@ function newRecipient(): string {
   return `1555${String(Date.now() % 1000).padStart(3, "0")}${String(recipientCounter).padStart(4, "0")}`;
 }
 
-function template(to: string, name = "spring_sale"): TSendMessageRequest {
+function template(to: string, name = "spring_sale", category?: "marketing" | "utility"): TSendMessageRequest {
   return {
     from: acme.senderId,
     to: `+${to}`,
     type: "template",
-    template: { name, language: "en_US", bodyParameters: ["20%"] },
+    template: { name, language: "en_US", bodyParameters: ["20%"], ...(category ? { category } : {}) },
   };
 }
 
@@ -217,5 +238,225 @@ describe("template pacing: the send answer's message_status is a fact", () => {
     expect((await getMessageView(db, acme.tenantId, id))?.templatePacing?.description).toBe(
       "Meta has paused this template: the message waits at Meta until the template is released",
     );
+  });
+});
+
+/** Meta's webhooks for acme's WABA (other fields than statuses), through the route and the drainer. */
+async function postChanges(changes: Record<string, unknown>[]) {
+  const body = envelope([entry(acme.wabaId, changes, Date.now())]);
+  expect((await route.POST(webhookPost(body, { secret: APP_SECRET }))).status).toBe(200);
+  await drainAll(db);
+}
+
+let templateIds = 7_000;
+function templateStatus(name: string, event: string) {
+  return otherFields.templateStatus(templateIds, event, name);
+}
+
+describe("a template Meta paused or disabled", () => {
+  it("holds its sends at dispatch with the reason, and releases them when the template is active again", async () => {
+    templateIds += 1;
+    const name = `winter_promo_${templateIds}`;
+    await postChanges([templateStatus(name, "PAUSED")]);
+    const id = await send(template(newRecipient(), name));
+    const reason = `template ${name} (en_US) is paused at Meta: the message waits until the template is active again`;
+    await waitFor(
+      async () =>
+        (
+          await db.sendQueueItem.findUnique({
+            where: { tenantId_messageId: { tenantId: acme.tenantId, messageId: id } },
+            select: { heldReason: true },
+          })
+        )?.heldReason ?? null,
+      10_000,
+      "the send to be held",
+    );
+    // nothing left for Meta: no 132015, no attempt spent
+    expect(simulator.engine.sent({ callbackData: `${id}:1` })).toHaveLength(0);
+    const row = await db.message.findUniqueOrThrow({
+      where: { tenantId_id: { tenantId: acme.tenantId, id } },
+      select: { state: true, attemptCount: true },
+    });
+    expect(row).toEqual({ state: "queued", attemptCount: 0 });
+    const view = await getMessageView(db, acme.tenantId, id);
+    expect(view?.hold).toBe(reason);
+    expect(view?.explanation).toBe(`queued: requested, no attempt started yet; held: ${reason}`);
+    // the claim skips it: a second look a moment later finds it still held, still unsent
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(simulator.engine.sent({ callbackData: `${id}:1` })).toHaveLength(0);
+
+    // Meta reinstates the template: the held send goes at once
+    await postChanges([templateStatus(name, "APPROVED")]);
+    await waitForState(id, ["accepted"]);
+    expect(simulator.engine.sent({ callbackData: `${id}:1` })).toHaveLength(1);
+    expect((await getMessageView(db, acme.tenantId, id))?.hold).toBeNull();
+  });
+
+  it("a disabled template holds too; another template of the number keeps flowing", async () => {
+    templateIds += 1;
+    const name = `old_promo_${templateIds}`;
+    await postChanges([templateStatus(name, "DISABLED")]);
+    const held = await send(template(newRecipient(), name));
+    const other = await send(template(newRecipient(), "order_update"));
+    await waitForState(other, ["accepted"]);
+    const queued = await waitFor(
+      async () =>
+        (
+          await db.sendQueueItem.findUnique({
+            where: { tenantId_messageId: { tenantId: acme.tenantId, messageId: held } },
+            select: { heldReason: true },
+          })
+        )?.heldReason ?? null,
+      10_000,
+      "the send to be held",
+    );
+    expect(queued).toBe(
+      `template ${name} (en_US) is disabled at Meta: the message waits until the template is active again`,
+    );
+  });
+});
+
+/** A user_preferences change as Meta sends it (marketing_messages: stop | resume). */
+function userPreference(waId: string, value: "stop" | "resume", atMs: number) {
+  return {
+    field: "user_preferences",
+    value: {
+      messaging_product: "whatsapp",
+      metadata: {
+        display_phone_number: acme.displayNumber.replace(/^\+/, ""),
+        phone_number_id: acme.phoneNumberId,
+      },
+      contacts: [{ profile: { name: "Sheena" }, wa_id: waId }],
+      user_preferences: [
+        {
+          wa_id: waId,
+          detail:
+            value === "stop"
+              ? "User requested to stop marketing messages"
+              : "User requested to resume marketing messages",
+          category: "marketing_messages",
+          value,
+          timestamp: Number(unixSeconds(atMs)),
+        },
+      ],
+    },
+  };
+}
+
+/** An inbound text message from the user to acme's number (its content is never kept). */
+function inbound(from: string, atMs: number) {
+  return messagesChange(acme.phoneNumberId, acme.displayNumber, {
+    messages: [
+      {
+        from,
+        id: `wamid.IN${crypto.randomBytes(10).toString("hex")}`,
+        timestamp: unixSeconds(atMs),
+        type: "text",
+        text: { body: "Where is my order?" },
+      },
+    ],
+  });
+}
+
+async function deadLetterOf(id: string) {
+  return db.deadLetter.findUnique({
+    where: { tenantId_messageId: { tenantId: acme.tenantId, messageId: id } },
+    select: { reason: true, reasonClass: true, errorCode: true, errorTitle: true },
+  });
+}
+
+describe("marketing opt-outs (user_preferences)", () => {
+  it("are stored per number and user; a marketing template to an opted-out user is refused with the reason, a utility one is sent", async () => {
+    const user = newRecipient();
+    const t = Date.now() - 60_000;
+    await postChanges([userPreference(user, "stop", t)]);
+    expect(
+      await db.recipientContact.findUniqueOrThrow({
+        where: {
+          tenantId_senderNumberId_recipient: {
+            tenantId: acme.tenantId,
+            senderNumberId: acme.senderId,
+            recipient: user,
+          },
+        },
+        select: { marketingOptedOut: true, marketingPreferenceAt: true, lastInboundAt: true },
+      }),
+    ).toEqual({
+      marketingOptedOut: true,
+      marketingPreferenceAt: new Date(Math.floor(t / 1000) * 1000),
+      lastInboundAt: null,
+    });
+
+    const marketing = await send(template(user, "spring_sale", "marketing"));
+    const refused = await waitForState(marketing, ["dead_lettered"]);
+    expect(refused.stateExplanation).toContain(
+      "dead_lettered: stopped at attempt 0, refused before sending: recipient opted out of marketing messages (waybill.marketing_opt_out: Recipient opted out of marketing messages)",
+    );
+    expect(await deadLetterOf(marketing)).toMatchObject({
+      reasonClass: "permanent",
+      errorCode: "waybill.marketing_opt_out",
+      errorTitle: "Recipient opted out of marketing messages",
+    });
+    expect(simulator.engine.sent({ callbackData: `${marketing}:1` })).toHaveLength(0);
+    expect((await getMessageView(db, acme.tenantId, marketing))?.lastError?.message).toContain(
+      "the recipient asked this number to stop marketing messages",
+    );
+
+    const utility = await send(template(user, "order_update", "utility"));
+    await waitForState(utility, ["accepted"]);
+
+    // an older "resume" arriving late changes nothing; a newer one opts the user back in
+    await postChanges([userPreference(user, "resume", t - 3_600_000)]);
+    const still = await send(template(user, "spring_sale", "marketing"));
+    await waitForState(still, ["dead_lettered"]);
+    await postChanges([userPreference(user, "resume", t + 1_000)]);
+    const again = await send(template(user, "spring_sale", "marketing"));
+    await waitForState(again, ["accepted"]);
+  });
+});
+
+describe("the customer-service window from the user's last message", () => {
+  const text = (to: string): TSendMessageRequest => ({
+    from: acme.senderId,
+    to: `+${to}`,
+    type: "text",
+    text: { body: "Your parcel left the depot." },
+  });
+
+  it("records the time of the last inbound message, never its content, and refuses free-form text once the window closed", async () => {
+    const late = newRecipient();
+    const recent = newRecipient();
+    const now = Date.now();
+    await postChanges([inbound(late, now - 25 * 3_600_000), inbound(recent, now - 3_600_000)]);
+    const contact = await db.recipientContact.findUniqueOrThrow({
+      where: {
+        tenantId_senderNumberId_recipient: {
+          tenantId: acme.tenantId,
+          senderNumberId: acme.senderId,
+          recipient: late,
+        },
+      },
+    });
+    expect(contact.lastInboundAt).toEqual(new Date(Math.floor((now - 25 * 3_600_000) / 1000) * 1000));
+    expect(JSON.stringify(contact)).not.toContain("Where is my order?");
+
+    const closed = await send(text(late));
+    await waitForState(closed, ["dead_lettered"]);
+    expect(await deadLetterOf(closed)).toMatchObject({
+      reasonClass: "permanent",
+      errorCode: "waybill.outside_service_window",
+      errorTitle: "Outside the customer-service window",
+    });
+    expect(simulator.engine.sent({ callbackData: `${closed}:1` })).toHaveLength(0);
+
+    const open = await send(text(recent));
+    await waitForState(open, ["accepted"]);
+    // a template needs no window
+    const templated = await send(template(late, "order_update"));
+    await waitForState(templated, ["accepted"]);
+    // the user writes again: the window reopens (an older message arriving late does not close it)
+    await postChanges([inbound(late, now - 60_000), inbound(late, now - 30 * 3_600_000)]);
+    const reopened = await send(text(late));
+    await waitForState(reopened, ["accepted"]);
   });
 });

@@ -10,17 +10,14 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TDb } from "@/server/db/client";
-import * as endpoints from "@/server/rest/endpoints";
-import { handleGetMessage, handleListMessageEvents, handleSendMessage } from "@/server/rest/messages";
-import { buildOpenApiDocument, handleOpenApi } from "@/server/rest/openapi";
-import { handleGetTenant } from "@/server/rest/tenant";
-import { handleGetUsage } from "@/server/rest/usage";
+import type * as endpoints from "@/server/rest/endpoints";
 import { revokeApiKey } from "@/server/services/api-keys";
 import { sendTestEvent } from "@/server/services/triggers/deliveries";
 import { createEndpoint } from "@/server/services/triggers/endpoints";
 import { FACTORY_ACTOR, makeApiKey, makeSenderNumber, makeTenant } from "../factories";
 import { makeMessage, stories } from "../factories/messages";
 import { createTestDb, testSecretBox } from "../setup/context";
+import { documentedOperations, pathOf, REST_ROUTES } from "../setup/rest-routes";
 
 /** Globex's identifiers: what another tenant's callers must never get back nor change. */
 type TForeign = {
@@ -37,13 +34,11 @@ type TForeign = {
   deliveryId: string;
 };
 
-type THandler = (deps: endpoints.TEndpointRestDeps, request: Request, f: TForeign) => Promise<Response>;
 type TRestEntry = {
-  /** the path to request, with Globex's ids in place of the template's parameters */
-  path: (f: TForeign) => string;
+  /** the {id} to request: one of Globex's */
+  id?: (f: TForeign) => string;
   /** the JSON body to send, aimed at Globex's rows */
   body?: (f: TForeign) => unknown;
-  call: THandler;
   /** answers without an API key */
   isPublic?: boolean;
 };
@@ -51,7 +46,6 @@ type TRestEntry = {
 /** One entry per operation of the OpenAPI document, keyed "METHOD /path/{param}". */
 export const REST_MATRIX: Record<string, TRestEntry> = {
   "POST /api/v1/messages": {
-    path: () => "/api/v1/messages",
     // Globex's sender as `from`: the intake resolves senders within the key's tenant only
     body: (f) => ({
       from: f.displayNumber,
@@ -59,86 +53,38 @@ export const REST_MATRIX: Record<string, TRestEntry> = {
       type: "text",
       text: { body: "tenant wall probe" },
     }),
-    call: (deps, request) => handleSendMessage(deps, request),
   },
-  "GET /api/v1/messages/{id}": {
-    path: (f) => `/api/v1/messages/${f.messageId}`,
-    call: (deps, request, f) => handleGetMessage(deps, request, f.messageId),
-  },
-  "GET /api/v1/messages/{id}/events": {
-    path: (f) => `/api/v1/messages/${f.messageId}/events`,
-    call: (deps, request, f) => handleListMessageEvents(deps, request, f.messageId),
-  },
-  "GET /api/v1/endpoints": {
-    path: () => "/api/v1/endpoints",
-    call: (deps, request) => endpoints.handleListEndpoints(deps, request),
-  },
+  "GET /api/v1/messages/{id}": { id: (f) => f.messageId },
+  "GET /api/v1/messages/{id}/events": { id: (f) => f.messageId },
+  "GET /api/v1/endpoints": {},
   "POST /api/v1/endpoints": {
-    path: () => "/api/v1/endpoints",
     // Globex's sender as a filter: an endpoint may only name senders of its own tenant
     body: (f) => ({
       url: "https://example.com/tenant-wall",
       eventTypes: ["message.delivered"],
       senderNumberIds: [f.senderNumberId],
     }),
-    call: (deps, request) => endpoints.handleCreateEndpoint(deps, request),
   },
-  "GET /api/v1/endpoints/{id}": {
-    path: (f) => `/api/v1/endpoints/${f.endpointId}`,
-    call: (deps, request, f) => endpoints.handleGetEndpoint(deps, request, f.endpointId),
-  },
+  "GET /api/v1/endpoints/{id}": { id: (f) => f.endpointId },
   "PATCH /api/v1/endpoints/{id}": {
-    path: (f) => `/api/v1/endpoints/${f.endpointId}`,
+    id: (f) => f.endpointId,
     body: () => ({ isEnabled: false, description: "taken over" }),
-    call: (deps, request, f) => endpoints.handleUpdateEndpoint(deps, request, f.endpointId),
   },
-  "DELETE /api/v1/endpoints/{id}": {
-    path: (f) => `/api/v1/endpoints/${f.endpointId}`,
-    call: (deps, request, f) => endpoints.handleDeleteEndpoint(deps, request, f.endpointId),
-  },
-  "POST /api/v1/endpoints/{id}/rotate-secret": {
-    path: (f) => `/api/v1/endpoints/${f.endpointId}/rotate-secret`,
-    body: () => ({ overlapHours: 0 }),
-    call: (deps, request, f) => endpoints.handleRotateSecret(deps, request, f.endpointId),
-  },
+  "DELETE /api/v1/endpoints/{id}": { id: (f) => f.endpointId },
+  "POST /api/v1/endpoints/{id}/rotate-secret": { id: (f) => f.endpointId, body: () => ({ overlapHours: 0 }) },
   "POST /api/v1/endpoints/{id}/test": {
-    path: (f) => `/api/v1/endpoints/${f.endpointId}/test`,
+    id: (f) => f.endpointId,
     body: () => ({ type: "message.delivered" }),
-    call: (deps, request, f) => endpoints.handleTestEndpoint(deps, request, f.endpointId),
   },
-  "GET /api/v1/endpoints/{id}/deliveries": {
-    path: (f) => `/api/v1/endpoints/${f.endpointId}/deliveries`,
-    call: (deps, request, f) => endpoints.handleListDeliveries(deps, request, f.endpointId),
-  },
+  "GET /api/v1/endpoints/{id}/deliveries": { id: (f) => f.endpointId },
   "POST /api/v1/endpoints/{id}/redeliver": {
-    path: (f) => `/api/v1/endpoints/${f.endpointId}/redeliver`,
+    id: (f) => f.endpointId,
     body: (f) => ({ deliveryId: f.deliveryId }),
-    call: (deps, request, f) => endpoints.handleRedeliver(deps, request, f.endpointId),
   },
-  "GET /api/v1/usage": {
-    path: () => "/api/v1/usage",
-    call: (deps, request) => handleGetUsage(deps, request),
-  },
-  "GET /api/v1/tenant": {
-    path: () => "/api/v1/tenant",
-    call: (deps, request) => handleGetTenant(deps, request),
-  },
-  "GET /api/v1/openapi.json": {
-    path: () => "/api/v1/openapi.json",
-    call: async () => handleOpenApi(),
-    isPublic: true,
-  },
+  "GET /api/v1/usage": {},
+  "GET /api/v1/tenant": {},
+  "GET /api/v1/openapi.json": { isPublic: true },
 };
-
-const METHODS = ["get", "post", "put", "patch", "delete"] as const;
-
-/** Every operation of the served OpenAPI document, as "METHOD /path". */
-function documentedOperations(): string[] {
-  const paths = buildOpenApiDocument().paths as Record<string, Record<string, unknown>>;
-  return Object.entries(paths)
-    .flatMap(([p, item]) => METHODS.filter((m) => m in item).map((m) => `${m.toUpperCase()} ${p}`))
-    .sort();
-}
 
 /** Every method exported by a route file under app/api/v1, as "METHOD /path/{id}". */
 function routeFileOperations(): string[] {
@@ -273,16 +219,23 @@ function leaks(text: string, sent: string): string[] {
 }
 
 function requestFor(key: string, entry: TRestEntry, principal: TPrincipal): Request {
+  const id = entry.id?.(foreign) ?? "";
   const [method] = key.split(" ");
   const body = entry.body?.(foreign);
   const headers: Record<string, string> = {};
   if (principal.authorization) headers.authorization = principal.authorization;
   if (body !== undefined) headers["content-type"] = "application/json";
-  return new Request(`http://localhost${entry.path(foreign)}`, {
+  return new Request(`http://localhost${pathOf(key, id)}`, {
     method,
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+}
+
+function call(key: string, entry: TRestEntry, principal: TPrincipal): Promise<Response> {
+  const route = REST_ROUTES[key];
+  if (!route) throw new Error(`${key} has no handler in tests/setup/rest-routes.ts`);
+  return route(deps, requestFor(key, entry, principal), { id: entry.id?.(foreign) ?? "" });
 }
 
 describe("tenant wall matrix (REST)", () => {
@@ -296,6 +249,10 @@ describe("tenant wall matrix (REST)", () => {
     expect(
       Object.keys(REST_MATRIX).filter((o) => !operations.includes(o)),
       "entries without an operation",
+    ).toEqual([]);
+    expect(
+      operations.filter((o) => !(o in REST_ROUTES)),
+      "operations without a handler binding",
     ).toEqual([]);
   });
 
@@ -315,12 +272,12 @@ describe("tenant wall matrix (REST)", () => {
     for (const principal of principals) {
       for (const key of documentedOperations()) {
         const entry = REST_MATRIX[key]!;
-        const response = await entry.call(deps, requestFor(key, entry, principal), foreign);
+        const response = await call(key, entry, principal);
         const text = await response.text();
         cells += 1;
         const cell = `${principal.name} ${key}`;
         if (response.status >= 500) failures.push(`${cell}: ${response.status} ${text.slice(0, 200)}`);
-        const sent = `${entry.path(foreign)} ${JSON.stringify(entry.body?.(foreign) ?? null)}`;
+        const sent = `${entry.id?.(foreign) ?? ""} ${JSON.stringify(entry.body?.(foreign) ?? null)}`;
         const found = key === "GET /api/v1/openapi.json" ? [] : leaks(text, sent);
         if (found.length > 0) failures.push(`${cell}: answered with Globex's ${found.join(", ")}`);
         const expected = entry.isPublic ? "wall" : principal.expect;
@@ -342,7 +299,7 @@ describe("tenant wall matrix (REST)", () => {
     const failures: string[] = [];
     for (const key of documentedOperations().filter((o) => o.includes("{id}"))) {
       const entry = REST_MATRIX[key]!;
-      const response = await entry.call(deps, requestFor(key, entry, acme), foreign);
+      const response = await call(key, entry, acme);
       if (response.status !== 404) failures.push(`${key}: ${response.status}`);
     }
     expect(failures).toEqual([]);

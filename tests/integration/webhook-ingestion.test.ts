@@ -286,7 +286,8 @@ describe("processing", () => {
               statusItem(a.wamid, "delivered", t + 2000),
               statusItem(a.wamid, "deleted", t + 4000), // legacy: ignored and counted
             ],
-            messages: [inboundMessage("15550001111", t)], // inbound: stays in the raw request
+            // inbound: its time is recorded (the customer-service window), its content stays in the raw request
+            messages: [inboundMessage("15550001111", t)],
           }),
           messagesChange(acmeSender2.phoneNumberId, acmeSender2.displayNumber, {
             statuses: [
@@ -328,8 +329,20 @@ describe("processing", () => {
       senderHealth: 2,
       templates: 3,
       quarantined: 3,
-      ignored: { inbound_messages: 1, "field:security": 1 },
+      ignored: { "field:security": 1 },
     });
+    expect(
+      await db.recipientContact.findMany({
+        where: { tenantId: acme.id, recipient: "15550001111" },
+        select: { senderNumberId: true, lastInboundAt: true, marketingOptedOut: true },
+      }),
+    ).toEqual([
+      {
+        senderNumberId: acmeSender.id,
+        lastInboundAt: new Date(Math.floor(t / 1000) * 1000),
+        marketingOptedOut: false,
+      },
+    ]);
 
     // message a: read (delivered and sent recorded too), explanation from the rules
     const ledgerA = await readLedger(db, acme.id, a.messageId);

@@ -199,6 +199,9 @@ export async function loadRetryCandidates(
       content_kind: string | null;
       template_name: string | null;
       template_status: string | null;
+      template_category: string | null;
+      last_inbound_at: Date | null;
+      marketing_opted_out: boolean | null;
       requested_at: Date | null;
       display_number: string | null;
       hard_hold_code: string | null;
@@ -222,6 +225,8 @@ export async function loadRetryCandidates(
   >`
     SELECT sel.tenant_id::text AS tenant_id, t.name AS tenant_name, sel.message_id::text AS message_id,
            m.state::text AS state, m.content_kind, m.template_name, tpl.status AS template_status,
+           coalesce(m.template_category, tpl.category) AS template_category, rc.last_inbound_at,
+           rc.marketing_opted_out,
            m.created_at AS requested_at, s.display_number, h.hard_hold_code, h.hard_hold_reason,
            h.template_hold_reason, h.template_hold_until, h.override_mode, h.override_reason, h.override_by,
            h.override_until, h.rate_ceiling, h.sender_number_id IS NOT NULL AS has_health, sd.paused_at, sd.paused_reason, d.status::text AS dl_status, d.error_code, d.reason_class,
@@ -235,11 +240,13 @@ export async function loadRetryCandidates(
     LEFT JOIN sender_health h ON h.tenant_id = m.tenant_id AND h.sender_number_id = m.sender_number_id
     LEFT JOIN dead_letter d ON d.tenant_id = m.tenant_id AND d.message_id = m.id
     LEFT JOIN LATERAL (
-      SELECT mt.status FROM message_template mt
+      SELECT mt.status, mt.category FROM message_template mt
       WHERE mt.tenant_id = m.tenant_id AND mt.waba_id = s.waba_id AND mt.name = m.template_name
         AND (mt.language IS NULL OR mt.language = m.template_language)
       ORDER BY mt.last_event_at DESC NULLS LAST LIMIT 1
     ) tpl ON m.template_name IS NOT NULL
+    LEFT JOIN recipient_contact rc ON rc.tenant_id = m.tenant_id AND rc.sender_number_id = m.sender_number_id
+      AND rc.recipient = m.recipient
     ORDER BY sel.position`;
   return rows.map((r) => ({
     tenantId: r.tenant_id,
@@ -253,7 +260,12 @@ export async function loadRetryCandidates(
             contentKind: r.content_kind === "text" ? "text" : "template",
             templateName: r.template_name,
             templateStatus: r.template_status,
+            templateCategory: r.template_category,
             requestedAt: r.requested_at,
+            contact:
+              r.marketing_opted_out === null
+                ? null
+                : { lastInboundAt: r.last_inbound_at, marketingOptedOut: r.marketing_opted_out },
             sender: {
               displayNumber: r.display_number ?? "?",
               hold: r.has_health ? holdStateOfRow(r) : null,

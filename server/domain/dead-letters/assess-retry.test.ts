@@ -28,7 +28,9 @@ function candidate(
             contentKind: "template",
             templateName: "order_update",
             templateStatus: "APPROVED",
+            templateCategory: "UTILITY",
             requestedAt: ago(2 * H),
+            contact: null,
             ...overrides.message,
             sender: {
               displayNumber: "+15550101001",
@@ -79,6 +81,51 @@ describe("retryWarnings", () => {
         }),
       ),
     ).toEqual(["window_closed/will_fail"]);
+  });
+
+  it("the user's last inbound message decides the window when Meta's webhooks told it", () => {
+    const text = (
+      lastInboundAt: Date | null,
+      errorCode = "131047",
+      reasonClass: "permanent" | "exhausted" = "permanent",
+    ) =>
+      candidate({
+        message: {
+          contentKind: "text",
+          templateName: null,
+          requestedAt: ago(2 * H),
+          contact: { lastInboundAt, marketingOptedOut: false },
+        },
+        deadLetter: { errorCode, reasonClass },
+      });
+    // refused with 131047, but the user wrote an hour ago: the window is open again
+    expect(kindsOf(text(ago(H)))).toEqual([]);
+    // the user last wrote 30 h ago: closed, said with the real age, however recent the request
+    const closed = retryWarnings(text(ago(30 * H), "131000", "exhausted"), NOW);
+    expect(closed.map((w) => w.kind)).toEqual(["window_closed"]);
+    expect(closed[0]?.detail).toContain("The user last wrote 30 h ago");
+    // refused before sending for the window, the user wrote since: nothing left to warn about
+    expect(kindsOf(text(ago(H), "waybill.outside_service_window"))).toEqual([]);
+  });
+
+  it("a marketing template to a user who opted out will fail; a utility template is not concerned", () => {
+    const optedOut = { lastInboundAt: null, marketingOptedOut: true };
+    expect(
+      kindsOf(
+        candidate({
+          message: { templateCategory: "MARKETING", contact: optedOut },
+          deadLetter: { errorCode: "131050", reasonClass: "permanent" },
+        }),
+      ),
+    ).toEqual(["recipient_opted_out/will_fail"]);
+    expect(kindsOf(candidate({ message: { templateCategory: "UTILITY", contact: optedOut } }))).toEqual([]);
+    expect(
+      kindsOf(
+        candidate({
+          message: { templateCategory: "MARKETING", contact: { ...optedOut, marketingOptedOut: false } },
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it("a paused, disabled or rejected template", () => {

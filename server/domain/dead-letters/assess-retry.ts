@@ -4,6 +4,7 @@
 // capped recipient, a sender that cannot send, an error that will simply come back. Pure: every
 // fact comes in as data and the time as `now`.
 
+import { isMarketingCategory, SERVICE_WINDOW_MS } from "../sending/send-gate";
 import { decideSending, holdFor, type THoldCode, type THoldState } from "../number-health/sending-hold";
 import type { TMessageState } from "../reconciliation/message-state";
 import { lookupErrorCode } from "../sending/error-catalog";
@@ -16,7 +17,7 @@ export type TBulkKind = (typeof BULK_KINDS)[number];
 export const BULK_SELECTION_CAP = 5_000;
 
 /** WhatsApp's customer-service window: free-form messages only within 24 h of the user's last message. */
-export const SERVICE_WINDOW_MS = 24 * 60 * 60_000;
+export { SERVICE_WINDOW_MS };
 
 /** Template statuses Meta will not send (message_template.status, as its webhooks name them). */
 export const UNSENDABLE_TEMPLATE_STATUSES = [
@@ -47,7 +48,14 @@ export type TRetryCandidate = {
     templateName: string | null;
     /** the template's status as Meta last reported it; null when unknown */
     templateStatus: string | null;
+    /** MARKETING, UTILITY, AUTHENTICATION (the request's, else Meta's), or null */
+    templateCategory: string | null;
     requestedAt: Date;
+    /**
+     * What Meta's webhooks told about the (sender number, user) pair: when the user last wrote
+     * (the customer-service window opens there) and their marketing preference; null: nothing.
+     */
+    contact: { lastInboundAt: Date | null; marketingOptedOut: boolean } | null;
     sender: {
       displayNumber: string;
       /**
@@ -92,6 +100,7 @@ export const SKIP_REASON_TEXT: Readonly<Record<TSkipReason, string>> = {
 
 export const WARNING_KINDS = [
   "window_closed",
+  "recipient_opted_out",
   "template_unavailable",
   "recipient_capped",
   "sender_unavailable",
@@ -202,12 +211,26 @@ export function retryWarnings(candidate: TRetryCandidate, now: Date): TWarning[]
   const code = dl.errorCode;
   const covered = new Set<string>();
 
-  // free-form text needs an open customer-service window (24 h since the user's last message);
-  // Waybill does not see inbound messages, so the request's age is the best evidence it has
+  // free-form text needs an open customer-service window (24 h since the user's last message):
+  // judged by the time of the user's last inbound message when Meta's webhooks told it, else by
+  // the request's age (the best evidence without one)
   if (message.contentKind === "text") {
-    const age = now.getTime() - message.requestedAt.getTime();
-    if (code === "131047" || code === "470") {
-      covered.add(code);
+    const lastInboundAt = message.contact?.lastInboundAt ?? null;
+    const windowCodes = code === "131047" || code === "470" || code === "waybill.outside_service_window";
+    if (windowCodes && code) covered.add(code);
+    if (lastInboundAt !== null) {
+      const since = now.getTime() - lastInboundAt.getTime();
+      if (since > SERVICE_WINDOW_MS) {
+        warnings.push({
+          kind: "window_closed",
+          severity: "will_fail",
+          key: "window_closed",
+          title: "Customer-service window closed",
+          detail: `The user last wrote ${describeAge(since)} ago: outside the 24-hour window WhatsApp only accepts approved templates, so it will be refused (131047). Send an approved template instead.`,
+        });
+      }
+      // the user wrote within the last 24 hours: the window is open again, whatever failed before
+    } else if (windowCodes) {
       warnings.push({
         kind: "window_closed",
         severity: "will_fail",
@@ -215,13 +238,31 @@ export function retryWarnings(candidate: TRetryCandidate, now: Date): TWarning[]
         title: "Customer-service window closed",
         detail: `Free-form message refused with ${errorTitle(code)}: outside the 24-hour window, WhatsApp only accepts approved templates.`,
       });
-    } else if (age > SERVICE_WINDOW_MS) {
+    } else {
+      const age = now.getTime() - message.requestedAt.getTime();
+      if (age > SERVICE_WINDOW_MS) {
+        warnings.push({
+          kind: "window_closed",
+          severity: "will_fail",
+          key: "window_closed",
+          title: "Customer-service window closed",
+          detail: `Free-form message requested ${describeAge(age)} ago and no message from the user is on record: the 24-hour window has most likely closed, so WhatsApp will refuse it (131047). Send an approved template instead.`,
+        });
+      }
+    }
+  }
+
+  // a marketing template to a user who stopped marketing messages (user_preferences)
+  if (message.contentKind === "template" && isMarketingCategory(message.templateCategory)) {
+    if (code === "131050" || code === "waybill.marketing_opt_out") covered.add(code);
+    if (message.contact?.marketingOptedOut === true) {
       warnings.push({
-        kind: "window_closed",
+        kind: "recipient_opted_out",
         severity: "will_fail",
-        key: "window_closed",
-        title: "Customer-service window closed",
-        detail: `Free-form message requested ${describeAge(age)} ago: the 24-hour window has most likely closed, so WhatsApp will refuse it (131047). Send an approved template instead.`,
+        key: "recipient_opted_out",
+        title: "Recipient opted out of marketing",
+        detail:
+          "The user asked this number to stop marketing messages: it will be refused before sending (WhatsApp would refuse it with 131050) until they resume them.",
       });
     }
   }

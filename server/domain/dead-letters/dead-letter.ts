@@ -20,6 +20,7 @@
 //   attempt): Meta reports most failures this way. Its acknowledgement is a later attempt's, or
 //   delivery evidence for the same attempt (R8: the message did arrive).
 
+import { SEND_GATE_REFUSAL_CODES } from "../sending/send-gate";
 import type { TLedgerEvent } from "../ledger/ledger-event";
 import { asyncFailureReason, dispositionOfCode } from "../sending/async-failure";
 import { lookupErrorCode } from "../sending/error-catalog";
@@ -81,6 +82,8 @@ export function classifyDeadLetter(event: {
   if (/^retry (budget|window) spent/.test(event.reason)) return "exhausted";
   const code = event.error.code;
   if (code.startsWith("waybill.credential")) return "sender";
+  // refused before sending (an opted-out recipient, a closed customer-service window)
+  if (SEND_GATE_REFUSAL_CODES.some((refusal) => refusal === code)) return "permanent";
   if (!/^[0-9]+$/.test(code)) return "other";
   const disposition = lookupErrorCode(Number(code))?.disposition ?? null;
   switch (disposition) {

@@ -1,7 +1,7 @@
 // The simulator's behaviour, apart from HTTP: a send request in, Meta's answer out (after the
 // scenario's latency), and the status webhooks that follow handed to the outbox.
 import type { TLogger } from "@/server/platform/logger";
-import type { TWebhookChange } from "../whatsapp-cloud/wire";
+import type { TGraphPhoneNumber, TWebhookChange } from "../whatsapp-cloud/wire";
 import {
   errorForCode,
   graphError,
@@ -13,8 +13,10 @@ import {
   type TGraphAnswer,
 } from "./graph-responses";
 import {
+  DEFAULT_NUMBER_PROFILE,
   resolveScenario,
   ZSimulatorConfigSchema,
+  type TNumberProfile,
   type TOutageMode,
   type TScenarioRule,
   type TSimulatorConfig,
@@ -31,6 +33,23 @@ export type TSendCall = {
 /** `hang`: never answer (the client times out). */
 export type TSendAnswer =
   { kind: "answer"; answer: TGraphAnswer; latencyMs: number } | { kind: "hang"; latencyMs: number };
+
+export type TReadCall = {
+  phoneNumberId: string;
+  authorization: string | null;
+  /** ?fields=a,b (empty: Graph's default fields) */
+  fields: string[];
+};
+
+// what Graph answers when no fields are asked for
+const DEFAULT_READ_FIELDS = [
+  "verified_name",
+  "code_verification_status",
+  "display_phone_number",
+  "quality_rating",
+  "platform_type",
+  "throughput",
+];
 
 export type TAcceptedSend = {
   wamid: string;
@@ -72,7 +91,8 @@ export function createSimulatorEngine(options: {
   };
 
   const fail = (stats: TNumberStats, answer: TGraphAnswer, latencyMs: number): TSendAnswer => {
-    const code = "error" in answer.body ? String(answer.body.error.code) : "unknown";
+    const body = answer.body as { error?: { code?: unknown } };
+    const code = body.error ? String(body.error.code) : "unknown";
     stats.errors[code] = (stats.errors[code] ?? 0) + 1;
     return { kind: "answer", answer, latencyMs };
   };
@@ -100,6 +120,11 @@ export function createSimulatorEngine(options: {
     pairBuckets.set(key, { tokens: tokens - 1, at });
     return false;
   };
+
+  const profileOf = (phoneNumberId: string): TNumberProfile => ({
+    ...DEFAULT_NUMBER_PROFILE,
+    ...config.numbers[phoneNumberId]?.profile,
+  });
 
   return {
     handleSend(call: TSendCall): TSendAnswer {
@@ -208,6 +233,59 @@ export function createSimulatorEngine(options: {
         answer: sendSuccess(send.input, wamid, send.type === "template", scenario.templateMessageStatus),
         latencyMs,
       };
+    },
+
+    /** GET /{phone_number_id}: the number's health, with the same token checks as a send. */
+    handleRead(call: TReadCall): TGraphAnswer {
+      const outage = config.outage;
+      if (outage === "unavailable" || outage === "timeout" || outage === "errors") {
+        return graphError(random, 503, {
+          message: "(#2) Service temporarily unavailable",
+          code: 2,
+          is_transient: true,
+        });
+      }
+      const known = config.numbers[call.phoneNumberId];
+      const token = /^Bearer\s+(\S+)$/i.exec(call.authorization ?? "")?.[1] ?? null;
+      if (token === null) return invalidTokenError(random, true);
+      if (!known) return unknownObjectError(random, call.phoneNumberId);
+      if (known.accessToken !== undefined && known.accessToken !== token)
+        return invalidTokenError(random, false);
+      const profile = profileOf(call.phoneNumberId);
+      if (profile.read_error_code !== null) {
+        return profile.read_error_code === 190
+          ? invalidTokenError(random, false)
+          : errorForCode(random, profile.read_error_code);
+      }
+      const all: Record<string, unknown> = {
+        id: call.phoneNumberId,
+        display_phone_number: known.displayPhoneNumber,
+        verified_name: profile.verified_name,
+        quality_rating: profile.quality_rating,
+        status: profile.status,
+        throughput: { level: profile.throughput_level },
+        is_on_biz_app: profile.is_on_biz_app,
+        messaging_limit_tier: profile.messaging_limit,
+        whatsapp_business_manager_messaging_limit: profile.messaging_limit,
+        name_status: profile.name_status,
+        code_verification_status: profile.code_verification_status,
+        platform_type: "CLOUD_API",
+      };
+      const wanted = call.fields.length > 0 ? call.fields : DEFAULT_READ_FIELDS;
+      const body: Record<string, unknown> = { id: call.phoneNumberId };
+      for (const field of wanted) if (field in all) body[field] = all[field];
+      return { status: 200, body: body as TGraphPhoneNumber };
+    },
+
+    /** The number's health as reads report it. */
+    profile: (phoneNumberId: string): TNumberProfile => profileOf(phoneNumberId),
+    /** Changes what reads of the number report (a quality drop, a new limit, a revoked token...). */
+    setProfile(phoneNumberId: string, patch: Partial<TNumberProfile>): TNumberProfile {
+      const known = config.numbers[phoneNumberId];
+      if (!known) throw new Error(`unknown number ${phoneNumberId}: add it to the config's numbers first`);
+      const profile = { ...known.profile, ...patch };
+      config = { ...config, numbers: { ...config.numbers, [phoneNumberId]: { ...known, profile } } };
+      return profileOf(phoneNumberId);
     },
 
     /** A phone_number_quality_update webhook for a number (a quality downgrade, a flag...). */

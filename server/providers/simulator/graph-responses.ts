@@ -1,9 +1,9 @@
 // Graph API answers as Meta shapes them (reference sections 1.4 and 1.5): the success body, the
 // error object, and the validation the send endpoint does before it accepts anything.
 import { lookupErrorCode } from "@/server/domain/sending/error-catalog";
-import type { TGraphError, TGraphSendSuccess } from "../whatsapp-cloud/wire";
+import type { TGraphError, TGraphPhoneNumber, TGraphSendSuccess } from "../whatsapp-cloud/wire";
 
-export type TGraphAnswer = { status: number; body: TGraphError | TGraphSendSuccess };
+export type TGraphAnswer = { status: number; body: TGraphError | TGraphSendSuccess | TGraphPhoneNumber };
 
 const FBTRACE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
 

@@ -94,12 +94,48 @@ export const ZScenarioRuleSchema = z.object({
 });
 export type TScenarioRule = z.infer<typeof ZScenarioRuleSchema>;
 
+/**
+ * What GET /{phone_number_id} answers for a number (reference 3.3): its health as Meta reports
+ * it. Changed at run time (POST /_admin/numbers/{id}/profile) so a test or an operator can move
+ * a number's quality, status, limit or throughput and watch the sync pick it up.
+ */
+export const ZNumberProfileSchema = z.object({
+  quality_rating: z.string().min(1),
+  status: z.string().min(1),
+  throughput_level: z.string().min(1),
+  /** whatsapp_business_manager_messaging_limit (and the deprecated messaging_limit_tier) */
+  messaging_limit: z.string().min(1),
+  name_status: z.string().min(1),
+  verified_name: z.string().min(1),
+  code_verification_status: z.string().min(1),
+  /** a coexistence number, shared with the WhatsApp Business app (fixed at 20 messages/s) */
+  is_on_biz_app: z.boolean(),
+  /** answer the read with this Graph error code instead (190: token invalid, 100: no such object) */
+  read_error_code: z.number().int().nullable(),
+});
+export type TNumberProfile = z.infer<typeof ZNumberProfileSchema>;
+export const ZNumberProfilePatchSchema = ZNumberProfileSchema.partial();
+
+export const DEFAULT_NUMBER_PROFILE: TNumberProfile = {
+  quality_rating: "GREEN",
+  status: "CONNECTED",
+  throughput_level: "STANDARD",
+  messaging_limit: "TIER_1K",
+  name_status: "APPROVED",
+  verified_name: "Waybill Demo",
+  code_verification_status: "VERIFIED",
+  is_on_biz_app: false,
+  read_error_code: null,
+};
+
 export const ZSimulatorNumberSchema = z.object({
   wabaId: z.string().min(1),
   /** As Meta writes it in webhook metadata: digits, no "+". */
   displayPhoneNumber: z.string().min(1),
   /** When set, a send with another Bearer token is answered with 190. */
   accessToken: z.string().min(1).optional(),
+  /** The number's health as GET /{phone_number_id} reports it; DEFAULT_NUMBER_PROFILE fills the rest. */
+  profile: ZNumberProfilePatchSchema.optional(),
 });
 
 export const ZQualityEventSchema = z.object({

@@ -217,6 +217,91 @@ describe("the send endpoint", () => {
   });
 });
 
+describe("the phone number object (GET /{phone_number_id})", () => {
+  async function read(fields: string | null, options: { token?: string | null; pnid?: string } = {}) {
+    const headers: Record<string, string> = {};
+    if (options.token !== null) headers.Authorization = `Bearer ${options.token ?? "EAAG-test"}`;
+    const query = fields === null ? "" : `?fields=${fields}`;
+    const response = await fetch(`${simulator.url}/v21.0/${options.pnid ?? PNID}${query}`, { headers });
+    return { status: response.status, body: (await response.json()) as TJsonBody };
+  }
+  async function admin(path: string, body?: unknown) {
+    const response = await fetch(`${simulator.url}/_admin/${path}`, {
+      method: body === undefined ? "GET" : "POST",
+      headers: { "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as TJsonBody };
+  }
+
+  it("answers the fields asked for, like Graph; the default fields when none are named", async () => {
+    const fields =
+      "quality_rating,status,throughput,whatsapp_business_manager_messaging_limit,name_status,code_verification_status";
+    expect(await read(fields)).toEqual({
+      status: 200,
+      body: {
+        id: PNID,
+        quality_rating: "GREEN",
+        status: "CONNECTED",
+        throughput: { level: "STANDARD" },
+        whatsapp_business_manager_messaging_limit: "TIER_1K",
+        name_status: "APPROVED",
+        code_verification_status: "VERIFIED",
+      },
+    });
+    const plain = await read(null);
+    expect(Object.keys(plain.body).sort()).toEqual(
+      [
+        "code_verification_status",
+        "display_phone_number",
+        "id",
+        "platform_type",
+        "quality_rating",
+        "throughput",
+        "verified_name",
+      ].sort(),
+    );
+  });
+
+  it("lets an operator change what a number reports, and refuses an unknown field", async () => {
+    const changed = await admin(`numbers/${PNID}/profile`, {
+      quality_rating: "YELLOW",
+      messaging_limit: "TIER_2K",
+      throughput_level: "HIGH",
+    });
+    expect(changed).toMatchObject({ status: 200, body: { quality_rating: "YELLOW", status: "CONNECTED" } });
+    expect(
+      (await read("quality_rating,throughput,messaging_limit_tier,whatsapp_business_manager_messaging_limit"))
+        .body,
+    ).toEqual({
+      id: PNID,
+      quality_rating: "YELLOW",
+      throughput: { level: "HIGH" },
+      messaging_limit_tier: "TIER_2K",
+      whatsapp_business_manager_messaging_limit: "TIER_2K",
+    });
+    expect((await admin(`numbers/${PNID}/profile`)).body).toMatchObject({ messaging_limit: "TIER_2K" });
+    expect((await admin(`numbers/${PNID}/profile`, { quality: "RED" })).status).toBe(400);
+    expect((await admin(`numbers/${PNID}/profile`, { quality_rating: 3 })).status).toBe(400);
+    expect((await admin("numbers/999/profile", { quality_rating: "RED" })).status).toBe(400);
+  });
+
+  it("checks the token like the send endpoint; can be told to fail a read", async () => {
+    expect(await read("quality_rating", { token: null })).toMatchObject({
+      status: 401,
+      body: { error: { code: 190 } },
+    });
+    expect(await read("quality_rating", { pnid: "404404" })).toMatchObject({
+      status: 400,
+      body: { error: { code: 100 } },
+    });
+    await admin(`numbers/${PNID}/profile`, { read_error_code: 190 });
+    expect(await read("quality_rating")).toMatchObject({ status: 401, body: { error: { code: 190 } } });
+    await admin(`numbers/${PNID}/profile`, { read_error_code: null });
+    expect((await read("quality_rating")).status).toBe(200);
+  });
+});
+
 describe("status webhooks", () => {
   it("posts Meta-shaped statuses, signed with the app secret over the exact bytes", async () => {
     simulator.engine.addRule({

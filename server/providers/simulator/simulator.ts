@@ -3,6 +3,10 @@
 // may run it in-process.
 //
 //   POST /{version}/{phone_number_id}/messages   the Cloud API send endpoint (Bearer token)
+//   GET  /{version}/{phone_number_id}?fields=     the phone number object: quality, status, limit...
+//   GET  /_admin/numbers/{id}/profile             what that read reports for the number
+//   POST /_admin/numbers/{id}/profile {quality_rating?, status?, throughput_level?, messaging_limit?,
+//        name_status?, verified_name?, code_verification_status?, is_on_biz_app?, read_error_code?}
 //   GET  /_admin/health                           liveness
 //   GET  /_admin/config       PUT /_admin/config  the whole configuration (scenario.ts)
 //   POST /_admin/scenarios    {match, scenario}   add a rule; DELETE /_admin/scenarios/{id}
@@ -20,6 +24,7 @@ import { createSimulatorEngine, type TSimulatorEngine } from "./engine";
 import { unknownPathError } from "./graph-responses";
 import {
   OUTAGE_MODES,
+  ZNumberProfilePatchSchema,
   ZQualityEventSchema,
   ZScenarioRuleSchema,
   ZSimulatorNumberSchema,
@@ -160,6 +165,21 @@ async function handle(
     return;
   }
 
+  const read = /^\/(v[0-9]+\.[0-9]+)\/([^/_][^/]*)\/?$/.exec(path);
+  if (read && method === "GET") {
+    const fields = (url.searchParams.get("fields") ?? "")
+      .split(",")
+      .map((f) => f.trim())
+      .filter(Boolean);
+    const answer = engine.handleRead({
+      phoneNumberId: decodeURIComponent(read[2]!),
+      authorization: request.headers.authorization ?? null,
+      fields,
+    });
+    sendJson(response, answer.status, answer.body);
+    return;
+  }
+
   if (path.startsWith("/_admin/")) {
     const admin = path.slice("/_admin/".length);
     const input = method === "GET" || method === "DELETE" ? null : parseJsonOrNull(await readBody(request));
@@ -184,6 +204,16 @@ async function handle(
         const { phoneNumberId, ...number } = parsed;
         engine.addNumber(phoneNumberId, number);
         return sendJson(response, 200, { ok: true });
+      }
+      const profileMatch = /^numbers\/([^/]+)\/profile$/.exec(admin);
+      if (profileMatch && method === "GET") {
+        const id = decodeURIComponent(profileMatch[1]!);
+        if (!engine.config().numbers[id]) return sendJson(response, 404, { error: `unknown number ${id}` });
+        return sendJson(response, 200, engine.profile(id));
+      }
+      if (profileMatch && method === "POST") {
+        const patch = ZNumberProfilePatchSchema.strict().parse(input);
+        return sendJson(response, 200, engine.setProfile(decodeURIComponent(profileMatch[1]!), patch));
       }
       if (admin === "outage" && method === "POST") {
         const { mode } = z.object({ mode: z.enum(OUTAGE_MODES).nullable() }).parse(input);

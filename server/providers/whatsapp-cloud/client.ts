@@ -10,7 +10,12 @@ import type {
   TProviderSendResult,
 } from "../types";
 import { Agent, fetch as undiciFetch } from "undici";
-import { ZGraphErrorSchema, ZGraphSendSuccessSchema } from "./wire";
+import {
+  ZGraphErrorSchema,
+  ZGraphPhoneNumberSchema,
+  ZGraphSendSuccessSchema,
+  type TGraphPhoneNumber,
+} from "./wire";
 
 export type TCloudClientOptions = {
   /** e.g. https://graph.facebook.com, or the simulator's URL */
@@ -52,9 +57,9 @@ const CONNECT_ERROR_CODES = new Set([
 
 const MAX_BODY_BYTES = 1_000_000;
 
-export function createWhatsAppCloudProvider(options: TCloudClientOptions): TMessagingProvider {
+function fetcherOf(options: TCloudClientOptions): typeof fetch {
   const agent = options.agent;
-  const doFetch: typeof fetch =
+  return (
     options.fetch ??
     (agent
       ? (input, init) =>
@@ -63,7 +68,12 @@ export function createWhatsAppCloudProvider(options: TCloudClientOptions): TMess
             ...(init as object),
             dispatcher: agent,
           }) as unknown as Promise<Response>
-      : fetch);
+      : fetch)
+  );
+}
+
+export function createWhatsAppCloudProvider(options: TCloudClientOptions): TMessagingProvider {
+  const doFetch = fetcherOf(options);
   const base = options.baseUrl.replace(/\/+$/, "");
   return {
     name: "whatsapp-cloud",
@@ -147,6 +157,100 @@ export function createWhatsAppCloudProvider(options: TCloudClientOptions): TMess
       return {
         ok: false,
         failure: { kind: "http_error", httpStatus: response.status, bodySnippet: text.slice(0, 500) },
+        record,
+      };
+    },
+  };
+}
+
+export type TPhoneNumberRead =
+  | { ok: true; fields: TGraphPhoneNumber; record: TProviderRecord }
+  | {
+      ok: false;
+      /** Graph's error when it gave one (code 190: the token is invalid); else what went wrong */
+      error: { code: number | null; message: string; httpStatus: number | null };
+      record: TProviderRecord;
+    };
+
+export type TPhoneNumberReader = {
+  read(
+    request: { phoneNumberId: string; accessToken: string; fields: readonly string[] },
+    signal?: AbortSignal,
+  ): Promise<TPhoneNumberRead>;
+};
+
+/**
+ * GET {base}/{version}/{phone_number_id}?fields=... with the sender's own token: the number's
+ * health as Meta sees it now. Like `send`, it never throws for a provider or network problem.
+ */
+export function createGraphPhoneNumberReader(options: TCloudClientOptions): TPhoneNumberReader {
+  const doFetch = fetcherOf(options);
+  const base = options.baseUrl.replace(/\/+$/, "");
+  return {
+    async read(request, signal) {
+      const url = `${base}/${options.version}/${encodeURIComponent(request.phoneNumberId)}?fields=${encodeURIComponent(request.fields.join(","))}`;
+      const timeout = AbortSignal.timeout(options.timeoutMs);
+      const combined = signal ? AbortSignal.any([timeout, signal]) : timeout;
+      const started = performance.now();
+      const elapsed = () => Math.round(performance.now() - started);
+      let response: Response;
+      let text: string;
+      try {
+        response = await doFetch(url, {
+          method: "GET",
+          headers: { Authorization: `Bearer ${request.accessToken}`, Accept: "application/json" },
+          signal: combined,
+          redirect: "error",
+        });
+        text = await readLimited(response, MAX_BODY_BYTES);
+      } catch (error) {
+        const message = combined.aborted
+          ? `no answer within ${options.timeoutMs} ms`
+          : [
+              errorCode(error),
+              error instanceof Error ? (errorCause(error)?.message ?? error.message) : String(error),
+            ]
+              .filter(Boolean)
+              .join(": ");
+        return {
+          ok: false,
+          error: { code: null, message, httpStatus: null },
+          record: { httpStatus: null, body: null, durationMs: elapsed() },
+        };
+      }
+      const json = parseJson(text);
+      const record: TProviderRecord = {
+        httpStatus: response.status,
+        body: json === undefined ? { unparsed: text.slice(0, 2000) } : json,
+        durationMs: elapsed(),
+      };
+      if (response.ok) {
+        const parsed = ZGraphPhoneNumberSchema.safeParse(json);
+        if (parsed.success) return { ok: true, fields: parsed.data, record };
+        return {
+          ok: false,
+          error: {
+            code: null,
+            message: "the answer is not a phone number object",
+            httpStatus: response.status,
+          },
+          record,
+        };
+      }
+      const graphError = ZGraphErrorSchema.safeParse(json);
+      return {
+        ok: false,
+        error: graphError.success
+          ? {
+              code: graphError.data.error.code,
+              message: graphError.data.error.message,
+              httpStatus: response.status,
+            }
+          : {
+              code: null,
+              message: `HTTP ${response.status}: ${text.slice(0, 200)}`,
+              httpStatus: response.status,
+            },
         record,
       };
     },

@@ -83,3 +83,27 @@ export type TWebhookPayload = {
 };
 
 export const ERROR_DOCS_HREF = "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/";
+
+/**
+ * HTTP 200 of GET /{phone-number-id}?fields=... (reference 3.3): the number's own view of its
+ * health. Passthrough: fields Meta adds are kept for the history, unknown values are not refused.
+ */
+export const ZGraphPhoneNumberSchema = z
+  .object({
+    id: z.string().min(1),
+    display_phone_number: z.string().optional(),
+    verified_name: z.string().optional(),
+    quality_rating: z.string().optional(),
+    status: z.string().optional(),
+    throughput: z.object({ level: z.string() }).partial().optional(),
+    is_on_biz_app: z.boolean().optional(),
+    messaging_limit_tier: z.string().optional(),
+    whatsapp_business_manager_messaging_limit: z
+      .union([z.string(), z.object({ current_limit: z.string().optional() }).loose()])
+      .optional(),
+    name_status: z.string().optional(),
+    code_verification_status: z.string().optional(),
+    platform_type: z.string().optional(),
+  })
+  .loose();
+export type TGraphPhoneNumber = z.infer<typeof ZGraphPhoneNumberSchema>;

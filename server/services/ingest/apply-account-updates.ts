@@ -9,6 +9,7 @@ import { toSql } from "@/server/db/sql";
 import { senderChangesFor, templateChangesFor } from "@/server/ingest/account-updates";
 import type { TWebhookItem } from "@/server/ingest/parse-webhook";
 import { alertKeys, raiseAlert, resolveAlertsByKey } from "@/server/services/monitoring/alerts";
+import { releaseTemplateHolds } from "@/server/services/sending/send-gate";
 import { appendHealthFact, refreshNumberHealth } from "@/server/services/number-health/health-store";
 import type { TClaimedRow, TDirectoryRow } from "./batch-types";
 import type { CounterBag } from "./counters";
@@ -144,5 +145,8 @@ export async function applyTemplate(
       updated_at = ${now}
     WHERE tenant_id = ${tenantId}::uuid AND waba_id = ${item.wabaId} AND template_id = ${item.templateId}
       AND (last_event_at IS NULL OR ${at}::timestamptz IS NULL OR last_event_at <= ${at})`;
+  // a template active again releases the sends held while it was paused or disabled
+  if (changes.status !== undefined)
+    await releaseTemplateHolds(tx, { tenantId, wabaId: item.wabaId, templateId: item.templateId });
   return 1;
 }

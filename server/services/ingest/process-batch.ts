@@ -9,6 +9,7 @@ import type { TDbTx } from "@/server/db/client";
 import { parseWebhookBody, type TQuarantineReason, type TWebhookItem } from "@/server/ingest/parse-webhook";
 import { resolveStalledAlertsForMoves } from "@/server/services/monitoring/alerts";
 import { applySenderHealth, applyTemplate } from "./apply-account-updates";
+import { applyContacts, type TContactWork } from "./apply-contacts";
 import { applyStatuses } from "./apply-statuses";
 import type {
   TClaimedRow,
@@ -79,6 +80,8 @@ export async function processClaimedRows(
     item: Extract<TWebhookItem, { kind: "template" }>;
     tenantId: string;
   }[] = [];
+
+  const contactWork: TContactWork[] = [];
 
   for (const { row, items } of parsed) {
     const result = results.get(row.id)!;
@@ -169,6 +172,18 @@ export async function processClaimedRows(
           templateWork.push({ row, item, tenantId: tenantIds[0]! });
           break;
         }
+        case "contact": {
+          const entry = directory.byPhone.get(item.phoneNumberId);
+          // a number Waybill does not send from: nothing of ours depends on its users
+          if (!entry || entry.waba_id !== item.wabaId) {
+            result.ignored[`contact:unknown_number`] = (result.ignored[`contact:unknown_number`] ?? 0) + 1;
+            counters.add("items_ignored", null);
+            break;
+          }
+          tenants.add(entry.tenant_id);
+          contactWork.push({ item, tenantId: entry.tenant_id, senderNumberId: entry.sender_number_id });
+          break;
+        }
         case "ignored": {
           const key = item.reason === "unsupported_field" ? `field:${item.field}` : item.reason;
           result.ignored[key] = (result.ignored[key] ?? 0) + item.count;
@@ -193,6 +208,7 @@ export async function processClaimedRows(
   }
 
   const moves = await applyStatuses(tx, statuses, results, now, counters);
+  await applyContacts(tx, contactWork, now);
   await resolveStalledAlertsForMoves(tx, moves, now);
   for (const work of healthWork) {
     results.get(work.row.id)!.senderHealth += await applySenderHealth(
@@ -250,6 +266,7 @@ function itemJson(item: TWebhookItem): unknown {
     case "sender_health":
     case "template":
       return item.value;
+    case "contact":
     case "status_ignored":
     case "ignored":
     case "invalid":

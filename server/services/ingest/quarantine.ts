@@ -1,6 +1,7 @@
 // Quarantine items of a batch: one row per unprocessable item (or whole body), idempotent per
 // (request, path, reason); a replay that no longer produces an item resolves it.
 import type { TDbTx } from "@/server/db/client";
+import { storablePrefix } from "@/server/platform/storable-text";
 import { uuidV7 } from "@/server/ingest/uuid-v7";
 import type { TClaimedRow, TQuarantineItem } from "./batch-types";
 import type { CounterBag } from "./counters";
@@ -18,7 +19,7 @@ export async function writeQuarantine(
       raw_webhook_id: q.rawWebhookId,
       item_path: q.itemPath,
       reason: q.reason,
-      detail: q.detail.slice(0, 2000),
+      detail: storablePrefix(q.detail, 2000),
       field: q.field,
       phone_number_id: q.phoneNumberId,
       waba_id: q.wabaId,

@@ -43,6 +43,7 @@ export const alertKeys = {
   stalledShare: (senderNumberId: string | null) => `stalled_share_jump:${senderNumberId ?? "tenant"}`,
   orphans: (senderNumberId: string) => `orphan_statuses:${senderNumberId}`,
   senderHealth: (senderNumberId: string) => `sender_health:${senderNumberId}`,
+  providerErrors: (senderNumberId: string | null) => `provider_error_rate:${senderNumberId ?? "tenant"}`,
 } as const;
 
 /** Opens the alert, or refreshes the unresolved one with the same key. */
@@ -87,17 +88,21 @@ export async function raiseAlert(
   return { id: row.id, isNew: row.inserted };
 }
 
-/** Resolves unresolved alerts of a tenant by key (the system saw the condition end). */
+/**
+ * Resolves unresolved alerts of a tenant by key (the system saw the condition end, or a person
+ * ended it: `resolvedBy`), publishing alert.resolved in the same transaction.
+ */
 export async function resolveAlertsByKey(
   tx: TDbTx,
   tenantId: string,
   dedupeKeys: readonly string[],
   resolution: string,
   now: Date,
+  resolvedBy = "system",
 ): Promise<number> {
   if (dedupeKeys.length === 0) return 0;
   const resolved = await tx.$queryRaw<TResolvedAlertRow[]>`
-    UPDATE alert SET status = 'resolved', resolved_at = ${now}, resolved_by = 'system', resolution = ${resolution},
+    UPDATE alert SET status = 'resolved', resolved_at = ${now}, resolved_by = ${resolvedBy}, resolution = ${resolution},
                      snoozed_until = NULL, updated_at = ${now}
     WHERE tenant_id = ${tenantId}::uuid AND dedupe_key = ANY(${[...dedupeKeys]}::text[]) AND status <> 'resolved'
     RETURNING ${RESOLVED_COLUMNS}`;

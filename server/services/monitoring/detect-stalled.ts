@@ -15,7 +15,7 @@ import {
 import { isStalled, stallDeadline, type TStallThresholds } from "@/server/domain/reconciliation/is-stalled";
 import type { TMessageState } from "@/server/domain/reconciliation/message-state";
 import { appendEvents } from "@/server/services/ledger/append-events";
-import { alertKeys, raiseAlert, resolveAlertsByKey } from "./alerts";
+import { alertKeys, raiseAlert, resolveAlertsByKey, resolveStalledAlertsForMoves } from "./alerts";
 import { loadStallThresholds } from "./stall-thresholds";
 
 export type TStallSweepConfig = {
@@ -193,15 +193,24 @@ async function flagStalledMessages(
   return flagged;
 }
 
-/** Stalled alerts whose message has another deciding fact now: resolved, naming the new state. */
+/**
+ * Stalled alerts whose message has another deciding fact now: resolved, naming the new state,
+ * through the alerts' one way (alert.resolved to the tenant's endpoints, operator channels).
+ */
 async function resolveMovedOn(db: TDb, tenantId: string, now: Date): Promise<number> {
-  return db.$executeRaw`
-    UPDATE alert a SET status = 'resolved', resolved_at = ${now}, resolved_by = 'system',
-                       resolution = 'message moved on to ' || m.state::text, snoozed_until = NULL, updated_at = ${now}
-    FROM message m
-    WHERE a.tenant_id = ${tenantId}::uuid AND a.kind = 'message_stalled' AND a.status <> 'resolved'
-      AND m.tenant_id = a.tenant_id AND m.id = a.message_id
-      AND m.decider_dedupe_key IS DISTINCT FROM (a.details->>'deciderKey')`;
+  return db.$transaction(async (tx) => {
+    const moved = await tx.$queryRaw<{ message_id: string; state: string; decider: string | null }[]>`
+      SELECT m.id::text AS message_id, m.state::text AS state, m.decider_dedupe_key AS decider
+      FROM alert a
+      JOIN message m ON m.tenant_id = a.tenant_id AND m.id = a.message_id
+      WHERE a.tenant_id = ${tenantId}::uuid AND a.kind = 'message_stalled' AND a.status <> 'resolved'
+        AND m.decider_dedupe_key IS DISTINCT FROM (a.details->>'deciderKey')`;
+    return resolveStalledAlertsForMoves(
+      tx,
+      moved.map((m) => ({ tenantId, messageId: m.message_id, state: m.state, deciderKey: m.decider })),
+      now,
+    );
+  });
 }
 
 async function sampleStalledShare(

@@ -1,8 +1,9 @@
 // The drift audit of number health: re-derive every number's view from its history and compare
 // it with the stored view (health, hold columns, rate ceiling). With `apply`, a drifted number's
-// view is rewritten (the same refresh a new fact runs) and the run is audited. The worker runs it
-// with `apply` at start, so views carried over by a migration, or derived by an older rules
-// version, are brought to the current rules before sending looks at them.
+// view is rewritten (the same refresh a new fact runs) and the run is audited. The hourly
+// `number-health.audit` job runs it with `apply`, and a deploy runs `number-health:audit --apply`
+// after a migration or rules change, so views carried over by a migration, or derived by an
+// older rules version, are brought to the current rules without holding up the worker's start.
 import type { TDb } from "@/server/db/client";
 import { toSql } from "@/server/db/sql";
 import {

@@ -16,7 +16,9 @@ import {
   type THealthFactSource,
   type TNumberHealth,
 } from "@/server/domain/number-health/health-model";
-import { activeRestrictions, holdStateOf } from "@/server/domain/number-health/sending-hold";
+import { activeRestrictions, decideSending, holdStateOf } from "@/server/domain/number-health/sending-hold";
+import type { TSenderSnapshot } from "@/server/domain/triggers/sender-events";
+import { publishSenderChange } from "@/server/services/triggers/sender-events";
 import { canonicalJson } from "@/server/domain/ledger/canonical-json";
 
 export type TNewHealthFact = {
@@ -173,6 +175,16 @@ export type TRefreshResult = {
  * Re-derives a number's view from its whole history and writes it, under the view row's lock,
  * in the caller's transaction.
  */
+/** What the sender events compare: the hold on all messages now, and Meta's quality rating. */
+function senderSnapshotOf(health: TNumberHealth, now: Date): TSenderSnapshot {
+  const all = decideSending(holdStateOf(health), now.getTime()).all;
+  return {
+    hold: all ? { code: all.code, reason: all.reason } : null,
+    quality: health.quality?.rating ?? null,
+    flag: health.flag?.state ?? null,
+  };
+}
+
 export async function refreshNumberHealth(
   sql: TSql,
   tenantId: string,
@@ -191,6 +203,8 @@ export async function refreshNumberHealth(
     `SELECT 1 FROM sender_health WHERE tenant_id = $1::uuid AND sender_number_id = $2::uuid FOR UPDATE`,
     [tenantId, senderNumberId],
   );
+  // the view as it was (rules version 0: the row was created just now)
+  const previous = await readProjectionColumns(sql, tenantId, senderNumberId, false);
   const facts = await loadHealthFacts(sql, tenantId, senderNumberId);
   const health = deriveHealth(facts, rules);
   const c = projectionColumns(health);
@@ -216,6 +230,23 @@ export async function refreshNumberHealth(
       c.rate_ceiling,
       now,
     ],
+  );
+  // sender.paused / resumed / quality_changed to the tenant's endpoints, in this transaction
+  await publishSenderChange(
+    sql,
+    {
+      tenantId,
+      senderNumberId,
+      cause: "health",
+      // no view before (a number's first fact): it was sending, and Meta had rated nothing
+      before:
+        previous && previous.rules_version > 0
+          ? senderSnapshotOf(JSON.parse(previous.health) as TNumberHealth, now)
+          : { hold: null, quality: null, flag: null },
+      after: senderSnapshotOf(health, now),
+      changedBy: "number health",
+    },
+    now,
   );
   const legacy = legacyColumnsOf(health, now.getTime());
   const before = await sql.query<{ status: string; quality_rating: string; messaging_limit_tier: string }>(

@@ -35,8 +35,9 @@ export function isTemplateRowSql(q: string): string {
 }
 
 /**
- * Why a message still in the send queue waits on its number's health right now, or null (not
- * queued, or not held). For the message's explanation in the API and the console.
+ * Why a message still in the send queue waits right now, on its number's health or with a reason
+ * of its own (send_queue.held_reason: its template paused at Meta), or null (not queued, or not
+ * held). For the message's explanation in the API and the console.
  */
 export async function queuedMessageHold(
   sql: { query<R extends object>(text: string, values?: readonly unknown[]): Promise<R[]> },
@@ -47,9 +48,10 @@ export async function queuedMessageHold(
   const at = sqlTimestamp(now);
   const rows = await sql.query<{ reason: string | null }>(
     `SELECT coalesce(${heldAllReasonSql("h", at)},
-                     CASE WHEN ${isTemplateRowSql("q")} THEN ${heldTemplatesReasonSql("h", at)} END) AS reason
+                     CASE WHEN ${isTemplateRowSql("q")} THEN ${heldTemplatesReasonSql("h", at)} END,
+                     q.held_reason) AS reason
      FROM send_queue q
-     JOIN sender_health h ON h.tenant_id = q.tenant_id AND h.sender_number_id = q.sender_number_id
+     LEFT JOIN sender_health h ON h.tenant_id = q.tenant_id AND h.sender_number_id = q.sender_number_id
      WHERE q.tenant_id = $1::uuid AND q.message_id = $2::uuid`,
     [tenantId, messageId],
   );

@@ -137,7 +137,7 @@ export async function listUnhealthyNumbers(
   const out: TUnhealthyNumber[] = [];
   for (const row of rows) {
     const health = JSON.parse(row.health) as TNumberHealth;
-    if (!health.rulesVersion) continue; // not derived yet (the worker does it at start)
+    if (!health.rulesVersion) continue; // carried over, not derived yet (the audit job or `number-health:audit --apply` does it)
     if (isHealthy(health, nowMs) && row.held_all === null && row.held_templates === null) continue;
     const problems: string[] = [];
     if (health.flag?.state === "FLAGGED") problems.push("flagged");

@@ -45,7 +45,11 @@ export function senderHoldsSql(at: string): string[] {
  * hold is one more entry.
  */
 export function rowHoldsSql(q: string, templatesHeld: string): string[] {
-  return [`(${templatesHeld} AND ${isTemplateRowSql(q)})`];
+  return [
+    `(${templatesHeld} AND ${isTemplateRowSql(q)})`,
+    // held at dispatch with a reason (its template paused or disabled at Meta) until released
+    `${q}.held_reason IS NOT NULL`,
+  ];
 }
 
 /** True when any of the conditions holds (a NULL counts as not holding). */

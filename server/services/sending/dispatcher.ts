@@ -47,6 +47,7 @@ export function startDispatcher(input: TSendDeps & { databaseUrl: string | null 
       dropped: 0,
       lease_lost: 0,
       sender_paused: 0,
+      held: 0,
       error: 0,
     },
   };

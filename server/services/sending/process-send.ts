@@ -35,6 +35,7 @@ import { ServiceError } from "@/server/services/errors";
 import { readSenderAccessToken } from "@/server/services/tenants";
 import type { TSendingConfig } from "./config";
 import { lookBeforeResend } from "./look-before-resend";
+import { checkSendGate, holdQueuedSend } from "./send-gate";
 import { pauseSenderInTx } from "./sender-control";
 import {
   backOffSend,
@@ -130,7 +131,9 @@ export type TSendOutcome =
   | "held_in_doubt"
   | "dropped"
   | "lease_lost"
-  | "sender_paused";
+  | "sender_paused"
+  /** kept queued with a reason (its template is paused or disabled at Meta) */
+  | "held";
 
 type TCallPrepared = {
   kind: "call";
@@ -356,7 +359,32 @@ async function prepare(tx: TDbTx, deps: TSendDeps, item: TClaimedSend): Promise<
         ttlMs,
       };
     }
-    case "send":
+    case "send": {
+      // what Meta told us about the template and the recipient that makes this send certain to fail
+      const gate = await checkSendGate(tx, item, now);
+      if (gate.kind === "hold") {
+        await holdQueuedSend(tx, item, gate.reason);
+        deps.log.info({ ...logContext, reason: gate.reason }, "send held");
+        return { kind: "done", outcome: "held" };
+      }
+      if (gate.kind === "refuse") {
+        await appendEvents(
+          tx,
+          item.tenantId,
+          item.messageId,
+          [
+            deadLettered(
+              message.attempt_count,
+              `refused before sending: ${gate.error.title.toLowerCase()}`,
+              gate.error,
+            ),
+          ],
+          { now },
+        );
+        await removeSends(tx, [item]);
+        deps.log.info({ ...logContext, code: gate.error.code }, "send refused before sending");
+        return { kind: "done", outcome: "dead_lettered" };
+      }
       await appendEvents(tx, item.tenantId, item.messageId, [attemptStarted(decision.attempt)], { now });
       return {
         kind: "call",
@@ -366,6 +394,7 @@ async function prepare(tx: TDbTx, deps: TSendDeps, item: TClaimedSend): Promise<
         requestedAtMs,
         ttlMs,
       };
+    }
     default: {
       const unreachable: never = decision;
       return unreachable;
@@ -477,7 +506,9 @@ async function prepareBatch(
       continue;
     }
     const decision = decideDispatch(row.state, row.attempt_count, item);
-    if (decision.kind !== "send") {
+    // anything but a plain send, or a send the gate would hold or refuse: the one-message path
+    // decides (and records) it under its own lock
+    if (decision.kind !== "send" || (await checkSendGate(tx, item, now)).kind !== "send") {
       plans.set(k, null);
       continue;
     }

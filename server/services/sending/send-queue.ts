@@ -7,11 +7,14 @@
 //   release   give a lease back untouched (nothing was decided);
 //   backOff   give a lease back a little later (something failed before anything was sent);
 //   remove    the message needs no more sends (accepted, dead-lettered, dropped, cancelled);
+//   hold      keep a row queued with a reason the claim respects (its template paused at Meta),
+//             and release a template's rows when it is active again;
 //   notify    wake idle dispatchers after commit (in the transaction, or coalesced after it).
 // The intake's one statement (request-send.ts) writes its first row with `QUEUE_INSERT_COLUMNS`.
 import type { TDbTx } from "@/server/db/client";
 import { toSql, type TSql } from "@/server/db/sql";
 import type { TLedgerError } from "@/server/domain/ledger/ledger-event";
+import { TEMPLATE_HOLD_STATUSES } from "@/server/domain/sending/send-gate";
 
 export { claimSends, toRate, type TClaimedSend, type TClaimResult } from "./claim-sends";
 
@@ -140,6 +143,44 @@ export async function removeSends(handle: THandle, items: readonly TQueueKey[]):
      WHERE q.tenant_id = k.tenant_id AND q.message_id = k.message_id`,
     [items.map((i) => i.tenantId), items.map((i) => i.messageId)],
   );
+}
+
+/** Keeps the row queued with its reason and hands it back (the claim skips it until released). */
+export async function holdQueuedSend(handle: THandle, item: TQueueKey, reason: string): Promise<void> {
+  await toSql(handle).query(
+    `UPDATE send_queue SET held_reason = $3, lease_until = NULL, leased_by = NULL
+     WHERE tenant_id = $1::uuid AND message_id = $2::uuid`,
+    [item.tenantId, item.messageId, reason],
+  );
+}
+
+/**
+ * After a template's status changed: its held messages go again when the template is no longer
+ * paused or disabled (a NOTIFY wakes the dispatchers). Holding needs nothing here: the dispatcher
+ * looks at the template before each send. Returns how many were released.
+ */
+export async function releaseTemplateHolds(
+  handle: THandle,
+  template: { tenantId: string; wabaId: string; templateId: string },
+): Promise<number> {
+  const rows = await toSql(handle).query<{ n: number }>(
+    `WITH released AS (
+       UPDATE send_queue q SET held_reason = NULL
+       FROM message m
+       JOIN sender_number s ON s.tenant_id = m.tenant_id AND s.id = m.sender_number_id
+       JOIN message_template t ON t.tenant_id = m.tenant_id AND t.waba_id = s.waba_id AND t.name = m.template_name
+       WHERE q.tenant_id = $1::uuid AND q.held_reason IS NOT NULL
+         AND m.tenant_id = q.tenant_id AND m.id = q.message_id AND m.content_kind = 'template'
+         AND s.waba_id = $2 AND t.template_id = $3
+         AND (t.language IS NULL OR m.template_language IS NULL OR t.language = m.template_language)
+         AND upper(coalesce(t.status, '')) <> ALL($4::text[])
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM released`,
+    [template.tenantId, template.wabaId, template.templateId, [...TEMPLATE_HOLD_STATUSES]],
+  );
+  const released = rows[0]?.n ?? 0;
+  if (released > 0) await notifyQueue(handle, template.tenantId);
+  return released;
 }
 
 /** The row waiting for this message, if any: what the last failure was, and whether it is leased. */

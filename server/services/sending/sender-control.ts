@@ -9,7 +9,9 @@ import {
 } from "@/server/services/number-health/hold-sql";
 import { actorLabel, type TActor } from "@/server/services/actor";
 import { recordAudit } from "@/server/services/audit";
-import { raiseAlert } from "@/server/services/monitoring/alerts";
+import { raiseAlert, resolveAlertsByKey } from "@/server/services/monitoring/alerts";
+import { sqlOfPrisma } from "@/server/db/sql";
+import { publishSenderChange } from "@/server/services/triggers/sender-events";
 import { ServiceError } from "@/server/services/errors";
 import { retryMessageInTx } from "./retry-message";
 import { notifyQueue } from "./send-queue";
@@ -75,6 +77,22 @@ export async function pauseSenderInTx(tx: TDbTx, input: TPauseInput): Promise<bo
   );
   const isNewlyPaused = paused.length > 0;
   if (isNewlyPaused) {
+    await publishSenderChange(
+      sqlOfPrisma(tx),
+      {
+        tenantId: input.tenantId,
+        senderNumberId: input.senderNumberId,
+        cause: "dispatch",
+        before: { hold: null, quality: null, flag: null },
+        after: {
+          hold: { code: input.errorCode ?? "operator_pause", reason: input.reason },
+          quality: null,
+          flag: null,
+        },
+        changedBy: pausedBy,
+      },
+      input.now,
+    );
     await recordAudit(tx, {
       actor: input.actor,
       action: "sending.sender_paused",
@@ -123,8 +141,10 @@ export async function resumeSender(
   return db.$transaction(
     async (tx) => {
       await assertSender(tx, input.tenantId, input.senderNumberId);
-      const rows = await tx.$queryRaw<{ paused_at: Date | null; paused_error_code: string | null }[]>`
-        SELECT paused_at, paused_error_code FROM sender_dispatch
+      const rows = await tx.$queryRaw<
+        { paused_at: Date | null; paused_error_code: string | null; paused_reason: string | null }[]
+      >`
+        SELECT paused_at, paused_error_code, paused_reason FROM sender_dispatch
         WHERE tenant_id = ${input.tenantId}::uuid AND sender_number_id = ${input.senderNumberId}::uuid
         FOR UPDATE`;
       const state = rows[0];
@@ -135,11 +155,32 @@ export async function resumeSender(
             paused_message_id = NULL, rate = NULL, rate_changed_at = NULL, tokens_at = NULL, updated_at = ${now}
         WHERE tenant_id = ${input.tenantId}::uuid AND sender_number_id = ${input.senderNumberId}::uuid`;
       const label = actorLabel(actor);
-      await tx.$executeRaw`
-        UPDATE alert SET status = 'resolved', resolved_at = ${now}, resolved_by = ${label},
-                         resolution = ${`sender resumed: ${input.reason}`}, updated_at = ${now}
-        WHERE tenant_id = ${input.tenantId}::uuid AND dedupe_key = ${pausedAlertKey(input.senderNumberId)}
-          AND status <> 'resolved'`;
+      // through the alerts' one way, so the resolution also reaches the tenant's endpoints and
+      // the operators' channels
+      await resolveAlertsByKey(
+        tx,
+        input.tenantId,
+        [pausedAlertKey(input.senderNumberId)],
+        `sender resumed: ${input.reason}`,
+        now,
+        label,
+      );
+      await publishSenderChange(
+        sqlOfPrisma(tx),
+        {
+          tenantId: input.tenantId,
+          senderNumberId: input.senderNumberId,
+          cause: "dispatch",
+          before: {
+            hold: { code: state.paused_error_code ?? "operator_pause", reason: state.paused_reason ?? "" },
+            quality: null,
+            flag: null,
+          },
+          after: { hold: null, quality: null, flag: null },
+          changedBy: label,
+        },
+        now,
+      );
       let requeued = 0;
       if (input.requeueDeadLettered && state.paused_error_code !== null) {
         // the messages this pause dead-lettered: same number, same error, since the pause began

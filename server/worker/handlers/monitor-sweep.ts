@@ -1,15 +1,17 @@
 // monitor.sweep (every minute): snoozes that ran out, stalled messages, stalled-share cohort
-// alerts, orphan-age alerts. Each step is idempotent, so an overlapping or retried run is harmless.
+// alerts, orphan-age alerts, provider-error-rate alerts. Each step is idempotent, so an overlapping or retried run is harmless.
 import type { TDb } from "@/server/db/client";
 import { raiseOrphanAlerts } from "@/server/services/ingest/orphans";
 import { reopenExpiredSnoozes } from "@/server/services/monitoring/alerts";
 import { detectStalled } from "@/server/services/monitoring/detect-stalled";
+import { detectProviderErrors } from "@/server/services/monitoring/detect-provider-errors";
 
 export type TMonitorConfig = {
   cohortMinStalled: number;
   cohortJump: number;
   cohortBaselineMinutes: number;
   orphanAlertMinutes: number;
+  providerErrors: { minRejected: number; jump: number; windowMinutes: number; baselineMinutes: number };
 };
 
 export async function handleMonitorSweep(deps: { db: TDb }, config: TMonitorConfig, now: Date) {
@@ -24,5 +26,13 @@ export async function handleMonitorSweep(deps: { db: TDb }, config: TMonitorConf
     limitPerState: 500,
   });
   const orphans = await raiseOrphanAlerts(deps.db, { now, alertAfterMinutes: config.orphanAlertMinutes });
-  return { reopened, ...stalled, orphanAlertsOpen: orphans.open, orphanAlertsResolved: orphans.resolved };
+  const providerErrors = await detectProviderErrors(deps.db, { ...config.providerErrors, now });
+  return {
+    reopened,
+    ...stalled,
+    orphanAlertsOpen: orphans.open,
+    orphanAlertsResolved: orphans.resolved,
+    providerErrorAlertsOpened: providerErrors.opened,
+    providerErrorAlertsResolved: providerErrors.resolved,
+  };
 }
