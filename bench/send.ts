@@ -9,7 +9,9 @@
 // The API runs in its own process: the route's handler (hot-path dependencies, as in the web
 // process) behind a node:http listener; the worker runs the real dispatcher and the simulator.
 // Run: npx tsx bench/send.ts [--seconds 10] [--concurrency 32] [--rates 250,500,750]
-//                            [--send-concurrency 32] [--skip-e2e]
+//                            [--send-concurrency 32] [--skip-e2e] [--baseline] [--profile DIR]
+// --baseline also runs end to end with the one-message-at-a-time dispatcher (same run, same
+// rates); --profile writes CPU profiles of the api and worker processes (node --cpu-prof).
 // Results: bench/RESULTS.md ("Send path").
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
@@ -47,6 +49,8 @@ const CONCURRENCY = Number(flag("concurrency", "32"));
 const RATES = flag("rates", "250,500,750").split(",").map(Number);
 const SEND_CONCURRENCY = Number(flag("send-concurrency", "32"));
 const SKIP_E2E = process.argv.includes("--skip-e2e");
+// also run end to end with the one-message-at-a-time dispatcher, in the same run
+const BASELINE = process.argv.includes("--baseline");
 // a directory for CPU profiles of the api and worker processes (node --cpu-prof)
 const PROFILE_DIR = flag("profile", "");
 
@@ -116,6 +120,7 @@ async function serveWorker() {
     credentials: createCredentialCache(db, box),
     config: { ...DEFAULT_SENDING_CONFIG, concurrency: SEND_CONCURRENCY },
     workerId: `bench-${process.pid}`,
+    isBatched: process.env.BENCH_ONE_BY_ONE !== "1",
     clock: () => new Date(),
     random: Math.random,
     log,
@@ -381,29 +386,37 @@ async function bench() {
 
     // the intake's backlog is not part of the end-to-end runs
     await pool.query("DELETE FROM send_queue");
-    const worker = await startChild("worker", {
-      DATABASE_URL: database.url,
-      WAYBILL_ENCRYPTION_KEY: encryptionKey,
-      BENCH_NUMBERS: JSON.stringify(numbers),
-    });
-    children.push(worker.child);
-    for (const rate of RATES) {
-      const since = new Date();
-      const stopWorkerSampling = sampleWaits(database.url, "waybill", true);
-      const result = await load(api.port, targets, {
-        connections: Math.max(CONCURRENCY, 64),
-        seconds: SECONDS,
-        overallRate: rate,
+    // each dispatcher mode in its own worker process, at the same offered rates: batched (the
+    // product) and, with --baseline, one message per transaction pair (what it replaced)
+    const modes = BASELINE ? ["batched", "one-by-one"] : ["batched"];
+    for (const mode of modes) {
+      const worker = await startChild("worker", {
+        DATABASE_URL: database.url,
+        WAYBILL_ENCRYPTION_KEY: encryptionKey,
+        BENCH_NUMBERS: JSON.stringify(numbers),
+        BENCH_ONE_BY_ONE: mode === "one-by-one" ? "1" : "0",
       });
-      const left = await waitForDrain(pool, since, 60_000);
-      const workerWaits = await stopWorkerSampling();
-      const e2e = await endToEnd(pool, since);
-      const ackSeconds =
-        e2e.first_ack && e2e.last_ack ? (e2e.last_ack.getTime() - e2e.first_req!.getTime()) / 1000 : null;
-      console.log(
-        `end to end at ${rate} requests/s offered: ${fmt(result.requests.average)} requests/s accepted (p99 ${result.latency.p99} ms); ${fmt(e2e.accepted)} of ${fmt(e2e.messages)} acknowledged, ${fmt(ackSeconds ? e2e.accepted / ackSeconds : null)} sends/s (first request to last acknowledgement); request -> acknowledgement p50 ${fmt(e2e.p50)} ms, p99 ${fmt(e2e.p99)} ms${left ? `; ${left} still queued after 60 s` : ""}`,
-      );
-      console.log(`  worker backends (dispatcher) wait events: ${workerWaits}`);
+      children.push(worker.child);
+      for (const rate of RATES) {
+        const since = new Date();
+        const stopWorkerSampling = sampleWaits(database.url, "waybill", true);
+        const result = await load(api.port, targets, {
+          connections: Math.max(CONCURRENCY, 64),
+          seconds: SECONDS,
+          overallRate: rate,
+        });
+        const left = await waitForDrain(pool, since, 60_000);
+        const workerWaits = await stopWorkerSampling();
+        const e2e = await endToEnd(pool, since);
+        const ackSeconds =
+          e2e.first_ack && e2e.last_ack ? (e2e.last_ack.getTime() - e2e.first_req!.getTime()) / 1000 : null;
+        console.log(
+          `end to end (${mode} dispatcher) at ${rate} requests/s offered: ${fmt(result.requests.average)} requests/s accepted (p99 ${result.latency.p99} ms); ${fmt(e2e.accepted)} of ${fmt(e2e.messages)} acknowledged, ${fmt(ackSeconds ? e2e.accepted / ackSeconds : null)} sends/s (first request to last acknowledgement); request -> acknowledgement p50 ${fmt(e2e.p50)} ms, p99 ${fmt(e2e.p99)} ms${left ? `; ${left} still queued after 60 s` : ""}; load average ${os.loadavg()[0]!.toFixed(1)}`,
+        );
+        console.log(`  worker backends (dispatcher) wait events: ${workerWaits}`);
+        await pool.query("DELETE FROM send_queue");
+      }
+      await stopChild(worker.child);
     }
   } finally {
     await Promise.all(children.map(stopChild));

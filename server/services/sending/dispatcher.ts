@@ -28,10 +28,17 @@ export type TDispatcher = {
   stats(): TDispatcherStats;
 };
 
-export function startDispatcher(input: TSendDeps & { databaseUrl: string | null }): TDispatcher {
+export function startDispatcher(
+  input: TSendDeps & {
+    databaseUrl: string | null;
+    /** false: every send prepared and recorded alone (the same-run baseline of bench/send.ts) */
+    isBatched?: boolean;
+  },
+): TDispatcher {
+  const isBatched = input.isBatched ?? true;
   const deps: TSendDeps & { databaseUrl: string | null } = {
     ...input,
-    acknowledge: input.acknowledge ?? createAcknowledger(input),
+    acknowledge: isBatched ? (input.acknowledge ?? createAcknowledger(input)) : undefined,
   };
   const { log, config } = deps;
   const abort = new AbortController();
@@ -121,6 +128,10 @@ export function startDispatcher(input: TSendDeps & { databaseUrl: string | null 
       if (seen.has(pair) || pairTails.has(pair)) after.push(item);
       else together.push(item);
       seen.add(pair);
+    }
+    if (!isBatched) {
+      for (const item of claimed) run(item);
+      return;
     }
     const outcomes = together.length > 0 ? processClaimedBatch(deps, together, abort.signal) : [];
     together.forEach((item, i) => run(item, () => outcomes[i]!));
