@@ -22,6 +22,7 @@ import { makeSenderNumber, makeTenant } from "@/tests/factories";
 import { entry, envelope, messagesChange, statusItem } from "@/tests/factories/webhooks";
 import { createTestDatabase } from "@/tests/setup/test-database";
 import { percentile, writeResultsSection } from "./lib/results";
+import { startStatementProfile } from "./lib/statement-profile";
 
 const EVENTS = Number(process.argv[2] ?? 1_000_000);
 const LIVE_RATE = Number(process.argv[3] ?? 1000);
@@ -41,6 +42,9 @@ async function main() {
   installProjectors();
   const db = createDb(database.url, { max: CONCURRENCY + 2 });
   const pool = new pg.Pool({ connectionString: database.url, max: 4 });
+  // the drain loops' own connections, as the worker's
+  const drainPool = new pg.Pool({ connectionString: database.url, max: CONCURRENCY + 1 });
+  drainPool.on("error", (error) => console.warn(`drain pool: ${error.message}`));
   // an idle connection closed by the server (another run's cleanup) is not this bench's failure
   pool.on("error", (error) => console.warn(`pool: ${error.message}`));
   const started = new Date();
@@ -164,6 +168,7 @@ async function main() {
     await insertInbox(pool, requests, new Date());
 
     // --- A. drain the backlog
+    const statements = process.env.WAYBILL_BENCH_STATEMENTS === "1" ? startStatementProfile() : null;
     const memory: { s: number; rss: number; heap: number }[] = [];
     const drainStart = performance.now();
     const sampler = setInterval(() => {
@@ -178,7 +183,7 @@ async function main() {
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         for (;;) {
-          const report = await drainInboxOnce(db, {
+          const report = await drainInboxOnce(drainPool, {
             batchSize: BATCH_SIZE,
             maxAttempts: 8,
             now: () => new Date(),
@@ -191,6 +196,7 @@ async function main() {
       }),
     );
     clearInterval(sampler);
+    if (statements) console.log(`\nstatements of A, by wall time:\n${statements.report()}`);
     const drainSeconds = (performance.now() - drainStart) / 1000;
     const counts = (
       await pool.query<{ events: number; receipts: number; orphans: number; failed: number; deltas: number }>(
@@ -244,6 +250,7 @@ async function main() {
   } finally {
     await db.$disconnect();
     await pool.end();
+    await drainPool.end();
     await database.dispose();
   }
 
@@ -321,7 +328,7 @@ async function main() {
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         for (;;) {
-          const report = await drainInboxOnce(database, {
+          const report = await drainInboxOnce(drainPool, {
             batchSize: BATCH_SIZE,
             maxAttempts: 8,
             now: () => new Date(),

@@ -150,7 +150,7 @@ async function main() {
     await Promise.all(
       [0, 1].map(async () => {
         for (;;) {
-          const report = await drainInboxOnce(db, {
+          const report = await drainInboxOnce(pool, {
             batchSize: 200,
             maxAttempts: 3,
             now: () => new Date(),

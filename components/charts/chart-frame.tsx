@@ -3,11 +3,15 @@
 import type { ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
 
+/** One entry of a chart's legend: a colour swatch (a square, or a dot for markers) and its name. */
+export type TLegendItem = { label: string; color: string; shape?: "square" | "dot" | "line" };
+
 export function ChartFrame({
   title,
   label,
   caption,
   height,
+  legend,
   className,
   children,
 }: {
@@ -17,6 +21,8 @@ export function ChartFrame({
   label?: string;
   caption?: ReactNode;
   height: number;
+  /** what each colour means, under the chart (text, so it is read as well as seen) */
+  legend?: readonly TLegendItem[];
   className?: string;
   children: ReactNode;
 }) {
@@ -29,6 +35,30 @@ export function ChartFrame({
       <div style={{ height }} className="w-full min-w-0">
         {children}
       </div>
+      {legend && legend.length > 0 ? (
+        <ul
+          aria-label={`Legend of ${label ?? title}`}
+          className="flex flex-wrap gap-x-3 gap-y-1 text-xs text-zinc-600"
+        >
+          {legend.map((item) => (
+            <li key={item.label} className="inline-flex items-center gap-1.5">
+              <span
+                aria-hidden="true"
+                className={cn(
+                  "inline-block",
+                  item.shape === "dot"
+                    ? "size-2.5 rounded-full"
+                    : item.shape === "line"
+                      ? "h-0.5 w-3.5"
+                      : "size-2.5 rounded-sm",
+                )}
+                style={{ backgroundColor: item.color }}
+              />
+              {item.label}
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </figure>
   );
 }

@@ -49,8 +49,13 @@ export function TierStepChart({
     <ChartFrame
       title={title}
       label={label}
-      caption="Messaging limit per 24 h; dots: quality changes (red worse, green better)"
+      caption="Messaging limit per 24 h, and the quality changes Meta reported"
       height={150}
+      legend={[
+        { label: "Messaging limit", color: "#635bff", shape: "line" },
+        { label: "Quality worse", color: DOT_COLORS.worse, shape: "dot" },
+        { label: "Quality better", color: DOT_COLORS.better, shape: "dot" },
+      ]}
     >
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: -8 }}>

@@ -1,5 +1,6 @@
 // Writes the append-only audit trail for actions that are not about one message.
 import type { TDbTx } from "@/server/db/client";
+import type { TSql } from "@/server/db/sql";
 import type { Prisma } from "@/server/db/generated/client";
 import { actorId, actorLabel, type TActor } from "./actor";
 
@@ -14,7 +15,26 @@ export type TAuditInput = {
   ip?: string | null;
 };
 
-export async function recordAudit(tx: TDbTx, input: TAuditInput): Promise<void> {
+export async function recordAudit(tx: TDbTx | TSql, input: TAuditInput): Promise<void> {
+  // a plain-pg transaction (webhook processing pausing a number) writes the same row by hand
+  if (!("$queryRawUnsafe" in tx)) {
+    await tx.query(
+      `INSERT INTO audit_event (tenant_id, actor_id, actor_label, action, target_type, target_id, reason, data, ip)
+       VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8::jsonb, $9)`,
+      [
+        input.tenantId ?? null,
+        actorId(input.actor),
+        actorLabel(input.actor),
+        input.action,
+        input.targetType ?? null,
+        input.targetId ?? null,
+        input.reason ?? null,
+        JSON.stringify(input.data ?? {}),
+        input.ip ?? null,
+      ],
+    );
+    return;
+  }
   await tx.auditEvent.create({
     data: {
       tenantId: input.tenantId ?? null,

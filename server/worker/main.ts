@@ -4,6 +4,7 @@ import crypto from "node:crypto";
 import os from "node:os";
 import type PgBoss from "pg-boss";
 import { EnvError, parseEnv, ZWorkerEnvSchema } from "@/server/config/env";
+import pg from "pg";
 import { createDb } from "@/server/db/client";
 import { JOB_CATALOG, JOB_SCHEDULES, type TJobName } from "@/server/jobs/catalog";
 import { startQueue } from "@/server/jobs/queue";
@@ -118,9 +119,16 @@ async function main() {
       new Date(),
     ),
   );
-  // webhook processing drains the raw inbox in batches, not one job per request (ADR 005)
+  // webhook processing drains the raw inbox in batches, not one job per request (ADR 005), on
+  // plain pg connections of its own: one per drain loop, one for a row retried alone
+  const ingestPool = new pg.Pool({
+    connectionString: env.DATABASE_URL,
+    max: env.WAYBILL_INGEST_CONCURRENCY + 1,
+    application_name: "waybill-ingest",
+  });
+  ingestPool.on("error", (error) => log.warn({ err: error }, "ingest pool connection lost"));
   const drainer = startInboxDrainer(
-    { db, log },
+    { db, pool: ingestPool, log },
     {
       batchSize: env.WAYBILL_INGEST_BATCH_SIZE,
       concurrency: env.WAYBILL_INGEST_CONCURRENCY,
@@ -204,7 +212,7 @@ async function main() {
     const grace = setTimeout(() => shutdown.abort(), 10_000);
     await Promise.all([
       boss.stop({ graceful: true, timeout: 15_000, wait: true }),
-      drainer.stop(),
+      drainer.stop().then(() => ingestPool.end()),
       folder.stop(),
       Promise.all([deliveries.stop(), notifications.stop()]).then(() => deliveryDb.$disconnect()),
       // sends in flight get 10 s to record their answer; an aborted one is left in doubt, never resent blindly

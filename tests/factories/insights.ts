@@ -165,11 +165,13 @@ export type TDemoInsightsTenants = {
 };
 
 /**
- * A few days of traffic for number health and the heatmaps: Acme Support healthy; Acme
- * Promotions (the troubled number) losing marketing messages to 131049, some 131026, 130472 and
- * 131047, with a spike this morning right after Meta flagged it, and its limit lowered since; Globex
- * healthy with a little 131026. Plus Meta's quality/limit history for +15550101002 and template
- * statuses. Every message goes through the ledger service, so the rollups hold them at once.
+ * A few days of traffic for number health and the heatmaps: Acme Support healthy but for its
+ * account's restriction; Acme Promotions (the troubled number) losing marketing messages to
+ * 131049, some 131026, 130472 and 131047, with a spike this morning right after Meta flagged it,
+ * and its limit lowered since, then flagged again and the account's business-initiated messaging
+ * restricted for 12 hours (both Acme numbers hold their templates); Globex healthy with a little
+ * 131026. Plus Meta's quality/limit history for +15550101002 and template statuses. Every message
+ * goes through the ledger service, so the rollups hold them at once.
  */
 export async function seedDemoInsights(db: TDb, tenants: TDemoInsightsTenants, nowMs: number) {
   const next = random(6);
@@ -308,6 +310,25 @@ export async function seedDemoInsights(db: TDb, tenants: TDemoInsightsTenants, n
       envelope([entry(tenants.acme.wabaId, [qualityUpdate(number, "UNFLAGGED", "TIER_1K")], at(5 * H))]),
       envelope([
         entry(tenants.acme.wabaId, [qualityUpdate(number, "DOWNGRADE", "TIER_250", "TIER_1K")], at(3 * H)),
+      ]),
+      // flagged again this morning, then Meta restricted the account's business-initiated
+      // messaging for half a day (a WABA-wide fact: both Acme numbers hold their templates)
+      envelope([entry(tenants.acme.wabaId, [qualityUpdate(number, "FLAGGED", "TIER_250")], at(2 * H))]),
+      envelope([
+        entry(
+          tenants.acme.wabaId,
+          [
+            otherFields.account("ACCOUNT_RESTRICTION", {
+              restriction_info: [
+                {
+                  restriction_type: "RESTRICTED_BIZ_INITIATED_MESSAGING",
+                  expiration: Math.floor((nowMs + 12 * H) / 1000),
+                },
+              ],
+            }),
+          ],
+          at(1 * H),
+        ),
       ]),
       envelope([
         entry(

@@ -113,7 +113,7 @@ describe("operations.ingestion", () => {
         signatureKeyIndex: 0,
       },
     ]);
-    await drainAll(db);
+    await drainAll();
 
     for (const user of [users.engineer, users.admin]) {
       const ingestion = await callerFor(db, user).operations.ingestion();
@@ -138,7 +138,7 @@ describe("operations.orphans", () => {
     const wamids = [`wamid.orphan-a-${crypto.randomUUID()}`, `wamid.orphan-g-${crypto.randomUUID()}`];
     await post(statusBody(acmeSender, [{ wamid: wamids[0]!, status: "delivered", atMs: Date.now() - 5000 }]));
     await post(statusBody(globexSender, [{ wamid: wamids[1]!, status: "read", atMs: Date.now() - 4000 }]));
-    await drainAll(db);
+    await drainAll();
     const engineer = callerFor(db, users.engineer);
     const all = await engineer.operations.orphans({ limit: 100 });
     const ours = all.items.filter((o) => wamids.includes(o.providerMessageId));
@@ -291,7 +291,7 @@ describe("messages.replayWebhook", () => {
         { wamid, status: "delivered", atMs: t + 1000 },
       ]),
     );
-    await drainAll(db);
+    await drainAll();
     return { messageId, wamid, rawId };
   }
 
@@ -347,7 +347,7 @@ describe("messages.replayWebhook", () => {
     expect(timeline.viewer.canReplayWebhooks).toBe(true);
 
     // the drainer re-processes it: no new fact, no second receipt (the manual action's own is the only new one)
-    await drainAll(db);
+    await drainAll();
     expect(await db.messageEventReceipt.count({ where: { tenantId: acme.id, messageId } })).toBe(
       receiptsBefore + 1,
     );
@@ -377,7 +377,7 @@ describe("messages.replayWebhook", () => {
     expect(await engineer.messages.replayWebhook(input)).toMatchObject({ state: "delivered" });
     // queued again and not processed yet: a second replay is refused rather than stacked
     expect(await codeOf(engineer.messages.replayWebhook(input))).toBe("CONFLICT");
-    await drainAll(db);
+    await drainAll();
     const actions = (await readLedger(db, acme.id, messageId)).events.filter(
       (e) => e.type === "manual_action",
     );

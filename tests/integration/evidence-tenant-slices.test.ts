@@ -77,7 +77,7 @@ beforeAll(async () => {
   );
   const response = await webhookHandlers(pool).POST(webhookPost(rawBody, { secret: APP_SECRET }));
   expect(response.status).toBe(200);
-  await drainAll(db);
+  await drainAll();
 });
 afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });

@@ -227,7 +227,7 @@ describe("webhook endpoint fuzzing", () => {
     expect(stored[0]!.n).toBe(trusted.size);
     expect(stored[0]!.d).toBeGreaterThanOrEqual(replays);
 
-    const report = await drainAll(db);
+    const report = await drainAll();
     expect(report.failed).toBe(0);
     const { rows: pending } = await pool.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM webhook_inbox WHERE encode(body_sha256, 'hex') = ANY($1) AND status NOT IN ('processed', 'quarantined')",

@@ -42,7 +42,7 @@ async function post(statuses: Record<string, unknown>[]) {
     entry(sender.wabaId, [messagesChange(sender.phoneNumberId, sender.displayNumber, { statuses })]),
   ]);
   expect((await route.POST(webhookPost(body, { secret: APP_SECRET }))).status).toBe(200);
-  await drainAll(db);
+  await drainAll();
 }
 
 const wamid = () => `wamid.HBgL${crypto.randomBytes(12).toString("hex")}`;
@@ -222,7 +222,7 @@ describe("just before a resend", () => {
     ]);
     expect((await route.POST(webhookPost(body, { secret: APP_SECRET }))).status).toBe(200);
     expect(await look(messageId)).toEqual({ kind: "wait", pendingRequests: 1 });
-    await drainAll(db);
+    await drainAll();
     expect((await readLedger(db, tenant.id, messageId)).derived.state).toBe("delivered");
   });
 

@@ -28,6 +28,8 @@ import { DEAD_LETTER_ERRORS, makeMessage, stories } from "../factories/messages"
 import { callerFor } from "../setup/trpc";
 import { getMessageView } from "@/server/services/sending/message-views";
 import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
+import { createTestDatabase } from "../setup/test-database";
+import { seedDemo } from "@/prisma/seed";
 import { APP_SECRET, createWebhookTestPool, drainAll, webhookHandlers } from "./webhook-helpers";
 
 let db: TDb;
@@ -52,7 +54,7 @@ async function post(wabaId: string, change: Record<string, unknown>, atMs: numbe
     webhookPost(envelope([entry(wabaId, [change], atMs)]), { secret: APP_SECRET }),
   );
   expect(response.status).toBe(200);
-  await drainAll(db);
+  await drainAll();
 }
 
 async function send(tenantId: string, senderId: string, kind: "template" | "text"): Promise<string> {
@@ -401,4 +403,34 @@ describe("migration 011 carries existing numbers over", () => {
       await dropDatabase(adminUrl, name);
     }
   });
+});
+
+describe("the demo seed", () => {
+  it("leaves number health with no drift; its troubled number was flagged, then restricted", async () => {
+    const database = await createTestDatabase("health_seed");
+    const seeded = createDb(database.url, { max: 2 });
+    try {
+      await seedDemo(seeded, testSecretBox, null);
+      const audit = await auditNumberHealth(seeded, { apply: false, actor: SYSTEM }, new Date());
+      expect(audit.checked).toBe(4);
+      expect(audit.drifted).toEqual([]);
+      const promotions = await seeded.senderNumber.findFirstOrThrow({
+        where: { displayNumber: "+15550101002" },
+      });
+      const view = await seeded.senderHealth.findUniqueOrThrow({
+        where: { tenantId_senderNumberId: { tenantId: promotions.tenantId, senderNumberId: promotions.id } },
+      });
+      expect(view.health).toMatchObject({
+        flag: { state: "FLAGGED", source: "webhook" },
+        restrictions: { list: [{ type: "RESTRICTED_BIZ_INITIATED_MESSAGING" }] },
+        messagingLimit: { tier: "TIER_250" },
+      });
+      expect(view.hardHoldCode).toBeNull();
+      expect(view.templateHoldUntil?.getTime()).toBeGreaterThan(Date.now());
+    } finally {
+      await seeded.$disconnect();
+      await database.dispose();
+    }
+    // the whole demo seed (users with password hashes, days of traffic) on a busy machine
+  }, 300_000);
 });

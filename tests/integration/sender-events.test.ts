@@ -158,7 +158,7 @@ describe("sender events", () => {
         ),
       );
       expect(response.status).toBe(200);
-      await drainAll(db);
+      await drainAll();
     };
     const t0 = Date.now() - 120_000;
     await post("FLAGGED", t0);

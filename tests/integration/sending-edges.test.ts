@@ -245,7 +245,7 @@ describe("template pacing: the send answer's message_status is a fact", () => {
 async function postChanges(changes: Record<string, unknown>[]) {
   const body = envelope([entry(acme.wabaId, changes, Date.now())]);
   expect((await route.POST(webhookPost(body, { secret: APP_SECRET }))).status).toBe(200);
-  await drainAll(db);
+  await drainAll();
 }
 
 let templateIds = 7_000;
@@ -458,5 +458,155 @@ describe("the customer-service window from the user's last message", () => {
     await postChanges([inbound(late, now - 60_000), inbound(late, now - 30 * 3_600_000)]);
     const reopened = await send(text(late));
     await waitForState(reopened, ["accepted"]);
+  });
+});
+
+describe("limits above the message", () => {
+  async function secondSender(): Promise<TSenderFixture> {
+    const sender = await makeSenderNumber(db, testSecretBox, acme.tenantId);
+    return {
+      tenantId: acme.tenantId,
+      senderId: sender.id,
+      phoneNumberId: sender.phoneNumberId,
+      wabaId: sender.wabaId,
+      displayNumber: sender.displayNumber,
+    };
+  }
+  const templateFrom = (sender: TSenderFixture, to: string): TSendMessageRequest => ({
+    from: sender.senderId,
+    to: `+${to}`,
+    type: "template",
+    template: { name: "order_update", language: "en_US", bodyParameters: ["#1"] },
+  });
+  async function sendAs(sender: TSenderFixture, to: string): Promise<string> {
+    const result = await requestSend(requestSendDepsOf(db), {
+      tenantId: sender.tenantId,
+      request: templateFrom(sender, to),
+      idempotencyKey: null,
+      origin: { kind: "api", apiKeyId: crypto.randomUUID() },
+      now: new Date(),
+    });
+    if (result.kind !== "created") throw new Error(`not created: ${result.kind}`);
+    return result.message.id;
+  }
+  const queueRow = (id: string) =>
+    db.sendQueueItem.findUnique({
+      where: { tenantId_messageId: { tenantId: acme.tenantId, messageId: id } },
+      select: { notBefore: true, attempt: true },
+    });
+
+  it("131048 cools the number down for an hour instead of pausing it; its queue waits, the retry goes after the cool-down", async () => {
+    const number = await secondSender();
+    simulator.engine.addRule({
+      id: "spam",
+      match: { phoneNumberId: number.phoneNumberId },
+      scenario: { syncErrors: [{ code: 131048, rate: 1 }] },
+    });
+    const before = Date.now();
+    const first = await sendAs(number, newRecipient());
+    await waitForState(first, ["retrying"]);
+    const dispatch = await db.senderDispatch.findUniqueOrThrow({
+      where: { tenantId_senderNumberId: { tenantId: acme.tenantId, senderNumberId: number.senderId } },
+      select: { pausedAt: true, cooldownUntil: true, cooldownReason: true, cooldownErrorCode: true },
+    });
+    expect(dispatch.pausedAt).toBeNull(); // no engineer needed: time is the cure
+    expect(dispatch.cooldownErrorCode).toBe("131048");
+    expect(dispatch.cooldownReason).toBe(
+      "spam rate limit hit (131048): too many recent messages were blocked or reported",
+    );
+    expect(dispatch.cooldownUntil!.getTime()).toBeGreaterThanOrEqual(before + 60 * 60_000);
+    // the retry is due no earlier than the end of the cool-down
+    expect((await queueRow(first))!.notBefore.getTime()).toBeGreaterThanOrEqual(
+      dispatch.cooldownUntil!.getTime(),
+    );
+    expect(
+      await db.alert.count({
+        where: { tenantId: acme.tenantId, kind: "sender_health", senderNumberId: number.senderId },
+      }),
+    ).toBe(0);
+
+    // the next message of that number waits whole, saying why; other numbers flow
+    const next = await sendAs(number, newRecipient());
+    const other = await send(template(newRecipient(), "order_update"));
+    await waitForState(other, ["accepted"]);
+    expect(simulator.engine.sent({ callbackData: `${next}:1` })).toHaveLength(0);
+    expect(
+      (await db.message.findUniqueOrThrow({ where: { tenantId_id: { tenantId: acme.tenantId, id: next } } }))
+        .state,
+    ).toBe("queued");
+    expect((await getMessageView(db, acme.tenantId, next))?.hold).toMatch(
+      /^the number cools down until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC: spam rate limit hit \(131048\)/,
+    );
+  });
+
+  it("80007 opens the WABA's circuit: every number of that WABA waits, the retry goes when it closes; a repeat opens it longer", async () => {
+    const number = await secondSender();
+    simulator.engine.addRule({
+      id: "waba-rate",
+      match: { phoneNumberId: number.phoneNumberId },
+      scenario: { syncErrors: [{ code: 80007, rate: 1 }] },
+    });
+    const id = await sendAs(number, newRecipient());
+    await waitForState(id, ["retrying"]);
+    const circuit = await db.providerCircuit.findUniqueOrThrow({
+      where: { scope_scopeKey: { scope: "waba", scopeKey: number.wabaId } },
+    });
+    expect(circuit).toMatchObject({
+      trips: 1,
+      errorCode: "80007",
+      reason: "the WhatsApp Business Account hit its rate limit (80007)",
+    });
+    expect(circuit.openUntil.getTime() - circuit.openedAt.getTime()).toBe(5 * 60_000);
+    expect((await queueRow(id))!.notBefore.getTime()).toBeGreaterThanOrEqual(circuit.openUntil.getTime());
+    const waiting = await sendAs(number, newRecipient());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(simulator.engine.sent({ callbackData: `${waiting}:1` })).toHaveLength(0);
+    expect((await getMessageView(db, acme.tenantId, waiting))?.hold).toContain(
+      "the WhatsApp Business Account's circuit breaker is open until",
+    );
+    // the circuit closes (time passes): the waiting message goes; the number still answers
+    // 80007, so the circuit opens again, twice as long
+    await db.providerCircuit.update({
+      where: { scope_scopeKey: { scope: "waba", scopeKey: number.wabaId } },
+      data: { openUntil: new Date(Date.now() - 1_000), openedAt: new Date(Date.now() - 5 * 60_000 - 1_000) },
+    });
+    await waitFor(
+      async () => {
+        const row = await db.providerCircuit.findUniqueOrThrow({
+          where: { scope_scopeKey: { scope: "waba", scopeKey: number.wabaId } },
+        });
+        return row.trips === 2 ? row : null;
+      },
+      10_000,
+      "the circuit to trip again",
+    ).then((row) => expect(row.openUntil.getTime() - row.openedAt.getTime()).toBe(10 * 60_000));
+    await db.providerCircuit.deleteMany({ where: { scope: "waba", scopeKey: number.wabaId } });
+  });
+
+  it("4 opens the app's circuit for every number", async () => {
+    const number = await secondSender();
+    simulator.engine.addRule({
+      id: "app-rate",
+      match: { phoneNumberId: number.phoneNumberId },
+      scenario: { syncErrors: [{ code: 4, rate: 1 }] },
+    });
+    try {
+      const id = await sendAs(number, newRecipient());
+      await waitForState(id, ["retrying"]);
+      const circuit = await db.providerCircuit.findUniqueOrThrow({
+        where: { scope_scopeKey: { scope: "app", scopeKey: "graph" } },
+      });
+      expect(circuit.errorCode).toBe("4");
+      // another number, another WABA: it waits too (the app's rate is shared)
+      const other = await send(template(newRecipient(), "order_update"));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(simulator.engine.sent({ callbackData: `${other}:1` })).toHaveLength(0);
+      expect((await getMessageView(db, acme.tenantId, other))?.hold).toContain(
+        "the app's circuit breaker is open until",
+      );
+    } finally {
+      // the app's circuit is the whole database's: close it for the files after this one
+      await db.providerCircuit.deleteMany({ where: { scope: "app" } });
+    }
   });
 });

@@ -92,7 +92,7 @@ describe("stalled messages", () => {
 
     // the sent webhook arrives: processing resolves the alert at once, naming the new state
     await postStatus(sender, wamid, "sent", t0 + 21 * MIN);
-    await drainAll(db);
+    await drainAll();
     expect(
       await db.alert.findUnique({ where: { tenantId_id: { tenantId: tenant.id, id: alerts[0]!.id } } }),
     ).toMatchObject({
@@ -163,7 +163,7 @@ describe("stalled messages", () => {
     expect((await sweep([tenant.id], t0 + 17 * MIN)).cohortOpened).toBe(0); // deduplicated while open
 
     for (const m of messages.slice(0, 8)) await postStatus(sender, m.wamid, "delivered", t0 + 17 * MIN);
-    await drainAll(db);
+    await drainAll();
     const recovered = await sweep([tenant.id], t0 + 18 * MIN);
     expect(recovered.cohortResolved).toBe(2);
     expect(

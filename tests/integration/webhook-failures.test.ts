@@ -52,7 +52,7 @@ async function setup() {
       entry(sender.wabaId, [messagesChange(sender.phoneNumberId, sender.displayNumber, { statuses })]),
     ]);
     expect((await route.POST(webhookPost(body, { secret: APP_SECRET }))).status).toBe(200);
-    await drainAll(db);
+    await drainAll();
   };
   return { tenant, sender, post };
 }

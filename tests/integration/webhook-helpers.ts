@@ -35,8 +35,12 @@ export function webhookHandlers(pool: pg.Pool, overrides: Partial<TWebhookRouteD
   return { ...createWhatsAppWebhookHandlers(() => deps), deps };
 }
 
+// the drain's own plain-pg connections, as the worker's (closed when the test file's process ends)
+let drainPool: pg.Pool | null = null;
+
 /** Drains the inbox until a step claims nothing (rows of other test files included). */
-export async function drainAll(db: TDb, now: () => Date = () => new Date()): Promise<TDrainReport> {
+export async function drainAll(now: () => Date = () => new Date()): Promise<TDrainReport> {
+  drainPool ??= new pg.Pool({ connectionString: testDatabaseUrl(), max: 2, allowExitOnIdle: true });
   const total: TDrainReport = {
     claimed: 0,
     claimedIds: [],
@@ -46,7 +50,7 @@ export async function drainAll(db: TDb, now: () => Date = () => new Date()): Pro
     retried: 0,
   };
   for (let i = 0; i < 100; i += 1) {
-    const step = await drainInboxOnce(db, { batchSize: 50, maxAttempts: 3, now });
+    const step = await drainInboxOnce(drainPool, { batchSize: 50, maxAttempts: 3, now });
     for (const k of ["claimed", "processed", "quarantined", "failed", "retried"] as const)
       total[k] += step[k];
     total.claimedIds.push(...step.claimedIds);

@@ -211,7 +211,7 @@ describe("POST: verify, then store raw before answering", () => {
     expect((await route.POST(webhookPost(raw, { secret: APP_SECRET }))).status).toBe(200);
     const notMeta = JSON.stringify({ object: "page", entry: [], id: crypto.randomUUID() });
     expect((await route.POST(webhookPost(notMeta, { secret: APP_SECRET }))).status).toBe(200);
-    await drainAll(db);
+    await drainAll();
     for (const [body, reason] of [
       [raw, "malformed_json"],
       [notMeta, "invalid_envelope"],
@@ -230,7 +230,7 @@ describe("processing", () => {
     const at = Date.now() - 10_000;
     const raw = JSON.stringify(sentBody(wamid, acmeSender, at));
     await route.POST(webhookPost(raw, { secret: APP_SECRET }));
-    await drainAll(db);
+    await drainAll();
 
     const row = await inboxRow(raw);
     expect(row).toMatchObject({ status: "processed", processCount: 1, tenantIds: [acme.id] });
@@ -319,7 +319,7 @@ describe("processing", () => {
     ]);
     const raw = JSON.stringify(body);
     expect((await route.POST(webhookPost(raw, { secret: APP_SECRET }))).status).toBe(200);
-    await drainAll(db);
+    await drainAll();
 
     const row = await inboxRow(raw);
     expect(row?.status).toBe("quarantined"); // some items need a look; the rest was applied
@@ -472,7 +472,7 @@ describe("processing", () => {
       );
     await route.POST(webhookPost(restrict, { secret: APP_SECRET }));
     await route.POST(webhookPost(lift(t - 60_000), { secret: APP_SECRET }));
-    await drainAll(db);
+    await drainAll();
     for (const id of [acmeSender.id, acmeSender2.id]) {
       // the older report arrived later but is only history: the restriction stands
       expect(
@@ -486,7 +486,7 @@ describe("processing", () => {
       expect(health.hardHoldCode).toBeNull();
     }
     await route.POST(webhookPost(lift(t), { secret: APP_SECRET }));
-    await drainAll(db);
+    await drainAll();
     expect(
       (
         await db.senderNumber.findUniqueOrThrow({
@@ -504,7 +504,7 @@ describe("processing", () => {
     const { messageId, wamid } = await sentMessage(db, acme.id, acmeSender.id);
     const raw = JSON.stringify(sentBody(wamid, globexSender));
     await route.POST(webhookPost(raw, { secret: APP_SECRET }));
-    await drainAll(db);
+    await drainAll();
     const ledger = await readLedger(db, acme.id, messageId);
     expect(ledger.events.some((e) => e.type === "status_sent")).toBe(false);
     const orphan = await db.webhookOrphanStatus.findFirst({ where: { providerMessageId: wamid } });
@@ -523,7 +523,7 @@ describe("processing", () => {
       ]),
     );
     await route.POST(webhookPost(raw, { secret: APP_SECRET }));
-    await drainAll(db);
+    await drainAll();
     const row = await inboxRow(raw);
     expect(await db.webhookQuarantine.findMany({ where: { rawWebhookId: row!.id } })).toMatchObject([
       { reason: "waba_mismatch" },
@@ -548,14 +548,14 @@ describe("duplicates", () => {
     );
     const before = await counter("requests_duplicate", acme.id);
     expect((await route.POST(webhookPost(raw, { secret: APP_SECRET }))).status).toBe(200);
-    await drainAll(db);
+    await drainAll();
     const eventsBefore = await db.messageEvent.count({ where: { tenantId: acme.id, messageId } });
     const receiptsBefore = await db.messageEventReceipt.count({ where: { tenantId: acme.id, messageId } });
 
     // Meta retries (our 200 was lost): the same bytes, the same signature, days later
     expect((await route.POST(webhookPost(raw, { secret: APP_SECRET }))).status).toBe(200);
     expect((await route.POST(webhookPost(raw, { secret: APP_SECRET }))).status).toBe(200);
-    const report = await drainAll(db);
+    const report = await drainAll();
 
     const row = await inboxRow(raw);
     expect(row).toMatchObject({ duplicateCount: 2, processCount: 1, status: "processed" });
@@ -586,7 +586,7 @@ describe("duplicates", () => {
       duplicateCount: 2,
     });
     expect(await counter("requests_duplicate", null)).toBe(before + 4);
-    await drainAll(db);
+    await drainAll();
   });
 
   it("the same status in two different bodies is one fact with two receipts", async () => {
@@ -596,7 +596,7 @@ describe("duplicates", () => {
     const two = JSON.stringify({ ...sentBody(wamid, acmeSender, at), extra: "another envelope" });
     await route.POST(webhookPost(one, { secret: APP_SECRET }));
     await route.POST(webhookPost(two, { secret: APP_SECRET }));
-    await drainAll(db);
+    await drainAll();
     const view = await readLedger(db, acme.id, messageId);
     expect(view.events.filter((e) => e.type === "status_sent")).toHaveLength(1);
     expect(view.events.find((e) => e.type === "status_sent")?.receipts?.receivedCount).toBe(2);

@@ -86,7 +86,7 @@ describe("replay", () => {
     const wamid = `wamid.${crypto.randomUUID()}`;
     const raw = statusBody({ wabaId, phoneNumberId, displayNumber: "+15557770000" }, wamid, "delivered");
     await route.POST(webhookPost(raw, { secret: APP_SECRET }));
-    await drainAll(db);
+    await drainAll();
     const row = await inboxRow(raw);
     expect(row.status).toBe("quarantined");
 
@@ -100,7 +100,7 @@ describe("replay", () => {
     });
     expect(replay).toMatchObject({ requestCount: 1, isTruncated: false });
     expect((await inboxRow(raw)).status).toBe("pending");
-    await drainAll(db);
+    await drainAll();
 
     expect(
       (await db.message.findUniqueOrThrow({ where: { tenantId_id: { tenantId: acme.id, id: messageId } } }))
@@ -130,7 +130,7 @@ describe("replay", () => {
     const { messageId, wamid } = await sentMessage(db, acme.id, acmeSender.id);
     const raw = statusBody(acmeSender, wamid, "read");
     await route.POST(webhookPost(raw, { secret: APP_SECRET }));
-    await drainAll(db);
+    await drainAll();
     const events = await db.messageEvent.count({ where: { tenantId: acme.id, messageId } });
     const receipts = await db.messageEventReceipt.count({ where: { tenantId: acme.id, messageId } });
     const row = await inboxRow(raw);
@@ -141,7 +141,7 @@ describe("replay", () => {
     await callerFor(db, users.engineer!)
       .ingest.replay({ filter: { rawWebhookIds: [row.id] }, reason: "idempotency check" })
       .catch(() => null);
-    await drainAll(db);
+    await drainAll();
     expect(await db.messageEvent.count({ where: { tenantId: acme.id, messageId } })).toBe(events);
     expect(await db.messageEventReceipt.count({ where: { tenantId: acme.id, messageId } })).toBe(receipts);
     expect(await inboxRow(raw)).toMatchObject({
@@ -159,7 +159,7 @@ describe("replay", () => {
     expect(await codeOf(callerFor(db, users.admin!).ingest.replay(input))).toBe("FORBIDDEN");
     expect(await codeOf(callerFor(db, users.acmeAdmin!).ingest.replay(input))).toBe("FORBIDDEN");
     expect(await codeOf(callerFor(db, users.engineer!).ingest.replay(input))).toBe("NOT_FOUND"); // still pending
-    await drainAll(db);
+    await drainAll();
   });
 });
 
@@ -177,7 +177,7 @@ describe("a request whose processing keeps failing", () => {
       const bodies = [...good.map((g) => statusBody(acmeSender, g.wamid)), statusBody(acmeSender, poison)];
       for (const raw of bodies) await route.POST(webhookPost(raw, { secret: APP_SECRET }));
       const t = Date.now();
-      const first = await drainInboxOnce(db, { batchSize: 50, maxAttempts: 2, now: () => new Date(t) });
+      const first = await drainInboxOnce(pool, { batchSize: 50, maxAttempts: 2, now: () => new Date(t) });
       expect(first).toMatchObject({ processed: 2, retried: 1, failed: 0 });
       for (const raw of bodies.slice(0, 2)) expect((await inboxRow(raw)).status).toBe("processed");
       const backedOff = await inboxRow(bodies[2]!);
@@ -186,9 +186,10 @@ describe("a request whose processing keeps failing", () => {
       expect(backedOff.availableAt.getTime()).toBeGreaterThan(t);
 
       expect(
-        (await drainInboxOnce(db, { batchSize: 50, maxAttempts: 2, now: () => new Date(t + 1000) })).claimed,
+        (await drainInboxOnce(pool, { batchSize: 50, maxAttempts: 2, now: () => new Date(t + 1000) }))
+          .claimed,
       ).toBe(0);
-      const second = await drainInboxOnce(db, {
+      const second = await drainInboxOnce(pool, {
         batchSize: 50,
         maxAttempts: 2,
         now: () => new Date(t + 60_000),
@@ -207,7 +208,7 @@ describe("a request whose processing keeps failing", () => {
       filter: { status: "failed" },
       reason: "fault fixed",
     });
-    await drainAll(db);
+    await drainAll();
     for (const { id } of failed)
       expect((await db.webhookInbox.findUniqueOrThrow({ where: { id } })).status).toBe("processed");
     expect(await db.webhookOrphanStatus.count({ where: { providerMessageId: poison } })).toBe(1);
@@ -268,7 +269,7 @@ describe("retention", () => {
       where: { metric: "requests_duplicate", tenantId: globex.id },
     });
     expect(Number(counter?.value)).toBeGreaterThanOrEqual(1);
-    await drainAll(db);
+    await drainAll();
   });
 });
 
@@ -279,7 +280,7 @@ describe("console procedures", () => {
       `wamid.${crypto.randomUUID()}`,
     );
     await route.POST(webhookPost(raw, { secret: APP_SECRET }));
-    await drainAll(db);
+    await drainAll();
     const row = await inboxRow(raw);
     const engineer = callerFor(db, users.engineer!);
 
@@ -335,7 +336,7 @@ describe("console procedures", () => {
       ]),
     );
     await route.POST(webhookPost(body, { secret: APP_SECRET }));
-    await drainAll(db);
+    await drainAll();
     const acmeAdmin = callerFor(db, users.acmeAdmin!);
 
     const orphans = await acmeAdmin.ingest.listOrphans({ tenantId: acme.id });
@@ -451,7 +452,7 @@ describe("GET /api/metrics", () => {
     const text = await response.text();
     expect(text).toMatch(/^waybill_webhook_inbox_depth [1-9]\d*$/m);
     expect(text).toMatch(/^waybill_webhook_processing_lag_seconds \d+(\.\d+)?(e-?\d+)?$/m);
-    await drainAll(db);
+    await drainAll();
     const after = await (await get(handler(null), { authorization: `Bearer ${TOKEN}` })).text();
     const tenantLabel = `tenant="${acme.slug}",tenant_id="${acme.id}"`;
     for (const outcome of ["received", "processed"]) {

@@ -59,7 +59,7 @@ describe("a status posted before its message's send response is recorded", () =>
     const wamid = `wamid.${crypto.randomUUID()}`;
     const t = Date.now() - 30_000;
     await postStatuses([statusItem(wamid, "delivered", t + 2000), statusItem(wamid, "sent", t + 1000)]);
-    await drainAll(db);
+    await drainAll();
 
     const waiting = await db.webhookOrphanStatus.findMany({
       where: { tenantId: tenant.id, providerMessageId: wamid },
@@ -101,7 +101,7 @@ describe("a status posted before its message's send response is recorded", () =>
 
     // a later status for the same wamid goes straight to the message
     await postStatuses([statusItem(wamid, "read", t + 3000)]);
-    await drainAll(db);
+    await drainAll();
     expect(await state(messageId)).toBe("read");
     expect(
       await db.webhookOrphanStatus.count({ where: { tenantId: tenant.id, providerMessageId: wamid } }),
@@ -117,11 +117,8 @@ describe("a status posted before its message's send response is recorded", () =>
     }
     for (const c of cases) await postStatuses([statusItem(c.wamid, "sent", Date.now() - 1000)]);
     // drain and record every response concurrently: each status must end attached exactly once
-    await Promise.all([
-      drainAll(db),
-      ...cases.map((c) => recordAccepted(db, tenant.id, c.messageId, c.wamid)),
-    ]);
-    await drainAll(db);
+    await Promise.all([drainAll(), ...cases.map((c) => recordAccepted(db, tenant.id, c.messageId, c.wamid))]);
+    await drainAll();
     for (const c of cases) {
       expect(await state(c.messageId)).toBe("sent");
       expect(
@@ -149,7 +146,7 @@ describe("biz_opaque_callback_data", () => {
     await postStatuses([
       statusItem(wamid, "delivered", Date.now() - 5000, { biz_opaque_callback_data: messageId }),
     ]);
-    await drainAll(db);
+    await drainAll();
     const now = Date.now();
 
     const early = await sweepOrphans(db, { now: new Date(now), matchGraceSeconds: 120, limit: 100 });
@@ -179,7 +176,7 @@ describe("biz_opaque_callback_data", () => {
     await postStatuses([
       statusItem(wamid, "sent", Date.now() - 5000, { biz_opaque_callback_data: foreign.messageId }),
     ]);
-    await drainAll(db);
+    await drainAll();
     await sweepOrphans(db, { now: new Date(Date.now() + 3_600_000), matchGraceSeconds: 120, limit: 1000 });
     expect(
       await db.webhookOrphanStatus.findFirst({ where: { tenantId: tenant.id, providerMessageId: wamid } }),
@@ -204,7 +201,7 @@ describe("orphan alerts", () => {
       ]),
     ]);
     await route.POST(webhookPost(body, { secret: APP_SECRET }));
-    await drainAll(db);
+    await drainAll();
 
     const later = new Date(Date.now() + 16 * 60_000);
     await raiseOrphanAlerts(db, { now: new Date(), alertAfterMinutes: 15 });

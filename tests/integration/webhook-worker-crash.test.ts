@@ -81,7 +81,7 @@ describe("webhook processing survives kill -9 of the worker mid-batch", () => {
         // from another connection: inside the locker's transaction pg_stat_activity is a snapshot
         const { rows } = await pool.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM pg_stat_activity
-           WHERE datname = current_database() AND wait_event_type = 'Lock' AND application_name = 'waybill'`,
+           WHERE datname = current_database() AND wait_event_type = 'Lock' AND application_name = 'waybill-ingest'`,
         );
         return (rows[0]?.n ?? 0) > 0;
       },

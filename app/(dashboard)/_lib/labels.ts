@@ -19,3 +19,12 @@ export function roleLabel(role: string): string {
 export function actorText(label: string): string {
   return label.startsWith("user:") ? label.slice("user:".length) : label;
 }
+
+/**
+ * Meta's enum words as the console shows them, sentence-cased: APPROVED -> "Approved",
+ * MARKETING -> "Marketing", PENDING_DELETION -> "Pending deletion". One casing everywhere.
+ */
+export function enumLabel(value: string): string {
+  const words = value.toLowerCase().replace(/_/g, " ").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

@@ -66,7 +66,7 @@ const TABLE: [code: number, httpStatus: number, disposition: TDisposition][] = [
   [299, 403, "sender_blocked"],
   [131005, 403, "sender_blocked"],
   [131031, 403, "sender_blocked"],
-  [131048, 400, "sender_blocked"],
+  [131048, 400, "rate_limited"],
   [131042, 400, "sender_blocked"],
   [133010, 400, "sender_blocked"],
   [368, 403, "sender_blocked"],

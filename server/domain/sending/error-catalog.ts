@@ -6,7 +6,9 @@
 /**
  * What the pipeline does with an attempt that failed with this code.
  * - `transient`: the same request may succeed later: retry with exponential backoff and jitter.
- * - `rate_limited`: an app- or account-level rate limit (4, 80007): retry after a longer backoff.
+ * - `rate_limited`: a limit above the message: the app's or the account's rate (4, 80007: a
+ *   circuit breaker at that level) or the number's (131048, 131064: a timed cool-down), see
+ *   level-limits.ts; the message is retried once the level may send again.
  * - `throttle`: the sender number's throughput was exceeded (130429): retry, and lower that
  *   number's send rate adaptively so the retries do not hit the same wall.
  * - `pair_limit`: too many messages to this recipient from this number (131056): retry after
@@ -183,15 +185,16 @@ const ENTRIES: readonly TErrorCodeEntry[] = [
   entry(
     131048,
     "Spam rate limit hit",
-    "sender_blocked",
-    "The number was restricted because earlier messages were blocked or flagged as spam; improve quality before resuming.",
+    // the number is restricted for a while, not broken: a timed cool-down (level-limits.ts)
+    "rate_limited",
+    "The number was restricted because earlier messages were blocked or flagged as spam; it cools down for an hour and then sends again; improve quality to avoid it.",
     400,
   ),
   entry(
     131064,
     "Messaging limit hit due to template classification violations",
-    "sender_blocked",
-    "Meta lowered the number's limits for template misclassification.",
+    "rate_limited",
+    "Meta lowered the number's limits for template misclassification; it cools down for six hours and then sends again.",
     400,
   ),
   entry(

@@ -3,9 +3,9 @@
 // by content (a re-delivery or a replay adds nothing). A number's current health is re-derived
 // from its history; a template's current values move forward only.
 import crypto from "node:crypto";
-import type { TDbTx } from "@/server/db/client";
 import { canonicalJson } from "@/server/domain/ledger/canonical-json";
-import { toSql } from "@/server/db/sql";
+import type { TSql } from "@/server/db/sql";
+import { sqlTemplate } from "@/server/db/sql-template";
 import { senderChangesFor, templateChangesFor } from "@/server/ingest/account-updates";
 import type { TWebhookItem } from "@/server/ingest/parse-webhook";
 import { alertKeys, raiseAlert, resolveAlertsByKey } from "@/server/services/monitoring/alerts";
@@ -17,7 +17,7 @@ import type { CounterBag } from "./counters";
 const sha256Hex = (text: string) => crypto.createHash("sha256").update(text).digest("hex");
 
 export async function applySenderHealth(
-  tx: TDbTx,
+  sql: TSql,
   row: TClaimedRow,
   item: Extract<TWebhookItem, { kind: "sender_health" }>,
   senders: readonly TDirectoryRow[],
@@ -34,7 +34,7 @@ export async function applySenderHealth(
     }),
   );
   const at = item.providerTimestamp === null ? null : new Date(item.providerTimestamp);
-  const sql = toSql(tx);
+  const q = sqlTemplate(sql);
   let recorded = 0;
   for (const sender of senders) {
     const eventId = await appendHealthFact(sql, {
@@ -58,19 +58,19 @@ export async function applySenderHealth(
     // fact has said since (server/domain/number-health/derive-health.ts)
     const { legacyChanges } = await refreshNumberHealth(sql, sender.tenant_id, sender.sender_number_id, now);
     // out-of-order delivery: an alert older than the last applied event is history only
-    const newer = await tx.$queryRaw<{ n: number }[]>`
+    const newer = await q<{ n: number }>`
       SELECT count(*)::int AS n FROM sender_health_event
       WHERE tenant_id = ${sender.tenant_id}::uuid AND sender_number_id = ${sender.sender_number_id}::uuid
         AND id <> ${eventId}::uuid AND source = 'webhook' AND applied <> '{}'::jsonb AND provider_timestamp > ${at}`;
     const isStale = at !== null && (newer[0]?.n ?? 0) > 0;
     const effectiveAlert = isStale ? null : alert;
     if (Object.keys(legacyChanges).length === 0 && effectiveAlert === null) continue;
-    await tx.$executeRaw`
+    await q`
       UPDATE sender_health_event SET applied = ${JSON.stringify({ ...legacyChanges, alert: effectiveAlert?.action ?? null })}::jsonb
       WHERE tenant_id = ${sender.tenant_id}::uuid AND id = ${eventId}::uuid`;
     if (effectiveAlert?.action === "open") {
       await raiseAlert(
-        tx,
+        sql,
         {
           tenantId: sender.tenant_id,
           senderNumberId: sender.sender_number_id,
@@ -90,7 +90,7 @@ export async function applySenderHealth(
       );
     } else if (effectiveAlert?.action === "resolve") {
       await resolveAlertsByKey(
-        tx,
+        sql,
         sender.tenant_id,
         [alertKeys.senderHealth(sender.sender_number_id)],
         effectiveAlert.reason,
@@ -102,13 +102,14 @@ export async function applySenderHealth(
 }
 
 export async function applyTemplate(
-  tx: TDbTx,
+  sql: TSql,
   row: TClaimedRow,
   item: Extract<TWebhookItem, { kind: "template" }>,
   tenantId: string,
   now: Date,
   counters: CounterBag,
 ): Promise<number> {
+  const q = sqlTemplate(sql);
   const changes = templateChangesFor(item.field, item.event, item.value);
   const at = item.providerTimestamp === null ? null : new Date(item.providerTimestamp);
   const dedupeKey = sha256Hex(
@@ -119,11 +120,11 @@ export async function applyTemplate(
       value: item.value,
     }),
   );
-  await tx.$executeRaw`
+  await q`
     INSERT INTO message_template (tenant_id, waba_id, template_id, name, language, created_at, updated_at)
     VALUES (${tenantId}::uuid, ${item.wabaId}, ${item.templateId}, ${changes.name ?? null}, ${changes.language ?? null}, ${now}, ${now})
     ON CONFLICT (tenant_id, waba_id, template_id) DO NOTHING`;
-  const inserted = await tx.$queryRaw<{ id: string }[]>`
+  const inserted = await q<{ id: string }>`
     INSERT INTO message_template_event (tenant_id, id, waba_id, template_id, field, event, provider_timestamp, value,
                                         dedupe_key, raw_webhook_id, recorded_at)
     VALUES (${tenantId}::uuid, ${crypto.randomUUID()}::uuid, ${item.wabaId}, ${item.templateId}, ${item.field}, ${item.event},
@@ -133,7 +134,7 @@ export async function applyTemplate(
   if (inserted.length === 0) return 0;
   counters.add("template_events", tenantId);
   // the current status moves forward only: an event older than the one shown is history only
-  await tx.$executeRaw`
+  await q`
     UPDATE message_template SET
       name = COALESCE(${changes.name ?? null}, name),
       language = COALESCE(${changes.language ?? null}, language),
@@ -147,6 +148,6 @@ export async function applyTemplate(
       AND (last_event_at IS NULL OR ${at}::timestamptz IS NULL OR last_event_at <= ${at})`;
   // a template active again releases the sends held while it was paused or disabled
   if (changes.status !== undefined)
-    await releaseTemplateHolds(tx, { tenantId, wabaId: item.wabaId, templateId: item.templateId });
+    await releaseTemplateHolds(sql, { tenantId, wabaId: item.wabaId, templateId: item.templateId });
   return 1;
 }

@@ -3,7 +3,8 @@
 // the time only, never the content) and their marketing preference (user_preferences). Both move
 // forward only, so a re-delivered or late webhook never turns an opt-out back or shortens the
 // window. One statement for the batch.
-import type { TDbTx } from "@/server/db/client";
+import type { TSql } from "@/server/db/sql";
+import { sqlTemplate } from "@/server/db/sql-template";
 import type { TWebhookItem } from "@/server/ingest/parse-webhook";
 
 export type TContactWork = {
@@ -12,8 +13,9 @@ export type TContactWork = {
   senderNumberId: string;
 };
 
-export async function applyContacts(tx: TDbTx, work: readonly TContactWork[], now: Date): Promise<void> {
+export async function applyContacts(sql: TSql, work: readonly TContactWork[], now: Date): Promise<void> {
   if (work.length === 0) return;
+  const q = sqlTemplate(sql);
   // one row per pair (a statement cannot update a row twice): the latest of each kind wins
   const pairs = new Map<
     string,
@@ -41,7 +43,7 @@ export async function applyContacts(tx: TDbTx, work: readonly TContactWork[], no
   }
   const rows = [...pairs.values()];
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  await tx.$executeRaw`
+  await q`
     INSERT INTO recipient_contact AS rc (tenant_id, sender_number_id, recipient, last_inbound_at, marketing_opted_out,
                                          marketing_preference_at, updated_at)
     SELECT u.tenant_id, u.sender_number_id, u.recipient, u.inbound_at, coalesce(u.opted_out, false), u.preference_at, ${now}

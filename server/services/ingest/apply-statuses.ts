@@ -2,33 +2,37 @@
 // each status with the attempt the wamid was given and its raw request's id); unknown wamid -> a
 // parked orphan (orphans.ts).
 import crypto from "node:crypto";
-import type { TDbTx } from "@/server/db/client";
+import type { TSql } from "@/server/db/sql";
+import { sqlTemplate } from "@/server/db/sql-template";
 import { statusDraft, type TStatusDraft } from "@/server/ingest/status-draft";
-import { toSql } from "@/server/db/sql";
 import { compareStrings } from "@/server/domain/ledger/group-receipts";
 import { appendBatch, type TAppendRequest } from "@/server/services/ledger/append-batch";
 import type { TMessageMove } from "@/server/services/monitoring/alerts";
 import type { TClaimedRow, TProcessingResult, TResolvedStatus } from "./batch-types";
-import { applyAsyncFailure, planAsyncFailure, type TAsyncFailurePlan } from "./async-failures";
+import {
+  applyAsyncFailure,
+  asyncFailureDecider,
+  hasAsyncFailure,
+  loadAsyncRetryPolicies,
+} from "./async-failures";
 import type { CounterBag } from "./counters";
 import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
 import { parseCallbackData } from "@/server/domain/sending/send-request";
 import { lockWamids, wamidLockKey } from "./orphans";
 
 export async function applyStatuses(
-  tx: TDbTx,
+  sql: TSql,
   statuses: readonly TResolvedStatus[],
   results: Map<string, TProcessingResult>,
   now: Date,
   counters: CounterBag,
 ): Promise<TMessageMove[]> {
   if (statuses.length === 0) return [];
+  const q = sqlTemplate(sql);
   const key = (tenantId: string, wamid: string) => `${tenantId}|${wamid}`;
   const lookup = async (pairs: { tenantId: string; wamid: string }[]) => {
     if (pairs.length === 0) return [];
-    return tx.$queryRaw<
-      { tenant_id: string; provider_message_id: string; message_id: string; attempt: number }[]
-    >`
+    return q<{ tenant_id: string; provider_message_id: string; message_id: string; attempt: number }>`
       SELECT p.tenant_id::text AS tenant_id, p.provider_message_id, p.message_id::text AS message_id, p.attempt
       FROM message_provider_id p
       JOIN unnest(${pairs.map((p) => p.tenantId)}::uuid[], ${pairs.map((p) => p.wamid)}::text[]) AS q(tenant_id, wamid)
@@ -50,7 +54,7 @@ export async function applyStatuses(
   const unknownPairs = distinctPairs(statuses).filter((p) => !known.has(key(p.tenantId, p.wamid)));
   if (unknownPairs.length > 0) {
     await lockWamids(
-      tx,
+      sql,
       unknownPairs.map((p) => wamidLockKey(p.tenantId, p.wamid)),
     );
     for (const r of await lookup(unknownPairs))
@@ -60,7 +64,7 @@ export async function applyStatuses(
   // An attempt in doubt (sent, its answer never recorded: a timeout, a dropped connection) is
   // proven accepted at once by a status whose callback data names it, without waiting for the
   // orphan grace period: the wamid is recorded for that attempt, and its statuses are appended.
-  for (const match of await matchInDoubt(tx, statuses, known, key)) {
+  for (const match of await matchInDoubt(sql, statuses, known, key)) {
     known.set(key(match.tenantId, match.wamid), { messageId: match.messageId, attempt: match.attempt });
     counters.add("statuses_reattached", match.tenantId);
   }
@@ -100,9 +104,12 @@ export async function applyStatuses(
   const replayed = ordered.filter((g) => results.get(g.row.id)!.isReplay);
   const seenByGroup = new Map<string, Set<string>>();
   if (replayed.length > 0) {
-    const seen = await tx.$queryRaw<
-      { tenant_id: string; message_id: string; raw_webhook_id: string; dedupe_key: string }[]
-    >`
+    const seen = await q<{
+      tenant_id: string;
+      message_id: string;
+      raw_webhook_id: string;
+      dedupe_key: string;
+    }>`
       SELECT r.tenant_id::text AS tenant_id, r.message_id::text AS message_id, r.raw_webhook_id::text AS raw_webhook_id,
              r.dedupe_key
       FROM message_event_receipt r
@@ -115,10 +122,16 @@ export async function applyStatuses(
     }
   }
 
-  // every message's statuses in one ledger append (one lock statement, one insert per table)
+  // every message's statuses in one ledger append (one lock statement, one insert per table); a
+  // failed status is decided on under that lock (asyncFailureDecider), with the tenants' policies
+  // read once for the batch
+  const policies = await loadAsyncRetryPolicies(
+    sql,
+    ordered.filter((g) => hasAsyncFailure(g.drafts)).map((g) => g.tenantId),
+  );
   const requests: (TAppendRequest & {
     group: (typeof ordered)[number];
-    failure: TAsyncFailurePlan | null;
+    failure: ReturnType<typeof asyncFailureDecider>;
   })[] = [];
   for (const group of ordered) {
     const result = results.get(group.row.id)!;
@@ -131,25 +144,26 @@ export async function applyStatuses(
       drafts = fresh;
       if (drafts.length === 0) continue;
     }
-    // a failure Meta reports by webhook is acted on like one on the send call (retry, pause); the
-    // common case (no failed status) costs no query
-    const failure = await planAsyncFailure(tx, { ...group, drafts }, now);
+    const policy = policies.get(group.tenantId);
+    const failure = policy ? asyncFailureDecider({ ...group, drafts }, policy, now) : null;
     requests.push({
       tenantId: group.tenantId,
       messageId: group.messageId,
-      drafts: failure ? [...drafts, ...failure.extraDrafts] : drafts,
+      drafts,
       rawWebhookId: group.row.id,
+      ...(failure ? { decide: failure.decide } : {}),
       group,
       failure,
     });
   }
-  const batch = await appendBatch(toSql(tx), requests, { now });
+  const batch = await appendBatch(sql, requests, { now });
   const derivedOf = new Map(batch.messages.map((m) => [`${m.tenantId}|${m.messageId}`, m.derived]));
   const moves = new Map<string, TMessageMove>();
   for (const [index, request] of requests.entries()) {
     const appended = batch.requests[index]!;
     const derived = derivedOf.get(`${request.tenantId.toLowerCase()}|${request.messageId.toLowerCase()}`)!;
-    if (request.failure) await applyAsyncFailure(tx, request.failure, derived.state, now);
+    const plan = request.failure?.plan() ?? null;
+    if (plan) await applyAsyncFailure(sql, plan, derived.state, now);
     const result = results.get(request.group.row.id)!;
     // statuses only (a retry this failure scheduled is not one)
     const statusesApplied = appended.appended.filter((e) => e.type.startsWith("status_")).length;
@@ -179,7 +193,7 @@ export async function applyStatuses(
       item_path: s.item.path,
       received_at: s.row.receivedAt.toISOString(),
     }));
-    const inserted = await tx.$queryRaw<{ raw_webhook_id: string; tenant_id: string }[]>`
+    const inserted = await q<{ raw_webhook_id: string; tenant_id: string }>`
       INSERT INTO webhook_orphan_status (tenant_id, id, sender_number_id, provider_message_id, status, provider_timestamp,
                                          biz_opaque_callback_data, draft, raw_webhook_id, item_path, received_at)
       SELECT r.tenant_id, r.id, r.sender_number_id, r.provider_message_id, r.status, r.provider_timestamp,
@@ -209,11 +223,12 @@ export async function applyStatuses(
  * the matches. The older callback form (no attempt) is left to the orphan sweep's grace period.
  */
 async function matchInDoubt(
-  tx: TDbTx,
+  sql: TSql,
   statuses: readonly TResolvedStatus[],
   known: ReadonlyMap<string, { messageId: string; attempt: number }>,
   key: (tenantId: string, wamid: string) => string,
 ): Promise<{ tenantId: string; wamid: string; messageId: string; attempt: number }[]> {
+  const q = sqlTemplate(sql);
   const candidates = new Map<
     string,
     { tenantId: string; senderNumberId: string; wamid: string; messageId: string; attempt: number }
@@ -233,9 +248,7 @@ async function matchInDoubt(
   }
   if (candidates.size === 0) return [];
   const list = [...candidates.values()];
-  const rows = await tx.$queryRaw<
-    { tenant_id: string; wamid: string; message_id: string; attempt: number }[]
-  >`
+  const rows = await q<{ tenant_id: string; wamid: string; message_id: string; attempt: number }>`
     INSERT INTO message_provider_id (tenant_id, provider_message_id, message_id, attempt)
     SELECT m.tenant_id, q.wamid, m.id, q.attempt
     FROM unnest(${list.map((c) => c.tenantId)}::uuid[], ${list.map((c) => c.senderNumberId)}::uuid[],

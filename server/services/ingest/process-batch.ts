@@ -5,7 +5,8 @@
 // wamids, one insert for all orphans, ...); the per-message cost is the ledger append itself.
 // Everything commits with the rows' status change, or nothing does: a crash mid-batch leaves the
 // rows pending and no trace of the attempt, so a request is processed exactly once in effect.
-import type { TDbTx } from "@/server/db/client";
+import type { TSql } from "@/server/db/sql";
+import { sqlTemplate } from "@/server/db/sql-template";
 import { parseWebhookBody, type TQuarantineReason, type TWebhookItem } from "@/server/ingest/parse-webhook";
 import { resolveStalledAlertsForMoves } from "@/server/services/monitoring/alerts";
 import { applySenderHealth, applyTemplate } from "./apply-account-updates";
@@ -36,11 +37,11 @@ function emptyResult(isReplay: boolean): TProcessingResult {
 }
 
 /**
- * Processes `rows` (claimed in `tx`) and writes every effect in `tx`. Returns each row's outcome;
- * the caller writes the row statuses and counters (also in `tx`).
+ * Processes `rows` (claimed in the caller's transaction) and writes every effect in it. Returns
+ * each row's outcome; the caller writes the row statuses and counters (also in it).
  */
 export async function processClaimedRows(
-  tx: TDbTx,
+  sql: TSql,
   rows: readonly TClaimedRow[],
   now: Date,
   counters: CounterBag,
@@ -66,7 +67,7 @@ export async function processClaimedRows(
   }
 
   const directory = await loadDirectory(
-    tx,
+    sql,
     parsed.flatMap((p) => p.items),
   );
   const statuses: TResolvedStatus[] = [];
@@ -207,12 +208,12 @@ export async function processClaimedRows(
     }
   }
 
-  const moves = await applyStatuses(tx, statuses, results, now, counters);
-  await applyContacts(tx, contactWork, now);
-  await resolveStalledAlertsForMoves(tx, moves, now);
+  const moves = await applyStatuses(sql, statuses, results, now, counters);
+  await applyContacts(sql, contactWork, now);
+  await resolveStalledAlertsForMoves(sql, moves, now);
   for (const work of healthWork) {
     results.get(work.row.id)!.senderHealth += await applySenderHealth(
-      tx,
+      sql,
       work.row,
       work.item,
       work.senders,
@@ -222,7 +223,7 @@ export async function processClaimedRows(
   }
   for (const work of templateWork) {
     results.get(work.row.id)!.templates += await applyTemplate(
-      tx,
+      sql,
       work.row,
       work.item,
       work.tenantId,
@@ -230,7 +231,7 @@ export async function processClaimedRows(
       counters,
     );
   }
-  await writeQuarantine(tx, quarantine, rows, now, counters);
+  await writeQuarantine(sql, quarantine, rows, now, counters);
 
   return rows.map((row) => {
     const result = results.get(row.id)!;
@@ -278,7 +279,7 @@ function itemJson(item: TWebhookItem): unknown {
   }
 }
 
-async function loadDirectory(tx: TDbTx, items: readonly TWebhookItem[]) {
+async function loadDirectory(sql: TSql, items: readonly TWebhookItem[]) {
   const phoneIds = new Set<string>();
   const wabaIds = new Set<string>();
   for (const item of items) {
@@ -289,7 +290,7 @@ async function loadDirectory(tx: TDbTx, items: readonly TWebhookItem[]) {
   const rows =
     phoneIds.size + wabaIds.size === 0
       ? []
-      : await tx.$queryRaw<TDirectoryRow[]>`
+      : await sqlTemplate(sql)<TDirectoryRow>`
           SELECT d.phone_number_id, d.tenant_id::text AS tenant_id, d.sender_number_id::text AS sender_number_id,
                  d.waba_id, s.display_number
           FROM phone_number_directory d

@@ -7,7 +7,15 @@
 // A batch that throws is retried one row per transaction, so one poisonous request cannot hold
 // back the others; a row that keeps failing backs off and, after maxAttempts, is marked failed
 // (visible, replayable).
-import type { TDb, TDbTx } from "@/server/db/client";
+//
+// The worker drains on plain `pg` (a pool client in BEGIN/COMMIT): a fixed number of statements
+// per batch, none per message. Given a Prisma client instead (the demo seed), the same statements
+// run in a Prisma interactive transaction.
+import type pg from "pg";
+import type { TDb } from "@/server/db/client";
+import { inPgTransaction } from "@/server/db/pg-transaction";
+import { sqlTemplate } from "@/server/db/sql-template";
+import { sqlOfPg, sqlOfPrisma, type TSql } from "@/server/db/sql";
 import { CounterBag, addCounters } from "./counters";
 import { processClaimedRows, type TClaimedRow, type TRowOutcome } from "./process-batch";
 
@@ -29,7 +37,15 @@ export type TDrainReport = {
   retried: number;
 };
 
-const TX_OPTIONS = { maxWait: 10_000, timeout: 120_000 } as const;
+/** Where the drain runs its transactions: a pg pool (the hot path) or a Prisma client. */
+export type TDrainDb = pg.Pool | TDb;
+
+const PRISMA_TX_OPTIONS = { maxWait: 10_000, timeout: 120_000 } as const;
+
+function transact<T>(db: TDrainDb, body: (sql: TSql) => Promise<T>): Promise<T> {
+  if ("$transaction" in db) return db.$transaction((tx) => body(sqlOfPrisma(tx)), PRISMA_TX_OPTIONS);
+  return inPgTransaction(db, body, { idleTimeoutMs: PRISMA_TX_OPTIONS.timeout });
+}
 
 type TClaimRow = {
   id: string;
@@ -49,8 +65,8 @@ function toClaimed(row: TClaimRow): TClaimedRow {
   };
 }
 
-async function claimBatch(tx: TDbTx, limit: number, now: Date): Promise<TClaimedRow[]> {
-  const rows = await tx.$queryRaw<TClaimRow[]>`
+async function claimBatch(sql: TSql, limit: number, now: Date): Promise<TClaimedRow[]> {
+  const rows = await sqlTemplate(sql)<TClaimRow>`
     SELECT id::text AS id, body, received_at, process_count, replay_id::text AS replay_id
     FROM webhook_inbox
     WHERE status = 'pending' AND available_at <= ${now}
@@ -60,8 +76,8 @@ async function claimBatch(tx: TDbTx, limit: number, now: Date): Promise<TClaimed
   return rows.map(toClaimed);
 }
 
-async function claimOne(tx: TDbTx, id: string): Promise<TClaimedRow | null> {
-  const rows = await tx.$queryRaw<TClaimRow[]>`
+async function claimOne(sql: TSql, id: string): Promise<TClaimedRow | null> {
+  const rows = await sqlTemplate(sql)<TClaimRow>`
     SELECT id::text AS id, body, received_at, process_count, replay_id::text AS replay_id
     FROM webhook_inbox
     WHERE id = ${id}::uuid AND status = 'pending'
@@ -71,7 +87,7 @@ async function claimOne(tx: TDbTx, id: string): Promise<TClaimedRow | null> {
 
 /** Writes the outcomes of processed rows, their replay items and the batch's counters. */
 async function finishRows(
-  tx: TDbTx,
+  sql: TSql,
   rows: readonly TClaimedRow[],
   outcomes: readonly TRowOutcome[],
   counters: CounterBag,
@@ -96,7 +112,8 @@ async function finishRows(
     tenant_ids: o.tenantIds,
     result: o.result,
   }));
-  await tx.$executeRaw`
+  const q = sqlTemplate(sql);
+  await q`
     UPDATE webhook_inbox w SET
       status = r.status::webhook_inbox_status, result = r.result, tenant_ids = r.tenant_ids,
       processed_at = ${now}, process_count = w.process_count + 1, attempts = 0, last_error = NULL, replay_id = NULL
@@ -110,20 +127,20 @@ async function finishRows(
       status: o.status,
       result: o.result,
     }));
-    await tx.$executeRaw`
+    await q`
       UPDATE webhook_replay_item i SET status = r.status::webhook_inbox_status, result = r.result, processed_at = ${now}
       FROM jsonb_to_recordset(${JSON.stringify(items)}::jsonb) AS r(replay_id uuid, raw_webhook_id uuid, status text, result jsonb)
       WHERE i.replay_id = r.replay_id AND i.raw_webhook_id = r.raw_webhook_id`;
   }
   // last: the shared counter rows stay locked for the shortest time
-  await addCounters(tx, counters.deltas());
+  await addCounters(sql, counters.deltas());
 }
 
 /**
  * One drain step: claims up to batchSize pending rows and processes them in one transaction.
  * Returns what it did; `claimed < batchSize` means the inbox is (momentarily) drained.
  */
-export async function drainInboxOnce(db: TDb, config: TDrainConfig): Promise<TDrainReport> {
+export async function drainInboxOnce(db: TDrainDb, config: TDrainConfig): Promise<TDrainReport> {
   const report: TDrainReport = {
     claimed: 0,
     claimedIds: [],
@@ -134,16 +151,16 @@ export async function drainInboxOnce(db: TDb, config: TDrainConfig): Promise<TDr
   };
   let claimedIds: string[] = [];
   try {
-    const outcomes = await db.$transaction(async (tx) => {
+    const outcomes = await transact(db, async (sql) => {
       const now = config.now();
-      const rows = await claimBatch(tx, config.batchSize, now);
+      const rows = await claimBatch(sql, config.batchSize, now);
       claimedIds = rows.map((r) => r.id);
       if (rows.length === 0) return [];
       const counters = new CounterBag();
-      const result = await processClaimedRows(tx, rows, now, counters);
-      await finishRows(tx, rows, result, counters, now);
+      const result = await processClaimedRows(sql, rows, now, counters);
+      await finishRows(sql, rows, result, counters, now);
       return result;
-    }, TX_OPTIONS);
+    });
     report.claimed = claimedIds.length;
     report.claimedIds = claimedIds;
     for (const o of outcomes) report[o.status] += 1;
@@ -163,21 +180,21 @@ export async function drainInboxOnce(db: TDb, config: TDrainConfig): Promise<TDr
 }
 
 async function processOneRow(
-  db: TDb,
+  db: TDrainDb,
   id: string,
   config: TDrainConfig,
 ): Promise<"processed" | "quarantined" | "failed" | "retry" | "skipped"> {
   try {
-    return await db.$transaction(async (tx) => {
+    return await transact(db, async (sql) => {
       const now = config.now();
-      const row = await claimOne(tx, id);
+      const row = await claimOne(sql, id);
       if (!row) return "skipped" as const; // another drainer has it, or it is done
       const counters = new CounterBag();
-      const [outcome] = await processClaimedRows(tx, [row], now, counters);
+      const [outcome] = await processClaimedRows(sql, [row], now, counters);
       if (!outcome) throw new Error("no outcome for a claimed row");
-      await finishRows(tx, [row], [outcome], counters, now);
+      await finishRows(sql, [row], [outcome], counters, now);
       return outcome.status;
-    }, TX_OPTIONS);
+    });
   } catch (error) {
     return recordRowFailure(db, id, error, config);
   }
@@ -185,14 +202,18 @@ async function processOneRow(
 
 /** Backs a failing row off (exponentially, capped at 15 min); marks it failed past maxAttempts. */
 async function recordRowFailure(
-  db: TDb,
+  db: TDrainDb,
   id: string,
   error: unknown,
   config: TDrainConfig,
 ): Promise<"failed" | "retry"> {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   const now = config.now();
-  const rows = await db.$queryRaw<{ attempts: number; status: string; tenant_ids: string[] }[]>`
+  const rows = await sqlTemplate("$transaction" in db ? sqlOfPrisma(db) : sqlOfPg(db))<{
+    attempts: number;
+    status: string;
+    tenant_ids: string[];
+  }>`
     UPDATE webhook_inbox SET
       attempts = attempts + 1,
       last_error = ${message.slice(0, 4000)},
@@ -203,12 +224,12 @@ async function recordRowFailure(
   const row = rows[0];
   config.onRowError?.(id, error, row?.attempts ?? 0);
   if (row?.status === "failed") {
-    await db.$transaction(async (tx) => {
+    await transact(db, async (sql) => {
       const counters = new CounterBag();
       for (const tenantId of row.tenant_ids.length > 0 ? row.tenant_ids : [null])
         counters.add("requests_failed", tenantId);
-      await addCounters(tx, counters.deltas());
-      await tx.$executeRaw`
+      await addCounters(sql, counters.deltas());
+      await sqlTemplate(sql)`
         UPDATE webhook_replay_item i SET status = 'failed', processed_at = ${now}
         FROM webhook_inbox w WHERE w.id = ${id}::uuid AND i.replay_id = w.replay_id AND i.raw_webhook_id = w.id`;
     });

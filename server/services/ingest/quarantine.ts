@@ -1,18 +1,20 @@
 // Quarantine items of a batch: one row per unprocessable item (or whole body), idempotent per
 // (request, path, reason); a replay that no longer produces an item resolves it.
-import type { TDbTx } from "@/server/db/client";
+import type { TSql } from "@/server/db/sql";
+import { sqlTemplate } from "@/server/db/sql-template";
 import { storablePrefix } from "@/server/platform/storable-text";
 import { uuidV7 } from "@/server/ingest/uuid-v7";
 import type { TClaimedRow, TQuarantineItem } from "./batch-types";
 import type { CounterBag } from "./counters";
 
 export async function writeQuarantine(
-  tx: TDbTx,
+  sql: TSql,
   items: readonly TQuarantineItem[],
   rows: readonly TClaimedRow[],
   now: Date,
   counters: CounterBag,
 ): Promise<void> {
+  const q = sqlTemplate(sql);
   if (items.length > 0) {
     const records = items.map((q) => ({
       id: uuidV7(now.getTime()),
@@ -26,7 +28,7 @@ export async function writeQuarantine(
       item: q.item ?? null,
       tenant_id: q.tenantId,
     }));
-    const inserted = await tx.$queryRaw<{ tenant_id: string | null; is_new: boolean }[]>`
+    const inserted = await q<{ tenant_id: string | null; is_new: boolean }>`
       INSERT INTO webhook_quarantine AS w (id, raw_webhook_id, item_path, reason, detail, field, phone_number_id, waba_id,
                                            item, tenant_id, created_at, last_seen_at)
       SELECT r.id, r.raw_webhook_id, r.item_path, r.reason, r.detail, r.field, r.phone_number_id, r.waba_id, r.item,
@@ -48,7 +50,7 @@ export async function writeQuarantine(
   const replayed = rows.filter((r) => r.processCount > 0);
   if (replayed.length > 0) {
     const current = items.map((q) => `${q.rawWebhookId}|${q.itemPath}|${q.reason}`);
-    await tx.$executeRaw`
+    await q`
       UPDATE webhook_quarantine SET resolved_at = ${now}, resolution = 'replayed', resolved_by = 'system:replay'
       WHERE raw_webhook_id = ANY(${replayed.map((r) => r.id)}::uuid[]) AND resolved_at IS NULL
         AND NOT (raw_webhook_id::text || '|' || item_path || '|' || reason = ANY(${current}::text[]))`;

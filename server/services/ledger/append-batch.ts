@@ -59,6 +59,22 @@ export type TAppendRequest = {
   receivedAt?: Date;
   /** the message row was inserted by this transaction: its rollup contribution starts here */
   isNewMessage?: boolean;
+  /**
+   * Facts decided from the message as it stands right before this request's drafts (a failed
+   * status's retry): read under the batch's lock, so no writer can move the message between the
+   * decision and the append. Called once per request; its drafts follow the request's own.
+   */
+  decide?: (message: TDecisionView) => readonly TEventDraft[];
+};
+
+/** What a request's `decide` sees: the locked message, folded up to the request. */
+export type TDecisionView = {
+  state: TMessageState;
+  latestAttempt: number;
+  senderNumberId: string;
+  recipient: string;
+  templateCategory: string | null;
+  createdAtMs: number;
 };
 
 export type TBatchOptions = {
@@ -155,6 +171,26 @@ export async function appendBatch(
   const work = await lockMessages(sql, normalized, rules);
   const newId = options.eventId ?? (() => crypto.randomUUID());
 
+  // a request's decided drafts, made once (on the first chaining pass) and kept for the others
+  const decided = new Map<number, readonly TEventDraft[]>();
+  const decidedDrafts = (index: number, message: TWorkMessage): readonly TEventDraft[] => {
+    const request = normalized[index]!;
+    if (!request.decide) return [];
+    const known = decided.get(index);
+    if (known) return known;
+    const derived = deriveFolded(message.fold, message.messageId, rules);
+    const drafts = request.decide({
+      state: derived.state,
+      latestAttempt: derived.latestAttempt,
+      senderNumberId: message.row.sender_number_id,
+      recipient: message.row.recipient,
+      templateCategory: message.row.template_category,
+      createdAtMs: message.row.created_at.getTime(),
+    });
+    decided.set(index, drafts);
+    return drafts;
+  };
+
   // Chains every request in order, each one's follow-ups right after it: the chain (and so every
   // hash) is the one the same requests would give appended one by one, follow-ups included.
   const chainAll = (placed: ReadonlyMap<number, readonly TFollowUp[]>) => {
@@ -224,7 +260,8 @@ export async function appendBatch(
     const requestResults = normalized.map((r, index) => {
       const message = work.get(keyOf(r.tenantId, r.messageId))!;
       const result: TRequestResult = { appended: [], duplicates: [] };
-      appendTo(message, index, r.drafts, r.rawWebhookId ?? null, r.receivedAt ?? options.now, result);
+      const drafts = r.decide ? [...r.drafts, ...decidedDrafts(index, message)] : r.drafts;
+      appendTo(message, index, drafts, r.rawWebhookId ?? null, r.receivedAt ?? options.now, result);
       // follow-ups count for the message, not for the request that caused them
       const followUpResult: TRequestResult = { appended: [], duplicates: [] };
       for (const f of placed.get(index) ?? [])

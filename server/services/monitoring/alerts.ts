@@ -2,13 +2,14 @@
 // unresolved alert per dedupe key (a partial unique index), resolved by the system when the
 // condition goes away and acknowledged, snoozed or resolved by operators (audited).
 import type { TDb, TDbTx } from "@/server/db/client";
-import { Prisma } from "@/server/db/generated/client";
+import type { Prisma } from "@/server/db/generated/client";
 import type { TActor } from "@/server/services/actor";
 import { actorLabel } from "@/server/services/actor";
 import { recordAudit } from "@/server/services/audit";
 import { uuidV7 } from "@/server/ingest/uuid-v7";
 import { ServiceError } from "@/server/services/errors";
-import { sqlOfPrisma } from "@/server/db/sql";
+import { toSql, type TSql } from "@/server/db/sql";
+import { sqlTemplate } from "@/server/db/sql-template";
 import { publishAlertChanges, type TAlertChange } from "@/server/services/triggers/alert-events";
 
 export const ALERT_KINDS = [
@@ -48,11 +49,12 @@ export const alertKeys = {
 
 /** Opens the alert, or refreshes the unresolved one with the same key. */
 export async function raiseAlert(
-  tx: TDbTx,
+  tx: TDbTx | TSql,
   alert: TAlertRaise,
   now: Date,
 ): Promise<{ id: string; isNew: boolean }> {
-  const rows = await tx.$queryRaw<{ id: string; inserted: boolean }[]>`
+  const q = sqlTemplate(tx);
+  const rows = await q<{ id: string; inserted: boolean }>`
     INSERT INTO alert AS a (tenant_id, id, sender_number_id, kind, dedupe_key, status, severity, title, details,
                             message_id, opened_at, last_seen_at, occurrences, updated_at)
     VALUES (${alert.tenantId}::uuid, ${uuidV7(now.getTime())}::uuid, ${alert.senderNumberId}::uuid, ${alert.kind},
@@ -68,7 +70,7 @@ export async function raiseAlert(
   if (!row) throw new Error("raiseAlert: no row returned");
   if (row.inserted) {
     await publishAlertChanges(
-      sqlOfPrisma(tx),
+      toSql(tx),
       [
         {
           change: "opened",
@@ -93,7 +95,7 @@ export async function raiseAlert(
  * ended it: `resolvedBy`), publishing alert.resolved in the same transaction.
  */
 export async function resolveAlertsByKey(
-  tx: TDbTx,
+  tx: TDbTx | TSql,
   tenantId: string,
   dedupeKeys: readonly string[],
   resolution: string,
@@ -101,11 +103,13 @@ export async function resolveAlertsByKey(
   resolvedBy = "system",
 ): Promise<number> {
   if (dedupeKeys.length === 0) return 0;
-  const resolved = await tx.$queryRaw<TResolvedAlertRow[]>`
-    UPDATE alert SET status = 'resolved', resolved_at = ${now}, resolved_by = ${resolvedBy}, resolution = ${resolution},
-                     snoozed_until = NULL, updated_at = ${now}
-    WHERE tenant_id = ${tenantId}::uuid AND dedupe_key = ANY(${[...dedupeKeys]}::text[]) AND status <> 'resolved'
-    RETURNING ${RESOLVED_COLUMNS}`;
+  const resolved = await toSql(tx).query<TResolvedAlertRow>(
+    `UPDATE alert SET status = 'resolved', resolved_at = $1, resolved_by = $5, resolution = $2,
+                      snoozed_until = NULL, updated_at = $1
+     WHERE tenant_id = $3::uuid AND dedupe_key = ANY($4::text[]) AND status <> 'resolved'
+     RETURNING ${RESOLVED_COLUMNS}`,
+    [now, resolution, tenantId, [...dedupeKeys], resolvedBy],
+  );
   await publishResolved(tx, resolved, now);
   return resolved.length;
 }
@@ -122,11 +126,15 @@ type TResolvedAlertRow = {
   resolution: string | null;
 };
 
-const RESOLVED_COLUMNS = Prisma.sql`id::text AS id, tenant_id::text AS tenant_id, sender_number_id::text AS sender_number_id,
+const RESOLVED_COLUMNS = `id::text AS id, tenant_id::text AS tenant_id, sender_number_id::text AS sender_number_id,
   message_id::text AS message_id, kind, severity, title, details, resolution`;
 
 /** Resolved alerts leave as alert.resolved events and operator notifications (same transaction). */
-async function publishResolved(tx: TDbTx, rows: readonly TResolvedAlertRow[], now: Date): Promise<void> {
+async function publishResolved(
+  tx: TDbTx | TSql,
+  rows: readonly TResolvedAlertRow[],
+  now: Date,
+): Promise<void> {
   const changes: TAlertChange[] = rows.map((r) => ({
     change: "resolved",
     alertId: r.id,
@@ -139,7 +147,7 @@ async function publishResolved(tx: TDbTx, rows: readonly TResolvedAlertRow[], no
     details: r.details,
     resolution: r.resolution,
   }));
-  await publishAlertChanges(sqlOfPrisma(tx), changes, now);
+  await publishAlertChanges(toSql(tx), changes, now);
 }
 
 export type TMessageMove = { tenantId: string; messageId: string; state: string; deciderKey: string | null };
@@ -149,18 +157,19 @@ export type TMessageMove = { tenantId: string; messageId: string; state: string;
  * now has another deciding fact is resolved, naming the new state. Set-based, for a whole batch.
  */
 export async function resolveStalledAlertsForMoves(
-  tx: TDbTx,
+  tx: TDbTx | TSql,
   moves: readonly TMessageMove[],
   now: Date,
 ): Promise<number> {
   if (moves.length === 0) return 0;
+  const q = sqlTemplate(tx);
   const rows = moves.map((m) => ({
     tenant_id: m.tenantId,
     message_id: m.messageId,
     state: m.state,
     decider: m.deciderKey,
   }));
-  const resolved = await tx.$queryRaw<TResolvedAlertRow[]>`
+  const resolved = await q<TResolvedAlertRow>`
     UPDATE alert a SET status = 'resolved', resolved_at = ${now}, resolved_by = 'system',
                        resolution = 'message moved on to ' || r.state, snoozed_until = NULL, updated_at = ${now}
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(tenant_id uuid, message_id uuid, state text, decider text)

@@ -3,6 +3,8 @@
 // (server/domain/number-health/sending-hold.ts): same precedence, same words; an integration test
 // runs both over the same states. A number without a sender_health row is not held.
 
+import { levelBlockedReasonSql } from "@/server/services/sending/level-limits";
+
 /** A timestamp literal for `now` (generated here from a Date, never from input). */
 export function sqlTimestamp(now: Date): string {
   return `'${now.toISOString()}'::timestamptz`;
@@ -36,7 +38,8 @@ export function isTemplateRowSql(q: string): string {
 
 /**
  * Why a message still in the send queue waits right now, on its number's health or with a reason
- * of its own (send_queue.held_reason: its template paused at Meta), or null (not queued, or not
+ * of its own (send_queue.held_reason: its template paused at Meta), on its number's cool-down or
+ * an open circuit breaker (the app's, its WABA's), or null (not queued, or not
  * held). For the message's explanation in the API and the console.
  */
 export async function queuedMessageHold(
@@ -49,9 +52,10 @@ export async function queuedMessageHold(
   const rows = await sql.query<{ reason: string | null }>(
     `SELECT coalesce(${heldAllReasonSql("h", at)},
                      CASE WHEN ${isTemplateRowSql("q")} THEN ${heldTemplatesReasonSql("h", at)} END,
-                     q.held_reason) AS reason
+                     q.held_reason, ${levelBlockedReasonSql("d", at)}) AS reason
      FROM send_queue q
      LEFT JOIN sender_health h ON h.tenant_id = q.tenant_id AND h.sender_number_id = q.sender_number_id
+     LEFT JOIN sender_dispatch d ON d.tenant_id = q.tenant_id AND d.sender_number_id = q.sender_number_id
      WHERE q.tenant_id = $1::uuid AND q.message_id = $2::uuid`,
     [tenantId, messageId],
   );

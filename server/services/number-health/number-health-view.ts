@@ -3,8 +3,13 @@
 // Plus the cross-tenant list of numbers that are not healthy, most held messages first.
 import type { TDb, TDbTx } from "@/server/db/client";
 import { toSql } from "@/server/db/sql";
-import { compareFacts, deriveHealth, describeFact } from "@/server/domain/number-health/derive-health";
-import { emptyHealth, type TNumberHealth } from "@/server/domain/number-health/health-model";
+import {
+  compareFacts,
+  deriveHealth,
+  describeFact,
+  limitLabel,
+} from "@/server/domain/number-health/derive-health";
+import { emptyHealth, THROUGHPUT_MPS, type TNumberHealth } from "@/server/domain/number-health/health-model";
 import {
   activeRestrictions,
   decideSending,
@@ -71,6 +76,14 @@ export async function getNumberHealthView(
   return {
     sender,
     health,
+    // words the page shows as they are (the pill reads "Limit: 1K per 24 h")
+    display: {
+      limit: limitLabel(
+        health.messagingLimit ? (health.messagingLimit.tier ?? health.messagingLimit.reported) : null,
+      ),
+      portfolioLimit: health.portfolioLimit ? limitLabel(null, health.portfolioLimit.perDay) : null,
+      throughputPerSecond: health.throughput ? THROUGHPUT_MPS[health.throughput.level] : null,
+    },
     rulesVersion: health.rulesVersion,
     derivedAt: stored?.derivedAt ?? null,
     syncedAt: stored?.syncedAt ?? null,

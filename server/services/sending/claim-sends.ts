@@ -12,6 +12,7 @@ import {
   isTemplateRowSql,
   sqlTimestamp,
 } from "@/server/services/number-health/hold-sql";
+import { levelBlockedSql } from "./level-limits";
 import { allocateSlots, type TSlotCandidate } from "@/server/domain/sending/fair-share";
 import {
   availableSends,
@@ -35,6 +36,8 @@ export function senderHoldsSql(at: string): string[] {
     "t.status <> 'active'",
     // number health: a hard state or an operator hold
     `${heldAllReasonSql("h", at)} IS NOT NULL`,
+    // a number cooling down, or in the scope of an open circuit (the app's, its WABA's)
+    levelBlockedSql("d", at),
   ];
 }
 

@@ -35,6 +35,7 @@ import { ServiceError } from "@/server/services/errors";
 import { readSenderAccessToken } from "@/server/services/tenants";
 import type { TSendingConfig } from "./config";
 import { lookBeforeResend } from "./look-before-resend";
+import { applyLevelLimit } from "./level-limits";
 import { checkSendGate, holdQueuedSend } from "./send-gate";
 import { pauseSenderInTx } from "./sender-control";
 import {
@@ -628,6 +629,16 @@ async function record(
     ttlMs: prepared.ttlMs,
     policy: deps.config.retry,
   });
+  // a limit of the number, the WABA or the app: that level waits, and the retry with it
+  const level = await applyLevelLimit(
+    tx,
+    { tenantId: item.tenantId, senderNumberId: item.senderNumberId, code: failure.error.code },
+    now,
+  );
+  if (level !== null && retry.kind === "retry")
+    retry.notBefore = Math.max(retry.notBefore, level.until.getTime());
+  if (level !== null)
+    deps.log.warn({ ...logContext, until: level.until, reason: level.reason }, "level limit");
   const drafts: TEventDraft[] = [];
   if (failure.isProviderAnswer) drafts.push(rejected(attempt, failure, result.record));
   if (retry.kind === "retry") {

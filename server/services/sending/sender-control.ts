@@ -2,6 +2,8 @@
 // cannot send, resumed by an engineer, throttled adaptively, and their queues observable.
 import type { TDb, TDbTx } from "@/server/db/client";
 import { Prisma } from "@/server/db/generated/client";
+import type { TSql } from "@/server/db/sql";
+import { sqlTemplate } from "@/server/db/sql-template";
 import {
   heldAllReasonSql,
   heldTemplatesReasonSql,
@@ -10,7 +12,7 @@ import {
 import { actorLabel, type TActor } from "@/server/services/actor";
 import { recordAudit } from "@/server/services/audit";
 import { raiseAlert, resolveAlertsByKey } from "@/server/services/monitoring/alerts";
-import { sqlOfPrisma } from "@/server/db/sql";
+import { toSql } from "@/server/db/sql";
 import { publishSenderChange } from "@/server/services/triggers/sender-events";
 import { ServiceError } from "@/server/services/errors";
 import { retryMessageInTx } from "./retry-message";
@@ -36,9 +38,10 @@ export type TPauseInput = {
  * Pauses a sender number (idempotent: an already paused number keeps its first reason) and opens
  * or refreshes its alert, in the caller's transaction. Returns whether this call paused it.
  */
-export async function pauseSenderInTx(tx: TDbTx, input: TPauseInput): Promise<boolean> {
+export async function pauseSenderInTx(tx: TDbTx | TSql, input: TPauseInput): Promise<boolean> {
+  const q = sqlTemplate(tx);
   const pausedBy = actorLabel(input.actor);
-  const paused = await tx.$queryRaw<{ tenant_id: string }[]>`
+  const paused = await q<{ tenant_id: string }>`
     INSERT INTO sender_dispatch (tenant_id, sender_number_id, paused_at, paused_by, paused_reason,
                                  paused_error_code, paused_message_id, updated_at)
     VALUES (${input.tenantId}::uuid, ${input.senderNumberId}::uuid, ${input.now}, ${pausedBy},
@@ -49,10 +52,9 @@ export async function pauseSenderInTx(tx: TDbTx, input: TPauseInput): Promise<bo
           paused_message_id = EXCLUDED.paused_message_id, updated_at = EXCLUDED.updated_at
       WHERE sender_dispatch.paused_at IS NULL
     RETURNING tenant_id::text`;
-  const sender = await tx.senderNumber.findUnique({
-    where: { tenantId_id: { tenantId: input.tenantId, id: input.senderNumberId } },
-    select: { displayNumber: true, phoneNumberId: true },
-  });
+  const [sender] = await q<{ displayNumber: string; phoneNumberId: string }>`
+    SELECT display_number AS "displayNumber", phone_number_id AS "phoneNumberId" FROM sender_number
+    WHERE tenant_id = ${input.tenantId}::uuid AND id = ${input.senderNumberId}::uuid`;
   // one open alert per number (the alert table's partial unique index); a repeat refreshes it
   await raiseAlert(
     tx,
@@ -78,7 +80,7 @@ export async function pauseSenderInTx(tx: TDbTx, input: TPauseInput): Promise<bo
   const isNewlyPaused = paused.length > 0;
   if (isNewlyPaused) {
     await publishSenderChange(
-      sqlOfPrisma(tx),
+      toSql(tx),
       {
         tenantId: input.tenantId,
         senderNumberId: input.senderNumberId,
@@ -166,7 +168,7 @@ export async function resumeSender(
         label,
       );
       await publishSenderChange(
-        sqlOfPrisma(tx),
+        toSql(tx),
         {
           tenantId: input.tenantId,
           senderNumberId: input.senderNumberId,

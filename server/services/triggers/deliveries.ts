@@ -118,14 +118,34 @@ export async function triggersOfMessage(db: TDb, tenantId: string, messageId: st
       },
     },
   });
-  return events.map((e) => ({
-    id: e.id,
-    type: e.type,
-    occurredAt: e.occurredAt,
-    createdAt: e.createdAt,
-    inferred: (e.payload as { inferred?: boolean }).inferred === true,
-    deliveries: e.deliveries.map(({ endpoint, ...d }) => ({ ...d, url: endpoint.url })),
-  }));
+  const attempts = await listAttempts(
+    db,
+    tenantId,
+    events.flatMap((e) => e.deliveries.map((d) => d.id)),
+  );
+  return events.map((e) => {
+    const payload = e.payload as { inferred?: boolean; previousState?: unknown };
+    return {
+      id: e.id,
+      type: e.type,
+      occurredAt: e.occurredAt,
+      createdAt: e.createdAt,
+      inferred: payload.inferred === true,
+      previousState: typeof payload.previousState === "string" ? payload.previousState : null,
+      deliveries: e.deliveries.map(({ endpoint, ...d }) => ({
+        ...d,
+        url: endpoint.url,
+        // what each try sent back, oldest first (the request headers stay on the endpoints page)
+        attempts: (attempts.get(d.id) ?? []).map((a) => ({
+          attempt: a.attempt,
+          startedAt: a.startedAt,
+          responseStatus: a.responseStatus,
+          latencyMs: a.latencyMs,
+          error: a.error,
+        })),
+      })),
+    };
+  });
 }
 
 /** Queues a delivery again from the start of the schedule (dead or still retrying). */

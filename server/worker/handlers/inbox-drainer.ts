@@ -6,6 +6,7 @@
 // The same loops attach orphans whose grace period ran out (every ORPHAN_SWEEP_MS): a cron job
 // ticks once a minute, too coarse for a sender waiting on a webhook to resolve an in-doubt send.
 import { setTimeout as sleep } from "node:timers/promises";
+import type pg from "pg";
 import type { TDb } from "@/server/db/client";
 import type { TLogger } from "@/server/platform/logger";
 import { sweepOrphans } from "@/server/services/ingest/orphans";
@@ -22,7 +23,7 @@ export type TDrainerConfig = {
 const ORPHAN_SWEEP_MS = 10_000;
 const MAX_ERROR_BACKOFF_MS = 5_000;
 
-export function startInboxDrainer(deps: { db: TDb; log: TLogger }, config: TDrainerConfig) {
+export function startInboxDrainer(deps: { db: TDb; pool: pg.Pool; log: TLogger }, config: TDrainerConfig) {
   const controller = new AbortController();
   const { signal } = controller;
 
@@ -30,7 +31,7 @@ export function startInboxDrainer(deps: { db: TDb; log: TLogger }, config: TDrai
     let failures = 0;
     while (!signal.aborted) {
       try {
-        const report = await drainInboxOnce(deps.db, {
+        const report = await drainInboxOnce(deps.pool, {
           batchSize: config.batchSize,
           maxAttempts: config.maxAttempts,
           now: () => new Date(),

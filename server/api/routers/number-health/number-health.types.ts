@@ -21,6 +21,11 @@ export const ZGetNumberHealthOutputSchema = z.object({
   }),
   /** the derived view (server/domain/number-health/health-model.ts TNumberHealth) */
   health: z.record(z.string(), z.unknown()),
+  display: z.object({
+    limit: z.string(),
+    portfolioLimit: z.string().nullable(),
+    throughputPerSecond: z.number().nullable(),
+  }),
   rulesVersion: z.number().int(),
   derivedAt: z.date().nullable(),
   syncedAt: z.date().nullable(),

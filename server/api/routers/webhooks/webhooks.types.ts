@@ -95,6 +95,7 @@ export const ZMessageTriggersOutputSchema = z.array(
     occurredAt: z.date(),
     createdAt: z.date(),
     inferred: z.boolean(),
+    previousState: z.string().nullable(),
     deliveries: z.array(
       z.object({
         id: z.string(),
@@ -105,6 +106,15 @@ export const ZMessageTriggersOutputSchema = z.array(
         lastStatusCode: z.number().nullable(),
         lastError: z.string().nullable(),
         succeededAt: z.date().nullable(),
+        attempts: z.array(
+          z.object({
+            attempt: z.number(),
+            startedAt: z.date(),
+            responseStatus: z.number().nullable(),
+            latencyMs: z.number(),
+            error: z.string().nullable(),
+          }),
+        ),
       }),
     ),
   }),

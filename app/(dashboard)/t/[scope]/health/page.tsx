@@ -8,6 +8,7 @@ import { readInsightParams, toWindowInput } from "../_components/insight-params"
 import { WindowTabs } from "../_components/window-tabs";
 import { NumberHealth } from "./_components/number-health";
 import { TenantsHealth } from "./_components/tenants-health";
+import { UnhealthyNumbers } from "./_components/unhealthy-numbers";
 
 export const metadata: Metadata = { title: "Number health" };
 
@@ -28,7 +29,10 @@ export default async function NumberHealthPage({
   // awaited, not streamed: client components read these with useQuery, which would render
   // the loading state on the server and the data during hydration (a mismatch)
   if (scope.kind === "all") {
-    await queryClient.prefetchQuery(trpc.insights.tenantsOverview.queryOptions(toWindowInput(insight)));
+    await Promise.all([
+      queryClient.prefetchQuery(trpc.insights.tenantsOverview.queryOptions(toWindowInput(insight))),
+      queryClient.prefetchQuery(trpc.numberHealth.listUnhealthy.queryOptions()),
+    ]);
   } else {
     await queryClient.prefetchQuery(
       trpc.insights.senderHealth.queryOptions({ tenantId: scope.tenant.id, ...toWindowInput(insight) }),
@@ -43,7 +47,10 @@ export default async function NumberHealthPage({
         actions={<WindowTabs path={path} params={insight} />}
       />
       {scope.kind === "all" ? (
-        <TenantsHealth params={insight} />
+        <div className="flex flex-col gap-6">
+          <UnhealthyNumbers />
+          <TenantsHealth params={insight} />
+        </div>
       ) : (
         <NumberHealth
           tenantId={scope.tenant.id}

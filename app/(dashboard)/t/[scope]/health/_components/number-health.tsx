@@ -17,6 +17,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { useTRPC } from "@/trpc/client";
 import type { TRouterOutputs } from "../../../../_lib/router-types";
+import { enumLabel } from "../../../../_lib/labels";
 import { errorMessageOf } from "../../../../_lib/trpc-errors";
 import { QualityBadge, SenderStatusBadge, TierBadge } from "../../../../_components/sender-badges";
 import {
@@ -141,6 +142,13 @@ function SenderCard({ sender, slug, health }: { sender: TSender; slug: string; h
           <QualityBadge rating={sender.qualityRating} />
           <TierBadge tier={sender.messagingLimitTier} />
           <SenderStatusBadge status={sender.status} />
+          <Link
+            href={`/t/${encodeURIComponent(slug)}/health/${sender.id}`}
+            aria-label={`Health details of ${sender.displayNumber}`}
+            className="text-xs font-medium text-accent-700 hover:underline"
+          >
+            Health details
+          </Link>
         </div>
       }
     >
@@ -345,17 +353,15 @@ function Templates({ health }: { health: THealth }) {
                   {t.name ?? "—"}
                   {t.language ? <span className="ml-1 text-zinc-500">{t.language}</span> : null}
                 </TD>
-                <TD className="text-xs text-zinc-600">{t.category ?? "—"}</TD>
+                <TD className="text-xs text-zinc-600">{t.category ? enumLabel(t.category) : "—"}</TD>
                 <TD>
                   {t.status ? (
-                    <Badge tone={TEMPLATE_TONES[t.status] ?? "neutral"}>
-                      {t.status.toLowerCase().replace(/_/g, " ")}
-                    </Badge>
+                    <Badge tone={TEMPLATE_TONES[t.status] ?? "neutral"}>{enumLabel(t.status)}</Badge>
                   ) : (
                     <span className="text-xs text-zinc-500">not reported</span>
                   )}
                 </TD>
-                <TD className="text-xs text-zinc-600">{t.qualityScore ?? "—"}</TD>
+                <TD className="text-xs text-zinc-600">{t.qualityScore ? enumLabel(t.qualityScore) : "—"}</TD>
                 <TD className="text-right tabular-nums">{t.messages.toLocaleString("en")}</TD>
                 <TD
                   className={

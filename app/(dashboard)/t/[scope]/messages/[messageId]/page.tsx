@@ -40,6 +40,7 @@ export default async function MessagePage({ params }: { params: TParams }) {
     await Promise.all([
       queryClient.fetchQuery(trpc.messages.timeline.queryOptions({ tenantId, messageId }, { retry: false })),
       queryClient.prefetchQuery(trpc.disputes.forMessage.queryOptions({ tenantId, messageId })),
+      queryClient.prefetchQuery(trpc.webhooks.forMessage.queryOptions({ tenantId, messageId })),
     ]);
   } catch (error) {
     // another tenant's message is "not found", exactly like one that does not exist

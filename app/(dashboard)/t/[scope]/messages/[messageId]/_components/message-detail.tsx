@@ -35,6 +35,7 @@ import { EvidenceExport } from "./evidence-export";
 import { conflictLabel, eventTypeLabel, shortHash } from "./labels";
 import { ReplayWebhookDialog } from "./replay-webhook-dialog";
 import { TimelineEvents } from "./timeline-events";
+import { TriggersPanel } from "./triggers-panel";
 
 type TTimeline = TRouterOutputs["messages"]["timeline"];
 
@@ -490,6 +491,12 @@ export function MessageDetail({
             }${timeline.counts.outOfOrder > 0 ? ` · ${timeline.counts.outOfOrder} out of order` : ""}. Times in the zone named above.`}
           >
             <TimelineEvents timeline={timeline} />
+          </Card>
+          <Card
+            title="Triggers fired"
+            description="Business events this message sent to the tenant's webhook endpoints, once per type, and every delivery attempt."
+          >
+            <TriggersPanel tenantId={tenantId} messageId={messageId} scopeSlug={scopeSlug} />
           </Card>
           {timeline.isRawVisible ? (
             <>

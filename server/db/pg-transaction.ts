@@ -1,0 +1,37 @@
+// Plain-pg transactions for the hot write paths (webhook processing): a pool client in
+// BEGIN/COMMIT, handed to the body as a TSql, rolled back on any error. A client whose rollback
+// fails is destroyed rather than returned to the pool (its session state is unknown).
+import type pg from "pg";
+import { sqlOfPg, type TSql } from "./sql";
+
+export type TPgTransactionOptions = {
+  /** ends a transaction left idle this long (a stuck caller must not hold its locks for ever) */
+  idleTimeoutMs?: number;
+};
+
+export async function inPgTransaction<T>(
+  pool: pg.Pool,
+  body: (sql: TSql) => Promise<T>,
+  options: TPgTransactionOptions = {},
+): Promise<T> {
+  const client = await pool.connect();
+  let isBroken = false;
+  try {
+    // one round trip: BEGIN and the transaction's settings (simple protocol, no parameters)
+    await client.query(
+      `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1000, Math.floor(options.idleTimeoutMs ?? 120_000))}`,
+    );
+    const result = await body(sqlOfPg(client));
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    try {
+      await client.query("ROLLBACK");
+    } catch {
+      isBroken = true;
+    }
+    throw error;
+  } finally {
+    client.release(isBroken);
+  }
+}
