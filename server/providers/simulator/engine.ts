@@ -248,7 +248,7 @@ export function createSimulatorEngine(options: {
       const known = config.numbers[call.phoneNumberId];
       const token = /^Bearer\s+(\S+)$/i.exec(call.authorization ?? "")?.[1] ?? null;
       if (token === null) return invalidTokenError(random, true);
-      if (!known) return unknownObjectError(random, call.phoneNumberId);
+      if (!known) return unknownObjectError(random, call.phoneNumberId, "get");
       if (known.accessToken !== undefined && known.accessToken !== token)
         return invalidTokenError(random, false);
       const profile = profileOf(call.phoneNumberId);

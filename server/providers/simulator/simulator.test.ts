@@ -293,7 +293,7 @@ describe("the phone number object (GET /{phone_number_id})", () => {
     });
     expect(await read("quality_rating", { pnid: "404404" })).toMatchObject({
       status: 400,
-      body: { error: { code: 100 } },
+      body: { error: { code: 100, message: expect.stringMatching(/^Unsupported get request\./) } },
     });
     await admin(`numbers/${PNID}/profile`, { read_error_code: 190 });
     expect(await read("quality_rating")).toMatchObject({ status: 401, body: { error: { code: 190 } } });
