@@ -421,6 +421,27 @@ describe("status webhooks", () => {
     });
   });
 
+  it("posts user_preferences (a marketing opt-out) and statuses of a message another app sent", async () => {
+    simulator.engine.emitUserPreference({ phoneNumberId: PNID, waId: "15557770001", value: "stop" });
+    const wamid = simulator.engine.emitForeignStatuses({ phoneNumberId: PNID, to: "15557770002" });
+    simulator.outbox.flush();
+    const deadline = Date.now() + 3_000;
+    const changes = () => received.flatMap((r) => r.payload.entry.flatMap((e) => e.changes));
+    while (changes().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const preference = changes().find((c) => c.field === "user_preferences");
+    expect(preference?.value).toMatchObject({
+      metadata: { phone_number_id: PNID },
+      user_preferences: [{ wa_id: "15557770001", category: "marketing_messages", value: "stop" }],
+    });
+    const statuses = changes()
+      .filter((c) => c.field === "messages")
+      .flatMap(
+        (c) => (c.value as { statuses?: { id: string; biz_opaque_callback_data?: string }[] }).statuses ?? [],
+      );
+    expect(statuses.filter((st) => st.id === wamid).length).toBeGreaterThanOrEqual(1);
+    expect(statuses.every((st) => st.biz_opaque_callback_data === undefined)).toBe(true);
+  });
+
   it("holds webhooks during a webhook outage and posts them after", async () => {
     simulator.engine.addRule({
       id: "sent-only",
