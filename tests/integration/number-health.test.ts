@@ -20,7 +20,7 @@ import {
   heldTemplatesReasonSql,
   sqlTimestamp,
 } from "@/server/services/number-health/hold-sql";
-import { claimSends } from "@/server/services/sending/claim-sends";
+import { claimSends } from "@/server/services/sending/send-queue";
 import { requestSend, requestSendDepsOf } from "@/server/services/sending/request-send";
 import type { TSendMessageRequest } from "@/server/domain/sending/send-request";
 import { entry, envelope, otherFields, webhookPost } from "../factories/webhooks";

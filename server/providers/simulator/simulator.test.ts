@@ -402,6 +402,10 @@ describe("status webhooks", () => {
     await waitForStatuses(1, 3_000);
     expect(received).toHaveLength(1);
     expect(received[0]!.signature).toBe(signWebhookBody(received[0]!.body, SECRET));
+    // the receiver holds the body before the outbox has read its 200 and counted the post
+    const counted = Date.now() + 3_000;
+    while (simulator.outbox.stats().posts === 0 && Date.now() < counted)
+      await new Promise((r) => setTimeout(r, 10));
     expect(simulator.outbox.stats()).toMatchObject({ posts: 1, failedPosts: 1, abandonedPosts: 0 });
   });
 
