@@ -13,7 +13,7 @@ export async function readIngestOverview(db: TDb, now: Date) {
       SELECT status::text AS status, count(*)::int AS n, min(available_at) AS oldest
       FROM webhook_inbox WHERE status IN ('pending', 'quarantined', 'failed') GROUP BY status`,
     db.webhookQuarantine.count({ where: { resolvedAt: null } }),
-    db.webhookOrphanStatus.count({ where: { attachedAt: null, discardedAt: null } }),
+    db.webhookOrphanStatus.count({ where: { attachedAt: null, discardedAt: null, foreignAt: null } }),
   ]);
   const of = (status: TInboxStatus) => inbox.find((r) => r.status === status);
   const oldestPending = of("pending")?.oldest ?? null;

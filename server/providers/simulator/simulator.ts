@@ -13,9 +13,15 @@
 //   POST /_admin/numbers      {phoneNumberId, wabaId, displayPhoneNumber, accessToken?}
 //   POST /_admin/outage       {mode: unavailable|errors|timeout|webhooks_down|null}
 //   POST /_admin/quality      {phoneNumberId, event, currentLimit?, oldLimit?}
+//   POST /_admin/user-preference  {phoneNumberId, waId, value: stop|resume} (a marketing opt-out)
+//   POST /_admin/foreign-statuses {phoneNumberId, to, statuses?} (a message another app sent)
 //   GET  /_admin/stats        GET /_admin/sent?phoneNumberId=&callbackData=&limit=
 //   POST /_admin/flush        post every pending webhook now
 //   POST /_admin/reset        forget sends, counters, windows and pending webhooks
+//   POST /_endpoints/{ok|slow|failing|flapping}[/{name}]?delayMs=
+//        a receiver for Waybill's outbound webhooks, to try an endpoint's bad days: `ok` answers
+//        204, `failing` 500, `slow` answers 204 after delayMs (20 s by default: past Waybill's
+//        15 s delivery timeout), `flapping` fails every other request (per name)
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
@@ -82,8 +88,10 @@ export async function startSimulator(options: TSimulatorOptions): Promise<TSimul
   outbox.start();
 
   const hanging = new Set<http.ServerResponse>();
+  // requests seen per test endpoint name (flapping alternates on it)
+  const endpointHits = new Map<string, number>();
   const server = http.createServer((request, response) => {
-    handle(theEngine, outbox, request, response, hanging, random).catch((error: unknown) => {
+    handle(theEngine, outbox, request, response, hanging, random, endpointHits).catch((error: unknown) => {
       options.log.error({ err: error }, "simulator request failed");
       if (!response.headersSent) sendJson(response, 500, { error: { message: "simulator error", code: 1 } });
     });
@@ -131,10 +139,28 @@ async function handle(
   response: http.ServerResponse,
   hanging: Set<http.ServerResponse>,
   random: () => number,
+  endpointHits: Map<string, number>,
 ): Promise<void> {
   const url = new URL(request.url ?? "/", "http://simulator");
   const path = url.pathname;
   const method = request.method ?? "GET";
+
+  const testEndpoint = /^\/_endpoints\/(ok|slow|failing|flapping)(?:\/([^/]+))?\/?$/.exec(path);
+  if (testEndpoint && method === "POST") {
+    await readBody(request);
+    const behaviour = testEndpoint[1]!;
+    const key = `${behaviour}/${testEndpoint[2] ?? ""}`;
+    const hit = (endpointHits.get(key) ?? 0) + 1;
+    endpointHits.set(key, hit);
+    if (behaviour === "slow") {
+      const delayMs = Math.min(Number(url.searchParams.get("delayMs") ?? 20_000) || 0, HANG_LIMIT_MS);
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+    const fails = behaviour === "failing" || (behaviour === "flapping" && hit % 2 === 1);
+    if (fails) sendJson(response, 500, { error: `simulated ${behaviour} endpoint (request ${hit})` });
+    else response.writeHead(204).end();
+    return;
+  }
 
   const send = /^\/(v[0-9]+\.[0-9]+)\/([^/]+)\/messages\/?$/.exec(path);
   if (send && method === "POST") {
@@ -224,6 +250,30 @@ async function handle(
         const event = ZQualityEventSchema.extend({ phoneNumberId: z.string().min(1) }).parse(input);
         engine.emitQualityUpdate(event);
         return sendJson(response, 202, { queued: true });
+      }
+      if (admin === "user-preference" && method === "POST") {
+        const event = z
+          .object({
+            phoneNumberId: z.string().min(1),
+            waId: z.string().regex(/^\d{4,20}$/),
+            value: z.enum(["stop", "resume"]),
+          })
+          .parse(input);
+        engine.emitUserPreference(event);
+        return sendJson(response, 202, { queued: true });
+      }
+      if (admin === "foreign-statuses" && method === "POST") {
+        const event = z
+          .object({
+            phoneNumberId: z.string().min(1),
+            to: z.string().regex(/^\d{4,20}$/),
+            statuses: z
+              .array(z.enum(["sent", "delivered", "read"]))
+              .min(1)
+              .optional(),
+          })
+          .parse(input);
+        return sendJson(response, 202, { queued: true, wamid: engine.emitForeignStatuses(event) });
       }
       if (admin === "stats" && method === "GET") return sendJson(response, 200, engine.stats());
       if (admin === "sent" && method === "GET") {

@@ -52,7 +52,12 @@ export type TWebhookStatus = {
     expiration_timestamp?: string;
     origin: { type: string };
   };
-  pricing?: { billable: boolean; pricing_model: "PMP"; category: string; type: "regular" };
+  pricing?: {
+    billable: boolean;
+    pricing_model: "PMP";
+    category: string;
+    type: "regular" | "free_customer_service" | "free_entry_point";
+  };
   errors?: TWebhookStatusError[];
 };
 
@@ -73,6 +78,22 @@ export type TWebhookChange =
         current_limit?: string;
         old_limit?: string;
         max_daily_conversations_per_business?: string;
+      };
+    }
+  | {
+      /** a user stopped or resumed marketing messages from the number */
+      field: "user_preferences";
+      value: {
+        messaging_product: "whatsapp";
+        metadata: { display_phone_number: string; phone_number_id: string };
+        contacts: { profile: { name: string }; wa_id: string }[];
+        user_preferences: {
+          wa_id: string;
+          detail: string;
+          category: "marketing_messages";
+          value: "stop" | "resume";
+          timestamp: number;
+        }[];
       };
     };
 
