@@ -53,6 +53,7 @@ test("onboards a tenant end to end and every step is audited", async ({ page }) 
   expect(after.status()).toBe(401);
 
   await page.goto(`/admin/audit`);
+  await expect(page).toHaveURL(/\/audit$/);
   const audit = page.getByRole("table", { name: "Audit events" });
   for (const action of ["tenant.created", "sender_number.added", "api_key.created", "api_key.revoked"]) {
     await expect(audit.getByText(action).first()).toBeVisible();

@@ -22,6 +22,14 @@ import { verifyMessageChain } from "@/server/services/ledger/read-ledger";
 import { rebuildRollups } from "@/server/services/insights/rebuild-rollups";
 import { auditNumberHealth } from "@/server/services/number-health/audit-health";
 import {
+  createEndpoint,
+  listEndpoints,
+  rotateEndpointSecret,
+  updateEndpoint,
+} from "@/server/services/triggers/endpoints";
+import { redeliver, redeliverFailed } from "@/server/services/triggers/deliveries";
+import { ZCreateEndpointSchema } from "@/server/services/triggers/inputs";
+import {
   createChannel,
   listChannels,
   queueTestNotification,
@@ -402,6 +410,168 @@ export function buildProgram(deps: {
     const config = deps.config();
     return createSecretBox(config.WAYBILL_ENCRYPTION_KEY, config.WAYBILL_ENCRYPTION_KEYS_PREVIOUS);
   };
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  // plain http for a local receiver only, or anywhere in demo mode (as in the console)
+  const urlPolicy = () => ({
+    allowHttp: deps.config().WAYBILL_DEMO,
+  });
+
+  program
+    .command("endpoint:list")
+    .description("list a tenant's webhook endpoints (never their secrets)")
+    .requiredOption("--tenant <slug|id>")
+    .action(async (opts: { tenant: string }) => {
+      const db = deps.db();
+      const tenant = await findTenant(db, opts.tenant);
+      const endpoints = await listEndpoints(db, tenant.id);
+      print(
+        program.opts().json,
+        endpoints,
+        endpoints
+          .map(
+            (e) =>
+              `${e.id}\t${e.isEnabled ? "enabled" : "disabled"}\t${e.url}\t${e.eventTypes.join(",")}` +
+              (e.disabledReason ? `\t${e.disabledReason}` : ""),
+          )
+          .join("\n") || `(no endpoints in ${tenant.slug})`,
+      );
+    });
+
+  program
+    .command("endpoint:create")
+    .description("subscribe a webhook endpoint to event types; prints its signing secret once")
+    .requiredOption("--tenant <slug|id>")
+    .requiredOption("--url <url>", "https:// (http only to loopback, or in demo mode)")
+    .requiredOption("--event <type>", "an event type, e.g. message.delivered (repeat for more)", collect)
+    .option("--description <text>", "what it is for", "")
+    .option("--sender <id>", "only events of this sender number (repeat for more)", collect)
+    .option("--template <name>", "only events of messages with this template (repeat for more)", collect)
+    .option("--full-numbers", "send recipients' full numbers instead of masked ones")
+    .action(
+      async (opts: {
+        tenant: string;
+        url: string;
+        event: string[];
+        description: string;
+        sender?: string[];
+        template?: string[];
+        fullNumbers?: boolean;
+      }) => {
+        const db = deps.db();
+        const tenant = await findTenant(db, opts.tenant);
+        const fields = ZCreateEndpointSchema.parse({
+          url: opts.url,
+          description: opts.description,
+          eventTypes: opts.event,
+          senderNumberIds: opts.sender ?? [],
+          templateNames: opts.template ?? [],
+          includeFullNumbers: opts.fullNumbers ?? false,
+        });
+        const created = await createEndpoint(
+          db,
+          boxOf(),
+          deps.actor,
+          { tenantId: tenant.id, ...fields },
+          urlPolicy(),
+          new Date(),
+        );
+        for (const warning of created.warnings) io.err(`warning: ${warning}`);
+        print(
+          program.opts().json,
+          { endpoint: created.endpoint, secret: created.secret, warnings: created.warnings },
+          `created endpoint ${created.endpoint.id} -> ${created.endpoint.url}\n` +
+            `signing secret (shown once; verify with Standard Webhooks): ${created.secret}`,
+        );
+      },
+    );
+
+  for (const [name, isEnabled] of [
+    ["endpoint:enable", true],
+    ["endpoint:disable", false],
+  ] as const) {
+    program
+      .command(name)
+      .description(
+        isEnabled
+          ? "enable an endpoint (its failure record starts clean)"
+          : "disable an endpoint (events stop being queued for it)",
+      )
+      .requiredOption("--tenant <slug|id>")
+      .argument("<endpoint-id>")
+      .action(async (endpointId: string, opts: { tenant: string }) => {
+        const db = deps.db();
+        const tenant = await findTenant(db, opts.tenant);
+        const { endpoint } = await updateEndpoint(
+          db,
+          deps.actor,
+          { tenantId: tenant.id, endpointId: z.uuid().parse(endpointId), isEnabled },
+          urlPolicy(),
+          new Date(),
+        );
+        print(
+          program.opts().json,
+          endpoint,
+          `${isEnabled ? "enabled" : "disabled"} ${endpoint.id} (${endpoint.url})`,
+        );
+      });
+  }
+
+  program
+    .command("endpoint:rotate-secret")
+    .description("issue a new signing secret; the previous one keeps signing beside it for the overlap")
+    .requiredOption("--tenant <slug|id>")
+    .argument("<endpoint-id>")
+    .option("--overlap-hours <hours>", "how long the previous secret stays valid (0-168)", "24")
+    .action(async (endpointId: string, opts: { tenant: string; overlapHours: string }) => {
+      const db = deps.db();
+      const tenant = await findTenant(db, opts.tenant);
+      const overlapHours = z.coerce.number().min(0).max(168).parse(opts.overlapHours);
+      const rotated = await rotateEndpointSecret(
+        db,
+        boxOf(),
+        deps.actor,
+        { tenantId: tenant.id, endpointId: z.uuid().parse(endpointId), overlapHours },
+        new Date(),
+      );
+      print(
+        program.opts().json,
+        rotated,
+        `new signing secret (shown once): ${rotated.secret}\nthe previous one signs too until ${rotated.previousExpireAt.toISOString()}`,
+      );
+    });
+
+  program
+    .command("endpoint:redeliver")
+    .description("queue a delivery again from the start of its schedule, or every dead one of an endpoint")
+    .requiredOption("--tenant <slug|id>")
+    .option("--delivery <id>", "one delivery")
+    .option("--endpoint <id>", "every dead (failed) delivery of this endpoint")
+    .action(async (opts: { tenant: string; delivery?: string; endpoint?: string }) => {
+      if (Boolean(opts.delivery) === Boolean(opts.endpoint))
+        throw new ServiceError("BAD_REQUEST", "give either --delivery or --endpoint");
+      const db = deps.db();
+      const tenant = await findTenant(db, opts.tenant);
+      const now = new Date();
+      const count = opts.delivery
+        ? (await redeliver(
+            db,
+            deps.actor,
+            { tenantId: tenant.id, deliveryId: z.uuid().parse(opts.delivery) },
+            now,
+          ),
+          1)
+        : await redeliverFailed(
+            db,
+            deps.actor,
+            { tenantId: tenant.id, endpointId: z.uuid().parse(opts.endpoint) },
+            now,
+          );
+      print(
+        program.opts().json,
+        { redelivered: count },
+        `queued ${count} deliver${count === 1 ? "y" : "ies"} again`,
+      );
+    });
 
   program
     .command("channel:add")
@@ -423,14 +593,7 @@ export function buildProgram(deps: {
         description: opts.description,
         minSeverity: opts.minSeverity,
       });
-      const channel = await createChannel(
-        deps.db(),
-        boxOf(),
-        deps.actor,
-        input,
-        { allowHttp: false },
-        new Date(),
-      );
+      const channel = await createChannel(deps.db(), boxOf(), deps.actor, input, urlPolicy(), new Date());
       print(
         program.opts().json,
         channel,

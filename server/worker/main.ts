@@ -50,11 +50,19 @@ async function main() {
   installProjectors();
   const workerId = `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
   const db = createDb(env.DATABASE_URL, { max: 8 });
-  const boss = await startQueue({
-    databaseUrl: env.DATABASE_URL,
-    expireInSeconds: env.WAYBILL_JOB_EXPIRE_SECONDS,
-    isSupervisor: true,
-  });
+  // The database may be restarting while the worker starts (a deploy, a failover, a crash):
+  // wait for it rather than exit, so the worker comes up with it and no supervisor is needed.
+  const boss = await retryUntilStopped(
+    () =>
+      startQueue({
+        databaseUrl: env.DATABASE_URL,
+        expireInSeconds: env.WAYBILL_JOB_EXPIRE_SECONDS,
+        isSupervisor: true,
+      }),
+    (attempt, error) =>
+      log.warn({ err: error, attempt }, "queue not started: database unavailable, retrying"),
+    () => stopRequested !== null,
+  );
   boss.on("error", (error) => log.error({ err: error }, "queue error"));
   const heartbeat = startHeartbeat(db, workerId, env.WAYBILL_WORKER_HEARTBEAT_SECONDS, (e) =>
     log.warn({ err: e }, "heartbeat failed"),
@@ -232,3 +240,34 @@ main().catch((error: unknown) => {
   console.error("waybill worker failed to start:", error);
   process.exit(1);
 });
+
+// the server is down, restarting or recovering; anything else (a wrong password, a missing
+// database) is a configuration error that waiting does not fix
+const UNAVAILABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03"]);
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && UNAVAILABLE.has(code)) return true;
+  // pg reports a connection cut by the server's shutdown without a code
+  return error instanceof Error && /Connection terminated/i.test(error.message);
+}
+
+/**
+ * Runs `start` until it succeeds while the database is unavailable, waiting 1 s, 2 s, then 5 s
+ * between tries; any other error, or a stop signal, ends it.
+ */
+async function retryUntilStopped<T>(
+  start: () => Promise<T>,
+  onRetry: (attempt: number, error: unknown) => void,
+  isStopRequested: () => boolean,
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await start();
+    } catch (error) {
+      if (isStopRequested() || !isDatabaseUnavailable(error)) throw error;
+      onRetry(attempt, error);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1_000 * 2 ** (attempt - 1), 5_000)));
+    }
+  }
+}

@@ -430,3 +430,60 @@ describe("the demo seed", () => {
     expect(timeline.rawWebhooks?.[0]?.eventSeqs).toHaveLength(2);
   });
 });
+
+describe("sending.listSenders", () => {
+  it("lists every number of the tenant, a never-used one too, with its pause and rate; engineers act, a tenant admin reads", async () => {
+    const fresh = await makeSenderNumber(db, testSecretBox, acme.id);
+    const acmeAdmin = callerFor(db, users.acmeAdmin);
+    const before = await acmeAdmin.sending.listSenders({ tenantId: acme.id });
+    expect(before.every((s) => s.tenantId === acme.id)).toBe(true);
+    expect(before.find((s) => s.senderNumberId === fresh.id)).toMatchObject({
+      displayNumber: fresh.displayNumber,
+      queued: 0,
+      due: 0,
+      inFlight: 0,
+      throttleCount: 0,
+      pausedAt: null,
+      maxRateOverride: null,
+    });
+
+    const engineer = callerFor(db, users.engineer);
+    await engineer.sending.pauseSender({ tenantId: acme.id, senderNumberId: fresh.id, reason: "checking" });
+    await engineer.sending.setSenderMaxRate({
+      tenantId: acme.id,
+      senderNumberId: fresh.id,
+      maxRate: 20,
+      reason: "Meta lowered the level",
+    });
+    const paused = (await engineer.sending.listSenders({ tenantId: acme.id, isPausedOnly: true })).find(
+      (s) => s.senderNumberId === fresh.id,
+    );
+    expect(paused).toMatchObject({
+      pausedBy: `user:${users.engineer.email}`,
+      pausedReason: "checking",
+      maxRateOverride: 20,
+    });
+
+    expect(
+      await codeOf(
+        acmeAdmin.sending.pauseSender({ tenantId: acme.id, senderNumberId: fresh.id, reason: "x y z" }),
+      ),
+    ).toBe("FORBIDDEN");
+    expect(await codeOf(acmeAdmin.sending.listSenders({ tenantId: globex.id }))).toBe("FORBIDDEN");
+    expect(
+      await codeOf(
+        engineer.sending.setSenderMaxRate({
+          tenantId: acme.id,
+          senderNumberId: fresh.id,
+          maxRate: 0,
+          reason: "zero",
+        }),
+      ),
+    ).toBe("BAD_REQUEST");
+    await engineer.sending.resumeSender({ tenantId: acme.id, senderNumberId: fresh.id, reason: "done" });
+    expect(
+      (await engineer.sending.listSenders({ tenantId: acme.id })).find((s) => s.senderNumberId === fresh.id)
+        ?.pausedAt,
+    ).toBeNull();
+  });
+});

@@ -8,7 +8,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TDb } from "@/server/db/client";
 import { readLedger } from "@/server/services/ledger/read-ledger";
-import { raiseOrphanAlerts, sweepOrphans } from "@/server/services/ingest/orphans";
+import { countForeignStatuses, raiseOrphanAlerts, sweepOrphans } from "@/server/services/ingest/orphans";
+import { listWaitingOrphans } from "@/server/db/queries/operations";
 import { makeSenderNumber, makeTenant } from "../factories";
 import { entry, envelope, messagesChange, statusItem, webhookPost } from "../factories/webhooks";
 import { createTestDb, testSecretBox } from "../setup/context";
@@ -228,5 +229,72 @@ describe("orphan alerts", () => {
       status: "resolved",
       resolvedBy: "system",
     });
+  });
+});
+
+describe("foreign statuses (messages Waybill never sent)", () => {
+  it("are classed foreign after the grace period, counted per number, listed apart and never alerted on", async () => {
+    const number = await makeSenderNumber(db, testSecretBox, tenant.id);
+    // another app on the same WABA sent these: no callback data of ours
+    const wamids = [`wamid.${crypto.randomUUID()}`, `wamid.${crypto.randomUUID()}`];
+    const body = envelope([
+      entry(number.wabaId, [
+        messagesChange(number.phoneNumberId, number.displayNumber, {
+          statuses: [
+            statusItem(wamids[0]!, "sent", Date.now() - 2000),
+            statusItem(wamids[0]!, "delivered", Date.now() - 1000),
+            statusItem(wamids[1]!, "read", Date.now() - 1000, {
+              biz_opaque_callback_data: "crm-campaign-42",
+            }),
+          ],
+        }),
+      ]),
+    ]);
+    await route.POST(webhookPost(body, { secret: APP_SECRET }));
+    await drainAll();
+    const now = Date.now();
+
+    // within the grace period they wait like any orphan
+    expect(
+      (await sweepOrphans(db, { now: new Date(now), matchGraceSeconds: 120, limit: 1000 })).classedForeign,
+    ).toBe(0);
+    const sweep = await sweepOrphans(db, {
+      now: new Date(now + 121_000),
+      matchGraceSeconds: 120,
+      limit: 1000,
+    });
+    expect(sweep.classedForeign).toBe(3);
+    const rows = await db.webhookOrphanStatus.findMany({
+      where: { tenantId: tenant.id, senderNumberId: number.id },
+      select: { foreignAt: true, attachedAt: true },
+    });
+    expect(rows).toHaveLength(3);
+    for (const row of rows) expect(row).toEqual({ foreignAt: new Date(now + 121_000), attachedAt: null });
+
+    // no orphan alert, however long they stay
+    await raiseOrphanAlerts(db, { now: new Date(now + 40 * 24 * 3_600_000), alertAfterMinutes: 15 });
+    expect(
+      await db.alert.count({
+        where: { tenantId: tenant.id, kind: "orphan_statuses", senderNumberId: number.id },
+      }),
+    ).toBe(0);
+    // not in the waiting list; counted per number instead
+    const waiting = await listWaitingOrphans(db, [tenant.id], { limit: 100 });
+    expect(waiting.rows.filter((r) => r.senderNumberId === number.id)).toEqual([]);
+    const counts = await countForeignStatuses(db, [tenant.id], new Date(now - 3_600_000));
+    expect(counts.find((c) => c.senderNumberId === number.id)).toMatchObject({
+      senderDisplayNumber: number.displayNumber,
+      count: 3,
+    });
+
+    // should one of them turn out to be ours after all (a send answer recorded late), it attaches
+    const { messageId } = await sentMessage(db, tenant.id, number.id, { wamid: null });
+    await recordAccepted(db, tenant.id, messageId, wamids[0]!);
+    expect((await readLedger(db, tenant.id, messageId)).derived.state).toBe("delivered");
+    expect(
+      (await countForeignStatuses(db, [tenant.id], new Date(now - 3_600_000))).find(
+        (c) => c.senderNumberId === number.id,
+      )?.count,
+    ).toBe(1);
   });
 });

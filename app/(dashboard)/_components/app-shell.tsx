@@ -84,6 +84,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   const platformItems = platformNavItems(pathname, {
     canOperate: permissions.includes("operations.read"),
     isAdmin: me?.user.role === "admin",
+    canReadAudit: permissions.includes("audit.read"),
   });
   const scopeName =
     scope === "all" ? "All tenants" : (me?.tenants.find((t) => t.slug === scope)?.name ?? scope);

@@ -5,6 +5,7 @@ export const TENANT_AREAS = [
   { segment: "messages", label: "Messages", icon: "messages" },
   { segment: "disputes", label: "Disputes", icon: "disputes" },
   { segment: "health", label: "Number health", icon: "health" },
+  { segment: "senders", label: "Sender numbers", icon: "senders" },
   { segment: "heatmaps", label: "Heatmaps", icon: "heatmaps" },
   { segment: "dead-letters", label: "Dead letters", icon: "dead-letters" },
   { segment: "stalled", label: "Stalled & alerts", icon: "stalled" },
@@ -12,7 +13,7 @@ export const TENANT_AREAS = [
   { segment: "usage", label: "Usage", icon: "usage" },
 ] as const;
 
-export type TIconName = (typeof TENANT_AREAS)[number]["icon"] | "operations" | "admin" | "status";
+export type TIconName = (typeof TENANT_AREAS)[number]["icon"] | "operations" | "audit" | "admin" | "status";
 
 export type TNavItem = { href: string; label: string; icon: TIconName; isActive: boolean };
 
@@ -48,7 +49,7 @@ export function tenantNavItems(pathname: string, scope: string): TNavItem[] {
 
 export function platformNavItems(
   pathname: string,
-  access: { canOperate: boolean; isAdmin: boolean },
+  access: { canOperate: boolean; isAdmin: boolean; canReadAudit: boolean },
 ): TNavItem[] {
   const items: TNavItem[] = [];
   if (access.canOperate) {
@@ -57,6 +58,14 @@ export function platformNavItems(
       label: "Operations",
       icon: "operations",
       isActive: isUnder(pathname, "/operations"),
+    });
+  }
+  if (access.canReadAudit) {
+    items.push({
+      href: "/audit",
+      label: "Audit log",
+      icon: "audit",
+      isActive: isUnder(pathname, "/audit"),
     });
   }
   if (access.isAdmin) {

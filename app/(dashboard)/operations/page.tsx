@@ -1,6 +1,7 @@
-// GET /operations (engineers and admins, operations.read): send a test message; webhook ingestion
-// (rate, lag, depth, attention), quarantine and orphans with replay and discard, send and job
-// queues per tenant, paused numbers with resume, provider error rates. Refreshed live.
+// GET /operations (engineers and admins, operations.read): send a test message; in-doubt sends
+// with their resolution; webhook ingestion (rate, lag, depth, attention) with a link to the stored
+// requests, quarantine and orphans with replay and discard, send and job queues per tenant, paused
+// numbers with resume, provider error rates. Refreshed live.
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/app/(dashboard)/_lib/session";
@@ -8,6 +9,7 @@ import { hasPermission } from "@/server/domain/access/permissions";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 import { OperationsDashboard } from "./_components/operations-dashboard";
 import {
+  IN_DOUBT_INPUT,
   ORPHANS_INPUT,
   orphanCursor,
   PAUSED_SENDERS_INPUT,
@@ -29,6 +31,7 @@ export default async function OperationsPage() {
     queryClient.prefetchQuery(trpc.operations.queues.queryOptions()),
     queryClient.prefetchQuery(trpc.operations.providerErrors.queryOptions()),
     queryClient.prefetchQuery(trpc.sending.listPausedSenders.queryOptions(PAUSED_SENDERS_INPUT)),
+    queryClient.prefetchQuery(trpc.sending.listInDoubt.queryOptions(IN_DOUBT_INPUT)),
     queryClient.prefetchInfiniteQuery(
       trpc.ingest.listQuarantine.infiniteQueryOptions(QUARANTINE_INPUT, {
         getNextPageParam: quarantineCursor,

@@ -1,6 +1,7 @@
 // Shaping usage rows for the usage page, its CSV export and GET /api/v1/usage. Pure (the page
 // builds the CSV in the browser from the rows it shows; the API sends the same text).
 import { z } from "zod";
+import { csvText } from "@/components/csv/csv-text";
 
 export const ZUsageRangeSchema = z
   .object({
@@ -34,28 +35,17 @@ export type TUsageLine = {
 
 const CSV_COLUMNS = ["day", "tenant", "sender", "category", "pricing_type", "billable", "messages"] as const;
 
-function csvCell(value: string): string {
-  // quote when needed; a leading = or @ (or + - not starting a number such as a phone number) is
-  // neutralised so spreadsheets never run a cell as a formula
-  const safe = /^[=@]|^[+-][^0-9]/.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
 export function usageCsv(lines: readonly TUsageLine[]): string {
-  const rows = lines.map((l) =>
-    [
-      l.day,
-      l.tenantSlug,
-      l.displayNumber ?? l.senderNumberId,
-      l.category,
-      l.pricingType,
-      String(l.billable),
-      String(l.messages),
-    ]
-      .map(csvCell)
-      .join(","),
-  );
-  return [CSV_COLUMNS.join(","), ...rows].join("\r\n") + "\r\n";
+  const rows = lines.map((l) => [
+    l.day,
+    l.tenantSlug,
+    l.displayNumber ?? l.senderNumberId,
+    l.category,
+    l.pricingType,
+    String(l.billable),
+    String(l.messages),
+  ]);
+  return csvText(CSV_COLUMNS, rows);
 }
 
 export type TUsageChartPoint = { day: string } & Record<string, number | string>;

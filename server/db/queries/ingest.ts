@@ -13,7 +13,7 @@ export async function readIngestOverview(db: TDb, now: Date) {
       SELECT status::text AS status, count(*)::int AS n, min(available_at) AS oldest
       FROM webhook_inbox WHERE status IN ('pending', 'quarantined', 'failed') GROUP BY status`,
     db.webhookQuarantine.count({ where: { resolvedAt: null } }),
-    db.webhookOrphanStatus.count({ where: { attachedAt: null, discardedAt: null } }),
+    db.webhookOrphanStatus.count({ where: { attachedAt: null, discardedAt: null, foreignAt: null } }),
   ]);
   const of = (status: TInboxStatus) => inbox.find((r) => r.status === status);
   const oldestPending = of("pending")?.oldest ?? null;
@@ -89,74 +89,6 @@ export async function listQuarantine(
     },
     // ids are UUIDv7: id order is creation order, and the cursor follows it
     orderBy: { id: "desc" },
-    take: filter.limit + 1,
-  });
-  const items = rows.slice(0, filter.limit);
-  return { items, nextCursor: rows.length > filter.limit ? (items.at(-1)?.id ?? null) : null };
-}
-
-export async function listOrphans(
-  db: TDb,
-  tenantId: string,
-  filter: { senderNumberId?: string; includeResolved: boolean; limit: number },
-) {
-  return db.webhookOrphanStatus.findMany({
-    where: {
-      tenantId,
-      ...(filter.senderNumberId ? { senderNumberId: filter.senderNumberId } : {}),
-      ...(filter.includeResolved ? {} : { attachedAt: null, discardedAt: null }),
-    },
-    orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
-    take: filter.limit,
-    select: {
-      id: true,
-      senderNumberId: true,
-      providerMessageId: true,
-      status: true,
-      providerTimestamp: true,
-      bizOpaqueCallbackData: true,
-      rawWebhookId: true,
-      receivedAt: true,
-      attachedAt: true,
-      attachedBy: true,
-      messageId: true,
-      discardedAt: true,
-      discardedBy: true,
-      discardReason: true,
-    },
-  });
-}
-
-export async function listAlerts(
-  db: TDb,
-  tenantId: string,
-  filter: {
-    statuses?: ("open" | "acknowledged" | "snoozed" | "resolved")[];
-    kind?: string;
-    senderNumberId?: string;
-    cursor?: string;
-    limit: number;
-  },
-) {
-  // keyset pagination on (openedAt, id): other writers (the sending pipeline) open alerts too,
-  // with ids that do not sort by time
-  const after = filter.cursor
-    ? await db.alert.findUnique({
-        where: { tenantId_id: { tenantId, id: filter.cursor } },
-        select: { openedAt: true, id: true },
-      })
-    : null;
-  const rows = await db.alert.findMany({
-    where: {
-      tenantId,
-      ...(filter.statuses ? { status: { in: filter.statuses } } : {}),
-      ...(filter.kind ? { kind: filter.kind } : {}),
-      ...(filter.senderNumberId ? { senderNumberId: filter.senderNumberId } : {}),
-      ...(after
-        ? { OR: [{ openedAt: { lt: after.openedAt } }, { openedAt: after.openedAt, id: { lt: after.id } }] }
-        : {}),
-    },
-    orderBy: [{ openedAt: "desc" }, { id: "desc" }],
     take: filter.limit + 1,
   });
   const items = rows.slice(0, filter.limit);

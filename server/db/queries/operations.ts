@@ -57,6 +57,8 @@ export async function listWaitingOrphans(
     CROSS JOIN LATERAL (
       SELECT o.* FROM webhook_orphan_status o
       WHERE o.tenant_id = scope.tenant_id AND o.attached_at IS NULL AND o.discarded_at IS NULL
+        -- foreign statuses (messages Waybill never sent) are counted apart, not waited for
+        AND o.foreign_at IS NULL
         ${
           after
             ? Prisma.sql`AND o.received_at >= ${after.receivedAt} AND (o.received_at > ${after.receivedAt} OR o.id > ${after.id}::uuid)`

@@ -19,12 +19,17 @@ export function listUsers(db: TDb) {
 
 export async function listAuditEvents(
   db: TDb,
-  filter: { tenantId?: string; action?: string; cursor?: bigint; limit: number },
+  filter: { tenantId?: string; action?: string; actor?: string; cursor?: bigint; limit: number },
 ) {
   const rows = await db.auditEvent.findMany({
     where: {
       ...(filter.tenantId ? { tenantId: filter.tenantId } : {}),
       ...(filter.action ? { action: filter.action } : {}),
+      // part of the label ("eve@", "cli:"): people search by the email they remember
+      // Prisma passes LIKE wildcards through: escaped, a typed % or _ matches only itself
+      ...(filter.actor
+        ? { actorLabel: { contains: filter.actor.replace(/[\\%_]/g, "\\$&"), mode: "insensitive" as const } }
+        : {}),
       ...(filter.cursor ? { id: { lt: filter.cursor } } : {}),
     },
     orderBy: { id: "desc" },

@@ -14,6 +14,11 @@ export type TDemoNumber = {
 
 /** Demo recipients in this block are "not WhatsApp users". */
 export const DEMO_UNDELIVERABLE_PREFIX = "15550009";
+/**
+ * Demo recipients in this block always get the message (delivered, never read), with Meta's
+ * duplicated webhooks half of the time: a predictable target for trying a webhook endpoint.
+ */
+export const DEMO_DELIVERED_PREFIX = "15550007";
 
 export function buildDemoSimulatorConfig(numbers: readonly TDemoNumber[]): TSimulatorConfig {
   const troubled = numbers.filter((n) => n.isTroubled);
@@ -30,6 +35,15 @@ export function buildDemoSimulatorConfig(numbers: readonly TDemoNumber[]): TSimu
         id: "demo-undeliverable-recipients",
         match: { recipient: `${DEMO_UNDELIVERABLE_PREFIX}*` },
         scenario: { outcomes: { read: 0, delivered: 0, sent: 0, failed: 1 }, asyncFailureCodes: [131026] },
+      },
+      {
+        id: "demo-delivered-recipients",
+        match: { recipient: `${DEMO_DELIVERED_PREFIX}*` },
+        scenario: {
+          outcomes: { read: 0, delivered: 1, sent: 0, failed: 0 },
+          readWithoutDeliveredRate: 0,
+          duplicateRate: 0.5,
+        },
       },
       ...troubled.map((n) => ({
         id: `demo-troubled-${n.phoneNumberId}`,

@@ -210,7 +210,11 @@ export type TOrphanSweepConfig = {
   limit: number;
 };
 
-export type TOrphanSweepReport = { attachedByWamid: number; attachedByBizData: number };
+export type TOrphanSweepReport = {
+  attachedByWamid: number;
+  attachedByBizData: number;
+  classedForeign: number;
+};
 
 /**
  * Attaches orphans that can be attached now: those whose wamid has a provider id (safety net)
@@ -232,7 +236,7 @@ export async function sweepOrphans(db: TDb, config: TOrphanSweepConfig): Promise
     WITH waiting AS (
       SELECT o.tenant_id, o.id, o.provider_message_id, o.biz_opaque_callback_data, o.sender_number_id, o.received_at
       FROM webhook_orphan_status o
-      WHERE o.attached_at IS NULL AND o.discarded_at IS NULL
+      WHERE o.attached_at IS NULL AND o.discarded_at IS NULL AND o.foreign_at IS NULL
       ORDER BY o.received_at
       LIMIT ${config.limit}
     ),
@@ -263,7 +267,7 @@ export async function sweepOrphans(db: TDb, config: TOrphanSweepConfig): Promise
     SELECT tenant_id::text, message_id::text, attempt, attached_by, array_agg(id::text ORDER BY id) AS ids
     FROM matched GROUP BY tenant_id, message_id, attempt, attached_by`;
 
-  const report: TOrphanSweepReport = { attachedByWamid: 0, attachedByBizData: 0 };
+  const report: TOrphanSweepReport = { attachedByWamid: 0, attachedByBizData: 0, classedForeign: 0 };
   for (const candidate of candidates) {
     const count = await db.$transaction(
       async (tx) => {
@@ -300,7 +304,65 @@ export async function sweepOrphans(db: TDb, config: TOrphanSweepConfig): Promise
     if (candidate.attached_by === "wamid") report.attachedByWamid += count;
     else report.attachedByBizData += count;
   }
+  report.classedForeign = await classForeignOrphans(db, graceBefore, config.now);
   return report;
+}
+
+/**
+ * Past the grace period, a status that neither its wamid nor its callback data ties to a message
+ * Waybill sent from that number is foreign: another app on the same WABA, or WhatsApp Manager,
+ * sent it. Every Waybill send carries its callback data, so nothing of ours is left to wait for.
+ * It stays visible (counted per number) but raises no orphan alert; should its wamid turn up
+ * after all (a send answer recorded late), the re-attach hook still attaches it.
+ */
+async function classForeignOrphans(db: TDb, graceBefore: Date, now: Date): Promise<number> {
+  return db.$executeRaw`
+    UPDATE webhook_orphan_status o SET foreign_at = ${now}
+    WHERE o.attached_at IS NULL AND o.discarded_at IS NULL AND o.foreign_at IS NULL
+      AND o.received_at <= ${graceBefore}
+      AND NOT EXISTS (SELECT 1 FROM message_provider_id p
+                      WHERE p.tenant_id = o.tenant_id AND p.provider_message_id = o.provider_message_id)
+      AND NOT EXISTS (
+        SELECT 1 FROM message m
+        WHERE m.tenant_id = o.tenant_id AND m.sender_number_id = o.sender_number_id
+          AND o.biz_opaque_callback_data ~ '^[^:]+(:[0-9]{1,6})?$'
+          AND split_part(o.biz_opaque_callback_data, ':', 1) ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+          AND m.id = split_part(o.biz_opaque_callback_data, ':', 1)::uuid)`;
+}
+
+/** Foreign statuses per number received since `since` (the operations view). */
+export async function countForeignStatuses(db: TDb, tenantIds: readonly string[], since: Date) {
+  if (tenantIds.length === 0) return [];
+  const rows = await db.$queryRaw<
+    {
+      tenant_id: string;
+      tenant_slug: string;
+      tenant_name: string;
+      sender_number_id: string;
+      display_number: string;
+      n: number;
+      last_at: Date;
+    }[]
+  >`
+    SELECT o.tenant_id::text AS tenant_id, t.slug AS tenant_slug, t.name AS tenant_name,
+           o.sender_number_id::text AS sender_number_id, s.display_number, count(*)::int AS n,
+           max(o.received_at) AS last_at
+    FROM webhook_orphan_status o
+    JOIN tenant t ON t.id = o.tenant_id
+    JOIN sender_number s ON s.tenant_id = o.tenant_id AND s.id = o.sender_number_id
+    WHERE o.tenant_id = ANY(${[...tenantIds]}::uuid[]) AND o.foreign_at IS NOT NULL AND o.attached_at IS NULL
+      AND o.discarded_at IS NULL AND o.received_at >= ${since}
+    GROUP BY o.tenant_id, t.slug, t.name, o.sender_number_id, s.display_number
+    ORDER BY count(*) DESC, t.slug, s.display_number`;
+  return rows.map((r) => ({
+    tenantId: r.tenant_id,
+    tenantSlug: r.tenant_slug,
+    tenantName: r.tenant_name,
+    senderNumberId: r.sender_number_id,
+    senderDisplayNumber: r.display_number,
+    count: r.n,
+    lastReceivedAt: r.last_at,
+  }));
 }
 
 /**
@@ -318,7 +380,7 @@ export async function raiseOrphanAlerts(
     SELECT tenant_id::text AS tenant_id, sender_number_id::text AS sender_number_id, count(*)::int AS n,
            min(received_at) AS oldest, (array_agg(DISTINCT provider_message_id))[1:5] AS wamids
     FROM webhook_orphan_status
-    WHERE attached_at IS NULL AND discarded_at IS NULL AND received_at < ${cutoff}
+    WHERE attached_at IS NULL AND discarded_at IS NULL AND foreign_at IS NULL AND received_at < ${cutoff}
     GROUP BY tenant_id, sender_number_id`;
   const openAlerts = await db.alert.findMany({
     where: { kind: "orphan_statuses", status: { not: "resolved" } },

@@ -67,7 +67,8 @@ export async function readIngestMetricFamilies(db: TDb, now: Date): Promise<TMet
     db.$queryRaw<{ tenant_id: string; slug: string | null; n: number; oldest: Date }[]>`
       SELECT o.tenant_id::text AS tenant_id, t.slug, count(*)::int AS n, min(o.received_at) AS oldest
       FROM webhook_orphan_status o LEFT JOIN tenant t ON t.id = o.tenant_id
-      WHERE o.attached_at IS NULL AND o.discarded_at IS NULL GROUP BY o.tenant_id, t.slug ORDER BY t.slug`,
+      WHERE o.attached_at IS NULL AND o.discarded_at IS NULL AND o.foreign_at IS NULL
+      GROUP BY o.tenant_id, t.slug ORDER BY t.slug`,
     db.$queryRaw<{ tenant_id: string; slug: string | null; kind: string; status: string; n: number }[]>`
       SELECT a.tenant_id::text AS tenant_id, t.slug, a.kind, a.status::text AS status, count(*)::int AS n
       FROM alert a LEFT JOIN tenant t ON t.id = a.tenant_id

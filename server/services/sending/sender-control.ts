@@ -310,25 +310,27 @@ export async function listSenderDispatch(
       hold_reason: string | null;
     }[]
   >`
-    SELECT d.tenant_id::text, t.slug AS tenant_slug, d.sender_number_id::text, s.display_number,
-           s.status::text AS sender_status, d.max_rate, d.rate, d.rate_changed_at, d.throttle_count,
+    SELECT s.tenant_id::text, t.slug AS tenant_slug, s.id::text AS sender_number_id, s.display_number,
+           s.status::text AS sender_status, d.max_rate, d.rate, d.rate_changed_at,
+           coalesce(d.throttle_count, 0)::int AS throttle_count,
            d.last_throttled_at, d.paused_at, d.paused_by, d.paused_reason, d.paused_error_code,
            coalesce(q.queued, 0)::int AS queued, coalesce(q.due, 0)::int AS due,
            coalesce(q.in_flight, 0)::int AS in_flight, q.oldest_due_at,
            coalesce(${Prisma.raw(heldAllReasonSql("h", sqlTimestamp(now)))},
                     ${Prisma.raw(heldTemplatesReasonSql("h", sqlTimestamp(now)))}) AS hold_reason
-    FROM sender_dispatch d
-    JOIN tenant t ON t.id = d.tenant_id
-    JOIN sender_number s ON s.tenant_id = d.tenant_id AND s.id = d.sender_number_id
-    LEFT JOIN sender_health h ON h.tenant_id = d.tenant_id AND h.sender_number_id = d.sender_number_id
+    -- every number, including one that has never sent (it has no dispatch row until it does)
+    FROM sender_number s
+    JOIN tenant t ON t.id = s.tenant_id
+    LEFT JOIN sender_dispatch d ON d.tenant_id = s.tenant_id AND d.sender_number_id = s.id
+    LEFT JOIN sender_health h ON h.tenant_id = s.tenant_id AND h.sender_number_id = s.id
     LEFT JOIN LATERAL (
       SELECT count(*) AS queued,
              count(*) FILTER (WHERE q.not_before <= ${now}) AS due,
              count(*) FILTER (WHERE q.lease_until >= ${now}) AS in_flight,
              min(q.not_before) FILTER (WHERE q.not_before <= ${now}) AS oldest_due_at
-      FROM send_queue q WHERE q.tenant_id = d.tenant_id AND q.sender_number_id = d.sender_number_id
+      FROM send_queue q WHERE q.tenant_id = s.tenant_id AND q.sender_number_id = s.id
     ) q ON true
-    WHERE (${tenantId}::uuid IS NULL OR d.tenant_id = ${tenantId}::uuid)
+    WHERE (${tenantId}::uuid IS NULL OR s.tenant_id = ${tenantId}::uuid)
       AND (${filter.isPausedOnly ?? false} = false OR d.paused_at IS NOT NULL)
     ORDER BY t.slug, s.display_number`;
   return rows.map((row) => ({

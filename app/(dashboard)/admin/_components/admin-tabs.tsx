@@ -8,7 +8,7 @@ const SECTIONS = [
   { href: "/admin/tenants", label: "Tenants" },
   { href: "/admin/users", label: "Users" },
   { href: "/admin/channels", label: "Alert channels" },
-  { href: "/admin/audit", label: "Audit log" },
+  { href: "/audit", label: "Audit log" },
 ] as const;
 
 export function AdminTabs() {

@@ -2,6 +2,7 @@
 // Ingestion at a glance: requests per minute over the last hour (by current status), inbox depth,
 // processing lag, requests needing attention, open quarantine and waiting orphans.
 import type { UseQueryResult } from "@tanstack/react-query";
+import Link from "next/link";
 import type { ReactNode } from "react";
 import { Card } from "@/components/ui/card";
 import { ErrorState } from "@/components/ui/error-state";
@@ -79,6 +80,11 @@ export function IngestionCard({ query }: { query: UseQueryResult<TIngestion, unk
   return (
     <Card
       title="Ingestion"
+      actions={
+        <Link href="/operations/requests" className="text-sm text-accent-700 underline underline-offset-2">
+          Stored requests
+        </Link>
+      }
       description="Verified webhook requests per minute over the last hour, stacked by what processing made of them (re-posted bodies count on the original)."
     >
       {body}

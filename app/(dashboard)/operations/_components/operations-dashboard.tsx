@@ -1,14 +1,15 @@
 "use client";
-// The Operations page's live part: ingestion, quarantine, orphans, queues, paused numbers and
+// The Operations page's live part: in-doubt sends, ingestion, quarantine, orphans, queues, paused numbers and
 // provider errors, refreshed every 10 s (paged lists every 30 s), with when it was last updated.
-// Actions (replay, discard, resume) only for operations.act holders; the server checks again.
+// Actions (resolve, replay, discard, resume) only for operations.act holders; the server checks again.
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { useTRPC } from "@/trpc/client";
 import { IngestionCard } from "./ingestion-card";
-import { OPERATIONS_POLL_MS, PAUSED_SENDERS_INPUT } from "./operations-inputs";
+import { InDoubtCard } from "./in-doubt-card";
+import { IN_DOUBT_INPUT, OPERATIONS_POLL_MS, PAUSED_SENDERS_INPUT } from "./operations-inputs";
 import { OrphansCard } from "./orphans-card";
 import { PausedSendersCard } from "./paused-senders-card";
 import { ProviderErrorsCard } from "./provider-errors-card";
@@ -23,8 +24,11 @@ export function OperationsDashboard({ canAct }: { canAct: boolean }) {
   const queues = useQuery(trpc.operations.queues.queryOptions(undefined, poll));
   const providerErrors = useQuery(trpc.operations.providerErrors.queryOptions(undefined, poll));
   const paused = useQuery(trpc.sending.listPausedSenders.queryOptions(PAUSED_SENDERS_INPUT, poll));
+  const inDoubt = useQuery(trpc.sending.listInDoubt.queryOptions(IN_DOUBT_INPUT, poll));
   const updatedAt = ingestion.dataUpdatedAt > 0 ? new Date(ingestion.dataUpdatedAt) : null;
-  const hasFailedRefresh = [ingestion, queues, providerErrors, paused].some((q) => q.isError && q.data);
+  const hasFailedRefresh = [ingestion, queues, providerErrors, paused, inDoubt].some(
+    (q) => q.isError && q.data,
+  );
 
   return (
     <div className="flex flex-col gap-6">
@@ -39,6 +43,7 @@ export function OperationsDashboard({ canAct }: { canAct: boolean }) {
       <div role="status" aria-live="polite">
         {notice ? <Alert tone="ok">{notice}</Alert> : null}
       </div>
+      <InDoubtCard query={inDoubt} canAct={canAct} onDone={setNotice} />
       <IngestionCard query={ingestion} />
       <QuarantineCard canAct={canAct} onDone={setNotice} />
       <OrphansCard canAct={canAct} checkedAt={ingestion.data?.checkedAt ?? null} onDone={setNotice} />

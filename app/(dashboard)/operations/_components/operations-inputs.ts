@@ -9,6 +9,7 @@ export const OPERATIONS_LIST_POLL_MS = 30_000;
 export const QUARANTINE_INPUT = { includeResolved: false, limit: 20 } as const;
 export const ORPHANS_INPUT = { limit: 20 } as const;
 export const PAUSED_SENDERS_INPUT = {} as const;
+export const IN_DOUBT_INPUT = {} as const;
 
 export const quarantineCursor = (last: { nextCursor: string | null }) => last.nextCursor;
 export const orphanCursor = (last: { nextCursor: { receivedAt: Date; id: string } | null }) =>

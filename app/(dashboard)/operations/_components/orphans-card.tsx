@@ -50,6 +50,7 @@ export function OrphansCard({
     }),
   );
   const rows = query.data?.pages.flatMap((p) => p.items) ?? [];
+  const foreign = query.data?.pages[0]?.foreign ?? [];
   let body;
   if (query.isPending) body = <SkeletonRows rows={4} label="Loading orphan statuses" />;
   else if (query.isError && rows.length === 0) {
@@ -130,6 +131,36 @@ export function OrphansCard({
       bodyClassName={rows.length > 0 ? "p-0" : undefined}
     >
       {body}
+      {foreign.length > 0 ? (
+        <div className="border-t border-zinc-200 px-4 py-3">
+          <Table label="Foreign statuses per number, last 30 days">
+            <THead>
+              <tr>
+                <TH>Tenant</TH>
+                <TH>Number</TH>
+                <TH>Foreign statuses</TH>
+                <TH>Last received</TH>
+              </tr>
+            </THead>
+            <TBody>
+              {foreign.map((f) => (
+                <TR key={`${f.tenantId}/${f.senderNumberId}`}>
+                  <TD>{f.tenantName}</TD>
+                  <TD className="whitespace-nowrap">{f.senderDisplayNumber}</TD>
+                  <TD>{f.count}</TD>
+                  <TD className="whitespace-nowrap text-zinc-600">
+                    <TimeStamp value={f.lastReceivedAt} format="short" />
+                  </TD>
+                </TR>
+              ))}
+            </TBody>
+          </Table>
+          <p className="mt-2 text-xs text-zinc-500">
+            Statuses for messages Waybill never sent (another app on the same WhatsApp Business Account, or
+            WhatsApp Manager): classed foreign after the grace period, counted here, never alerted on.
+          </p>
+        </div>
+      ) : null}
       {canAct ? (
         <ReasonDialog
           isOpen={target !== null}

@@ -2,6 +2,7 @@
 // Open quarantine items, newest first, with the reason and the request; engineers replay the
 // request (after fixing the cause, e.g. registering the number) or discard the item, with a reason.
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -121,7 +122,12 @@ export function QuarantineCard({ canAct, onDone }: { canAct: boolean; onDone: (m
                     ) : null}
                   </TD>
                   <TD className="max-w-48 font-mono text-xs break-all" title={q.rawWebhookId}>
-                    {q.rawWebhookId.slice(0, 8)}…
+                    <Link
+                      href={`/operations/requests/${q.rawWebhookId}`}
+                      className="text-accent-700 underline underline-offset-2"
+                    >
+                      {q.rawWebhookId.slice(0, 8)}…<span className="sr-only"> open the request</span>
+                    </Link>
                     {q.itemPath ? <span className="block text-zinc-500">{q.itemPath}</span> : null}
                   </TD>
                   {canAct ? (

@@ -8,6 +8,8 @@ export const listAuditEvents = permissionProcedure("audit.read")
     z.object({
       tenantId: z.uuid().optional(),
       action: z.string().max(100).optional(),
+      /** part of the actor's label, any case: an email, "cli:", "system" */
+      actor: z.string().trim().min(1).max(200).optional(),
       cursor: z.bigint().optional(),
       limit: z.number().int().min(1).max(200).default(50),
     }),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZAlertStatusSchema } from "./list-alerts.types";
+import { ZAlertStatusSchema } from "./alert-status.types";
 
 /** Snooze choices offered by the console, in minutes (1 h, 4 h, 1 day, 1 week). */
 export const SNOOZE_MINUTES = [60, 240, 1440, 10_080] as const;

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { STALLABLE_STATES } from "@/server/services/monitoring/stall-thresholds";
 import { ALERT_KINDS } from "@/server/services/monitoring/alerts";
-import { ZAlertStatusSchema } from "./list-alerts.types";
+import { ZAlertStatusSchema } from "./alert-status.types";
 
 const ZTenantRefSchema = { tenantId: z.uuid(), tenantSlug: z.string(), tenantName: z.string() };
 

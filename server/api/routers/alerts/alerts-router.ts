@@ -4,12 +4,10 @@ import { createTRPCRouter } from "../../trpc";
 import { actOnAlert } from "./act-on-alert";
 import { alertCounts, alertCountsAllTenants } from "./alert-counts";
 import { alertFeed, alertFeedAllTenants } from "./alert-feed";
-import { listAlerts } from "./list-alerts";
 import { getStallThresholds, setStallThresholds } from "./stall-thresholds";
 import { stalledMessages, stalledMessagesAllTenants } from "./stalled-messages";
 
 export const alertsRouter = createTRPCRouter({
-  list: listAlerts,
   act: actOnAlert,
   stallThresholds: getStallThresholds,
   setStallThresholds,

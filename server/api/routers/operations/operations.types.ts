@@ -1,6 +1,6 @@
 // Inputs and outputs of the Operations page's procedures (engineers and admins, every tenant).
 import { z } from "zod";
-import { ZIngestOverviewSchema } from "../ingest/get-overview.types";
+import { ZIngestOverviewSchema } from "../ingest/ingest-overview.types";
 
 const ZInboxStatusSchema = z.enum(["pending", "processed", "quarantined", "failed"]);
 const ZTenantRefSchema = { tenantId: z.uuid(), tenantSlug: z.string(), tenantName: z.string() };
@@ -34,6 +34,21 @@ export const ZOrphansOutputSchema = z.object({
     }),
   ),
   nextCursor: z.object({ receivedAt: z.date(), id: z.uuid() }).nullable(),
+  /**
+   * First page only: statuses of messages Waybill never sent (another app on the WABA, WhatsApp
+   * Manager), classed foreign after the grace period, per number over the last 30 days.
+   */
+  foreign: z
+    .array(
+      z.object({
+        ...ZTenantRefSchema,
+        senderNumberId: z.uuid(),
+        senderDisplayNumber: z.string(),
+        count: z.number().int(),
+        lastReceivedAt: z.date(),
+      }),
+    )
+    .nullable(),
 });
 
 export const ZQueuesOutputSchema = z.object({

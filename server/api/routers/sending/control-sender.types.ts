@@ -16,6 +16,10 @@ export const ZResumeSenderOutputSchema = z.object({ requeued: z.number().int() }
 export const ZSetSenderMaxRateInputSchema = z.object({
   senderNumberId: z.uuid(),
   /** Messages per second; null returns the number to WAYBILL_SENDER_MAX_RATE. */
-  maxRate: z.number().positive().max(10_000).nullable(),
+  maxRate: z
+    .number("a number of messages per second")
+    .positive("must be above 0")
+    .max(10_000, "at most 10,000 a second")
+    .nullable(),
   reason,
 });
