@@ -64,6 +64,14 @@ module.exports = {
       to: { path: "^server/services/", pathNot: "^server/services/(ledger/|errors\\.ts$)" },
     },
     {
+      name: "send-queue-is-one-module",
+      comment:
+        "The send queue is one module (docs/ARCHITECTURE.md): its claim is reached through server/services/sending/send-queue.ts, never imported on its own.",
+      severity: "error",
+      from: { pathNot: "^server/services/sending/send-queue\\.ts$" },
+      to: { path: "^server/services/sending/claim-sends\\.ts$" },
+    },
+    {
       name: "no-circular",
       severity: "error",
       from: { pathNot: "^server/db/generated/" },

@@ -9,7 +9,9 @@
 // The API runs in its own process: the route's handler (hot-path dependencies, as in the web
 // process) behind a node:http listener; the worker runs the real dispatcher and the simulator.
 // Run: npx tsx bench/send.ts [--seconds 10] [--concurrency 32] [--rates 250,500,750]
-//                            [--send-concurrency 32] [--skip-e2e]
+//                            [--send-concurrency 32] [--skip-e2e] [--baseline] [--profile DIR]
+// --baseline also runs end to end with the one-message-at-a-time dispatcher (same run, same
+// rates); --profile writes CPU profiles of the api and worker processes (node --cpu-prof).
 // Results: bench/RESULTS.md ("Send path").
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
@@ -47,6 +49,8 @@ const CONCURRENCY = Number(flag("concurrency", "32"));
 const RATES = flag("rates", "250,500,750").split(",").map(Number);
 const SEND_CONCURRENCY = Number(flag("send-concurrency", "32"));
 const SKIP_E2E = process.argv.includes("--skip-e2e");
+// also run end to end with the one-message-at-a-time dispatcher, in the same run
+const BASELINE = process.argv.includes("--baseline");
 // a directory for CPU profiles of the api and worker processes (node --cpu-prof)
 const PROFILE_DIR = flag("profile", "");
 
@@ -116,6 +120,7 @@ async function serveWorker() {
     credentials: createCredentialCache(db, box),
     config: { ...DEFAULT_SENDING_CONFIG, concurrency: SEND_CONCURRENCY },
     workerId: `bench-${process.pid}`,
+    isBatched: process.env.BENCH_ONE_BY_ONE !== "1",
     clock: () => new Date(),
     random: Math.random,
     log,
@@ -256,7 +261,7 @@ async function ceiling(url: string, notify: boolean): Promise<number> {
 }
 
 /** Samples the wait events of the database's client backends (what they wait on, and how often). */
-function sampleWaits(url: string) {
+function sampleWaits(url: string, applicationName = "waybill-api", withQueries = false) {
   const client = new pg.Client({ connectionString: url });
   const counts = new Map<string, number>();
   let isRunning = true;
@@ -264,9 +269,11 @@ function sampleWaits(url: string) {
     await client.connect();
     while (isRunning) {
       const { rows } = await client.query<{ w: string }>(
-        `SELECT coalesce(wait_event_type, 'CPU') || ':' || coalesce(wait_event, '-') || ' (' || coalesce(state, '-') || ')' AS w
+        `SELECT coalesce(wait_event_type, 'CPU') || ':' || coalesce(wait_event, '-') || ' (' || coalesce(state, '-') || ')'
+                || CASE WHEN $2 AND state <> 'idle' THEN ' ' || left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 60) ELSE '' END AS w
          FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
-           AND backend_type = 'client backend' AND application_name = 'waybill-api'`,
+           AND backend_type = 'client backend' AND application_name = $1`,
+        [applicationName, withQueries],
       );
       for (const { w } of rows) counts.set(w, (counts.get(w) ?? 0) + 1);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -279,7 +286,7 @@ function sampleWaits(url: string) {
     const total = [...counts.values()].reduce((a, b) => a + b, 0) || 1;
     return [...counts]
       .sort((a, b) => b[1] - a[1])
-      .slice(0, 6)
+      .slice(0, withQueries ? 10 : 6)
       .map(([w, n]) => `${w} ${Math.round((100 * n) / total)} %`)
       .join(", ");
   };
@@ -379,26 +386,37 @@ async function bench() {
 
     // the intake's backlog is not part of the end-to-end runs
     await pool.query("DELETE FROM send_queue");
-    const worker = await startChild("worker", {
-      DATABASE_URL: database.url,
-      WAYBILL_ENCRYPTION_KEY: encryptionKey,
-      BENCH_NUMBERS: JSON.stringify(numbers),
-    });
-    children.push(worker.child);
-    for (const rate of RATES) {
-      const since = new Date();
-      const result = await load(api.port, targets, {
-        connections: Math.max(CONCURRENCY, 64),
-        seconds: SECONDS,
-        overallRate: rate,
+    // each dispatcher mode in its own worker process, at the same offered rates: batched (the
+    // product) and, with --baseline, one message per transaction pair (what it replaced)
+    const modes = BASELINE ? ["batched", "one-by-one"] : ["batched"];
+    for (const mode of modes) {
+      const worker = await startChild("worker", {
+        DATABASE_URL: database.url,
+        WAYBILL_ENCRYPTION_KEY: encryptionKey,
+        BENCH_NUMBERS: JSON.stringify(numbers),
+        BENCH_ONE_BY_ONE: mode === "one-by-one" ? "1" : "0",
       });
-      const left = await waitForDrain(pool, since, 60_000);
-      const e2e = await endToEnd(pool, since);
-      const ackSeconds =
-        e2e.first_ack && e2e.last_ack ? (e2e.last_ack.getTime() - e2e.first_req!.getTime()) / 1000 : null;
-      console.log(
-        `end to end at ${rate} requests/s offered: ${fmt(result.requests.average)} requests/s accepted (p99 ${result.latency.p99} ms); ${fmt(e2e.accepted)} of ${fmt(e2e.messages)} acknowledged, ${fmt(ackSeconds ? e2e.accepted / ackSeconds : null)} sends/s (first request to last acknowledgement); request -> acknowledgement p50 ${fmt(e2e.p50)} ms, p99 ${fmt(e2e.p99)} ms${left ? `; ${left} still queued after 60 s` : ""}`,
-      );
+      children.push(worker.child);
+      for (const rate of RATES) {
+        const since = new Date();
+        const stopWorkerSampling = sampleWaits(database.url, "waybill", true);
+        const result = await load(api.port, targets, {
+          connections: Math.max(CONCURRENCY, 64),
+          seconds: SECONDS,
+          overallRate: rate,
+        });
+        const left = await waitForDrain(pool, since, 60_000);
+        const workerWaits = await stopWorkerSampling();
+        const e2e = await endToEnd(pool, since);
+        const ackSeconds =
+          e2e.first_ack && e2e.last_ack ? (e2e.last_ack.getTime() - e2e.first_req!.getTime()) / 1000 : null;
+        console.log(
+          `end to end (${mode} dispatcher) at ${rate} requests/s offered: ${fmt(result.requests.average)} requests/s accepted (p99 ${result.latency.p99} ms); ${fmt(e2e.accepted)} of ${fmt(e2e.messages)} acknowledged, ${fmt(ackSeconds ? e2e.accepted / ackSeconds : null)} sends/s (first request to last acknowledgement); request -> acknowledgement p50 ${fmt(e2e.p50)} ms, p99 ${fmt(e2e.p99)} ms${left ? `; ${left} still queued after 60 s` : ""}; load average ${os.loadavg()[0]!.toFixed(1)}`,
+        );
+        console.log(`  worker backends (dispatcher) wait events: ${workerWaits}`);
+        await pool.query("DELETE FROM send_queue");
+      }
+      await stopChild(worker.child);
     }
   } finally {
     await Promise.all(children.map(stopChild));

@@ -31,6 +31,13 @@ export const JOB_CATALOG = {
     // a full audit walks every message: give it time before the supervisor takes it back
     expireInSeconds: 3600,
   },
+  /** Prunes console sign-in attempts older than a week (the throttle reads only its window). */
+  "system.prune-login-attempts": {
+    payload: z.object({}),
+    retryLimit: 1,
+    retryDelaySeconds: 60,
+    expireInSeconds: 120,
+  },
   /** Prunes heartbeat rows of workers gone for a day. */
   "system.prune-heartbeats": {
     payload: z.object({}),
@@ -116,6 +123,7 @@ export const JOB_SCHEDULES: { name: TJobName; cron: string; data?: Record<string
   { name: "number-health.sync", cron: "*/5 * * * *" },
   { name: "number-health.audit", cron: "37 * * * *", data: { apply: true, requestedBy: "schedule" } },
   { name: "system.prune-heartbeats", cron: "17 * * * *" },
+  { name: "system.prune-login-attempts", cron: "29 * * * *" },
   { name: "sending.prune-pair-pacing", cron: "41 * * * *" },
   { name: "monitor.sweep", cron: "* * * * *" },
   { name: "ingest.prune-webhooks", cron: "23 * * * *" },

@@ -18,6 +18,7 @@ import { startInboxDrainer } from "./handlers/inbox-drainer";
 import { handleMonitorSweep } from "./handlers/monitor-sweep";
 import { handlePruneWebhooks } from "./handlers/prune-webhooks";
 import { handlePruneHeartbeats } from "./handlers/prune-heartbeats";
+import { handlePruneLoginAttempts } from "./handlers/prune-login-attempts";
 import { handleSystemProbe } from "./handlers/system-probe";
 import { handlePrunePairPacing } from "./handlers/prune-pair-pacing";
 import { startSendDispatcher } from "./handlers/send-dispatcher";
@@ -98,6 +99,7 @@ async function main() {
 
   await work("system.probe", (data) => handleSystemProbe({ db, workerId }, data, shutdown.signal));
   await work("system.prune-heartbeats", () => handlePruneHeartbeats({ db }, new Date()));
+  await work("system.prune-login-attempts", () => handlePruneLoginAttempts({ db }, new Date()));
   await work("ledger.audit-drift", (data) => handleAuditDrift({ db }, data));
   await work("monitor.sweep", () =>
     handleMonitorSweep(

@@ -14,12 +14,13 @@ import { ensureDatabase, dropDatabase, withDatabase } from "@/server/platform/em
 import { DEFAULT_THROUGHPUT } from "@/server/domain/sending/throughput";
 import { decideSending, type THoldState } from "@/server/domain/number-health/sending-hold";
 import { auditNumberHealth } from "@/server/services/number-health/audit-health";
+import { listUnhealthyNumbers } from "@/server/services/number-health/number-health-view";
 import {
   heldAllReasonSql,
   heldTemplatesReasonSql,
   sqlTimestamp,
 } from "@/server/services/number-health/hold-sql";
-import { claimSends } from "@/server/services/sending/claim-sends";
+import { claimSends } from "@/server/services/sending/send-queue";
 import { requestSend, requestSendDepsOf } from "@/server/services/sending/request-send";
 import type { TSendMessageRequest } from "@/server/domain/sending/send-request";
 import { entry, envelope, otherFields, webhookPost } from "../factories/webhooks";
@@ -371,6 +372,10 @@ describe("migration 011 carries existing numbers over", () => {
       for (const file of after) await client.query(fs.readFileSync(path.join(migrations, file), "utf8"));
 
       other = createDb(url, { max: 2 });
+      // before any audit, support's list already derives the carried-over views
+      const unhealthy = await listUnhealthyNumbers(other, [tenant], new Date());
+      expect(unhealthy.map((n) => n.senderNumberId).sort()).toEqual([numbers.flagged, numbers.gone].sort());
+      expect(unhealthy.find((n) => n.senderNumberId === numbers.flagged)?.problems).toContain("flagged");
       const first = await auditNumberHealth(other, { apply: true, actor: SYSTEM }, new Date());
       expect(first.checked).toBe(3);
       expect(first.repaired).toBe(3); // carried-over views are re-derived by the current rules

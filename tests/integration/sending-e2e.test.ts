@@ -258,12 +258,14 @@ describe("a number Meta flags keeps sending", () => {
 describe("in doubt, with real processes", () => {
   it("a worker killed between the call and the record: the attempt is held, never resent, and the webhook settles it", async () => {
     const to = "15551238888";
-    // Meta accepts (webhooks follow, late) but the answer never reaches the worker, which then dies
+    // Meta accepts but the answer never reaches the worker, which then dies. Its webhooks are
+    // held back until the in-doubt state has been checked: a delay would race a slow restart.
     await simulator.admin("scenarios", {
       id: "crash",
       match: { recipient: to },
-      scenario: { acceptThenHangRate: 1, webhookDelayMs: { min: 9_000, max: 9_000 } },
+      scenario: { acceptThenHangRate: 1 },
     });
+    await simulator.admin("outage", { mode: "webhooks_down" });
     const sent = await api("/api/v1/messages", {
       method: "POST",
       body: JSON.stringify({ from: tenant.senderId, to: `+${to}`, type: "text", text: { body: "in doubt" } }),
@@ -297,6 +299,7 @@ describe("in doubt, with real processes", () => {
     expect(inDoubt.find((d) => d.messageId === id)).toMatchObject({ handling: "held", attempt: 1 });
 
     // Meta's status webhooks arrive, carrying our biz_opaque_callback_data: they settle it
+    await simulator.admin("outage", { mode: null });
     const settled = await waitFor(
       async () => {
         const message = await api(`/api/v1/messages/${id}`);

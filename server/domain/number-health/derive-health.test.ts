@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { deriveHealth, toEpochMs } from "./derive-health";
+import { describeFact, deriveHealth, limitLabel, toEpochMs } from "./derive-health";
 import type { THealthFact } from "./health-model";
 import { decideSending, holdFor, holdStateOf, isHealthy } from "./sending-hold";
 
@@ -217,6 +217,53 @@ describe("deriveHealth over Meta's payloads", () => {
     expect(decideSending(holdStateOf(broken), T0 + 2 * MIN).all?.code).toBe("token_invalid");
     const ok = fact("sync", "sync.phone_number", {}, T0 + 2 * MIN);
     expect(decideSending(holdStateOf(deriveHealth([sync, failed, ok])), T0 + 3 * MIN).all).toBeNull();
+  });
+
+  it("reads a display-name decision, a verified account, a deleted account; keeps violations as history only", () => {
+    const name = webhook(
+      "phone_number_name_update",
+      {
+        display_phone_number: "15550101002",
+        decision: "APPROVED",
+        requested_verified_name: "Acme Deals",
+        rejection_reason: null,
+      },
+      T0,
+    );
+    const verified = webhook("account_update", { event: "VERIFIED_ACCOUNT" }, T0 + MIN);
+    const violation = webhook(
+      "account_update",
+      { event: "ACCOUNT_VIOLATION", violation_info: { violation_type: "SCAM" } },
+      T0 + 2 * MIN,
+    );
+    const health = deriveHealth([name, verified, violation]);
+    expect(health.nameStatus).toMatchObject({ status: "APPROVED", name: "Acme Deals", atMs: T0 });
+    expect(health.verification).toMatchObject({ status: "VERIFIED", atMs: T0 + MIN });
+    // a violation names no state of the number: in the history, nothing in the view
+    expect(health.factCount).toBe(3);
+    expect(health.lastFactId).toBe(violation.id);
+    expect(describeFact(violation)).toEqual(["Recorded (no change to the view)"]);
+    const deleted = webhook("account_update", { event: "ACCOUNT_DELETED" }, T0 + 3 * MIN);
+    expect(decideSending(holdStateOf(deriveHealth([name, deleted])), T0 + 4 * MIN).all).toMatchObject({
+      code: "disconnected",
+      reason: "number deleted (ACCOUNT_DELETED)",
+    });
+  });
+
+  it("words each fact for the timeline, the limit as a pill", () => {
+    expect(describeFact(flagged(T0))).toEqual([
+      "Quality rating: RED",
+      "Flagged for low quality",
+      "Limit: 1K per 24 h",
+    ]);
+    expect(describeFact(restricted(T0, T0 + DAY))).toEqual([
+      "Restricted: RESTRICTED_BIZ_INITIATED_MESSAGING until 2026-12-02 09:00 UTC",
+    ]);
+    expect(limitLabel("TIER_2K")).toBe("Limit: 2K per 24 h");
+    expect(limitLabel("TIER_UNLIMITED")).toBe("Limit: unlimited");
+    expect(limitLabel(null, 2000)).toBe("Limit: 2K per 24 h");
+    expect(limitLabel(null, -1)).toBe("Limit: unlimited");
+    expect(limitLabel(null)).toBe("Limit: unknown");
   });
 
   it("coexistence numbers run at 20/s", () => {

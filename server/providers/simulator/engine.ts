@@ -248,7 +248,7 @@ export function createSimulatorEngine(options: {
       const known = config.numbers[call.phoneNumberId];
       const token = /^Bearer\s+(\S+)$/i.exec(call.authorization ?? "")?.[1] ?? null;
       if (token === null) return invalidTokenError(random, true);
-      if (!known) return unknownObjectError(random, call.phoneNumberId);
+      if (!known) return unknownObjectError(random, call.phoneNumberId, "get");
       if (known.accessToken !== undefined && known.accessToken !== token)
         return invalidTokenError(random, false);
       const profile = profileOf(call.phoneNumberId);
@@ -310,6 +310,63 @@ export function createSimulatorEngine(options: {
         },
       };
       outbox.addChange(known.wabaId, change, now());
+    },
+
+    /** A user_preferences webhook: the user stopped (or resumed) marketing messages from a number. */
+    emitUserPreference(input: { phoneNumberId: string; waId: string; value: "stop" | "resume" }) {
+      const known = config.numbers[input.phoneNumberId];
+      if (!known)
+        throw new Error(`unknown number ${input.phoneNumberId}: add it to the config's numbers first`);
+      const change: TWebhookChange = {
+        field: "user_preferences",
+        value: {
+          messaging_product: "whatsapp",
+          metadata: { display_phone_number: known.displayPhoneNumber, phone_number_id: input.phoneNumberId },
+          contacts: [{ profile: { name: "Simulated user" }, wa_id: input.waId }],
+          user_preferences: [
+            {
+              wa_id: input.waId,
+              detail:
+                input.value === "stop"
+                  ? "User requested to stop marketing messages"
+                  : "User requested to resume marketing messages",
+              category: "marketing_messages",
+              value: input.value,
+              timestamp: Math.floor(now() / 1000),
+            },
+          ],
+        },
+      };
+      outbox.addChange(known.wabaId, change, now());
+    },
+
+    /**
+     * Statuses of a message this simulator's caller never sent (another app on the same WABA, or
+     * WhatsApp Manager): a fresh wamid, no callback data. Returns the wamid.
+     */
+    emitForeignStatuses(input: {
+      phoneNumberId: string;
+      to: string;
+      statuses?: ("sent" | "delivered" | "read")[];
+    }) {
+      const known = config.numbers[input.phoneNumberId];
+      const wamid = makeWamid(input.to, random);
+      const at = now();
+      for (const [i, status] of (input.statuses ?? ["sent", "delivered"]).entries()) {
+        outbox.addStatus({
+          wabaId: known?.wabaId ?? `waba-of-${input.phoneNumberId}`,
+          phoneNumberId: input.phoneNumberId,
+          displayPhoneNumber: known?.displayPhoneNumber ?? input.phoneNumberId,
+          status: {
+            id: wamid,
+            status,
+            timestamp: String(Math.floor((at + i * 1000) / 1000)),
+            recipient_id: input.to,
+          },
+          deliverAt: at + i * 1000,
+        });
+      }
+      return wamid;
     },
 
     config: () => config,

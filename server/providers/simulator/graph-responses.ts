@@ -47,9 +47,13 @@ export function invalidTokenError(random: () => number, isMissing: boolean): TGr
   });
 }
 
-export function unknownObjectError(random: () => number, phoneNumberId: string): TGraphAnswer {
+export function unknownObjectError(
+  random: () => number,
+  phoneNumberId: string,
+  method: "post" | "get" = "post",
+): TGraphAnswer {
   return graphError(random, 400, {
-    message: `Unsupported post request. Object with ID '${phoneNumberId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
+    message: `Unsupported ${method} request. Object with ID '${phoneNumberId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
     type: "GraphMethodException",
     code: 100,
     error_subcode: 33,

@@ -293,7 +293,7 @@ describe("the phone number object (GET /{phone_number_id})", () => {
     });
     expect(await read("quality_rating", { pnid: "404404" })).toMatchObject({
       status: 400,
-      body: { error: { code: 100 } },
+      body: { error: { code: 100, message: expect.stringMatching(/^Unsupported get request\./) } },
     });
     await admin(`numbers/${PNID}/profile`, { read_error_code: 190 });
     expect(await read("quality_rating")).toMatchObject({ status: 401, body: { error: { code: 190 } } });
@@ -419,6 +419,27 @@ describe("status webhooks", () => {
         old_limit: "TIER_1K",
       },
     });
+  });
+
+  it("posts user_preferences (a marketing opt-out) and statuses of a message another app sent", async () => {
+    simulator.engine.emitUserPreference({ phoneNumberId: PNID, waId: "15557770001", value: "stop" });
+    const wamid = simulator.engine.emitForeignStatuses({ phoneNumberId: PNID, to: "15557770002" });
+    simulator.outbox.flush();
+    const deadline = Date.now() + 3_000;
+    const changes = () => received.flatMap((r) => r.payload.entry.flatMap((e) => e.changes));
+    while (changes().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const preference = changes().find((c) => c.field === "user_preferences");
+    expect(preference?.value).toMatchObject({
+      metadata: { phone_number_id: PNID },
+      user_preferences: [{ wa_id: "15557770001", category: "marketing_messages", value: "stop" }],
+    });
+    const statuses = changes()
+      .filter((c) => c.field === "messages")
+      .flatMap(
+        (c) => (c.value as { statuses?: { id: string; biz_opaque_callback_data?: string }[] }).statuses ?? [],
+      );
+    expect(statuses.filter((st) => st.id === wamid).length).toBeGreaterThanOrEqual(1);
+    expect(statuses.every((st) => st.biz_opaque_callback_data === undefined)).toBe(true);
   });
 
   it("holds webhooks during a webhook outage and posts them after", async () => {

@@ -13,6 +13,8 @@
 //   POST /_admin/numbers      {phoneNumberId, wabaId, displayPhoneNumber, accessToken?}
 //   POST /_admin/outage       {mode: unavailable|errors|timeout|webhooks_down|null}
 //   POST /_admin/quality      {phoneNumberId, event, currentLimit?, oldLimit?}
+//   POST /_admin/user-preference  {phoneNumberId, waId, value: stop|resume} (a marketing opt-out)
+//   POST /_admin/foreign-statuses {phoneNumberId, to, statuses?} (a message another app sent)
 //   GET  /_admin/stats        GET /_admin/sent?phoneNumberId=&callbackData=&limit=
 //   POST /_admin/flush        post every pending webhook now
 //   POST /_admin/reset        forget sends, counters, windows and pending webhooks
@@ -224,6 +226,30 @@ async function handle(
         const event = ZQualityEventSchema.extend({ phoneNumberId: z.string().min(1) }).parse(input);
         engine.emitQualityUpdate(event);
         return sendJson(response, 202, { queued: true });
+      }
+      if (admin === "user-preference" && method === "POST") {
+        const event = z
+          .object({
+            phoneNumberId: z.string().min(1),
+            waId: z.string().regex(/^\d{4,20}$/),
+            value: z.enum(["stop", "resume"]),
+          })
+          .parse(input);
+        engine.emitUserPreference(event);
+        return sendJson(response, 202, { queued: true });
+      }
+      if (admin === "foreign-statuses" && method === "POST") {
+        const event = z
+          .object({
+            phoneNumberId: z.string().min(1),
+            to: z.string().regex(/^\d{4,20}$/),
+            statuses: z
+              .array(z.enum(["sent", "delivered", "read"]))
+              .min(1)
+              .optional(),
+          })
+          .parse(input);
+        return sendJson(response, 202, { queued: true, wamid: engine.emitForeignStatuses(event) });
       }
       if (admin === "stats" && method === "GET") return sendJson(response, 200, engine.stats());
       if (admin === "sent" && method === "GET") {

@@ -74,6 +74,22 @@ export type TWebhookChange =
         old_limit?: string;
         max_daily_conversations_per_business?: string;
       };
+    }
+  | {
+      /** a user stopped or resumed marketing messages from the number */
+      field: "user_preferences";
+      value: {
+        messaging_product: "whatsapp";
+        metadata: { display_phone_number: string; phone_number_id: string };
+        contacts: { profile: { name: string }; wa_id: string }[];
+        user_preferences: {
+          wa_id: string;
+          detail: string;
+          category: "marketing_messages";
+          value: "stop" | "resume";
+          timestamp: number;
+        }[];
+      };
     };
 
 /** The POST envelope (reference 2.2). */

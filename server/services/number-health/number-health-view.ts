@@ -149,8 +149,12 @@ export async function listUnhealthyNumbers(
   const nowMs = now.getTime();
   const out: TUnhealthyNumber[] = [];
   for (const row of rows) {
-    const health = JSON.parse(row.health) as TNumberHealth;
-    if (!health.rulesVersion) continue; // carried over, not derived yet (the audit job or `number-health:audit --apply` does it)
+    const stored = JSON.parse(row.health) as TNumberHealth;
+    // a view carried over by a migration and not re-derived yet (the hourly audit job or the
+    // deploy's `number-health:audit --apply` does it) is derived here, as the number's page does
+    const health = stored.rulesVersion
+      ? stored
+      : deriveHealth(await loadHealthFacts(toSql(db), row.tenant_id, row.sender_number_id));
     if (isHealthy(health, nowMs) && row.held_all === null && row.held_templates === null) continue;
     const problems: string[] = [];
     if (health.flag?.state === "FLAGGED") problems.push("flagged");

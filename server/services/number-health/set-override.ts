@@ -7,6 +7,7 @@ import { toSql } from "@/server/db/sql";
 import { actorLabel, type TActor } from "@/server/services/actor";
 import { recordAudit } from "@/server/services/audit";
 import { ServiceError } from "@/server/services/errors";
+import { notifyQueue } from "@/server/services/sending/send-queue";
 import { appendHealthFact, refreshNumberHealth } from "./health-store";
 
 export const MAX_OVERRIDE_MS = 30 * 86_400_000;
@@ -65,7 +66,7 @@ export async function setHealthOverride(db: TDb, actor: TActor, input: TSetOverr
       data: { mode: input.mode, expiresAt: input.expiresAt?.toISOString() ?? null },
     });
     // a lifted hold lets the queue flow again: wake the dispatchers
-    await tx.$executeRaw`SELECT pg_notify('waybill_send_queue', ${input.tenantId})`;
+    await notifyQueue(tx, input.tenantId);
     return { override: health.override };
   });
 }

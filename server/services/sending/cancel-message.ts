@@ -17,6 +17,7 @@ import { ServiceError } from "@/server/services/errors";
 import { appendEvents } from "@/server/services/ledger/append-events";
 import { loadChain } from "@/server/services/ledger/read-ledger";
 import { lockMessage } from "./retry-message";
+import { removeSends } from "./send-queue";
 
 export type TCancelMessageInput = {
   tenantId: string;
@@ -101,7 +102,7 @@ export async function cancelMessage(
       if (result.derived.state !== "cancelled") {
         throw new Error(`cancel did not decide the state (${result.derived.state})`);
       }
-      await tx.sendQueueItem.deleteMany({ where: { tenantId: input.tenantId, messageId: input.messageId } });
+      await removeSends(tx, [{ tenantId: input.tenantId, messageId: input.messageId }]);
       return { state: result.derived.state, isRepeat: false };
     },
     { maxWait: 10_000, timeout: 20_000 },

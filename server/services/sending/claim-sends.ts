@@ -1,8 +1,9 @@
-// The dispatcher's claim: in one transaction, lock the senders that have due work and may send
-// (tenant active, number not paused nor held by its health), refill their throughput buckets, deal the free
-// slots fairly across tenants (server/domain/sending/fair-share.ts), and lease that many due
-// rows per sender with FOR UPDATE SKIP LOCKED, so several workers never take the same row or
-// the same sender's budget. See docs/decisions/006-send-queue-table.md.
+// The dispatcher's claim (part of the send queue module, send-queue.ts): in one transaction, lock
+// the senders that have due work and may send (no hold of theirs applies), refill their
+// throughput buckets, deal the free slots fairly across tenants
+// (server/domain/sending/fair-share.ts), and lease that many due rows per sender with FOR UPDATE
+// SKIP LOCKED, so several workers never take the same row or the same sender's budget. See
+// docs/decisions/006-send-queue-table.md.
 import { Prisma } from "@/server/db/generated/client";
 import type { TDb } from "@/server/db/client";
 import {
@@ -12,7 +13,6 @@ import {
   sqlTimestamp,
 } from "@/server/services/number-health/hold-sql";
 import { levelBlockedSql } from "./level-limits";
-import { notHeldRowSql } from "./send-gate";
 import { allocateSlots, type TSlotCandidate } from "@/server/domain/sending/fair-share";
 import {
   availableSends,
@@ -23,6 +23,42 @@ import {
   type TSenderRate,
   type TThroughputConfig,
 } from "@/server/domain/sending/throughput";
+
+/**
+ * What keeps a whole number from sending at `at`: one SQL condition per hold, over `d`
+ * (sender_dispatch), `t` (tenant) and `h` (its sender_health row, possibly missing). A new kind
+ * of number-level hold is one more entry.
+ */
+export function senderHoldsSql(at: string): string[] {
+  return [
+    // an operator's pause, or one the dispatcher made after a sender-level error
+    "d.paused_at IS NOT NULL",
+    "t.status <> 'active'",
+    // number health: a hard state or an operator hold
+    `${heldAllReasonSql("h", at)} IS NOT NULL`,
+    // a number cooling down, or in the scope of an open circuit (the app's, its WABA's)
+    levelBlockedSql("d", at),
+  ];
+}
+
+/**
+ * What keeps one due row `q` (send_queue) waiting while its number sends others: one SQL
+ * condition per hold. `templatesHeld` says whether the number's template rows wait (a boolean
+ * SQL expression: number health's business-messaging restriction). A new kind of per-message
+ * hold is one more entry.
+ */
+export function rowHoldsSql(q: string, templatesHeld: string): string[] {
+  return [
+    `(${templatesHeld} AND ${isTemplateRowSql(q)})`,
+    // held at dispatch with a reason (its template paused or disabled at Meta) until released
+    `${q}.held_reason IS NOT NULL`,
+  ];
+}
+
+/** True when any of the conditions holds (a NULL counts as not holding). */
+export function anyHoldSql(conditions: readonly string[]): string {
+  return conditions.length === 0 ? "false" : conditions.map((c) => `coalesce(${c}, false)`).join(" OR ");
+}
 
 export type TClaimedSend = {
   tenantId: string;
@@ -61,16 +97,11 @@ export async function claimSends(
 ): Promise<TClaimResult> {
   const { now, throughput } = options;
   if (options.slots <= 0) return { claimed: [], candidates: 0, nextSendAt: null };
-  // number health (server/services/number-health/hold-sql.ts): a hard state or an operator hold
-  // keeps the number out; a business-messaging restriction keeps its template rows waiting
   const at = sqlTimestamp(now);
-  const heldAll = Prisma.raw(heldAllReasonSql("h", at));
-  const templatesHeld = Prisma.raw(`${heldTemplatesReasonSql("h", at)} IS NOT NULL`);
-  const isTemplateRow = Prisma.raw(isTemplateRowSql("q"));
-  // a row held with a reason (its template paused at Meta) waits until released
-  const notHeld = Prisma.raw(notHeldRowSql("q"));
-  // a number cooling down, or in the scope of an open circuit (the app's, its WABA's), waits whole
-  const levelBlocked = Prisma.raw(levelBlockedSql("d", at));
+  const templatesHeld = `(${heldTemplatesReasonSql("h", at)} IS NOT NULL)`;
+  const senderHeld = Prisma.raw(anyHoldSql(senderHoldsSql(at)));
+  const rowHeld = Prisma.raw(anyHoldSql(rowHoldsSql("q", templatesHeld)));
+  const pickedRowHeld = Prisma.raw(anyHoldSql(rowHoldsSql("q", "a.templates_held")));
   return db.$transaction(
     async (tx) => {
       // senders with at least one due, unleased row; locked so a second dispatcher skips them
@@ -78,27 +109,24 @@ export async function claimSends(
         SELECT d.tenant_id::text, d.sender_number_id::text,
                -- the throughput level is Meta's ceiling; an operator's max_rate can only go lower
                LEAST(d.max_rate, h.rate_ceiling) AS max_rate, d.rate, d.rate_changed_at,
-               d.tokens, d.tokens_at, d.last_served_at, ${templatesHeld} AS templates_held,
+               d.tokens, d.tokens_at, d.last_served_at, ${Prisma.raw(templatesHeld)} AS templates_held,
                -- due rows, counted up to the slots on offer (so a sender with one message is
                -- not dealt more slots than it can use)
                (SELECT count(*)::int FROM (
                   SELECT 1 FROM send_queue q
                   WHERE q.tenant_id = d.tenant_id AND q.sender_number_id = d.sender_number_id
                     AND q.not_before <= ${now} AND (q.lease_until IS NULL OR q.lease_until < ${now})
-                    AND NOT (${templatesHeld} AND ${isTemplateRow}) AND ${notHeld}
+                    AND NOT (${rowHeld})
                   LIMIT ${options.slots}) due) AS due
         FROM sender_dispatch d
         JOIN tenant t ON t.id = d.tenant_id
         LEFT JOIN sender_health h ON h.tenant_id = d.tenant_id AND h.sender_number_id = d.sender_number_id
-        WHERE d.paused_at IS NULL
-          AND t.status = 'active'
-          AND NOT ${levelBlocked}
-          AND ${heldAll} IS NULL
+        WHERE NOT (${senderHeld})
           AND EXISTS (
             SELECT 1 FROM send_queue q
             WHERE q.tenant_id = d.tenant_id AND q.sender_number_id = d.sender_number_id
               AND q.not_before <= ${now} AND (q.lease_until IS NULL OR q.lease_until < ${now})
-              AND NOT (${templatesHeld} AND ${isTemplateRow}) AND ${notHeld})
+              AND NOT (${rowHeld}))
         FOR UPDATE OF d SKIP LOCKED`;
       if (rows.length === 0) return { claimed: [], candidates: 0, nextSendAt: null };
 
@@ -150,7 +178,7 @@ export async function claimSends(
             SELECT q.tenant_id, q.message_id FROM send_queue q
             WHERE q.tenant_id = a.tenant_id AND q.sender_number_id = a.sender_number_id
               AND q.not_before <= ${now} AND (q.lease_until IS NULL OR q.lease_until < ${now})
-              AND NOT (a.templates_held AND ${isTemplateRow}) AND ${notHeld}
+              AND NOT (${pickedRowHeld})
               -- one message per recipient in flight: keeps their order, and pair limits
               AND NOT EXISTS (
                 SELECT 1 FROM send_queue o
@@ -173,22 +201,31 @@ export async function claimSends(
         RETURNING s.tenant_id::text, s.message_id::text, s.sender_number_id::text, s.recipient, s.attempt,
                   s.in_doubt_attempt, s.claim_count`;
 
-      // take what was actually claimed out of each sender's bucket
+      // take what was actually claimed out of each sender's bucket, every sender in one statement
       const perSender = new Map<string, number>();
       for (const row of claimed) {
         const k = key(row.tenant_id, row.sender_number_id);
         perSender.set(k, (perSender.get(k) ?? 0) + 1);
       }
-      for (const [k, count] of perSender) {
+      const updates = [...perSender].flatMap(([k, count]) => {
         const state = states.get(k);
-        if (!state) continue;
+        if (!state) return [];
         const next = normalize(take(state.rate, count, nowMs, throughput), nowMs, throughput);
+        return [{ row: state.row, next }];
+      });
+      if (updates.length > 0) {
         await tx.$executeRaw`
-          UPDATE sender_dispatch
-          SET tokens = ${next.tokens}, tokens_at = ${new Date(next.tokensAt ?? nowMs)},
-              rate = ${next.rate}, rate_changed_at = ${next.rateChangedAt === null ? null : new Date(next.rateChangedAt)},
+          UPDATE sender_dispatch d
+          SET tokens = u.tokens, tokens_at = u.tokens_at, rate = u.rate, rate_changed_at = u.rate_changed_at,
               last_served_at = ${now}
-          WHERE tenant_id = ${state.row.tenant_id}::uuid AND sender_number_id = ${state.row.sender_number_id}::uuid`;
+          FROM unnest(${updates.map((u) => u.row.tenant_id)}::uuid[],
+                      ${updates.map((u) => u.row.sender_number_id)}::uuid[],
+                      ${updates.map((u) => u.next.tokens)}::float8[],
+                      ${updates.map((u) => new Date(u.next.tokensAt ?? nowMs).toISOString())}::timestamptz[],
+                      ${updates.map((u) => u.next.rate)}::float8[],
+                      ${updates.map((u) => (u.next.rateChangedAt === null ? null : new Date(u.next.rateChangedAt).toISOString()))}::timestamptz[])
+            AS u (tenant_id, sender_number_id, tokens, tokens_at, rate, rate_changed_at)
+          WHERE d.tenant_id = u.tenant_id AND d.sender_number_id = u.sender_number_id`;
       }
       return {
         claimed: claimed.map((row) => ({

@@ -1,11 +1,18 @@
 // The send dispatcher: a loop in the worker that keeps up to `concurrency` sends in flight,
 // claiming work fairly across tenants whenever a slot frees up, a request arrives (NOTIFY) or
 // the poll period passes. Messages to one recipient from one number run one after another.
+// A claim's sends are prepared together (one transaction, one batched append of their
+// `attempt_started`), and accepted answers are recorded in groups (createAcknowledger).
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { claimSends, type TClaimedSend } from "./claim-sends";
-import { processClaimedSend, type TSendDeps, type TSendOutcome } from "./process-send";
-import { SEND_QUEUE_CHANNEL } from "./send-queue";
+import {
+  createAcknowledger,
+  processClaimedBatch,
+  processClaimedSend,
+  type TSendDeps,
+  type TSendOutcome,
+} from "./process-send";
+import { claimSends, SEND_QUEUE_CHANNEL, type TClaimedSend } from "./send-queue";
 
 export type TDispatcherStats = {
   claimed: number;
@@ -21,7 +28,18 @@ export type TDispatcher = {
   stats(): TDispatcherStats;
 };
 
-export function startDispatcher(deps: TSendDeps & { databaseUrl: string | null }): TDispatcher {
+export function startDispatcher(
+  input: TSendDeps & {
+    databaseUrl: string | null;
+    /** false: every send prepared and recorded alone (the same-run baseline of bench/send.ts) */
+    isBatched?: boolean;
+  },
+): TDispatcher {
+  const isBatched = input.isBatched ?? true;
+  const deps: TSendDeps & { databaseUrl: string | null } = {
+    ...input,
+    acknowledge: isBatched ? (input.acknowledge ?? createAcknowledger(input)) : undefined,
+  };
   const { log, config } = deps;
   const abort = new AbortController();
   const stats: TDispatcherStats = {
@@ -65,12 +83,15 @@ export function startDispatcher(deps: TSendDeps & { databaseUrl: string | null }
     pendingWake = null;
   };
 
-  const run = (item: TClaimedSend) => {
+  const pairOf = (item: TClaimedSend) => `${item.tenantId}/${item.senderNumberId}/${item.recipient}`;
+
+  /** Runs one send after the previous one to its recipient; `start` defaults to the one-message path. */
+  const run = (item: TClaimedSend, start?: () => Promise<TSendOutcome>) => {
     stats.inFlight += 1;
-    const pair = `${item.tenantId}/${item.senderNumberId}/${item.recipient}`;
+    const pair = pairOf(item);
     const previous = pairTails.get(pair) ?? Promise.resolve();
     const task = previous
-      .then(() => processClaimedSend(deps, item, abort.signal))
+      .then(() => (start ? start() : processClaimedSend(deps, item, abort.signal)))
       .then(
         (outcome) => {
           stats.outcomes[outcome] += 1;
@@ -94,6 +115,29 @@ export function startDispatcher(deps: TSendDeps & { databaseUrl: string | null }
     idle.add(task);
   };
 
+  /**
+   * A claim's sends: the first to each recipient with nothing of theirs still in flight go out
+   * together (processClaimedBatch); a later one to the same recipient waits for the one before.
+   */
+  const dispatch = (claimed: readonly TClaimedSend[]) => {
+    const together: TClaimedSend[] = [];
+    const after: TClaimedSend[] = [];
+    const seen = new Set<string>();
+    for (const item of claimed) {
+      const pair = pairOf(item);
+      if (seen.has(pair) || pairTails.has(pair)) after.push(item);
+      else together.push(item);
+      seen.add(pair);
+    }
+    if (!isBatched) {
+      for (const item of claimed) run(item);
+      return;
+    }
+    const outcomes = together.length > 0 ? processClaimedBatch(deps, together, abort.signal) : [];
+    together.forEach((item, i) => run(item, () => outcomes[i]!));
+    for (const item of after) run(item);
+  };
+
   const loop = async () => {
     while (!isStopping) {
       isWoken = false;
@@ -115,7 +159,7 @@ export function startDispatcher(deps: TSendDeps & { databaseUrl: string | null }
         claimedCount = result.claimed.length;
         nextSendAt = result.nextSendAt;
         stats.claimed += claimedCount;
-        for (const item of result.claimed) run(item);
+        dispatch(result.claimed);
       } catch (error) {
         if (isStopping) break;
         log.error({ err: error }, "claiming sends failed; retrying shortly");

@@ -16,7 +16,7 @@ import { appendEvents } from "@/server/services/ledger/append-events";
 import type { TEventDraft } from "@/server/services/ledger/rows";
 import { loadChain } from "@/server/services/ledger/read-ledger";
 import { lockMessage } from "./retry-message";
-import { enqueueSend } from "./send-queue";
+import { enqueueSend, removeSends } from "./send-queue";
 
 export type TInDoubtAttempt = {
   tenantId: string;
@@ -212,9 +212,7 @@ export async function resolveInDoubt(
           now: input.now,
         });
       } else {
-        await tx.sendQueueItem.deleteMany({
-          where: { tenantId: input.tenantId, messageId: input.messageId },
-        });
+        await removeSends(tx, [{ tenantId: input.tenantId, messageId: input.messageId }]);
       }
       return { attempt, state: result.derived.state, isRepeat: false };
     },

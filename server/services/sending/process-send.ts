@@ -26,17 +26,27 @@ import type { TSecretBox } from "@/server/platform/secret-box";
 import type { TLogger } from "@/server/platform/logger";
 import type { TMessagingProvider, TProviderRecord, TProviderSendResult } from "@/server/providers/types";
 import type { TActor } from "@/server/services/actor";
+import { createGroupCommitter } from "@/server/ingest/group-commit";
+import { sqlOfPrisma } from "@/server/db/sql";
+import { appendBatch } from "@/server/services/ledger/append-batch";
 import { appendEvents } from "@/server/services/ledger/append-events";
 import type { TEventDraft } from "@/server/services/ledger/rows";
 import { ServiceError } from "@/server/services/errors";
 import { readSenderAccessToken } from "@/server/services/tenants";
-import type { TClaimedSend } from "./claim-sends";
-import { toRate } from "./claim-sends";
 import type { TSendingConfig } from "./config";
 import { lookBeforeResend } from "./look-before-resend";
 import { applyLevelLimit } from "./level-limits";
 import { checkSendGate, holdQueuedSend } from "./send-gate";
 import { pauseSenderInTx } from "./sender-control";
+import {
+  backOffSend,
+  readQueuedSend,
+  releaseSend,
+  removeSends,
+  requeueSend,
+  toRate,
+  type TClaimedSend,
+} from "./send-queue";
 
 export type TSenderCredentials = { phoneNumberId: string; accessToken: string };
 
@@ -104,6 +114,14 @@ export type TSendDeps = {
   /** In [0, 1): backoff jitter. */
   random: () => number;
   log: TLogger;
+  /** Records an accepted answer with the others of its moment (createAcknowledger); else alone. */
+  acknowledge?: (ack: TAcknowledgement) => Promise<TSendOutcome>;
+};
+
+export type TAcknowledgement = {
+  item: TClaimedSend;
+  attempt: number;
+  result: Extract<TProviderSendResult, { ok: true }>;
 };
 
 export type TSendOutcome =
@@ -118,16 +136,16 @@ export type TSendOutcome =
   /** kept queued with a reason (its template is paused or disabled at Meta) */
   | "held";
 
-type TPrepared =
-  | { kind: "done"; outcome: TSendOutcome }
-  | {
-      kind: "call";
-      attempt: number;
-      body: TCloudMessageBody;
-      requestedAtMs: number;
-      /** authentication templates: no retry after their time to live */
-      ttlMs: number | null;
-    };
+type TCallPrepared = {
+  kind: "call";
+  attempt: number;
+  body: TCloudMessageBody;
+  requestedAtMs: number;
+  /** authentication templates: no retry after their time to live */
+  ttlMs: number | null;
+};
+
+type TPrepared = { kind: "done"; outcome: TSendOutcome } | TCallPrepared;
 
 const TX = { maxWait: 10_000, timeout: 20_000 } as const;
 
@@ -144,7 +162,7 @@ export async function processClaimedSend(
     credentials = await deps.credentials.get(item.tenantId, item.senderNumberId);
   } catch (error) {
     if (!(error instanceof CredentialUnavailableError)) {
-      await backOff(db, item, deps.workerId);
+      await backOffSend(db, item, deps.workerId);
       throw error;
     }
     // our own configuration is broken (no credential, a key that no longer decrypts it): nothing
@@ -159,7 +177,7 @@ export async function processClaimedSend(
         actor: DISPATCHER_ACTOR,
         now: deps.clock(),
       });
-      await releaseLease(tx, item, deps.workerId);
+      await releaseSend(tx, item, deps.workerId);
     }, TX);
     log.error({ ...context, alert: "sender_paused" }, reason);
     return "sender_paused";
@@ -170,15 +188,38 @@ export async function processClaimedSend(
     prepared = await db.$transaction((tx) => prepare(tx, deps, item), TX);
   } catch (error) {
     // nothing was sent: hand the row back (a little later, so a failing row cannot spin)
-    await backOff(db, item, deps.workerId);
+    await backOffSend(db, item, deps.workerId);
     throw error;
   }
   if (prepared.kind === "done") return prepared.outcome;
 
+  return callAndRecord(deps, item, prepared, credentials, signal);
+}
+
+/** Phases B and C: the provider call, then its answer recorded (grouped with others when accepted). */
+async function callAndRecord(
+  deps: TSendDeps,
+  item: TClaimedSend,
+  prepared: TCallPrepared,
+  credentials: TSenderCredentials,
+  signal?: AbortSignal,
+): Promise<TSendOutcome> {
+  const { db, log } = deps;
   const result = await deps.provider.send(
     { phoneNumberId: credentials.phoneNumberId, accessToken: credentials.accessToken, body: prepared.body },
     signal,
   );
+  if (result.ok && deps.acknowledge) {
+    try {
+      return await deps.acknowledge({ item, attempt: prepared.attempt, result });
+    } catch (error) {
+      // the group's transaction failed: record this answer alone, with its own retries
+      log.warn(
+        { tenantId: item.tenantId, messageId: item.messageId, err: error },
+        "recording a group of acknowledgements failed; recording this one alone",
+      );
+    }
+  }
 
   // The answer must not be lost to a passing database hiccup: an attempt whose answer is not
   // recorded becomes an in-doubt attempt for an engineer. Recording is idempotent (dedupe keys,
@@ -189,7 +230,7 @@ export async function processClaimedSend(
     } catch (error) {
       if (attempt >= RECORD_TRIES) throw error;
       log.warn(
-        { ...context, err: error, try: attempt },
+        { tenantId: item.tenantId, messageId: item.messageId, err: error, try: attempt },
         "recording the provider's answer failed; trying again",
       );
       await sleep(250 * 4 ** (attempt - 1));
@@ -235,22 +276,18 @@ async function prepare(tx: TDbTx, deps: TSendDeps, item: TClaimedSend): Promise<
   const logContext = { tenantId: item.tenantId, messageId: item.messageId };
   switch (decision.kind) {
     case "drop":
-      await deleteRow(tx, item);
+      await removeSends(tx, [item]);
       deps.log.debug({ ...logContext, reason: decision.reason }, "send dropped");
       return { kind: "done", outcome: "dropped" };
     case "hold_in_doubt":
-      await deleteRow(tx, item);
+      await removeSends(tx, [item]);
       deps.log.warn(
         { ...logContext, attempt: decision.attempt },
         `in doubt: ${decision.reason}; held for a webhook or an engineer`,
       );
       return { kind: "done", outcome: "held_in_doubt" };
     case "retry_unanswered": {
-      const row = await tx.sendQueueItem.findUnique({
-        where: { tenantId_messageId: { tenantId: item.tenantId, messageId: item.messageId } },
-        select: { lastError: true },
-      });
-      const previous = (row?.lastError as TLedgerError | null) ?? null;
+      const previous = (await readQueuedSend(tx, item))?.lastError ?? null;
       // in doubt means look before resending: what Waybill already received may prove acceptance
       const look = await lookBeforeResend(
         tx,
@@ -258,7 +295,7 @@ async function prepare(tx: TDbTx, deps: TSendDeps, item: TClaimedSend): Promise<
         now,
       );
       if (look.kind === "attached") {
-        await deleteRow(tx, item);
+        await removeSends(tx, [item]);
         deps.log.info(
           { ...logContext, statuses: look.statuses },
           "in doubt: waiting statuses proved acceptance",
@@ -266,7 +303,7 @@ async function prepare(tx: TDbTx, deps: TSendDeps, item: TClaimedSend): Promise<
         return { kind: "done", outcome: "dropped" };
       }
       if (look.kind === "wait") {
-        await requeue(tx, item, {
+        await requeueSend(tx, item, {
           attempt: item.attempt,
           inDoubtAttempt: decision.unansweredAttempt,
           notBefore: new Date(now.getTime() + 5_000),
@@ -305,7 +342,7 @@ async function prepare(tx: TDbTx, deps: TSendDeps, item: TClaimedSend): Promise<
           [deadLettered(decision.unansweredAttempt, retry.reason, error)],
           { now },
         );
-        await deleteRow(tx, item);
+        await removeSends(tx, [item]);
         return { kind: "done", outcome: "dead_lettered" };
       }
       await appendEvents(
@@ -345,7 +382,7 @@ async function prepare(tx: TDbTx, deps: TSendDeps, item: TClaimedSend): Promise<
           ],
           { now },
         );
-        await deleteRow(tx, item);
+        await removeSends(tx, [item]);
         deps.log.info({ ...logContext, code: gate.error.code }, "send refused before sending");
         return { kind: "done", outcome: "dead_lettered" };
       }
@@ -366,12 +403,185 @@ async function prepare(tx: TDbTx, deps: TSendDeps, item: TClaimedSend): Promise<
   }
 }
 
+/**
+ * The sends of one claim, prepared together: one transaction locks every message with its queue
+ * row (in (tenant, id) order, as the ledger's batched append does), decides each from its
+ * projection, and records `attempt_started` for all that go out with ONE batched append. Then
+ * each is sent; accepted answers are recorded by the acknowledger in groups. A message whose
+ * decision is anything but a plain send (in doubt, dropped, held), or whose credentials cannot be
+ * read, takes the one-message path after this transaction, which decides again under its own
+ * lock; so does every message of a batch whose transaction failed. One promise per item.
+ */
+export function processClaimedBatch(
+  deps: TSendDeps,
+  items: readonly TClaimedSend[],
+  signal?: AbortSignal,
+): Promise<TSendOutcome>[] {
+  const shared = (async () => {
+    const credentials = await Promise.all(
+      items.map((item) =>
+        deps.credentials.get(item.tenantId, item.senderNumberId).then(
+          (value) => value,
+          () => null,
+        ),
+      ),
+    );
+    const ready = items.filter((_, i) => credentials[i] !== null);
+    let prepared = new Map<string, TPrepared | null>();
+    if (ready.length > 0) {
+      try {
+        prepared = await deps.db.$transaction((tx) => prepareBatch(tx, deps, ready), TX);
+      } catch (error) {
+        deps.log.warn({ err: error, sends: ready.length }, "preparing a claim together failed; one by one");
+      }
+    }
+    return { credentials, prepared };
+  })();
+  return items.map(async (item, i) => {
+    const { credentials, prepared } = await shared;
+    const credential = credentials[i];
+    const plan = prepared.get(queueKey(item));
+    if (!credential || !plan) return processClaimedSend(deps, item, signal);
+    if (plan.kind === "done") return plan.outcome;
+    return callAndRecord(deps, item, plan, credential, signal);
+  });
+}
+
+const queueKey = (item: { tenantId: string; messageId: string }) =>
+  `${item.tenantId.toLowerCase()}|${item.messageId.toLowerCase()}`;
+
+/** Phase A for many: a plan per message that simply goes out; null for the one-message path. */
+async function prepareBatch(
+  tx: TDbTx,
+  deps: TSendDeps,
+  items: readonly TClaimedSend[],
+): Promise<Map<string, TPrepared | null>> {
+  const now = deps.clock();
+  const rows = await tx.$queryRaw<
+    {
+      tenant_id: string;
+      message_id: string;
+      created_at: Date;
+      request_payload: TCloudMessageBody;
+      state: TMessageState;
+      attempt_count: number;
+      template_category: string | null;
+      leased_by: string | null;
+    }[]
+  >`
+    SELECT m.tenant_id::text, m.id::text AS message_id, m.created_at, m.request_payload, m.state::text AS state,
+           m.attempt_count, m.template_category, q.leased_by
+    FROM message m
+    JOIN send_queue q ON q.tenant_id = m.tenant_id AND q.message_id = m.id
+    WHERE (m.tenant_id, m.id) IN (
+      SELECT * FROM unnest(${items.map((i) => i.tenantId)}::uuid[], ${items.map((i) => i.messageId)}::uuid[]))
+    ORDER BY m.tenant_id, m.id
+    FOR UPDATE OF m, q`;
+  const byKey = new Map(
+    rows.map((row) => [queueKey({ tenantId: row.tenant_id, messageId: row.message_id }), row]),
+  );
+  const authTenants = [
+    ...new Set(
+      rows
+        .filter((r) => (r.template_category ?? "").toUpperCase() === "AUTHENTICATION")
+        .map((r) => r.tenant_id),
+    ),
+  ];
+  const ttlByTenant = new Map<string, number>();
+  if (authTenants.length > 0) {
+    const policies = await tx.tenantSendPolicy.findMany({
+      where: { tenantId: { in: authTenants } },
+      select: { tenantId: true, authTemplateTtlSeconds: true },
+    });
+    for (const policy of policies) ttlByTenant.set(policy.tenantId, policy.authTemplateTtlSeconds * 1000);
+  }
+
+  const plans = new Map<string, TPrepared | null>();
+  const starts: { item: TClaimedSend; attempt: number }[] = [];
+  for (const item of items) {
+    const k = queueKey(item);
+    const row = byKey.get(k);
+    // the row is gone, or our lease expired and another worker took it over: not ours to send
+    if (!row || row.leased_by !== deps.workerId) {
+      plans.set(k, { kind: "done", outcome: "lease_lost" });
+      continue;
+    }
+    const decision = decideDispatch(row.state, row.attempt_count, item);
+    // anything but a plain send, or a send the gate would hold or refuse: the one-message path
+    // decides (and records) it under its own lock
+    if (decision.kind !== "send" || (await checkSendGate(tx, item, now)).kind !== "send") {
+      plans.set(k, null);
+      continue;
+    }
+    const isAuth = (row.template_category ?? "").toUpperCase() === "AUTHENTICATION";
+    starts.push({ item, attempt: decision.attempt });
+    plans.set(k, {
+      kind: "call",
+      attempt: decision.attempt,
+      // each attempt names itself in the callback data its webhooks echo
+      body: bodyForAttempt(row.request_payload, item.messageId, decision.attempt),
+      requestedAtMs: row.created_at.getTime(),
+      ttlMs: isAuth ? (ttlByTenant.get(row.tenant_id) ?? AUTH_TEMPLATE_TTL_MS) : null,
+    });
+  }
+  await appendBatch(
+    sqlOfPrisma(tx),
+    starts.map(({ item, attempt }) => ({
+      tenantId: item.tenantId,
+      messageId: item.messageId,
+      drafts: [attemptStarted(attempt)],
+    })),
+    { now },
+  );
+  return plans;
+}
+
+/**
+ * Accepted answers recorded together: those that arrive while a group is being written join the
+ * next one, whose transaction appends every `provider_accepted` with one batched append and
+ * removes their queue rows with one statement. A failed group throws to each of its callers,
+ * which then record alone (with retries).
+ */
+export function createAcknowledger(
+  deps: Pick<TSendDeps, "db" | "clock">,
+  options: { maxInFlight?: number; maxItems?: number } = {},
+): (ack: TAcknowledgement) => Promise<TSendOutcome> {
+  const committer = createGroupCommitter<TAcknowledgement, TSendOutcome>(
+    async (acks) => {
+      const now = deps.clock();
+      await deps.db.$transaction(async (tx) => {
+        await appendBatch(
+          sqlOfPrisma(tx),
+          acks.map(({ item, attempt, result }) => ({
+            tenantId: item.tenantId,
+            messageId: item.messageId,
+            drafts: [accepted(attempt, result)],
+          })),
+          { now },
+        );
+        await removeSends(
+          tx,
+          acks.map(({ item }) => item),
+        );
+      }, TX);
+      return acks.map(() => "accepted" as const);
+    },
+    {
+      maxItems: options.maxItems ?? 200,
+      maxWeight: Number.POSITIVE_INFINITY,
+      weightOf: () => 1,
+      maxInFlight: options.maxInFlight ?? 2,
+    },
+  );
+  return (ack) => committer.submit(ack);
+}
+
 /** Phase C: record the provider's answer and what follows from it. */
 async function record(
   tx: TDbTx,
   deps: TSendDeps,
   item: TClaimedSend,
-  prepared: Extract<TPrepared, { kind: "call" }>,
+  prepared: TCallPrepared,
   result: TProviderSendResult,
 ): Promise<TSendOutcome> {
   const now = deps.clock();
@@ -380,30 +590,8 @@ async function record(
   const logContext = { tenantId: item.tenantId, messageId: item.messageId, attempt };
 
   if (result.ok) {
-    await appendEvents(
-      tx,
-      item.tenantId,
-      item.messageId,
-      [
-        {
-          type: "provider_accepted",
-          source: "provider_response",
-          providerTimestamp: null,
-          dedupeKey: dedupeKey.attempt(attempt, "accepted"),
-          payload: {
-            httpStatus: result.record.httpStatus,
-            messageStatus: result.messageStatus,
-            waId: result.waId,
-            durationMs: result.record.durationMs,
-          },
-          attempt,
-          providerMessageId: result.providerMessageId,
-          ...pacingField(result.messageStatus),
-        },
-      ],
-      { now },
-    );
-    await deleteRow(tx, item);
+    await appendEvents(tx, item.tenantId, item.messageId, [accepted(attempt, result)], { now });
+    await removeSends(tx, [item]);
     deps.log.debug({ ...logContext, wamid: result.providerMessageId }, "send accepted");
     return "accepted";
   }
@@ -412,7 +600,7 @@ async function record(
   if (failure.disposition === "in_doubt") {
     // the provider may have the message: wait for a webhook with our callback data before
     // deciding to send it again (nothing is recorded in the ledger: the attempt stays started)
-    await requeue(tx, item, {
+    await requeueSend(tx, item, {
       attempt,
       inDoubtAttempt: attempt,
       notBefore: new Date(nowMs + deps.config.retry.inDoubtGraceMs),
@@ -456,7 +644,7 @@ async function record(
   if (retry.kind === "retry") {
     drafts.push(retryScheduled(retry.attempt, retry.notBefore, failure.error));
     await appendEvents(tx, item.tenantId, item.messageId, drafts, { now });
-    await requeue(tx, item, {
+    await requeueSend(tx, item, {
       attempt: retry.attempt,
       inDoubtAttempt: null,
       notBefore: new Date(retry.notBefore),
@@ -466,7 +654,7 @@ async function record(
   } else {
     drafts.push(deadLettered(attempt, retry.reason, failure.error));
     await appendEvents(tx, item.tenantId, item.messageId, drafts, { now });
-    await deleteRow(tx, item);
+    await removeSends(tx, [item]);
   }
 
   if (failure.disposition === "sender_blocked") {
@@ -547,48 +735,22 @@ async function paceRecipient(tx: TDbTx, deps: TSendDeps, item: TClaimedSend, now
   return notBefore;
 }
 
-async function requeue(
-  tx: TDbTx,
-  item: TClaimedSend,
-  next: {
-    attempt: number;
-    inDoubtAttempt: number | null;
-    notBefore: Date;
-    lastError: TLedgerError;
-    now: Date;
-  },
-): Promise<void> {
-  // an upsert: should another worker have taken the row over and removed it meanwhile, the
-  // ledger (just appended) still needs this retry to happen
-  await tx.$executeRaw`
-    INSERT INTO send_queue (tenant_id, message_id, sender_number_id, recipient, attempt, in_doubt_attempt,
-                            not_before, enqueued_at, last_error)
-    VALUES (${item.tenantId}::uuid, ${item.messageId}::uuid, ${item.senderNumberId}::uuid, ${item.recipient},
-            ${next.attempt}, ${next.inDoubtAttempt}, ${next.notBefore}, ${next.now}, ${JSON.stringify(next.lastError)}::jsonb)
-    ON CONFLICT (tenant_id, message_id) DO UPDATE
-      SET attempt = EXCLUDED.attempt, in_doubt_attempt = EXCLUDED.in_doubt_attempt,
-          not_before = EXCLUDED.not_before, last_error = EXCLUDED.last_error,
-          lease_until = NULL, leased_by = NULL`;
-}
-
-async function releaseLease(tx: TDbTx, item: TClaimedSend, workerId: string): Promise<void> {
-  await tx.$executeRaw`
-    UPDATE send_queue SET lease_until = NULL, leased_by = NULL
-    WHERE tenant_id = ${item.tenantId}::uuid AND message_id = ${item.messageId}::uuid AND leased_by = ${workerId}`;
-}
-
-async function backOff(db: TDb, item: TClaimedSend, workerId: string): Promise<void> {
-  await db.$executeRaw`
-    UPDATE send_queue SET lease_until = NULL, leased_by = NULL,
-                          not_before = greatest(not_before, now() + interval '5 seconds')
-    WHERE tenant_id = ${item.tenantId}::uuid AND message_id = ${item.messageId}::uuid AND leased_by = ${workerId}`
-    .then(() => undefined)
-    .catch(() => undefined);
-}
-
-async function deleteRow(tx: TDbTx, item: TClaimedSend): Promise<void> {
-  await tx.$executeRaw`
-    DELETE FROM send_queue WHERE tenant_id = ${item.tenantId}::uuid AND message_id = ${item.messageId}::uuid`;
+function accepted(attempt: number, result: Extract<TProviderSendResult, { ok: true }>): TEventDraft {
+  return {
+    type: "provider_accepted",
+    source: "provider_response",
+    providerTimestamp: null,
+    dedupeKey: dedupeKey.attempt(attempt, "accepted"),
+    payload: {
+      httpStatus: result.record.httpStatus,
+      messageStatus: result.messageStatus,
+      waId: result.waId,
+      durationMs: result.record.durationMs,
+    },
+    attempt,
+    providerMessageId: result.providerMessageId,
+    ...pacingField(result.messageStatus),
+  };
 }
 
 function attemptStarted(attempt: number): TEventDraft {

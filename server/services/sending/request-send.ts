@@ -29,7 +29,7 @@ import { actorLabel, type TActor } from "@/server/services/actor";
 import { rollupLockKey } from "@/server/services/insights/rollup-deltas";
 import { eventColumns, sha256Hex } from "@/server/services/ledger/rows";
 import { getMessageView, type TMessageView } from "./message-views";
-import { SEND_QUEUE_CHANNEL } from "./send-queue";
+import { intakeQueueInsertSql, notifyQueue } from "./send-queue";
 import { createSenderDirectory, type TSenderDirectory, type TSenderRef } from "./sender-directory";
 
 export type TSendOrigin = { kind: "api"; apiKeyId: string } | { kind: "operator"; actor: TActor };
@@ -113,7 +113,7 @@ export function requestSendDepsOf(db: TDb): TRequestSendDeps {
     db,
     senders: createSenderDirectory({ ttlMs: 0 }),
     wake: () => {
-      void sql.query("SELECT pg_notify($1, '')", [SEND_QUEUE_CHANNEL]).catch(() => {});
+      void notifyQueue(sql, "").catch(() => {});
     },
   };
 }
@@ -482,8 +482,7 @@ WITH input AS (
                     WHERE d.tenant_id = made.tenant_id AND d.sender_number_id = made.sender_id)
   ON CONFLICT (tenant_id, sender_number_id) DO NOTHING
 ), queue AS (
-  INSERT INTO send_queue (tenant_id, message_id, sender_number_id, recipient, attempt, not_before, enqueued_at)
-  SELECT made.tenant_id, made.message_id, made.sender_id, made.recipient, 1, made.at, made.at FROM made
+  ${intakeQueueInsertSql("made")}
 )
 SELECT i.n, made.message_id::text AS created_id, made.updated_at, (sender.n IS NOT NULL) AS has_sender,
        existing.id AS existing_id, existing.request_hash AS existing_hash

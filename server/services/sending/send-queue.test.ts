@@ -20,7 +20,7 @@ describe("createQueueWaker", () => {
     const wake = createQueueWaker(sql);
     wake();
     expect(calls).toHaveLength(1);
-    expect(calls[0]?.values).toEqual([SEND_QUEUE_CHANNEL]);
+    expect(calls[0]?.values).toEqual([SEND_QUEUE_CHANNEL, ""]);
     for (let i = 0; i < 50; i += 1) wake();
     expect(calls).toHaveLength(1);
     calls[0]?.finish();

@@ -16,6 +16,7 @@ import { toSql } from "@/server/db/sql";
 import { publishSenderChange } from "@/server/services/triggers/sender-events";
 import { ServiceError } from "@/server/services/errors";
 import { retryMessageInTx } from "./retry-message";
+import { notifyQueue } from "./send-queue";
 
 /** Dedupe key of the open "sending paused" alert of a number: one open alert per number. */
 export function pausedAlertKey(senderNumberId: string): string {
@@ -214,7 +215,7 @@ export async function resumeSender(
         data: { requeued },
       });
       // wake dispatchers: the number's queue is eligible again
-      await tx.$executeRaw`SELECT pg_notify('waybill_send_queue', ${input.tenantId})`;
+      await notifyQueue(tx, input.tenantId);
       return { requeued };
     },
     { maxWait: 10_000, timeout: 60_000 },

@@ -54,6 +54,8 @@ function restrictionLabel(type: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+const upperFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 function AsOf({ at, source }: { at: number; source: THealthFactSource }) {
   return (
     <span className="text-xs text-zinc-500">
@@ -133,7 +135,8 @@ export function NumberHealthDetail({
             <ul className="flex flex-col gap-1">
               {holds.map((hold) => (
                 <li key={hold.scope} className="text-bad-700">
-                  {hold.scope === "all" ? "Every message waits" : "Template messages wait"}: {hold.reason}
+                  {/* a template hold's reason already ends in "template messages wait" */}
+                  {hold.scope === "all" ? `Every message waits: ${hold.reason}` : upperFirst(hold.reason)}
                   {hold.untilMs !== null ? (
                     <span className="text-zinc-600">
                       {" "}

@@ -24,6 +24,7 @@ import { useDisplayZone } from "@/components/time/time-zone";
 import { TimeZoneToggle } from "@/components/time/time-zone-toggle";
 import { answerSentence } from "../../_components/answer-sentence";
 import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import { enumLabel } from "@/app/(dashboard)/_lib/labels";
 import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import { StateBadge, stateLabel } from "../../_components/state-badge";
@@ -139,7 +140,11 @@ function Facts({ timeline, target }: { timeline: TTimeline; target: TMessageRef 
             Template <span className="font-mono">{m.template.name}</span>
             <span className="text-zinc-500">
               {" "}
-              ({[m.template.language, m.template.category].filter(Boolean).join(", ")})
+              (
+              {[m.template.language, m.template.category ? enumLabel(m.template.category) : null]
+                .filter(Boolean)
+                .join(", ")}
+              )
             </span>
           </>
         ) : (
