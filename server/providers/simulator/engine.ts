@@ -1,5 +1,6 @@
 // The simulator's behaviour, apart from HTTP: a send request in, Meta's answer out (after the
 // scenario's latency), and the status webhooks that follow handed to the outbox.
+import crypto from "node:crypto";
 import type { TLogger } from "@/server/platform/logger";
 import type { TGraphPhoneNumber, TWebhookChange } from "../whatsapp-cloud/wire";
 import {
@@ -21,7 +22,7 @@ import {
   type TScenarioRule,
   type TSimulatorConfig,
 } from "./scenario";
-import { between, planStatuses } from "./status-plan";
+import { between, pickPricingType, planStatuses } from "./status-plan";
 import type { TWebhookOutbox } from "./webhook-outbox";
 
 export type TSendCall = {
@@ -210,6 +211,9 @@ export function createSimulatorEngine(options: {
               recipient: send.to,
               callbackData: send.callbackData,
               category,
+              // drawn from the wamid, not the shared random source: a seeded run's other
+              // outcomes and delays stay what they were
+              pricingType: pickPricingType(category, scenario, () => unitOf(wamid)),
               acceptedAt: at + latencyMs,
             },
             scenario,
@@ -422,4 +426,9 @@ function templateCategory(name: string | null): string {
   if (/promo|offer|sale|newsletter|campaign/.test(name)) return "marketing";
   if (/otp|code|verify|login/.test(name)) return "authentication";
   return "utility";
+}
+
+/** A stable number in [0, 1) from a string. */
+function unitOf(text: string): number {
+  return crypto.createHash("sha256").update(text).digest().readUInt32BE(0) / 2 ** 32;
 }

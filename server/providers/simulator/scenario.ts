@@ -43,6 +43,11 @@ export const ZScenarioSchema = z.object({
   pairLimit: z.object({ burst: z.number().int().min(1), perMs: z.number().int().min(1) }).nullable(),
   /** Answer every send with 190 (the token is invalid). */
   invalidToken: z.boolean(),
+  /**
+   * Template messages opened inside a free entry point window (a click-to-WhatsApp ad or a
+   * Page's call to action, 72 hours): priced `free_entry_point`, not billable.
+   */
+  freeEntryPointRate: ZProbabilitySchema,
   /** The message is accepted (webhooks follow) but the HTTP answer never comes: an in-doubt attempt. */
   acceptThenHangRate: ZProbabilitySchema,
   /**
@@ -77,6 +82,7 @@ export const DEFAULT_SCENARIO: TScenario = {
   rateLimitPerSecond: 80,
   pairLimit: { burst: 45, perMs: 6_000 },
   invalidToken: false,
+  freeEntryPointRate: 0.05,
   acceptThenHangRate: 0,
   templateMessageStatus: "accepted",
 };

@@ -7,9 +7,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "@/server/platform/logger";
 import type { TWebhookPayload, TWebhookStatus } from "../whatsapp-cloud/wire";
 import { validateSendBody } from "./graph-responses";
-import { matchesPattern, resolveScenario, ZSimulatorConfigSchema, type TScenario } from "./scenario";
+import {
+  DEFAULT_SCENARIO,
+  matchesPattern,
+  resolveScenario,
+  ZSimulatorConfigSchema,
+  type TScenario,
+} from "./scenario";
 import { seededRandom, startSimulator, type TSimulator } from "./simulator";
-import { planStatuses } from "./status-plan";
+import { pickPricingType, planStatuses } from "./status-plan";
 import { signWebhookBody } from "./webhook-outbox";
 
 /** A JSON body under test: assertions reach into it freely. */
@@ -396,6 +402,10 @@ describe("status webhooks", () => {
     await waitForStatuses(1, 3_000);
     expect(received).toHaveLength(1);
     expect(received[0]!.signature).toBe(signWebhookBody(received[0]!.body, SECRET));
+    // the receiver holds the body before the outbox has read its 200 and counted the post
+    const counted = Date.now() + 3_000;
+    while (simulator.outbox.stats().posts === 0 && Date.now() < counted)
+      await new Promise((r) => setTimeout(r, 10));
     expect(simulator.outbox.stats()).toMatchObject({ posts: 1, failedPosts: 1, abandonedPosts: 0 });
   });
 
@@ -499,6 +509,7 @@ describe("scenarios and plans (pure)", () => {
         recipient: "1555",
         callbackData: null,
         category: "utility",
+        pricingType: "regular",
         acceptedAt: 1_750_000_000_000,
       },
       scenario,
@@ -510,7 +521,14 @@ describe("scenarios and plans (pure)", () => {
     expect(timestamps).toEqual([...timestamps].sort((a, b) => a - b));
 
     const skipped = planStatuses(
-      { wamid: "wamid.Y", recipient: "1555", callbackData: null, category: "utility", acceptedAt: 0 },
+      {
+        wamid: "wamid.Y",
+        recipient: "1555",
+        callbackData: null,
+        category: "utility",
+        pricingType: "regular",
+        acceptedAt: 0,
+      },
       { ...scenario, readWithoutDeliveredRate: 1, reorderRate: 0 },
       seededRandom(4),
     );
@@ -524,7 +542,14 @@ describe("scenarios and plans (pure)", () => {
     };
     const count = (s: TScenario) =>
       planStatuses(
-        { wamid: "w", recipient: "1", callbackData: null, category: "utility", acceptedAt: 0 },
+        {
+          wamid: "w",
+          recipient: "1",
+          callbackData: null,
+          category: "utility",
+          pricingType: "regular",
+          acceptedAt: 0,
+        },
         s,
         seededRandom(5),
       ).length;
@@ -548,5 +573,47 @@ describe("scenarios and plans (pure)", () => {
         body: { error: { message: "(#100) The parameter template['language']['code'] is required." } },
       },
     });
+  });
+});
+
+describe("simulated pricing", () => {
+  it("prices service messages free_customer_service, some templates free_entry_point, the rest regular", () => {
+    const scenario = { ...DEFAULT_SCENARIO, freeEntryPointRate: 0.5 };
+    expect(pickPricingType("service", scenario, () => 0)).toBe("free_customer_service");
+    expect(pickPricingType("marketing", scenario, () => 0.1)).toBe("free_entry_point");
+    expect(pickPricingType("utility", scenario, () => 0.9)).toBe("regular");
+    const [status] = planStatuses(
+      {
+        wamid: "w",
+        recipient: "1",
+        callbackData: null,
+        category: "service",
+        pricingType: "free_customer_service",
+        acceptedAt: 0,
+      },
+      { ...DEFAULT_SCENARIO, outcomes: { read: 0, delivered: 0, sent: 1, failed: 0 }, duplicateRate: 0 },
+      () => 0.5,
+    );
+    expect((status?.status as { pricing?: unknown }).pricing).toEqual({
+      billable: false,
+      pricing_model: "PMP",
+      category: "service",
+      type: "free_customer_service",
+    });
+  });
+});
+
+describe("test endpoints for outbound webhooks", () => {
+  it("answer ok, failing, flapping (every other request, per name) and slow", async () => {
+    const post = async (path: string) =>
+      (await fetch(`${simulator.url}/_endpoints/${path}`, { method: "POST", body: "{}" })).status;
+    expect(await post("ok")).toBe(204);
+    expect(await post("failing")).toBe(500);
+    expect([await post("flapping/a"), await post("flapping/a"), await post("flapping/a")]).toEqual([
+      500, 204, 500,
+    ]);
+    expect(await post("flapping/b")).toBe(500);
+    expect(await post("slow?delayMs=10")).toBe(204);
+    expect(await post("sideways")).toBe(400); // an unknown path, answered like the Graph API
   });
 });

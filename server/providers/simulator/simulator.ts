@@ -18,6 +18,10 @@
 //   GET  /_admin/stats        GET /_admin/sent?phoneNumberId=&callbackData=&limit=
 //   POST /_admin/flush        post every pending webhook now
 //   POST /_admin/reset        forget sends, counters, windows and pending webhooks
+//   POST /_endpoints/{ok|slow|failing|flapping}[/{name}]?delayMs=
+//        a receiver for Waybill's outbound webhooks, to try an endpoint's bad days: `ok` answers
+//        204, `failing` 500, `slow` answers 204 after delayMs (20 s by default: past Waybill's
+//        15 s delivery timeout), `flapping` fails every other request (per name)
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
@@ -84,8 +88,10 @@ export async function startSimulator(options: TSimulatorOptions): Promise<TSimul
   outbox.start();
 
   const hanging = new Set<http.ServerResponse>();
+  // requests seen per test endpoint name (flapping alternates on it)
+  const endpointHits = new Map<string, number>();
   const server = http.createServer((request, response) => {
-    handle(theEngine, outbox, request, response, hanging, random).catch((error: unknown) => {
+    handle(theEngine, outbox, request, response, hanging, random, endpointHits).catch((error: unknown) => {
       options.log.error({ err: error }, "simulator request failed");
       if (!response.headersSent) sendJson(response, 500, { error: { message: "simulator error", code: 1 } });
     });
@@ -133,10 +139,28 @@ async function handle(
   response: http.ServerResponse,
   hanging: Set<http.ServerResponse>,
   random: () => number,
+  endpointHits: Map<string, number>,
 ): Promise<void> {
   const url = new URL(request.url ?? "/", "http://simulator");
   const path = url.pathname;
   const method = request.method ?? "GET";
+
+  const testEndpoint = /^\/_endpoints\/(ok|slow|failing|flapping)(?:\/([^/]+))?\/?$/.exec(path);
+  if (testEndpoint && method === "POST") {
+    await readBody(request);
+    const behaviour = testEndpoint[1]!;
+    const key = `${behaviour}/${testEndpoint[2] ?? ""}`;
+    const hit = (endpointHits.get(key) ?? 0) + 1;
+    endpointHits.set(key, hit);
+    if (behaviour === "slow") {
+      const delayMs = Math.min(Number(url.searchParams.get("delayMs") ?? 20_000) || 0, HANG_LIMIT_MS);
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+    const fails = behaviour === "failing" || (behaviour === "flapping" && hit % 2 === 1);
+    if (fails) sendJson(response, 500, { error: `simulated ${behaviour} endpoint (request ${hit})` });
+    else response.writeHead(204).end();
+    return;
+  }
 
   const send = /^\/(v[0-9]+\.[0-9]+)\/([^/]+)\/messages\/?$/.exec(path);
   if (send && method === "POST") {

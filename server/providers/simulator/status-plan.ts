@@ -17,10 +17,25 @@ export type TAcceptedMessage = {
   callbackData: string | null;
   /** marketing, utility, authentication or service: the pricing category. */
   category: string;
+  /** Meta's pricing type, decided once per message: every priced status carries the same. */
+  pricingType: TPricingType;
   acceptedAt: number;
 };
 
 type TOutcome = keyof TScenario["outcomes"];
+
+export type TPricingType = "regular" | "free_customer_service" | "free_entry_point";
+
+/**
+ * Meta's pricing type under per-message pricing: a free-form (service) message can only be sent
+ * inside the customer service window, so it is `free_customer_service`; a template opened from a
+ * free entry point (an ad or a Page button) is `free_entry_point`; the rest is `regular`. Only
+ * `regular` is billable.
+ */
+export function pickPricingType(category: string, scenario: TScenario, random: () => number): TPricingType {
+  if (category === "service") return "free_customer_service";
+  return random() < scenario.freeEntryPointRate ? "free_entry_point" : "regular";
+}
 
 export function pickOutcome(outcomes: TScenario["outcomes"], random: () => number): TOutcome {
   const entries = Object.entries(outcomes) as [TOutcome, number][];
@@ -135,6 +150,11 @@ function buildStatus(
       ...(status === "sent" ? { expiration_timestamp: String(Math.floor(atMs / 1000) + 24 * 3600) } : {}),
       origin: { type: message.category },
     },
-    pricing: { billable: true, pricing_model: "PMP", category: message.category, type: "regular" },
+    pricing: {
+      billable: message.pricingType === "regular",
+      pricing_model: "PMP",
+      category: message.category,
+      type: message.pricingType,
+    },
   };
 }

@@ -52,7 +52,12 @@ export type TWebhookStatus = {
     expiration_timestamp?: string;
     origin: { type: string };
   };
-  pricing?: { billable: boolean; pricing_model: "PMP"; category: string; type: "regular" };
+  pricing?: {
+    billable: boolean;
+    pricing_model: "PMP";
+    category: string;
+    type: "regular" | "free_customer_service" | "free_entry_point";
+  };
   errors?: TWebhookStatusError[];
 };
 
