@@ -5,9 +5,8 @@
 // Pure. The payload holds only what Meta sent about the fact, never receipt data (raw id, arrival
 // time): duplicates of one fact must have equal content.
 import { z } from "zod";
-import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
+import { eventDrafts, type TEventDraft } from "@/server/domain/ledger/event-drafts";
 import { ZLedgerErrorSchema } from "@/server/domain/ledger/ledger-event-schema";
-import type { TEventDraft } from "@/server/services/ledger/rows";
 import type { TParsedStatus } from "./parse-webhook";
 
 export type TStatusDraft = Extract<
@@ -16,29 +15,21 @@ export type TStatusDraft = Extract<
 >;
 
 export function statusDraft(status: TParsedStatus, attempt: number | null): TStatusDraft {
-  const common = {
-    source: "webhook" as const,
-    providerTimestamp: status.providerTimestamp,
-    dedupeKey: dedupeKey.status(status.providerMessageId, status.status),
-    payload: status.fields,
-    attempt,
-    providerMessageId: status.providerMessageId,
-  };
+  const { providerMessageId: wamid, providerTimestamp, fields } = status;
   switch (status.status) {
     case "sent":
-      return { ...common, type: "status_sent" };
     case "delivered":
-      return { ...common, type: "status_delivered" };
     case "read":
-      return { ...common, type: "status_read" };
     case "played":
-      return { ...common, type: "status_played" };
+      return eventDrafts.status(status.status, wamid, providerTimestamp, attempt, fields);
     case "failed":
-      return {
-        ...common,
-        type: "status_failed",
-        error: status.error ?? { code: "unspecified", title: "", message: "", details: null },
-      };
+      return eventDrafts.failed(
+        wamid,
+        providerTimestamp,
+        status.error ?? { code: "unspecified", title: "", message: "", details: null },
+        attempt,
+        fields,
+      );
     default: {
       const unreachable: never = status.status;
       return unreachable;

@@ -5,7 +5,6 @@
 // exactly what a live system would hold.
 import crypto from "node:crypto";
 import type { TDb } from "@/server/db/client";
-import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
 import type { TLedgerError } from "@/server/domain/ledger/ledger-event";
 import { drainInboxOnce } from "@/server/services/ingest/process-inbox";
 import type { TEventDraft } from "@/server/services/ledger/rows";
@@ -40,25 +39,12 @@ export const insightStories = {
   },
   /** Refused synchronously with a permanent error (e.g. 131047) and dead-lettered at once. */
   refused(t0: number, failure: TLedgerError): TMessageStep[] {
-    const refusal: TEventDraft = {
-      type: "provider_rejected",
-      source: "provider_response",
-      providerTimestamp: null,
-      dedupeKey: dedupeKey.attempt(1, "rejected"),
-      payload: {},
-      attempt: 1,
-      error: failure,
-    };
-    const deadLetter: TEventDraft = {
-      type: "dead_lettered",
-      source: "worker",
-      providerTimestamp: null,
-      dedupeKey: dedupeKey.deadLettered(1),
-      payload: {},
-      attempt: 1,
-      reason: `permanent error ${failure.code} (${failure.title}): not retried automatically`,
-      error: failure,
-    };
+    const refusal: TEventDraft = drafts.rejected(1, failure);
+    const deadLetter: TEventDraft = drafts.deadLettered(
+      1,
+      `permanent error ${failure.code} (${failure.title}): not retried automatically`,
+      failure,
+    );
     return [
       { atMs: t0 + 300, drafts: [drafts.attemptStarted(1)] },
       { atMs: t0 + 800, drafts: [refusal, deadLetter] },

@@ -4,7 +4,6 @@
 import crypto from "node:crypto";
 import type { TDb } from "@/server/db/client";
 import type { Prisma } from "@/server/db/generated/client";
-import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
 import type { TLedgerError } from "@/server/domain/ledger/ledger-event";
 import { appendEvents, createMessage } from "@/server/services/ledger/append-events";
 import type { TEventDraft } from "@/server/services/ledger/rows";
@@ -87,26 +86,10 @@ export const GENERIC_ERROR: TLedgerError = {
   details: "Message failed to send because of an unknown error. Try again later.",
 };
 
-const rejected = (attempt: number, error: TLedgerError): TEventDraft => ({
-  type: "provider_rejected",
-  source: "provider_response",
-  providerTimestamp: null,
-  dedupeKey: dedupeKey.attempt(attempt, "rejected"),
-  payload: {},
-  attempt,
-  error,
-});
+const rejected = (attempt: number, error: TLedgerError): TEventDraft => drafts.rejected(attempt, error);
 
-const retryScheduled = (attempt: number, notBefore: number, error: TLedgerError | null): TEventDraft => ({
-  type: "retry_scheduled",
-  source: "worker",
-  providerTimestamp: null,
-  dedupeKey: dedupeKey.attempt(attempt, "scheduled"),
-  payload: {},
-  attempt,
-  notBefore,
-  error,
-});
+const retryScheduled = (attempt: number, notBefore: number, error: TLedgerError | null): TEventDraft =>
+  drafts.retryScheduled(attempt, notBefore, error);
 
 export const wamidFor = (label: string) =>
   `wamid.HBgL${Buffer.from(`${label}-${crypto.randomBytes(6).toString("hex")}`).toString("base64url")}`;
@@ -185,19 +168,7 @@ export const stories = {
       { atMs: t0 + 200, drafts: [drafts.attemptStarted(1)] },
       {
         atMs: t0 + afterMs,
-        drafts: [
-          rejected(1, error),
-          {
-            type: "dead_lettered",
-            source: "worker",
-            providerTimestamp: null,
-            dedupeKey: dedupeKey.deadLettered(1),
-            payload: {},
-            attempt: 1,
-            reason,
-            error,
-          },
-        ],
+        drafts: [rejected(1, error), drafts.deadLettered(1, reason, error)],
       },
     ];
   },

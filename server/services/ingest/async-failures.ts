@@ -7,7 +7,7 @@
 // number and opens its alert. The dead letter itself is derived from the ledger
 // (deriveDeadLetter), so it also appears for failures that arrive any other way (orphans).
 import type { TSql } from "@/server/db/sql";
-import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
+import { eventDrafts, type TEventDraft } from "@/server/domain/ledger/event-drafts";
 import type { TLedgerError } from "@/server/domain/ledger/ledger-event";
 import type { TMessageState } from "@/server/domain/reconciliation/message-state";
 import {
@@ -24,7 +24,6 @@ import {
 import type { TStatusDraft } from "@/server/ingest/status-draft";
 import type { TActor } from "@/server/services/actor";
 import type { TDecisionView } from "@/server/services/ledger/append-batch";
-import type { TEventDraft } from "@/server/services/ledger/rows";
 import { enqueueSend } from "@/server/services/sending/send-queue";
 import { applyLevelLimit } from "@/server/services/sending/level-limits";
 import { pauseSenderInTx } from "@/server/services/sending/sender-control";
@@ -128,16 +127,9 @@ export function asyncFailureDecider(
     if (decision.kind === "ignore") return [];
     const extraDrafts: TEventDraft[] = decision.retry
       ? [
-          {
-            type: "retry_scheduled",
-            source: "worker",
-            providerTimestamp: null,
-            dedupeKey: dedupeKey.attempt(decision.retry.attempt, "scheduled"),
-            payload: { cause: "failed_webhook" },
-            attempt: decision.retry.attempt,
-            notBefore: decision.retry.notBefore,
-            error: failed.error,
-          },
+          eventDrafts.retryScheduled(decision.retry.attempt, decision.retry.notBefore, failed.error, {
+            cause: "failed_webhook",
+          }),
         ]
       : [];
     plan = {

@@ -9,12 +9,7 @@ import { readPricing } from "@/server/domain/usage/pricing";
 export const sha256Hex = (input: string): string =>
   crypto.createHash("sha256").update(input, "utf8").digest("hex");
 
-/** An event as a writer submits it: the ledger assigns id, message and recording time. */
-export type TEventDraft = TLedgerEvent extends infer E
-  ? E extends TLedgerEvent
-    ? Omit<E, "id" | "messageId" | "recordedAt">
-    : never
-  : never;
+export type { TEventDraft } from "@/server/domain/ledger/event-drafts";
 
 export type TEventRow = {
   seq: number;
