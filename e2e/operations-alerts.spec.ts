@@ -51,7 +51,12 @@ engineerTest(
     const quarantine = page.getByRole("table", { name: "Open quarantine items" });
     await expect(quarantine).toContainText("Unknown phone number");
     await expect(quarantine.getByRole("button", { name: /^Replay/ }).first()).toBeVisible();
-    await expect(page.getByRole("table", { name: "Orphan statuses waiting, oldest first" })).toBeVisible();
+    // the seeded orphans may already be classed foreign by the sweep, leaving the card empty
+    await expect(
+      page
+        .getByRole("table", { name: "Orphan statuses waiting, oldest first" })
+        .or(page.getByText("No orphan statuses waiting")),
+    ).toBeVisible();
     await expect(page.getByRole("table", { name: "Send queues per tenant" })).toContainText("Globex");
     await expect(page.getByRole("table", { name: "Job queues" })).toContainText("monitor.sweep");
     await expect(page.getByRole("heading", { name: "Provider errors" })).toBeVisible();

@@ -18,10 +18,11 @@ adminTest("reads a number that was flagged and then restricted", async ({ page }
   await expect(page).toHaveURL(/\/t\/acme\/health\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("heading", { level: 1, name: "Number health" })).toBeVisible();
 
-  // the pill and the sending decision
+  // the pill and the sending decision (the demo simulator moves this number between 250 and 1K
+  // with its own quality updates, so the pill shows whichever came last)
   await expect(
-    page.getByRole("note", { name: `Messaging limit of ${PROMOTIONS}: Limit: 250 per 24 h` }),
-  ).toHaveText("Limit: 250 per 24 h");
+    page.getByRole("note", { name: /^Messaging limit of \+15550101002: Limit: (250|1K) per 24 h$/ }),
+  ).toHaveText(/^Limit: (250|1K) per 24 h$/);
   const sending = page.getByRole("region", { name: `Sending from ${PROMOTIONS} (Acme Promotions)` });
   await expect(sending).toContainText("Business-initiated messaging restricted by Meta until");
   await expect(sending).toContainText("template messages wait");
