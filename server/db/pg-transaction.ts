@@ -16,6 +16,13 @@ export async function inPgTransaction<T>(
 ): Promise<T> {
   const client = await pool.connect();
   let isBroken = false;
+  // A checked-out client whose server goes away between two statements emits 'error' with no
+  // query to reject; without a listener that is an uncaught exception that kills the process.
+  // The next statement then fails and the transaction ends through the catch below.
+  const onLost = () => {
+    isBroken = true;
+  };
+  client.on("error", onLost);
   try {
     // one round trip: BEGIN and the transaction's settings (simple protocol, no parameters)
     await client.query(
@@ -32,6 +39,7 @@ export async function inPgTransaction<T>(
     }
     throw error;
   } finally {
+    client.off("error", onLost);
     client.release(isBroken);
   }
 }
