@@ -108,8 +108,10 @@ async function serveWorker() {
   });
   const db = createDb(url, { max: 12 });
   const box = createSecretBox(required("WAYBILL_ENCRYPTION_KEY"));
+  const pool = new pg.Pool({ connectionString: url, max: 6, application_name: "waybill-send" });
   const dispatcher = startDispatcher({
     db,
+    pool,
     databaseUrl: url,
     provider: createWhatsAppCloudProvider({
       baseUrl: simulator.url,

@@ -174,9 +174,17 @@ async function main() {
   );
   // sending claims fairly from its own queue table, not one job per message (ADR 006)
   const sendDb = createDb(env.DATABASE_URL, { max: Math.min(24, env.WAYBILL_SEND_CONCURRENCY + 4) });
+  // the batched claim, prepare and acknowledgement transactions run on plain pg connections
+  const sendPool = new pg.Pool({
+    connectionString: env.DATABASE_URL,
+    max: 6,
+    application_name: "waybill-send",
+  });
+  sendPool.on("error", (error) => log.warn({ err: error }, "send pool connection lost"));
   const dispatcher = startSendDispatcher({
     env,
     db: sendDb,
+    pool: sendPool,
     box: createSecretBox(env.WAYBILL_ENCRYPTION_KEY, env.WAYBILL_ENCRYPTION_KEYS_PREVIOUS),
     log,
     workerId,
@@ -237,7 +245,7 @@ async function main() {
       folder.stop(),
       Promise.all([deliveries.stop(), notifications.stop()]).then(() => deliveryDb.$disconnect()),
       // sends in flight get 10 s to record their answer; an aborted one is left in doubt, never resent blindly
-      dispatcher.stop(10_000).then(() => sendDb.$disconnect()),
+      dispatcher.stop(10_000).then(() => Promise.all([sendDb.$disconnect(), sendPool.end()])),
     ]);
     clearTimeout(grace);
     await heartbeat.stop().catch(() => {});

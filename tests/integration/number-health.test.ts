@@ -82,7 +82,7 @@ async function send(tenantId: string, senderId: string, kind: "template" | "text
 
 /** Claims what may go at `now` (leases expire at once, so a later claim sees the rows again). */
 async function claimable(now: Date, tenantId: string): Promise<string[]> {
-  const result = await claimSends(db, {
+  const result = await claimSends(pool, {
     slots: 50,
     workerId: "number-health-test",
     leaseMs: 1,

@@ -4,6 +4,7 @@
 // not sent; a message whose decision is not a plain send (an attempt in doubt) takes the
 // one-message path and is held, never resent; accepted rows leave the queue.
 import crypto from "node:crypto";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TDb } from "@/server/db/client";
 import { DEFAULT_RETRY_POLICY } from "@/server/domain/sending/retry-policy";
@@ -21,9 +22,10 @@ import {
 import { requestSend, requestSendDepsOf } from "@/server/services/sending/request-send";
 import { claimSends } from "@/server/services/sending/send-queue";
 import { makeSenderNumber, makeTenant } from "../factories";
-import { createTestDb, testSecretBox } from "../setup/context";
+import { createTestDb, createTestPool, testSecretBox } from "../setup/context";
 
 let db: TDb;
+let pool: pg.Pool;
 let tenantId: string;
 let senderId: string;
 const calls: TProviderSendRequest[] = [];
@@ -45,6 +47,11 @@ const provider: TMessagingProvider = {
 
 beforeAll(async () => {
   db = createTestDb();
+  pool = createTestPool();
+  // the batched path's transactions are plain pg: one pool checkout each
+  pool.on("acquire", () => {
+    transactions += 1;
+  });
   const tenant = await makeTenant(db);
   tenantId = tenant.id;
   senderId = (await makeSenderNumber(db, testSecretBox, tenantId)).id;
@@ -52,10 +59,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await db.sendQueueItem.deleteMany({ where: { tenantId } });
   await db.$disconnect();
+  await pool.end();
 });
 
 function deps(workerId: string): TSendDeps {
-  // counts the dispatcher's own transactions (the batched path makes one per claim and group)
+  // counts the dispatcher's one-message transactions (Prisma); the pool counts the batched ones
   const counted = new Proxy(db, {
     get(target, property, receiver) {
       if (property === "$transaction") {
@@ -69,6 +77,7 @@ function deps(workerId: string): TSendDeps {
   });
   const base: TSendDeps = {
     db: counted,
+    pool,
     provider,
     credentials: createCredentialCache(db, testSecretBox),
     config: {
@@ -127,7 +136,7 @@ describe("a claim's sends, together", () => {
     );
 
     const workerId = `batch-test-${crypto.randomUUID().slice(0, 8)}`;
-    const claim = await claimSends(db, {
+    const claim = await claimSends(pool, {
       slots: 16,
       workerId,
       leaseMs: 30_000,

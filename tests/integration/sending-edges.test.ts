@@ -101,6 +101,7 @@ beforeAll(async () => {
   });
   dispatcher = startDispatcher({
     db,
+    pool,
     databaseUrl: testDatabaseUrl(),
     provider: createWhatsAppCloudProvider({ baseUrl: simulator.url, version: "v21.0", timeoutMs: 1_500 }),
     credentials: createCredentialCache(db, testSecretBox),

@@ -25,7 +25,7 @@ import { createCredentialCache } from "@/server/services/sending/process-send";
 import { requestSend, requestSendDepsOf } from "@/server/services/sending/request-send";
 import { resumeSender } from "@/server/services/sending/sender-control";
 import { makeSenderNumber, makeTenant, makeUser } from "../factories";
-import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
+import { createTestDb, createTestPool, testDatabaseUrl, testSecretBox } from "../setup/context";
 import { waitFor } from "../setup/processes";
 import { callerFor } from "../setup/trpc";
 
@@ -47,6 +47,7 @@ const CONFIG: TSendingConfig = {
 };
 
 let db: TDb;
+let pool: pg.Pool;
 let admin: pg.Client;
 let simulator: TSimulator;
 let dispatcher: TDispatcher;
@@ -59,6 +60,7 @@ let globex: TSenderFixture;
 
 beforeAll(async () => {
   db = createTestDb();
+  pool = createTestPool();
   admin = new pg.Client({ connectionString: testDatabaseUrl() });
   await admin.connect();
   // leftovers of earlier files would be claimed too: this file starts from an empty queue
@@ -93,6 +95,7 @@ beforeAll(async () => {
   });
   dispatcher = startDispatcher({
     db,
+    pool,
     databaseUrl: testDatabaseUrl(),
     provider: createWhatsAppCloudProvider({ baseUrl: simulator.url, version: "v21.0", timeoutMs: 1_500 }),
     credentials: createCredentialCache(db, testSecretBox),
@@ -115,6 +118,7 @@ afterAll(async () => {
   ]);
   await admin.end();
   await db.$disconnect();
+  await pool.end();
 });
 
 function template(sender: TSenderFixture, to: string): TSendMessageRequest {

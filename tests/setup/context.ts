@@ -1,5 +1,6 @@
 // Shared handles for integration tests: one Prisma client per test file on the run's database.
 import crypto from "node:crypto";
+import pg from "pg";
 import { createDb, type TDb } from "@/server/db/client";
 import { createSecretBox } from "@/server/platform/secret-box";
 
@@ -11,6 +12,11 @@ export function testDatabaseUrl(): string {
 
 export function createTestDb(): TDb {
   return createDb(testDatabaseUrl(), { max: 5 });
+}
+
+/** A plain pg pool on the run's database, for the paths that take one (the dispatcher's batches). */
+export function createTestPool(): pg.Pool {
+  return new pg.Pool({ connectionString: testDatabaseUrl(), max: 4 });
 }
 
 export const TEST_ENCRYPTION_KEY = crypto.randomBytes(32).toString("base64");

@@ -149,7 +149,7 @@ export function startDispatcher(
       let claimedCount = 0;
       let nextSendAt: number | null = null;
       try {
-        const result = await claimSends(deps.db, {
+        const result = await claimSends(deps.pool, {
           slots: free,
           workerId: deps.workerId,
           leaseMs: config.leaseMs,

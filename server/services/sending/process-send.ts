@@ -8,6 +8,7 @@
 // A crash between A and C leaves the attempt in doubt; the next claim sees attempt_started
 // without an outcome and holds the message for a webhook or an engineer instead of resending.
 import { setTimeout as sleep } from "node:timers/promises";
+import type pg from "pg";
 import type { TDb, TDbTx } from "@/server/db/client";
 import type { TJsonObject } from "@/server/domain/ledger/canonical-json";
 import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
@@ -27,7 +28,8 @@ import type { TLogger } from "@/server/platform/logger";
 import type { TMessagingProvider, TProviderRecord, TProviderSendResult } from "@/server/providers/types";
 import type { TActor } from "@/server/services/actor";
 import { createGroupCommitter } from "@/server/ingest/group-commit";
-import { sqlOfPrisma } from "@/server/db/sql";
+import { inPgTransaction } from "@/server/db/pg-transaction";
+import type { TSql } from "@/server/db/sql";
 import { appendBatch } from "@/server/services/ledger/append-batch";
 import { appendEvents } from "@/server/services/ledger/append-events";
 import type { TEventDraft } from "@/server/services/ledger/rows";
@@ -36,7 +38,7 @@ import { readSenderAccessToken } from "@/server/services/tenants";
 import type { TSendingConfig } from "./config";
 import { lookBeforeResend } from "./look-before-resend";
 import { applyLevelLimit } from "./level-limits";
-import { checkSendGate, holdQueuedSend } from "./send-gate";
+import { checkSendGate, checkSendGates, holdQueuedSend } from "./send-gate";
 import { pauseSenderInTx } from "./sender-control";
 import {
   backOffSend,
@@ -106,6 +108,8 @@ export function createCredentialCache(
 
 export type TSendDeps = {
   db: TDb;
+  /** The batched path's transactions (claim, prepare, acknowledge) run on plain pg. */
+  pool: pg.Pool;
   provider: TMessagingProvider;
   credentials: TCredentialSource;
   config: TSendingConfig;
@@ -430,7 +434,7 @@ export function processClaimedBatch(
     let prepared = new Map<string, TPrepared | null>();
     if (ready.length > 0) {
       try {
-        prepared = await deps.db.$transaction((tx) => prepareBatch(tx, deps, ready), TX);
+        prepared = await inPgTransaction(deps.pool, (sql) => prepareBatch(sql, deps, ready));
       } catch (error) {
         deps.log.warn({ err: error, sends: ready.length }, "preparing a claim together failed; one by one");
       }
@@ -452,31 +456,30 @@ const queueKey = (item: { tenantId: string; messageId: string }) =>
 
 /** Phase A for many: a plan per message that simply goes out; null for the one-message path. */
 async function prepareBatch(
-  tx: TDbTx,
+  sql: TSql,
   deps: TSendDeps,
   items: readonly TClaimedSend[],
 ): Promise<Map<string, TPrepared | null>> {
   const now = deps.clock();
-  const rows = await tx.$queryRaw<
-    {
-      tenant_id: string;
-      message_id: string;
-      created_at: Date;
-      request_payload: TCloudMessageBody;
-      state: TMessageState;
-      attempt_count: number;
-      template_category: string | null;
-      leased_by: string | null;
-    }[]
-  >`
-    SELECT m.tenant_id::text, m.id::text AS message_id, m.created_at, m.request_payload, m.state::text AS state,
-           m.attempt_count, m.template_category, q.leased_by
-    FROM message m
-    JOIN send_queue q ON q.tenant_id = m.tenant_id AND q.message_id = m.id
-    WHERE (m.tenant_id, m.id) IN (
-      SELECT * FROM unnest(${items.map((i) => i.tenantId)}::uuid[], ${items.map((i) => i.messageId)}::uuid[]))
-    ORDER BY m.tenant_id, m.id
-    FOR UPDATE OF m, q`;
+  const rows = await sql.query<{
+    tenant_id: string;
+    message_id: string;
+    created_at: Date;
+    request_payload: TCloudMessageBody;
+    state: TMessageState;
+    attempt_count: number;
+    template_category: string | null;
+    leased_by: string | null;
+  }>(
+    `SELECT m.tenant_id::text, m.id::text AS message_id, m.created_at, m.request_payload, m.state::text AS state,
+            m.attempt_count, m.template_category::text AS template_category, q.leased_by
+     FROM message m
+     JOIN send_queue q ON q.tenant_id = m.tenant_id AND q.message_id = m.id
+     WHERE (m.tenant_id, m.id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))
+     ORDER BY m.tenant_id, m.id
+     FOR UPDATE OF m, q`,
+    [items.map((i) => i.tenantId), items.map((i) => i.messageId)],
+  );
   const byKey = new Map(
     rows.map((row) => [queueKey({ tenantId: row.tenant_id, messageId: row.message_id }), row]),
   );
@@ -489,12 +492,23 @@ async function prepareBatch(
   ];
   const ttlByTenant = new Map<string, number>();
   if (authTenants.length > 0) {
-    const policies = await tx.tenantSendPolicy.findMany({
-      where: { tenantId: { in: authTenants } },
-      select: { tenantId: true, authTemplateTtlSeconds: true },
-    });
-    for (const policy of policies) ttlByTenant.set(policy.tenantId, policy.authTemplateTtlSeconds * 1000);
+    const policies = await sql.query<{ tenant_id: string; auth_template_ttl_seconds: number }>(
+      `SELECT tenant_id::text, auth_template_ttl_seconds FROM tenant_send_policy WHERE tenant_id = ANY($1::uuid[])`,
+      [authTenants],
+    );
+    for (const policy of policies) ttlByTenant.set(policy.tenant_id, policy.auth_template_ttl_seconds * 1000);
   }
+  // the gate of every message that would simply go out, read together
+  const decisions = new Map(
+    items.map((item) => {
+      const row = byKey.get(queueKey(item));
+      return [queueKey(item), row ? decideDispatch(row.state, row.attempt_count, item) : null];
+    }),
+  );
+  const gated = items.filter((item) => decisions.get(queueKey(item))?.kind === "send");
+  const gates = new Map(
+    (await checkSendGates(sql, gated, now)).map((gate, i) => [queueKey(gated[i]!), gate]),
+  );
 
   const plans = new Map<string, TPrepared | null>();
   const starts: { item: TClaimedSend; attempt: number }[] = [];
@@ -506,10 +520,10 @@ async function prepareBatch(
       plans.set(k, { kind: "done", outcome: "lease_lost" });
       continue;
     }
-    const decision = decideDispatch(row.state, row.attempt_count, item);
+    const decision = decisions.get(k);
     // anything but a plain send, or a send the gate would hold or refuse: the one-message path
     // decides (and records) it under its own lock
-    if (decision.kind !== "send" || (await checkSendGate(tx, item, now)).kind !== "send") {
+    if (decision?.kind !== "send" || gates.get(k)?.kind !== "send") {
       plans.set(k, null);
       continue;
     }
@@ -525,7 +539,7 @@ async function prepareBatch(
     });
   }
   await appendBatch(
-    sqlOfPrisma(tx),
+    sql,
     starts.map(({ item, attempt }) => ({
       tenantId: item.tenantId,
       messageId: item.messageId,
@@ -543,15 +557,15 @@ async function prepareBatch(
  * which then record alone (with retries).
  */
 export function createAcknowledger(
-  deps: Pick<TSendDeps, "db" | "clock">,
+  deps: Pick<TSendDeps, "pool" | "clock">,
   options: { maxInFlight?: number; maxItems?: number } = {},
 ): (ack: TAcknowledgement) => Promise<TSendOutcome> {
   const committer = createGroupCommitter<TAcknowledgement, TSendOutcome>(
     async (acks) => {
       const now = deps.clock();
-      await deps.db.$transaction(async (tx) => {
+      await inPgTransaction(deps.pool, async (sql) => {
         await appendBatch(
-          sqlOfPrisma(tx),
+          sql,
           acks.map(({ item, attempt, result }) => ({
             tenantId: item.tenantId,
             messageId: item.messageId,
@@ -560,10 +574,10 @@ export function createAcknowledger(
           { now },
         );
         await removeSends(
-          tx,
+          sql,
           acks.map(({ item }) => item),
         );
-      }, TX);
+      });
       return acks.map(() => "accepted" as const);
     },
     {

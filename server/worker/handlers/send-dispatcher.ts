@@ -1,6 +1,7 @@
 // The send dispatcher in the worker: the Cloud API client pointed at WHATSAPP_GRAPH_API_URL, the
 // sender tokens, and the fair claiming loop (server/services/sending/dispatcher.ts, ADR 006).
 import crypto from "node:crypto";
+import type pg from "pg";
 import type { TWorkerEnv } from "@/server/config/env";
 import type { TDb } from "@/server/db/client";
 import type { TLogger } from "@/server/platform/logger";
@@ -13,6 +14,7 @@ import { createCredentialCache } from "@/server/services/sending/process-send";
 export function startSendDispatcher(deps: {
   env: TWorkerEnv;
   db: TDb;
+  pool: pg.Pool;
   box: TSecretBox;
   log: TLogger;
   workerId: string;
@@ -50,6 +52,7 @@ export function startSendDispatcher(deps: {
   );
   return startDispatcher({
     db: deps.db,
+    pool: deps.pool,
     databaseUrl: env.DATABASE_URL,
     provider,
     credentials: createCredentialCache(deps.db, deps.box),
