@@ -16,6 +16,7 @@ import { isDeliveredStatus, nextAttemptAt } from "@/server/domain/triggers/retry
 import type { TLogger } from "@/server/platform/logger";
 import type { TSecretBox } from "@/server/platform/secret-box";
 import { openTarget } from "./channels";
+import { createPollWaker } from "@/server/platform/poll-waker";
 
 export type TNotificationConfig = {
   /** smtp(s)://user:pass@host:port; null: email channels wait */
@@ -138,8 +139,7 @@ export function startNotificationLoop(
   const now = deps.now ?? (() => new Date());
   const mailer = config.smtpUrl ? createMailer(config.smtpUrl, config.timeoutMs) : null;
   let isStopping = false;
-  let wakeUp: (() => void) | null = null;
-  let timer: NodeJS.Timeout | null = null;
+  const waker = createPollWaker();
 
   const send = async (n: TClaimedNotification): Promise<TSendOutcome> => {
     const message: TOperatorMessage = {
@@ -219,20 +219,15 @@ export function startNotificationLoop(
       }
       if (isStopping) break;
       if (claimed.length === config.batchSize) continue;
-      await new Promise<void>((resolve) => {
-        wakeUp = resolve;
-        timer = setTimeout(resolve, config.pollMs);
-      });
-      wakeUp = null;
-      if (timer) clearTimeout(timer);
+      await waker.sleep(config.pollMs);
     }
   };
   const done = loop();
   return {
-    wake: () => wakeUp?.(),
+    wake: () => waker.wake(),
     stop: async () => {
       isStopping = true;
-      wakeUp?.();
+      waker.wake();
       await done;
       mailer?.close();
     },

@@ -21,6 +21,7 @@ import type { TSecretBox } from "@/server/platform/secret-box";
 import { raiseAlert } from "@/server/services/monitoring/alerts";
 import { liveSecrets } from "./endpoints";
 import { signWebhook } from "./signing";
+import { createPollWaker } from "@/server/platform/poll-waker";
 
 export type TDeliveryConfig = {
   /** deliveries in flight at once in this process */
@@ -280,8 +281,7 @@ export function startDeliveryLoop(deps: TDeliveryDeps, config: TDeliveryConfig):
   const running = new Set<Promise<void>>();
   const secretCache = new Map<string, { at: number; secrets: string[] }>();
   let isStopping = false;
-  let timer: NodeJS.Timeout | null = null;
-  let wakeUp: (() => void) | null = null;
+  const waker = createPollWaker();
   let total = 0;
 
   const secretsOf = async (tenantId: string, endpointId: string, at: Date) => {
@@ -351,27 +351,22 @@ export function startDeliveryLoop(deps: TDeliveryDeps, config: TDeliveryConfig):
             if (left <= 0) inFlight.delete(row.endpoint_id);
             else inFlight.set(row.endpoint_id, left);
             running.delete(p);
-            wakeUp?.();
+            waker.wake();
           });
         running.add(p);
       }
       if (isStopping) break;
       // a full round (or a freed slot) goes again at once; otherwise wait for the poll or a wake
       if (claimed.length > 0 && total < config.concurrency) continue;
-      await new Promise<void>((resolve) => {
-        wakeUp = resolve;
-        timer = setTimeout(resolve, config.pollMs);
-      });
-      wakeUp = null;
-      if (timer) clearTimeout(timer);
+      await waker.sleep(config.pollMs);
     }
   };
   const done = loop();
   return {
-    wake: () => wakeUp?.(),
+    wake: () => waker.wake(),
     stop: async () => {
       isStopping = true;
-      wakeUp?.();
+      waker.wake();
       await done;
       await Promise.all(running);
     },
