@@ -42,7 +42,7 @@ adminTest("reads a number that was flagged and then restricted", async ({ page }
   // the timeline: newest first, each fact with its source
   const facts = page.getByRole("list", { name: `Health facts of ${PROMOTIONS}` });
   const items = facts.getByRole("listitem");
-  await expect(items.first()).toContainText("Restricted: RESTRICTED_BIZ_INITIATED_MESSAGING until");
+  await expect(items.first()).toContainText("Restricted: Business-initiated messaging until");
   await expect(items.first()).toContainText("Source: Webhook");
   await expect(items.nth(1)).toContainText("Flagged for low quality");
   await expect(facts).toContainText("Flag lifted");
@@ -85,7 +85,7 @@ supportTest("support lists every number that is not healthy, across tenants", as
   await expect(table).toContainText(PROMOTIONS);
   const row = table.getByRole("row", { name: new RegExp(PROMOTIONS.replace("+", "\\+")) });
   await expect(row).toContainText("Flagged");
-  await expect(row).toContainText("Restricted: RESTRICTED_BIZ_INITIATED_MESSAGING");
+  await expect(row).toContainText("Restricted: Business-initiated messaging");
   await row.getByRole("link", { name: PROMOTIONS }).click();
   await expect(page).toHaveURL(/\/t\/acme\/health\/[0-9a-f-]{36}$/);
 });

@@ -8,9 +8,12 @@ const COLORS = ["#2563eb", "#16a34a", "#d97706", "#9333ea", "#dc2626", "#0891b2"
 export function UsageChart({
   points,
   categories,
+  seriesName = (category) => category,
 }: {
   points: readonly ({ day: string } & Record<string, number | string>)[];
   categories: readonly string[];
+  /** a category's name in the legend and tooltip (the data keeps Meta's word as its key) */
+  seriesName?: (category: string) => string;
 }) {
   return (
     <ChartFrame
@@ -28,6 +31,7 @@ export function UsageChart({
             <Bar
               key={c}
               dataKey={c}
+              name={seriesName(c)}
               stackId="usage"
               fill={COLORS[i % COLORS.length]}
               isAnimationActive={false}

@@ -278,6 +278,64 @@ describe("operator override", () => {
   });
 });
 
+describe("support's list of numbers that are not healthy", () => {
+  it("lists every tenant's non-healthy numbers, most held messages first, in words; healthy numbers stay out", async () => {
+    const acme = await makeTenant(db);
+    const globex = await makeTenant(db);
+    const disabled = await makeSenderNumber(db, testSecretBox, acme.id);
+    const restricted = await makeSenderNumber(db, testSecretBox, acme.id);
+    const flagged = await makeSenderNumber(db, testSecretBox, globex.id);
+    const healthy = await makeSenderNumber(db, testSecretBox, globex.id);
+    const now = Date.now();
+    await post(
+      disabled.wabaId,
+      otherFields.account("DISABLED_UPDATE", {
+        ban_info: { waba_ban_state: "DISABLE", waba_ban_date: "2026-12-01" },
+      }),
+      now - 3_000,
+    );
+    await post(
+      restricted.wabaId,
+      otherFields.account("ACCOUNT_RESTRICTION", {
+        restriction_info: [
+          {
+            restriction_type: "RESTRICTED_BIZ_INITIATED_MESSAGING",
+            expiration: Math.floor((now + 3_600_000) / 1000),
+          },
+        ],
+      }),
+      now - 2_000,
+    );
+    await post(flagged.wabaId, otherFields.quality(flagged.displayNumber, "FLAGGED", "TIER_1K"), now - 1_000);
+    // held: every message of the disabled number (2), the templates of the restricted one (3 of 4),
+    // none of the flagged one (a flag holds nothing), none of the healthy one
+    for (let i = 0; i < 2; i += 1) await send(acme.id, disabled.id, "text");
+    for (let i = 0; i < 3; i += 1) await send(acme.id, restricted.id, "template");
+    await send(acme.id, restricted.id, "text");
+    await send(globex.id, flagged.id, "template");
+    await send(globex.id, healthy.id, "template");
+
+    const support = await makeUser(db, "support_agent");
+    const ours = new Set([disabled.id, restricted.id, flagged.id, healthy.id]);
+    const listed = (await callerFor(db, support).numberHealth.listUnhealthy()).filter((n) =>
+      ours.has(n.senderNumberId),
+    );
+    expect(listed.map((n) => [n.senderNumberId, n.tenantSlug, n.held, n.queued])).toEqual([
+      [restricted.id, acme.slug, 3, 4],
+      [disabled.id, acme.slug, 2, 2],
+      [flagged.id, globex.slug, 0, 1],
+    ]);
+    expect(listed[0]).toMatchObject({
+      problems: ["restricted: Business-initiated messaging"],
+      holdReason: expect.stringMatching(
+        /^business-initiated messaging restricted by Meta until .*: template messages wait$/,
+      ),
+    });
+    expect(listed[1]?.holdReason).toMatch(/disabled/i);
+    expect(listed[2]).toMatchObject({ problems: ["flagged", "quality low"], holdReason: null });
+  });
+});
+
 describe("the SQL twin of the sending decision", () => {
   it("holds and words exactly what decideSending does", async () => {
     const T = Date.UTC(2026, 11, 3, 12, 0, 0);

@@ -8,13 +8,19 @@ import { Webhook } from "standardwebhooks";
 import type { TDb } from "@/server/db/client";
 import { sqlOfPrisma } from "@/server/db/sql";
 import { createLogger } from "@/server/platform/logger";
-import { startDeliveryLoop, type TDeliveryConfig } from "@/server/services/triggers/deliver";
+import { createDb } from "@/server/db/client";
+import {
+  claimDeliveries,
+  recordAttempt,
+  startDeliveryLoop,
+  type TDeliveryConfig,
+} from "@/server/services/triggers/deliver";
 import { listAttempts, listDeliveries, redeliver } from "@/server/services/triggers/deliveries";
 import { createEndpoint, rotateEndpointSecret } from "@/server/services/triggers/endpoints";
 import { writeOutbox } from "@/server/services/triggers/outbox";
 import { ZCreateEndpointSchema } from "@/server/services/triggers/inputs";
 import { makeSenderNumber, makeTenant } from "../factories";
-import { createTestDb, testSecretBox } from "../setup/context";
+import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
 import { startReceiver, waitUntil, type TReceiver } from "../setup/webhook-receiver";
 
 let db: TDb;
@@ -255,6 +261,39 @@ describe("outbound webhook delivery", () => {
     }
     const [after] = await listDeliveries(db, tenant.id, { endpointId: endpoint.id, limit: 1 });
     expect(after?.status).toBe("succeeded");
+  });
+
+  it("records an attempt that waits over two seconds for a connection, so the posted event is not posted again", async () => {
+    const { tenant, sender, endpoint } = await setup();
+    await fire(tenant.id, sender.id);
+    const now = new Date();
+    const claimed = (
+      await claimDeliveries(db, { now, limit: 10, leaseMs: 60_000, inFlight: new Map() })
+    ).filter((c) => c.endpoint_id === endpoint.id);
+    expect(claimed).toHaveLength(1);
+    // the worker's delivery pool is small beside its attempts in flight: under load an attempt's
+    // record queues for a connection longer than Prisma's default wait (2 s)
+    const narrow = createDb(testDatabaseUrl(), { max: 1 });
+    try {
+      const busy = narrow.$transaction((tx) => tx.$queryRaw`SELECT 1 AS slept FROM pg_sleep(3)`, {
+        timeout: 10_000,
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      const recorded = recordAttempt(
+        { db: narrow, box: testSecretBox, log },
+        baseConfig,
+        claimed[0]!,
+        { status: 200, body: "ok", error: null, latencyMs: 5, requestHeaders: {} },
+        now,
+        now,
+      );
+      await busy;
+      await expect(recorded).resolves.toMatchObject({ status: "succeeded" });
+    } finally {
+      await narrow.$disconnect();
+    }
+    const [delivery] = await listDeliveries(db, tenant.id, { endpointId: endpoint.id, limit: 1 });
+    expect(delivery?.status).toBe("succeeded");
   });
 
   it("refuses plain http except for loopback (or in demo mode)", async () => {

@@ -252,12 +252,12 @@ describe("deriveHealth over Meta's payloads", () => {
 
   it("words each fact for the timeline, the limit as a pill", () => {
     expect(describeFact(flagged(T0))).toEqual([
-      "Quality rating: RED",
+      "Quality rating: Red",
       "Flagged for low quality",
       "Limit: 1K per 24 h",
     ]);
     expect(describeFact(restricted(T0, T0 + DAY))).toEqual([
-      "Restricted: RESTRICTED_BIZ_INITIATED_MESSAGING until 2026-12-02 09:00 UTC",
+      "Restricted: Business-initiated messaging until 2026-12-02 09:00 UTC",
     ]);
     expect(limitLabel("TIER_2K")).toBe("Limit: 2K per 24 h");
     expect(limitLabel("TIER_UNLIMITED")).toBe("Limit: unlimited");

@@ -4,6 +4,7 @@
 // assertion of each aspect wins. Replays and reordered deliveries therefore change nothing, and a
 // stored view can always be checked against a fresh derivation (the drift audit). The rules are
 // versioned: a change of meaning is a new version, and the audit says what it would change.
+import { enumWords, restrictionLabel } from "./labels";
 import {
   emptyHealth,
   MESSAGING_TIERS,
@@ -336,27 +337,33 @@ const utcText = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).repla
 export function describeFact(fact: THealthFact, rules: THealthRules = CURRENT_HEALTH_RULES): string[] {
   const said = rules.assert(fact);
   const lines: string[] = [];
-  if (said.quality) lines.push(`Quality rating: ${said.quality.rating}`);
+  if (said.quality) lines.push(`Quality rating: ${enumWords(said.quality.rating)}`);
   if (said.flag) lines.push(said.flag.state === "FLAGGED" ? "Flagged for low quality" : "Flag lifted");
   if (said.restrictions !== undefined)
     lines.push(
       said.restrictions === null || said.restrictions.list.length === 0
         ? "No restrictions"
         : `Restricted: ${said.restrictions.list
-            .map((r) => `${r.type}${r.expiresAtMs === null ? "" : ` until ${utcText(r.expiresAtMs)}`}`)
+            .map(
+              (r) =>
+                `${restrictionLabel(r.type)}${r.expiresAtMs === null ? "" : ` until ${utcText(r.expiresAtMs)}`}`,
+            )
             .join(", ")}`,
     );
-  if (said.ban) lines.push(`Ban state: ${said.ban.state}`);
-  if (said.connection) lines.push(`Connection: ${said.connection.state} (${said.connection.reported})`);
+  if (said.ban) lines.push(`Ban state: ${enumWords(said.ban.state)}`);
+  if (said.connection)
+    lines.push(`Connection: ${enumWords(said.connection.state)} (${said.connection.reported})`);
   if (said.token)
     lines.push(`Access token: ${said.token.state}${said.token.detail ? ` (${said.token.detail})` : ""}`);
   if (said.nameStatus)
-    lines.push(`Name: ${said.nameStatus.status}${said.nameStatus.name ? ` (${said.nameStatus.name})` : ""}`);
-  if (said.verification) lines.push(`Verification: ${said.verification.status}`);
+    lines.push(
+      `Name: ${enumWords(said.nameStatus.status)}${said.nameStatus.name ? ` (${said.nameStatus.name})` : ""}`,
+    );
+  if (said.verification) lines.push(`Verification: ${enumWords(said.verification.status)}`);
   if (said.messagingLimit) lines.push(limitLabel(said.messagingLimit.tier ?? said.messagingLimit.reported));
   if (said.portfolioLimit)
     lines.push(`Portfolio ${limitLabel(null, said.portfolioLimit.perDay).toLowerCase()}`);
-  if (said.throughput) lines.push(`Throughput: ${said.throughput.level}`);
+  if (said.throughput) lines.push(`Throughput: ${enumWords(said.throughput.level)}`);
   if (said.override !== undefined)
     lines.push(
       said.override === null

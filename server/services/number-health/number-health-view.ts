@@ -1,6 +1,7 @@
 // A number's health for the console: the derived view, the sending decision now (with the
 // messages each hold keeps waiting), the timeline of facts with their source, and the override.
 // Plus the cross-tenant list of numbers that are not healthy, most held messages first.
+import { restrictionLabel } from "@/server/domain/number-health/labels";
 import type { TDb, TDbTx } from "@/server/db/client";
 import { toSql } from "@/server/db/sql";
 import {
@@ -88,7 +89,10 @@ export async function getNumberHealthView(
     derivedAt: stored?.derivedAt ?? null,
     syncedAt: stored?.syncedAt ?? null,
     isHealthy: isHealthy(health, nowMs),
-    activeRestrictions: activeRestrictions(health, nowMs),
+    activeRestrictions: activeRestrictions(health, nowMs).map((r) => ({
+      ...r,
+      label: restrictionLabel(r.type),
+    })),
     decision,
     queued,
     held,
@@ -159,7 +163,8 @@ export async function listUnhealthyNumbers(
     const problems: string[] = [];
     if (health.flag?.state === "FLAGGED") problems.push("flagged");
     if (health.quality?.rating === "RED") problems.push("quality low");
-    for (const r of activeRestrictions(health, nowMs)) problems.push(`restricted: ${r.type}`);
+    for (const r of activeRestrictions(health, nowMs))
+      problems.push(`restricted: ${restrictionLabel(r.type)}`);
     const held = row.held_all !== null ? row.queued : row.held_templates !== null ? row.templates : 0;
     out.push({
       tenantId: row.tenant_id,

@@ -44,6 +44,9 @@ export type TDeliveryDeps = {
 };
 
 const RESPONSE_BYTES = 1024;
+// well inside the lease's margin beyond the attempt's timeout (30 s), so a record that waited still
+// lands before the delivery can be claimed again
+const RECORD_TX = { maxWait: 10_000, timeout: 15_000 } as const;
 const SECRET_CACHE_MS = 5_000;
 
 type TClaimed = {
@@ -269,7 +272,10 @@ export async function recordAttempt(
       endpointDisabled = true;
     }
     return { status, endpointDisabled };
-  });
+    // the loop keeps more attempts in flight than its pool has connections, so under load a record
+    // queues for one; past Prisma's default wait (2 s) it was dropped, and the event, already
+    // posted, was posted again once its lease ran out
+  }, RECORD_TX);
 }
 
 export type TDeliveryLoop = { stop: () => Promise<void>; wake: () => void };

@@ -30,7 +30,9 @@ export const ZGetNumberHealthOutputSchema = z.object({
   derivedAt: z.date().nullable(),
   syncedAt: z.date().nullable(),
   isHealthy: z.boolean(),
-  activeRestrictions: z.array(z.object({ type: z.string(), expiresAtMs: z.number().nullable() })),
+  activeRestrictions: z.array(
+    z.object({ type: z.string(), label: z.string(), expiresAtMs: z.number().nullable() }),
+  ),
   decision: z.object({
     all: ZHoldSchema.nullable(),
     templates: ZHoldSchema.nullable(),

@@ -72,7 +72,10 @@ export function UnhealthyNumbers() {
                     )}
                   </span>
                 </TD>
-                <TD className="text-xs text-zinc-700">{n.holdReason ?? "—"}</TD>
+                <TD className="text-xs text-zinc-700">
+                  {/* the reason is worded to follow "held: " in explanations; here it starts the cell */}
+                  {n.holdReason ? n.holdReason.charAt(0).toUpperCase() + n.holdReason.slice(1) : "—"}
+                </TD>
                 <TD
                   className={
                     n.held > 0

@@ -10,6 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { enumLabel } from "@/app/(dashboard)/_lib/labels";
 import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
 import { usageChart, usageCsv, usageTotals } from "@/components/charts/prepare/usage";
 import { useTRPC } from "@/trpc/client";
@@ -73,7 +74,7 @@ export function UsageView({ scope, days }: { scope: TScope; days: number }) {
       ) : (
         <>
           <Card title={`${range.from} to ${range.to} (UTC)`}>
-            <UsageChart points={chart.points} categories={chart.categories} />
+            <UsageChart points={chart.points} categories={chart.categories} seriesName={enumLabel} />
           </Card>
           <Card title="Totals">
             <Table label="Usage totals by category and pricing type">
@@ -88,8 +89,8 @@ export function UsageView({ scope, days }: { scope: TScope; days: number }) {
               <TBody>
                 {usageTotals(rows).map((t) => (
                   <TR key={`${t.category}|${t.pricingType}|${t.billable}`}>
-                    <TD>{t.category}</TD>
-                    <TD>{t.pricingType}</TD>
+                    <TD>{enumLabel(t.category)}</TD>
+                    <TD>{enumLabel(t.pricingType)}</TD>
                     <TD>{t.billable ? "yes" : "free"}</TD>
                     <TD className="text-right tabular-nums">{t.messages}</TD>
                   </TR>
@@ -117,8 +118,8 @@ export function UsageView({ scope, days }: { scope: TScope; days: number }) {
                     <TD>{r.day}</TD>
                     {scope.kind === "all" ? <TD>{r.tenantSlug}</TD> : null}
                     <TD>{r.displayNumber ?? r.senderNumberId}</TD>
-                    <TD>{r.category}</TD>
-                    <TD>{r.pricingType}</TD>
+                    <TD>{enumLabel(r.category)}</TD>
+                    <TD>{enumLabel(r.pricingType)}</TD>
                     <TD className="text-right tabular-nums">{r.messages}</TD>
                   </TR>
                 ))}

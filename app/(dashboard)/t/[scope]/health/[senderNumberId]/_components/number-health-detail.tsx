@@ -42,18 +42,6 @@ const SOURCE_TONES: Record<THealthFactSource, TBadgeTone> = {
   migration: "neutral",
 };
 
-/** RESTRICTED_BIZ_INITIATED_MESSAGING -> "Business-initiated messaging" (what is restricted). */
-function restrictionLabel(type: string): string {
-  const words = type
-    .replace(/^RESTRICTED_/, "")
-    .toLowerCase()
-    .replace(/_/g, " ")
-    .replace(/\bbiz\b/, "business")
-    .replace(/\bbusiness initiated\b/, "business-initiated")
-    .replace(/\bcustomer initiated\b/, "customer-initiated");
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
 const upperFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function AsOf({ at, source }: { at: number; source: THealthFactSource }) {
@@ -197,7 +185,7 @@ export function NumberHealthDetail({
               >
                 {data.activeRestrictions.map((r) => (
                   <li key={`${r.type}-${r.expiresAtMs ?? "none"}`}>
-                    <Badge tone="bad">{restrictionLabel(r.type)}</Badge>{" "}
+                    <Badge tone="bad">{r.label}</Badge>{" "}
                     <span className="text-xs text-zinc-700">
                       {r.expiresAtMs === null ? (
                         "no expiry given"
