@@ -51,6 +51,10 @@ for (const role of Object.keys(ACCOUNTS) as (keyof typeof ACCOUNTS)[]) {
       await expect(page.getByRole("combobox", { name: "Tenant" })).toBeVisible();
     }
     await user.getByRole("button", { name: "Sign out" }).click();
-    await expect(page).toHaveURL(/\/login/);
+    // the server answers the sign-out action at once, with the redirect and the sign-in page in
+    // the same response; the browser then swaps the whole console for it, which on a loaded
+    // machine (the renderer starved of CPU) has been seen to take longer than the default 10 s
+    await expect(page).toHaveURL(/\/login/, { timeout: 30_000 });
+    await expect(page.getByRole("heading", { name: "Sign in to Waybill" })).toBeVisible();
   });
 }

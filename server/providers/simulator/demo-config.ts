@@ -26,7 +26,13 @@ export function buildDemoSimulatorConfig(numbers: readonly TDemoNumber[]): TSimu
     numbers: Object.fromEntries(
       numbers.map((n) => [
         n.phoneNumberId,
-        { wabaId: n.wabaId, displayPhoneNumber: n.displayNumber.replace(/^\+/, "") },
+        {
+          wabaId: n.wabaId,
+          displayPhoneNumber: n.displayNumber.replace(/^\+/, ""),
+          // what a read of the troubled number reports agrees with the demo seed's history of it
+          // (flagged, quality red, limit lowered to 250), so the sync does not contradict it
+          ...(n.isTroubled ? { profile: { quality_rating: "RED", messaging_limit: "TIER_250" } } : {}),
+        },
       ]),
     ),
     defaults: {},

@@ -314,6 +314,12 @@ export function createSimulatorEngine(options: {
         },
       };
       outbox.addChange(known.wabaId, change, now());
+      // Meta's own read of the number reports the limit its webhook announced; without this a
+      // later sync (GET /{phone_number_id}) would put the limit back to the profile's
+      if (input.currentLimit) {
+        const profile = { ...known.profile, messaging_limit: input.currentLimit };
+        config = { ...config, numbers: { ...config.numbers, [input.phoneNumberId]: { ...known, profile } } };
+      }
     },
 
     /** A user_preferences webhook: the user stopped (or resumed) marketing messages from a number. */

@@ -429,6 +429,8 @@ describe("status webhooks", () => {
         old_limit: "TIER_1K",
       },
     });
+    // and a read of the number (the sync) reports the new limit, as Meta's would
+    expect(simulator.engine.profile(PNID).messaging_limit).toBe("TIER_250");
   });
 
   it("posts user_preferences (a marketing opt-out) and statuses of a message another app sent", async () => {
