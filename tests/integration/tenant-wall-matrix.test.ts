@@ -158,6 +158,16 @@ export const TRPC_MATRIX: Record<string, TMatrixEntry> = {
   "sending.resumeSender": {},
   "sending.retryMessage": {},
   "sending.sendTestMessage": {},
+  "sending.sendPolicy": {},
+  "sending.setSendPolicy": {
+    input: (f) => ({
+      tenantId: f.tenantId,
+      retryTransientMarketing: true,
+      retryTransientOther: true,
+      authTemplateTtlSeconds: 300,
+      reason: "tenant wall matrix probe",
+    }),
+  },
   // platform channels: no tenant ids to probe; a random channel id, and a target the service
   // refuses, so the admins' probe leaves no channel behind
   "channels.list": {},

@@ -21,6 +21,7 @@ export const PERMISSIONS = [
   "usage.read", // usage metered from Meta's pricing (a tenant admin: its own tenant)
   "admin.channels", // operator notification channels (Slack webhook, email) for platform alerts
   "sender.override", // override a number's sending decision (hold, or send despite its health)
+  "tenant.send_policy", // a tenant's sending policy: resend after a temporary failure reported by webhook
 ] as const;
 export type TPermission = (typeof PERMISSIONS)[number];
 
@@ -39,6 +40,7 @@ export const PERMISSION_MATRIX: Record<TRole, readonly TPermission[]> = {
     "message.reveal_recipient",
     "webhooks.manage",
     "usage.read",
+    "tenant.send_policy",
   ],
   engineer: [
     "tenant.read",
@@ -66,6 +68,7 @@ export const PERMISSION_MATRIX: Record<TRole, readonly TPermission[]> = {
     "usage.read",
     "admin.channels",
     "sender.override",
+    "tenant.send_policy",
   ],
 };
 

@@ -8,6 +8,7 @@ import { isMarketingCategory, SERVICE_WINDOW_MS } from "../sending/send-gate";
 import { decideSending, holdFor, type THoldCode, type THoldState } from "../number-health/sending-hold";
 import type { TMessageState } from "../reconciliation/message-state";
 import { lookupErrorCode } from "../sending/error-catalog";
+import { deadLetterSkipReason, SKIP_REASON_TEXT, type TSkipReason } from "../operator-actions/eligibility";
 import type { TDeadLetterStatus, TReasonClass } from "./dead-letter";
 
 export const BULK_KINDS = ["retry", "discard"] as const;
@@ -75,27 +76,6 @@ export type TRetryCandidate = {
     reasonClass: TReasonClass;
     deadLetteredAt: Date;
   } | null;
-};
-
-export const SKIP_REASONS = [
-  "not_found",
-  "not_dead_lettered",
-  "retry_pending",
-  "acknowledged",
-  "discarded",
-  "cancelled",
-  "state_changed",
-] as const;
-export type TSkipReason = (typeof SKIP_REASONS)[number];
-
-export const SKIP_REASON_TEXT: Readonly<Record<TSkipReason, string>> = {
-  not_found: "no such message in this tenant",
-  not_dead_lettered: "the message was never dead-lettered",
-  retry_pending: "already retried; waiting for the provider's acknowledgement",
-  acknowledged: "the provider has acknowledged it since",
-  discarded: "already discarded",
-  cancelled: "cancelled",
-  state_changed: "no longer dead-lettered",
 };
 
 export const WARNING_KINDS = [
@@ -172,29 +152,7 @@ function describeAge(ms: number): string {
 }
 
 function skipReasonOf(candidate: TRetryCandidate): TSkipReason | null {
-  if (candidate.message === null) return "not_found";
-  const dl = candidate.deadLetter;
-  if (dl === null) return "not_dead_lettered";
-  switch (dl.status) {
-    case "open":
-      // the projection says open; the message's state must agree (dead-lettered, or a failure a
-      // retry may follow), else something moved it (a late webhook, a cancel) since the list was read
-      return ["dead_lettered", "failed", "rejected"].includes(candidate.message.state)
-        ? null
-        : "state_changed";
-    case "retry_pending":
-      return "retry_pending";
-    case "acknowledged":
-      return "acknowledged";
-    case "discarded":
-      return "discarded";
-    case "cancelled":
-      return "cancelled";
-    default: {
-      const unreachable: never = dl.status;
-      return unreachable;
-    }
-  }
+  return deadLetterSkipReason(candidate.deadLetter, candidate.message?.state ?? null);
 }
 
 function errorTitle(code: string): string {

@@ -1,16 +1,20 @@
-// The two things an engineer does to one dead letter: retry it (a new attempt, through
-// retryMessage: manual_action retry + retry_scheduled, requeued) or discard it (a manual_action
-// discard with actor and reason: the message stays dead-lettered, the dead letter is closed).
-// Each is idempotent per operation id (a bulk item's id, a console click): a repeat reports the
-// first outcome and writes nothing. Only an open dead letter is acted on.
+// The two things an engineer does to one dead letter: retry it (a new attempt, the retry's own
+// facts: manual_action retry + retry_scheduled, requeued) or discard it (a manual_action discard
+// with actor and reason: the message stays dead-lettered, the dead letter is closed). Each is
+// idempotent per operation id (a bulk item's id, a console click): a repeat reports the first
+// outcome and writes nothing. Only an open dead letter is acted on (whyNotDeadLetterActionable,
+// the dry run's skip reasons); anything else is skipped with the reason.
 import type { TDb, TDbTx } from "@/server/db/client";
 import { findDeadLetter } from "@/server/db/queries/dead-letters";
-import { SKIP_REASON_TEXT } from "@/server/domain/dead-letters/assess-retry";
-import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
-import { actorLabel, type TActor } from "@/server/services/actor";
-import { ServiceError } from "@/server/services/errors";
-import { appendEvents } from "@/server/services/ledger/append-events";
-import { lockMessage, retryMessageInTx } from "@/server/services/sending/retry-message";
+import { whyNotDeadLetterActionable } from "@/server/domain/operator-actions/eligibility";
+import type { TActor } from "@/server/services/actor";
+import {
+  attemptOf,
+  runOperatorAction,
+  runOperatorActionInTx,
+  type TOperatorAction,
+} from "@/server/services/operator-actions/run-operator-action";
+import { enqueueRetry, retryFacts } from "@/server/services/sending/retry-message";
 
 export type TDeadLetterActionInput = {
   tenantId: string;
@@ -25,82 +29,56 @@ export type TDeadLetterActionResult =
   | { outcome: "discarded"; isRepeat: boolean }
   | { outcome: "skipped"; detail: string };
 
-const TX = { maxWait: 10_000, timeout: 20_000 } as const;
+type TDeadLetterLoaded = Awaited<ReturnType<typeof findDeadLetter>>;
 
-async function operationDone(tx: TDbTx, input: TDeadLetterActionInput) {
-  return tx.messageEvent.findUnique({
-    where: {
-      tenantId_messageId_dedupeKey: {
-        tenantId: input.tenantId,
-        messageId: input.messageId,
-        dedupeKey: dedupeKey.operator(input.operationId),
-      },
-    },
-    select: { body: true },
-  });
-}
+const loadDeadLetter = (tx: TDbTx, input: { tenantId: string; messageId: string }) =>
+  findDeadLetter(tx, input.tenantId, input.messageId);
 
-/** Why an existing dead letter is not open, in words; null when it is open. */
-async function notOpenReason(tx: TDbTx, tenantId: string, messageId: string): Promise<string | null> {
-  const dl = await findDeadLetter(tx, tenantId, messageId);
-  if (!dl) return SKIP_REASON_TEXT.not_dead_lettered;
-  return dl.status === "open" ? null : SKIP_REASON_TEXT[dl.status];
+export const retryDeadLetterAction: TOperatorAction<TDeadLetterLoaded, TDeadLetterActionResult> = {
+  action: "retry",
+  load: loadDeadLetter,
+  repeated: (done) => ({ outcome: "retried", attempt: attemptOf(done), isRepeat: true }),
+  decide: (context) => {
+    const refusal = whyNotDeadLetterActionable(context.loaded, context.derived.state);
+    return refusal ? { kind: "refuse", refusal } : retryFacts(context);
+  },
+  commit: (tx, context) => enqueueRetry(tx, context),
+  result: (context) => ({ outcome: "retried", attempt: context.derived.latestAttempt + 1, isRepeat: false }),
+};
+
+export const discardDeadLetterAction: TOperatorAction<TDeadLetterLoaded, TDeadLetterActionResult> = {
+  action: "discard",
+  load: loadDeadLetter,
+  repeated: () => ({ outcome: "discarded", isRepeat: true }),
+  decide: ({ loaded, derived }) => {
+    const refusal = whyNotDeadLetterActionable(loaded, derived.state);
+    if (refusal) return { kind: "refuse", refusal };
+    return { kind: "append", payload: { deadLetterAttempt: loaded?.deadLetterAttempt ?? null }, facts: [] };
+  },
+  result: () => ({ outcome: "discarded", isRepeat: false }),
+};
+
+/** Runs a dead-letter action in a bulk item's transaction: a refusal is a skip, in words. */
+async function actInTx(
+  tx: TDbTx,
+  actor: TActor,
+  definition: TOperatorAction<TDeadLetterLoaded, TDeadLetterActionResult>,
+  input: TDeadLetterActionInput,
+): Promise<TDeadLetterActionResult> {
+  const outcome = await runOperatorActionInTx(tx, actor, definition, input);
+  return outcome.kind === "refused"
+    ? { outcome: "skipped", detail: outcome.refusal.message }
+    : outcome.result;
 }
 
 /** Retries an open dead letter as the next attempt; anything else is skipped with the reason. */
-export async function retryDeadLetterInTx(
-  tx: TDbTx,
-  actor: TActor,
-  input: TDeadLetterActionInput,
-): Promise<TDeadLetterActionResult> {
-  await lockMessage(tx, input.tenantId, input.messageId);
-  // a re-run of the same operation: retryMessage reports the attempt it scheduled the first time
-  if (!(await operationDone(tx, input))) {
-    const notOpen = await notOpenReason(tx, input.tenantId, input.messageId);
-    if (notOpen) return { outcome: "skipped", detail: notOpen };
-  }
-  try {
-    const result = await retryMessageInTx(tx, actor, input);
-    return { outcome: "retried", attempt: result.attempt, isRepeat: result.isRepeat };
-  } catch (error) {
-    // refused before anything was written (the state moved on): the transaction is still clean
-    if (error instanceof ServiceError && error.code === "CONFLICT") {
-      return { outcome: "skipped", detail: error.message };
-    }
-    throw error;
-  }
+export function retryDeadLetterInTx(tx: TDbTx, actor: TActor, input: TDeadLetterActionInput) {
+  return actInTx(tx, actor, retryDeadLetterAction, input);
 }
 
 /** Discards an open dead letter: manual_action discard (actor, reason) on the message's ledger. */
-export async function discardDeadLetterInTx(
-  tx: TDbTx,
-  actor: TActor,
-  input: TDeadLetterActionInput,
-): Promise<TDeadLetterActionResult> {
-  await lockMessage(tx, input.tenantId, input.messageId);
-  if (await operationDone(tx, input)) return { outcome: "discarded", isRepeat: true };
-  const notOpen = await notOpenReason(tx, input.tenantId, input.messageId);
-  if (notOpen) return { outcome: "skipped", detail: notOpen };
-  const dl = await findDeadLetter(tx, input.tenantId, input.messageId);
-  await appendEvents(
-    tx,
-    input.tenantId,
-    input.messageId,
-    [
-      {
-        type: "manual_action",
-        source: "operator",
-        providerTimestamp: null,
-        dedupeKey: dedupeKey.operator(input.operationId),
-        payload: { deadLetterAttempt: dl?.deadLetterAttempt ?? null },
-        action: "discard",
-        actor: actorLabel(actor),
-        reason: input.reason,
-      },
-    ],
-    { now: input.now },
-  );
-  return { outcome: "discarded", isRepeat: false };
+export function discardDeadLetterInTx(tx: TDbTx, actor: TActor, input: TDeadLetterActionInput) {
+  return actInTx(tx, actor, discardDeadLetterAction, input);
 }
 
 /** The console's single discard: a dead letter that is not open is a CONFLICT, said in words. */
@@ -109,12 +87,12 @@ export async function discardDeadLetter(
   actor: TActor,
   input: TDeadLetterActionInput,
 ): Promise<{ isRepeat: boolean }> {
-  const result = await db.$transaction((tx) => discardDeadLetterInTx(tx, actor, input), TX);
-  if (result.outcome === "skipped") {
-    throw new ServiceError(
-      "CONFLICT",
-      `only an open dead letter can be discarded; this one is ${result.detail}`,
-    );
-  }
+  const result = await runOperatorAction(
+    db,
+    actor,
+    discardDeadLetterAction,
+    input,
+    (refusal) => `only an open dead letter can be discarded; this one is ${refusal.message}`,
+  );
   return { isRepeat: result.outcome === "discarded" ? result.isRepeat : false };
 }

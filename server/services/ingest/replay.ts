@@ -49,7 +49,13 @@ export type TReplayFilter = z.infer<typeof ZReplayFilterSchema>;
 
 export const REPLAY_MAX_REQUESTS = 10_000;
 
-export type TReplayRequest = { filter: TReplayFilter; reason: string; limit?: number };
+export type TReplayRequest = {
+  filter: TReplayFilter;
+  reason: string;
+  limit?: number;
+  /** the replay's id when the caller names it first (an operator action keys its ledger event by it) */
+  replayId?: string;
+};
 export type TReplayOutcome = { replayId: string; requestCount: number; isTruncated: boolean };
 
 export async function requestReplay(
@@ -93,7 +99,7 @@ export async function requestReplayInTx(
     conditions.push(
       Prisma.sql`EXISTS (SELECT 1 FROM webhook_quarantine q WHERE q.raw_webhook_id = w.id AND q.reason = ${filter.quarantineReason} AND q.resolved_at IS NULL)`,
     );
-  const replayId = crypto.randomUUID();
+  const replayId = input.replayId ?? crypto.randomUUID();
   const requestedBy = actorLabel(actor);
 
   const targets = await tx.$queryRaw<{ id: string }[]>`

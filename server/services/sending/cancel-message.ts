@@ -9,14 +9,14 @@
 // Reconciliation agrees (R9): a cancel decides only while no provider has the message.
 import type { TDb } from "@/server/db/client";
 import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
-import { deriveState } from "@/server/domain/reconciliation/derive-state";
+import { whyNotCancellable } from "@/server/domain/operator-actions/eligibility";
 import type { TMessageState } from "@/server/domain/reconciliation/message-state";
-import { CURRENT_RULES } from "@/server/domain/reconciliation/rules";
-import { actorLabel, type TActor } from "@/server/services/actor";
-import { ServiceError } from "@/server/services/errors";
-import { appendEvents } from "@/server/services/ledger/append-events";
-import { loadChain } from "@/server/services/ledger/read-ledger";
-import { lockMessage } from "./retry-message";
+import type { TActor } from "@/server/services/actor";
+import {
+  loadNothing,
+  runOperatorAction,
+  type TOperatorAction,
+} from "@/server/services/operator-actions/run-operator-action";
 import { removeSends } from "./send-queue";
 
 export type TCancelMessageInput = {
@@ -28,83 +28,46 @@ export type TCancelMessageInput = {
   now: Date;
 };
 
-/** Why a message in `state` cannot be cancelled, or null when it can. */
-export function whyNotCancellable(state: TMessageState, latestAttempt: number): string | null {
-  switch (state) {
-    case "queued":
-    case "retrying":
-      return null;
-    case "submitting":
-      return `attempt ${latestAttempt} has already been handed to the provider and may have reached it; a WhatsApp message cannot be unsent`;
-    case "accepted":
-    case "sent":
-    case "delivered":
-    case "read":
-    case "played":
-    case "failed":
-      return `the provider already has this message (${state}); a WhatsApp message cannot be unsent`;
-    case "rejected":
-    case "dead_lettered":
-      return `nothing is queued to send (the message is ${state === "rejected" ? "rejected" : "dead-lettered"}); discard the dead letter instead`;
-    case "cancelled":
-      return "the message is already cancelled";
-    default: {
-      const unreachable: never = state;
-      return unreachable;
+export type TCancelMessageResult = { state: TMessageState; isRepeat: boolean };
+
+export const cancelAction: TOperatorAction<null, TCancelMessageResult> = {
+  action: "cancel",
+  load: loadNothing,
+  repeated: () => ({ state: "cancelled", isRepeat: true }),
+  decide: ({ derived, input, actor }) => {
+    const refusal = whyNotCancellable(derived.state, derived.latestAttempt);
+    if (refusal) return { kind: "refuse", refusal };
+    return {
+      kind: "append",
+      payload: { fromState: derived.state },
+      facts: [
+        {
+          type: "cancelled",
+          source: "operator",
+          providerTimestamp: null,
+          dedupeKey: dedupeKey.cancelled(input.operationId),
+          payload: {},
+          actor,
+          reason: input.reason,
+        },
+      ],
+    };
+  },
+  commit: async (tx, { input }, appended) => {
+    // R9 lets a cancel decide only before the provider has the message; checked above under
+    // the lock, so anything else is a bug: roll back rather than record a cancel that did not win
+    if (appended.derived.state !== "cancelled") {
+      throw new Error(`cancel did not decide the state (${appended.derived.state})`);
     }
-  }
-}
+    await removeSends(tx, [{ tenantId: input.tenantId, messageId: input.messageId }]);
+  },
+  result: (_context, appended) => ({ state: appended.derived.state, isRepeat: false }),
+};
 
 export async function cancelMessage(
   db: TDb,
   actor: TActor,
   input: TCancelMessageInput,
-): Promise<{ state: TMessageState; isRepeat: boolean }> {
-  return db.$transaction(
-    async (tx) => {
-      await lockMessage(tx, input.tenantId, input.messageId);
-      const chain = await loadChain(tx, input.tenantId, input.messageId);
-      const operationKey = dedupeKey.operator(input.operationId);
-      if (chain.some((e) => e.dedupeKey === operationKey)) return { state: "cancelled", isRepeat: true };
-      const derived = deriveState(chain, CURRENT_RULES);
-      const refusal = whyNotCancellable(derived.state, derived.latestAttempt);
-      if (refusal) throw new ServiceError("CONFLICT", `cannot cancel: ${refusal}`);
-      const label = actorLabel(actor);
-      const result = await appendEvents(
-        tx,
-        input.tenantId,
-        input.messageId,
-        [
-          {
-            type: "manual_action",
-            source: "operator",
-            providerTimestamp: null,
-            dedupeKey: operationKey,
-            payload: { fromState: derived.state },
-            action: "cancel",
-            actor: label,
-            reason: input.reason,
-          },
-          {
-            type: "cancelled",
-            source: "operator",
-            providerTimestamp: null,
-            dedupeKey: dedupeKey.cancelled(input.operationId),
-            payload: {},
-            actor: label,
-            reason: input.reason,
-          },
-        ],
-        { now: input.now },
-      );
-      // R9 lets a cancel decide only before the provider has the message; checked above under
-      // the lock, so anything else is a bug: roll back rather than record a cancel that did not win
-      if (result.derived.state !== "cancelled") {
-        throw new Error(`cancel did not decide the state (${result.derived.state})`);
-      }
-      await removeSends(tx, [{ tenantId: input.tenantId, messageId: input.messageId }]);
-      return { state: result.derived.state, isRepeat: false };
-    },
-    { maxWait: 10_000, timeout: 20_000 },
-  );
+): Promise<TCancelMessageResult> {
+  return runOperatorAction(db, actor, cancelAction, input);
 }

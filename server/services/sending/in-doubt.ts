@@ -6,16 +6,17 @@
 import type { TDb } from "@/server/db/client";
 import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
 import type { TLedgerError } from "@/server/domain/ledger/ledger-event";
-import { deriveState } from "@/server/domain/reconciliation/derive-state";
-import { CURRENT_RULES } from "@/server/domain/reconciliation/rules";
+import { whyNotResolvableInDoubt } from "@/server/domain/operator-actions/eligibility";
 import { summarizeAttempts } from "@/server/domain/sending/dispatch-decision";
 import { maskRecipient } from "@/server/domain/sending/send-request";
-import { actorLabel, type TActor } from "@/server/services/actor";
-import { ServiceError } from "@/server/services/errors";
-import { appendEvents } from "@/server/services/ledger/append-events";
+import type { TActor } from "@/server/services/actor";
 import type { TEventDraft } from "@/server/services/ledger/rows";
-import { loadChain } from "@/server/services/ledger/read-ledger";
-import { lockMessage } from "./retry-message";
+import {
+  attemptOf,
+  runOperatorAction,
+  type TActionContext,
+  type TOperatorAction,
+} from "@/server/services/operator-actions/run-operator-action";
 import { enqueueSend, removeSends } from "./send-queue";
 
 export type TInDoubtAttempt = {
@@ -107,101 +108,57 @@ export type TResolveInDoubtInput = {
   now: Date;
 };
 
-export async function resolveInDoubt(
-  db: TDb,
-  actor: TActor,
-  input: TResolveInDoubtInput,
-): Promise<{ attempt: number; state: string; isRepeat: boolean }> {
-  return db.$transaction(
-    async (tx) => {
-      const message = await lockMessage(tx, input.tenantId, input.messageId);
-      const chain = await loadChain(tx, input.tenantId, input.messageId);
-      const operationKey = dedupeKey.operator(input.operationId);
-      const derived = deriveState(chain, CURRENT_RULES);
-      const done = chain.find((e) => e.dedupeKey === operationKey);
-      if (done) {
-        const attempt = typeof done.payload.attempt === "number" ? done.payload.attempt : 0;
-        return { attempt, state: derived.state, isRepeat: true };
-      }
-      if (derived.state !== "submitting") {
-        throw new ServiceError(
-          "CONFLICT",
-          `the attempt is no longer in doubt: the message is ${derived.state} (${derived.explanation})`,
-        );
-      }
-      const started = summarizeAttempts(chain)
-        .attempts.filter((a) => a.isStarted)
-        .at(-1);
-      if (!started) throw new ServiceError("CONFLICT", "no started attempt to resolve");
-      const queued = await tx.sendQueueItem.findUnique({
-        where: { tenantId_messageId: { tenantId: input.tenantId, messageId: input.messageId } },
-        select: { leaseUntil: true },
+type TInDoubtLoaded = { leaseUntil: Date | null };
+
+export type TResolveInDoubtResult = { attempt: number; state: string; isRepeat: boolean };
+
+/** The attempt in doubt: the latest one started (the predicate refuses when there is none). */
+function startedAttempt(context: TActionContext<unknown>): number | null {
+  return (
+    summarizeAttempts(context.chain)
+      .attempts.filter((a) => a.isStarted)
+      .at(-1)?.attempt ?? null
+  );
+}
+
+function resolveInDoubtAction(
+  resolution: TInDoubtResolution,
+): TOperatorAction<TInDoubtLoaded, TResolveInDoubtResult> {
+  return {
+    action: "resolve_in_doubt",
+    load: async (tx, input) => ({
+      leaseUntil:
+        (
+          await tx.sendQueueItem.findUnique({
+            where: { tenantId_messageId: { tenantId: input.tenantId, messageId: input.messageId } },
+            select: { leaseUntil: true },
+          })
+        )?.leaseUntil ?? null,
+    }),
+    repeated: (done, { derived }) => ({ attempt: attemptOf(done), state: derived.state, isRepeat: true }),
+    decide: (context) => {
+      const { derived, input, actor, loaded } = context;
+      const attempt = startedAttempt(context);
+      const refusal = whyNotResolvableInDoubt({
+        state: derived.state,
+        explanation: derived.explanation,
+        startedAttempt: attempt,
+        leaseUntilMs: loaded.leaseUntil?.getTime() ?? null,
+        nowMs: input.now.getTime(),
       });
-      if (queued?.leaseUntil && queued.leaseUntil >= input.now) {
-        throw new ServiceError("CONFLICT", "a worker is making this attempt right now; wait for its outcome");
-      }
-      const attempt = started.attempt;
-      const label = actorLabel(actor);
-      const drafts: TEventDraft[] = [
-        {
-          type: "manual_action",
-          source: "operator",
-          providerTimestamp: null,
-          dedupeKey: operationKey,
-          payload: { attempt, resolution: input.resolution.kind },
-          action: "resolve_in_doubt",
-          actor: label,
-          reason: input.reason,
-        },
-      ];
-      switch (input.resolution.kind) {
-        case "accepted":
-          drafts.push({
-            type: "provider_accepted",
-            source: "operator",
-            providerTimestamp: null,
-            dedupeKey: dedupeKey.attempt(attempt, "accepted"),
-            payload: { resolvedBy: label },
-            attempt,
-            providerMessageId: input.resolution.providerMessageId,
-          });
-          break;
-        case "retry":
-          drafts.push({
-            type: "retry_scheduled",
-            source: "operator",
-            providerTimestamp: null,
-            dedupeKey: dedupeKey.attempt(attempt + 1, "scheduled"),
-            payload: { resolvedBy: label },
-            attempt: attempt + 1,
-            notBefore: input.now.getTime(),
-            error: {
-              code: "waybill.in_doubt",
-              title: "Attempt in doubt",
-              message: `attempt ${attempt} resolved as not sent by ${label}: ${input.reason}`,
-              details: null,
-            },
-          });
-          break;
-        case "give_up":
-          drafts.push({
-            type: "dead_lettered",
-            source: "operator",
-            providerTimestamp: null,
-            dedupeKey: dedupeKey.deadLettered(attempt),
-            payload: { resolvedBy: label },
-            attempt,
-            reason: `attempt ${attempt} was in doubt and ${label} gave up: ${input.reason}`,
-            error: null,
-          });
-          break;
-        default: {
-          const unreachable: never = input.resolution;
-          return unreachable;
-        }
-      }
-      const result = await appendEvents(tx, input.tenantId, input.messageId, drafts, { now: input.now });
-      if (input.resolution.kind === "retry") {
+      if (refusal) return { kind: "refuse", refusal };
+      // the predicate refuses a message with no started attempt
+      if (attempt === null) throw new Error("an in-doubt message without a started attempt");
+      return {
+        kind: "append",
+        payload: { attempt, resolution: resolution.kind },
+        facts: [resolutionFact(resolution, attempt, actor, input.reason, input.now)],
+      };
+    },
+    commit: async (tx, context) => {
+      const { input, message } = context;
+      const attempt = startedAttempt(context) ?? 0;
+      if (resolution.kind === "retry") {
         await enqueueSend(tx, {
           tenantId: input.tenantId,
           messageId: input.messageId,
@@ -214,8 +171,72 @@ export async function resolveInDoubt(
       } else {
         await removeSends(tx, [{ tenantId: input.tenantId, messageId: input.messageId }]);
       }
-      return { attempt, state: result.derived.state, isRepeat: false };
     },
-    { maxWait: 10_000, timeout: 20_000 },
-  );
+    result: (context, appended) => ({
+      attempt: startedAttempt(context) ?? 0,
+      state: appended.derived.state,
+      isRepeat: false,
+    }),
+  };
+}
+
+/** What settles the attempt: its acceptance, the next attempt, or a dead letter. */
+function resolutionFact(
+  resolution: TInDoubtResolution,
+  attempt: number,
+  label: string,
+  reason: string,
+  now: Date,
+): TEventDraft {
+  switch (resolution.kind) {
+    case "accepted":
+      return {
+        type: "provider_accepted",
+        source: "operator",
+        providerTimestamp: null,
+        dedupeKey: dedupeKey.attempt(attempt, "accepted"),
+        payload: { resolvedBy: label },
+        attempt,
+        providerMessageId: resolution.providerMessageId,
+      };
+    case "retry":
+      return {
+        type: "retry_scheduled",
+        source: "operator",
+        providerTimestamp: null,
+        dedupeKey: dedupeKey.attempt(attempt + 1, "scheduled"),
+        payload: { resolvedBy: label },
+        attempt: attempt + 1,
+        notBefore: now.getTime(),
+        error: {
+          code: "waybill.in_doubt",
+          title: "Attempt in doubt",
+          message: `attempt ${attempt} resolved as not sent by ${label}: ${reason}`,
+          details: null,
+        },
+      };
+    case "give_up":
+      return {
+        type: "dead_lettered",
+        source: "operator",
+        providerTimestamp: null,
+        dedupeKey: dedupeKey.deadLettered(attempt),
+        payload: { resolvedBy: label },
+        attempt,
+        reason: `attempt ${attempt} was in doubt and ${label} gave up: ${reason}`,
+        error: null,
+      };
+    default: {
+      const unreachable: never = resolution;
+      return unreachable;
+    }
+  }
+}
+
+export async function resolveInDoubt(
+  db: TDb,
+  actor: TActor,
+  input: TResolveInDoubtInput,
+): Promise<TResolveInDoubtResult> {
+  return runOperatorAction(db, actor, resolveInDoubtAction(input.resolution), input);
 }

@@ -2,7 +2,8 @@
 // message, without recording anything: what the single-retry dialogs show before confirming.
 import { z } from "zod";
 import { loadRetryCandidates } from "@/server/db/queries/dead-letters";
-import { assessBulk, BULK_KINDS, SKIP_REASON_TEXT } from "@/server/domain/dead-letters/assess-retry";
+import { assessBulk, BULK_KINDS } from "@/server/domain/dead-letters/assess-retry";
+import { SKIP_REASON_TEXT } from "@/server/domain/operator-actions/eligibility";
 import { tenantPermissionProcedure } from "../../trpc";
 import { ZAssessItemSchema } from "./dead-letters.types";
 

@@ -3,13 +3,9 @@
 // bounds with its own clock, so a URL (and the prefetched query) means the same thing on reload.
 import { z } from "zod";
 import type { TDeadLetterQuery } from "@/server/db/queries/dead-letters";
-import {
-  BULK_KINDS,
-  BULK_SELECTION_CAP,
-  SKIP_REASONS,
-  WARNING_KINDS,
-} from "@/server/domain/dead-letters/assess-retry";
+import { BULK_KINDS, BULK_SELECTION_CAP, WARNING_KINDS } from "@/server/domain/dead-letters/assess-retry";
 import { DEAD_LETTER_STATUSES, REASON_CLASSES } from "@/server/domain/dead-letters/dead-letter";
+import { SKIP_REASONS } from "@/server/domain/operator-actions/eligibility";
 import { MESSAGE_STATES } from "@/server/domain/reconciliation/message-state";
 
 export const AGE_BUCKETS = ["lt1h", "1h-24h", "gt24h", "gt7d"] as const;
@@ -101,6 +97,8 @@ export const ZDeadLetterItemSchema = z.object({
   discardReason: z.string().nullable(),
   cancelledBy: z.string().nullable(),
   cancelReason: z.string().nullable(),
+  /** a retry or discard would act on it (deadLetterSkipReason): the row offers both */
+  isActionable: z.boolean(),
 });
 
 export const ZDeadLetterListOutputSchema = z.object({

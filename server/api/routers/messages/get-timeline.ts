@@ -3,9 +3,9 @@
 import { findDeadLetter } from "@/server/db/queries/dead-letters";
 import { hasPermission, isCrossTenantRole } from "@/server/domain/access/permissions";
 import { answerFor } from "@/server/domain/reconciliation/answer";
-import { whyNotCancellable } from "@/server/services/sending/cancel-message";
 import { getMessageTimeline as getMessageTimelineService } from "@/server/services/message-timeline";
 import { tenantPermissionProcedure } from "../../trpc";
+import { timelineViewer } from "./timeline-viewer";
 import { ZMessageRefInputSchema, ZMessageTimelineSchema } from "./get-timeline.types";
 
 export const getMessageTimeline = tenantPermissionProcedure("tenant.read")
@@ -20,7 +20,6 @@ export const getMessageTimeline = tenantPermissionProcedure("tenant.read")
       findDeadLetter(ctx.db, ctx.tenant.id, input.messageId),
     ]);
     const state = timeline.derived.state;
-    const canOperate = can("operations.act");
     return {
       ...timeline,
       answer: answerFor({
@@ -30,17 +29,7 @@ export const getMessageTimeline = tenantPermissionProcedure("tenant.read")
         lastErrorCode: timeline.message.lastErrorCode,
       }),
       // what the page offers; every action checks again on its own procedure
-      viewer: {
-        canRevealRecipient: can("message.reveal_recipient"),
-        canAnnotate: can("message.annotate"),
-        canForceReconcile: can("operations.act"),
-        canReplayWebhooks: can("operations.act"),
-        canManageDisputes: can("dispute.manage"),
-        canExportEvidence: can("message.reveal_recipient"),
-        canRetry: canOperate && ["dead_lettered", "failed", "rejected"].includes(state),
-        canCancel: canOperate && whyNotCancellable(state, 0) === null,
-        canDiscard: canOperate && deadLetter?.status === "open",
-      },
+      viewer: timelineViewer(ctx.user.role, state, deadLetter),
       deadLetter: deadLetter
         ? {
             status: deadLetter.status,

@@ -1,5 +1,6 @@
 // GET /t/[scope]/senders: a tenant's sender numbers as the dispatcher sees them (queue, rate,
-// throttling, pause, health hold), with pause, resume and the maximum rate for engineers. Across
+// throttling, pause, health hold), with pause, resume and the maximum rate for engineers, and the
+// tenant's sending policy (changed by its admins). Across
 // tenants it lists the tenants to pick from: each number's controls belong to its tenant.
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -9,6 +10,7 @@ import { hasPermission } from "@/server/domain/access/permissions";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 import { requireMe, resolveScope } from "../../../_lib/session";
 import { SENDERS_INPUT } from "./_components/senders-input";
+import { SendPolicyCard } from "./_components/send-policy-card";
 import { SendersView } from "./_components/senders-view";
 
 export const metadata: Metadata = { title: "Sender numbers" };
@@ -43,9 +45,12 @@ export default async function SendersPage({ params }: { params: Promise<{ scope:
     );
   }
   const queryClient = getQueryClient();
-  await queryClient.prefetchQuery(
-    trpc.sending.listSenders.queryOptions({ tenantId: scope.tenant.id, ...SENDERS_INPUT }),
-  );
+  await Promise.all([
+    queryClient.prefetchQuery(
+      trpc.sending.listSenders.queryOptions({ tenantId: scope.tenant.id, ...SENDERS_INPUT }),
+    ),
+    queryClient.prefetchQuery(trpc.sending.sendPolicy.queryOptions({ tenantId: scope.tenant.id })),
+  ]);
   return (
     <HydrateClient>
       <PageHeader title="Sender numbers" description={DESCRIPTION} scopeLabel={scope.label} />
@@ -54,6 +59,12 @@ export default async function SendersPage({ params }: { params: Promise<{ scope:
         slug={scope.slug}
         canAct={hasPermission(me.user.role, "operations.act")}
       />
+      <div className="mt-4">
+        <SendPolicyCard
+          tenantId={scope.tenant.id}
+          canEdit={hasPermission(me.user.role, "tenant.send_policy")}
+        />
+      </div>
     </HydrateClient>
   );
 }

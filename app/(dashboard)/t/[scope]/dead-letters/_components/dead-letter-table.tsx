@@ -275,7 +275,7 @@ export function DeadLetterTable({
                 </TD>
                 {canAct ? (
                   <TD className="whitespace-nowrap">
-                    {row.status === "open" ? (
+                    {row.isActionable ? (
                       <span className="flex flex-col items-stretch gap-1">
                         <Button
                           size="sm"
