@@ -308,11 +308,12 @@ describe("chaos: provider outage during sends, with kill -9 of workers mid-call"
       // each phase did what it was there for
       expect(tally.deadLettered).toBeGreaterThan(0);
       expect(tally.read).toBeGreaterThan(0);
+      // a figure, not a condition: whether a held attempt is resent after the grace or settled
+      // by a kill first depends on timing (the timeout itself is waited for above)
       const timedOut = await count(
         "SELECT count(*)::int AS n FROM message_event WHERE tenant_id = $1 AND type = 'retry_scheduled' AND body->'error'->>'code' = 'transport.timeout'",
         [tenant.id],
       );
-      expect(timedOut).toBeGreaterThan(0);
       expect(kills).toBeGreaterThan(1);
 
       reportFigures("chaos.provider", {
