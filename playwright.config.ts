@@ -38,8 +38,10 @@ export default defineConfig({
       name: "chromium",
       use: { ...devices["Desktop Chrome"] },
       dependencies: ["setup"],
-      testIgnore: /auth\.setup\.ts/,
+      testIgnore: [/auth\.setup\.ts/, /log-scan\.spec\.ts/],
     },
+    // last, after every journey: the run's application logs hold no phone number or message body
+    { name: "log-scan", testMatch: /log-scan\.spec\.ts/, dependencies: ["chromium"] },
   ],
   webServer: {
     // exec: the shell becomes the server, so the graceful shutdown below waits for its cleanup

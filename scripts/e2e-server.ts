@@ -1,6 +1,8 @@
 // The system under test for Playwright: a fresh database (DATABASE_URL's server or an embedded
 // one), migrated and seeded with the demo data, then the production build (`next start`), the
 // worker and the provider simulator. Playwright starts this as its webServer and stops it after the run.
+// Each process logs at info (production's level) into its own file under the run's log folder,
+// which e2e/log-scan.spec.ts scans for phone numbers and message bodies after the journeys.
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -14,8 +16,20 @@ import { PROJECT_ROOT } from "@/server/platform/local-state";
 import { createSecretBox } from "@/server/platform/secret-box";
 import { DEMO_TENANTS, seedDemo } from "@/prisma/seed";
 import { createTestDatabase } from "@/tests/setup/test-database";
+import { e2eRunFolder, type TE2eRun } from "@/tests/setup/e2e-run";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
+
+/** Sends a child's output to its log file; stderr is echoed too, so a start-up failure shows. */
+function logTo(child: ChildProcess, file: string): ChildProcess {
+  const out = fs.createWriteStream(file);
+  child.stdout?.pipe(out, { end: false });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    out.write(chunk);
+    process.stderr.write(chunk);
+  });
+  return child;
+}
 
 async function main() {
   const database = await createTestDatabase("e2e");
@@ -52,43 +66,58 @@ async function main() {
     WAYBILL_DEMO: "1",
     WAYBILL_WORKER_HEARTBEAT_SECONDS: "2",
     WHATSAPP_GRAPH_API_URL: `http://127.0.0.1:${simulatorPort}`,
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: "info",
   };
   const checked = parseEnv(ZWebEnvSchema, env);
   const db = createDb(database.url, { max: 2 });
   await seedDemo(db, createSecretBox(checked.WAYBILL_ENCRYPTION_KEY), null);
   await db.$disconnect();
 
+  const folder = e2eRunFolder(port);
+  fs.rmSync(folder, { recursive: true, force: true });
+  fs.mkdirSync(folder, { recursive: true });
+  const logFile = (name: string) => path.join(folder, `${name}.log`);
+  // the simulator stands in for Meta, which holds numbers by its nature: its log is kept for
+  // debugging but is not Waybill's, so only the web's and the worker's are scanned
+  const run: TE2eRun = { databaseUrl: database.url, applicationLogs: ["web", "worker"].map(logFile) };
+  fs.writeFileSync(path.join(folder, "run.json"), JSON.stringify(run));
+  const stdio: ["ignore", "pipe", "pipe"] = ["ignore", "pipe", "pipe"];
+
   const children: ChildProcess[] = [
-    spawn(
-      process.execPath,
-      [path.join(PROJECT_ROOT, "scripts/web-server.mjs"), "-p", String(port), "-H", "127.0.0.1"],
-      {
+    logTo(
+      spawn(
+        process.execPath,
+        [path.join(PROJECT_ROOT, "scripts/web-server.mjs"), "-p", String(port), "-H", "127.0.0.1"],
+        { cwd: PROJECT_ROOT, env, stdio },
+      ),
+      logFile("web"),
+    ),
+    logTo(
+      spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "server/worker/main.ts")], {
         cwd: PROJECT_ROOT,
         env,
-        stdio: "inherit",
-      },
+        stdio,
+      }),
+      logFile("worker"),
     ),
-    spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "server/worker/main.ts")], {
-      cwd: PROJECT_ROOT,
-      env,
-      stdio: "inherit",
-    }),
     // no demo traffic: the journeys create the data they assert on
-    spawn(
-      process.execPath,
-      ["--import", "tsx", path.join(PROJECT_ROOT, "server/providers/simulator/main.ts")],
-      {
-        cwd: PROJECT_ROOT,
-        env: {
-          ...env,
-          WAYBILL_SIMULATOR_PORT: String(simulatorPort),
-          WAYBILL_SIMULATOR_WEBHOOK_URL: `http://127.0.0.1:${port}/api/webhooks/whatsapp`,
-          WAYBILL_SIMULATOR_CONFIG: simulatorConfig,
-          WAYBILL_SIMULATOR_SEED: "1",
+    logTo(
+      spawn(
+        process.execPath,
+        ["--import", "tsx", path.join(PROJECT_ROOT, "server/providers/simulator/main.ts")],
+        {
+          cwd: PROJECT_ROOT,
+          env: {
+            ...env,
+            WAYBILL_SIMULATOR_PORT: String(simulatorPort),
+            WAYBILL_SIMULATOR_WEBHOOK_URL: `http://127.0.0.1:${port}/api/webhooks/whatsapp`,
+            WAYBILL_SIMULATOR_CONFIG: simulatorConfig,
+            WAYBILL_SIMULATOR_SEED: "1",
+          },
+          stdio,
         },
-        stdio: "inherit",
-      },
+      ),
+      logFile("simulator"),
     ),
   ];
   let isStopping = false;

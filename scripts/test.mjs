@@ -1,5 +1,5 @@
 // `npm test`: installs what is missing, then typecheck, lint (incl. layer rules), format check,
-// unit tests, integration tests on real PostgreSQL, production build, and Playwright e2e in
+// unit tests, production build, integration tests on real PostgreSQL, and Playwright e2e in
 // Debian's Chromium. Stops at the first failing step. Ends with one line: "N passed, N failed".
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -68,6 +68,8 @@ const steps = [
     ],
     () => vitestCounts(path.join(reports, "unit.json")),
   ],
+  // before the integration tests: chaos-web.test.ts kills and restarts the production server
+  ["production build", bin("next"), ["build"]],
   [
     "integration tests",
     bin("vitest"),
@@ -87,7 +89,6 @@ const steps = [
   ...(skipE2e
     ? []
     : [
-        ["production build", bin("next"), ["build"]],
         [
           "e2e tests",
           bin("playwright"),

@@ -14,6 +14,7 @@ import { makeApiKey, makeSenderNumber, makeTenant, makeUser } from "../factories
 import { makeMessage, stories } from "../factories/messages";
 import { createTestDb, testSecretBox } from "../setup/context";
 import { callerFor } from "../setup/trpc";
+import { reportFigures } from "../setup/chaos";
 
 /** Globex's identifiers: what Acme's admin must never get back. */
 type TForeign = {
@@ -197,7 +198,11 @@ function procedurePaths(): string[] {
   return Object.keys(procedures).sort();
 }
 
+// every (caller, procedure) answer checked, for the figures in docs/reliability.md
+let cellsChecked = 0;
+
 async function call(user: Parameters<typeof callerFor>[1], path: string, input: unknown) {
+  cellsChecked += 1;
   const caller = callerFor(db, user) as unknown as Record<string, unknown>;
   let target: unknown = caller;
   for (const part of path.split(".")) target = (target as Record<string, unknown>)[part];
@@ -255,6 +260,7 @@ beforeAll(async () => {
   for (const role of ROLES) if (role !== "tenant_admin") platformUsers.push(await makeUser(db, role));
 });
 afterAll(async () => {
+  reportFigures("tenant-wall.trpc", { procedures: procedurePaths().length, cells: cellsChecked });
   await db.$disconnect();
 });
 

@@ -8,9 +8,13 @@ export type TRunningProcess = {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 };
 
-export function startProcess(script: string, env: Record<string, string>): TRunningProcess {
+export function startProcess(
+  script: string,
+  env: Record<string, string>,
+  args: readonly string[] = [],
+): TRunningProcess {
   // `node --import tsx` rather than the tsx CLI: one process, so its pid and signals are the worker's
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve(script)], {
+  const child = spawn(process.execPath, ["--import", "tsx", path.resolve(script), ...args], {
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "/tmp",
