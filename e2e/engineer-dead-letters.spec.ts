@@ -128,6 +128,10 @@ engineerTest(
       await expect(timeline).toContainText(REASON);
       await expect(timeline).toContainText("Retry scheduled: attempt 2");
       await expect(timeline).not.toContainText("Provider accepted attempt 2");
+      // why it waits, on the page itself (not only in the API's explanation)
+      await expect(page.locator("p", { hasText: "Held in the send queue:" })).toContainText(
+        /business-initiated messaging/i,
+      );
       await expect(page.getByRole("status", { name: "Dead letter" })).toContainText(
         "Awaiting acknowledgement",
       );

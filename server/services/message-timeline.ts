@@ -5,6 +5,7 @@
 // (the derivation and the check are the ledger service's, never recomputed differently here).
 import { possibleDuplicate } from "@/server/domain/reconciliation/possible-duplicate";
 import type { TDb } from "@/server/db/client";
+import { toSql } from "@/server/db/sql";
 import { findMessage, listEventColumns, listProviderIds, listReceipts } from "@/server/db/queries/messages";
 import type { TChainedEvent } from "@/server/domain/ledger/hash-chain";
 import type { TLedgerError, TLedgerEventType } from "@/server/domain/ledger/ledger-event";
@@ -14,6 +15,7 @@ import { maskRecipient } from "@/server/domain/sending/send-request";
 import { ServiceError } from "@/server/services/errors";
 import { readLedger, type TLedgerView } from "@/server/services/ledger/read-ledger";
 import { listTenantRawWebhooks, type TTenantRawWebhook } from "@/server/services/tenant-raw-webhooks";
+import { queuedMessageHold } from "@/server/services/number-health/hold-sql";
 
 /** Plain (mutable) JSON, the shape zod's z.json() describes. */
 export type TJsonValue = string | number | boolean | null | TJsonValue[] | { [key: string]: TJsonValue };
@@ -113,12 +115,15 @@ export async function getMessageTimeline(
 ) {
   const message = await findMessage(db, tenantId, messageId);
   if (!message) throw new ServiceError("NOT_FOUND", "no such message in this tenant");
-  const [ledger, columns, receipts, providerIds, rawWebhooks] = await Promise.all([
+  const [ledger, columns, receipts, providerIds, rawWebhooks, hold] = await Promise.all([
     readLedger(db, tenantId, messageId),
     listEventColumns(db, tenantId, messageId),
     listReceipts(db, tenantId, messageId),
     listProviderIds(db, tenantId, messageId),
     viewer.canViewRaw ? listTenantRawWebhooks(db, tenantId, messageId) : Promise.resolve([]),
+    // why a queued message is not going out (its number's health, a paused template...), as the
+    // API's message view says it: the ledger only knows the message is queued
+    queuedMessageHold(toSql(db), tenantId, messageId, new Date()),
   ]);
   const seqById = new Map(columns.map((c) => [c.id, c.seq]));
   const seqByKey = new Map(ledger.events.map((e) => [e.dedupeKey, seqById.get(e.id) ?? 0]));
@@ -143,6 +148,7 @@ export async function getMessageTimeline(
   const clauses = derived.explanation.split("; ");
   const chain = ledger.chain;
   return {
+    hold,
     message: {
       tenantId: message.tenantId,
       tenantSlug: message.tenantSlug,

@@ -261,6 +261,12 @@ describe("operator override", () => {
     const message = await getMessageView(db, tenant.id, id);
     expect(message?.hold).toMatch(/^held by an operator until .* UTC: rotating the access token$/);
     expect(message?.explanation).toContain("; held: held by an operator");
+    // the console's timeline says the same as the API's view
+    const timeline = await callerFor(db, tenantAdmin).messages.timeline({
+      tenantId: tenant.id,
+      messageId: id,
+    });
+    expect(timeline.hold).toBe(message?.hold);
 
     const unhealthy = await callerFor(db, support).numberHealth.listUnhealthy();
     expect(unhealthy.find((n) => n.senderNumberId === sender.id)).toMatchObject({ held: 1 });

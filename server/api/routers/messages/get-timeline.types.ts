@@ -74,6 +74,8 @@ export const ZMessageAnswerSchema = z.object({
 });
 
 export const ZMessageTimelineSchema = z.object({
+  /** why the message waits in the send queue right now, or null */
+  hold: z.string().nullable(),
   answer: ZMessageAnswerSchema,
   message: z.object({
     tenantId: z.string(),

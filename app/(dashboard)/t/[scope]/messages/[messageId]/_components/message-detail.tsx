@@ -203,6 +203,14 @@ function WhyState({
           <p className="font-medium">{d.possibleDuplicate.warning}</p>
         </Alert>
       ) : null}
+      {timeline.hold ? (
+        <Alert tone="warn">
+          <p>
+            <span className="font-medium">Held in the send queue: </span>
+            {timeline.hold}.
+          </p>
+        </Alert>
+      ) : null}
       {failure ? (
         <div className="rounded-md border border-red-200 bg-bad-50 px-3 py-2 text-sm">
           <p className="text-zinc-900">
