@@ -15,6 +15,7 @@ import pg from "pg";
 import { createDb, type TDb } from "@/server/db/client";
 import { createSecretBox } from "@/server/platform/secret-box";
 import { rebuildRollups } from "@/server/services/insights/rebuild-rollups";
+import { installProjectors } from "@/server/services/projectors";
 import { makeSenderNumber, makeTenant } from "@/tests/factories";
 import { createTestDatabase } from "@/tests/setup/test-database";
 import { loadLargeLedger, loadLedgerRows, type TBenchTenant } from "./lib/large-ledger";
@@ -95,6 +96,8 @@ async function finish(db: TDb, pool: pg.Pool, tenants: readonly TBenchTenant[]) 
 }
 
 async function main() {
+  // the measured procedures' fixtures append to ledgers, which run the process's projectors
+  installProjectors();
   console.log(
     `console-10m bench: ${N.toLocaleString("en")} messages, ${EVENTS.toLocaleString("en")} events, ${TENANTS} tenants`,
   );
