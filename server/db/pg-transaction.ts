@@ -3,10 +3,13 @@
 // fails is destroyed rather than returned to the pool (its session state is unknown).
 import type pg from "pg";
 import { sqlOfPg, type TSql } from "./sql";
+import { enterTenantScope } from "./tenant-scope";
 
 export type TPgTransactionOptions = {
   /** ends a transaction left idle this long (a stuck caller must not hold its locks for ever) */
   idleTimeoutMs?: number;
+  /** runs the body as waybill_app, seeing only these tenants' rows (row-level security) */
+  tenantIds?: readonly string[];
 };
 
 export async function inPgTransaction<T>(
@@ -28,6 +31,7 @@ export async function inPgTransaction<T>(
     await client.query(
       `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1000, Math.floor(options.idleTimeoutMs ?? 120_000))}`,
     );
+    if (options.tenantIds) await enterTenantScope(client, options.tenantIds);
     const result = await body(sqlOfPg(client));
     await client.query("COMMIT");
     return result;

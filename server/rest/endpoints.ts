@@ -5,6 +5,7 @@ import type { z } from "zod";
 import type { TSecretBox } from "@/server/platform/secret-box";
 import type { TActor } from "@/server/services/actor";
 import { ServiceError } from "@/server/services/errors";
+import { inTenantScope } from "@/server/db/tenant-scope";
 import { webhookId } from "@/server/domain/triggers/render-payload";
 import {
   listAttempts,
@@ -99,7 +100,8 @@ async function parseBody<S extends z.ZodType>(request: Request, schema: S, allow
 export async function handleListEndpoints(deps: TEndpointRestDeps, request: Request): Promise<Response> {
   const auth = await authenticateRequest(verifierOf(deps), request, deps.now());
   if (!auth.ok) return auth.response;
-  const endpoints = await listEndpoints(deps.db, auth.principal.tenantId);
+  const { tenantId } = auth.principal;
+  const endpoints = await inTenantScope(deps.db, [tenantId], (tx) => listEndpoints(tx, tenantId));
   return Response.json({ endpoints: endpoints.map(endpointJson) }, { headers: NO_STORE });
 }
 
@@ -135,7 +137,8 @@ export async function handleGetEndpoint(
   const auth = await authenticateRequest(verifierOf(deps), request, deps.now());
   if (!auth.ok) return auth.response;
   if (!isUuid(id)) return problem(404, "not_found", "no such endpoint");
-  const endpoint = await getEndpoint(deps.db, auth.principal.tenantId, id);
+  const { tenantId } = auth.principal;
+  const endpoint = await inTenantScope(deps.db, [tenantId], (tx) => getEndpoint(tx, tenantId, id));
   if (!endpoint) return problem(404, "not_found", "no such endpoint");
   return Response.json(endpointJson(endpoint), { headers: NO_STORE });
 }
@@ -245,7 +248,7 @@ export async function handleListDeliveries(
   if (!auth.ok) return auth.response;
   if (!isUuid(id)) return problem(404, "not_found", "no such endpoint");
   const { tenantId } = auth.principal;
-  const endpoint = await getEndpoint(deps.db, tenantId, id);
+  const endpoint = await inTenantScope(deps.db, [tenantId], (tx) => getEndpoint(tx, tenantId, id));
   if (!endpoint) return problem(404, "not_found", "no such endpoint");
   const params = new URL(request.url).searchParams;
   const status = params.get("status");
@@ -254,16 +257,19 @@ export async function handleListDeliveries(
       { path: "status", message: "invalid" },
     ]);
   const limit = Math.min(Math.max(Number(params.get("limit") ?? 50) || 50, 1), 200);
-  const rows = await listDeliveries(deps.db, tenantId, {
-    endpointId: id,
-    status: (status ?? undefined) as "pending" | "succeeded" | "failed" | undefined,
-    limit,
+  const { rows, attempts } = await inTenantScope(deps.db, [tenantId], async (tx) => {
+    const rows = await listDeliveries(tx, tenantId, {
+      endpointId: id,
+      status: (status ?? undefined) as "pending" | "succeeded" | "failed" | undefined,
+      limit,
+    });
+    const attempts = await listAttempts(
+      tx,
+      tenantId,
+      rows.map((r) => r.id),
+    );
+    return { rows, attempts };
   });
-  const attempts = await listAttempts(
-    deps.db,
-    tenantId,
-    rows.map((r) => r.id),
-  );
   return Response.json(
     {
       deliveries: rows.map((d) => ({

@@ -10,6 +10,7 @@ import {
   type TMessageView,
 } from "@/server/services/sending/message-views";
 import type { TSql } from "@/server/db/sql";
+import { inTenantScope } from "@/server/db/tenant-scope";
 import { authenticateApiKey, createApiKeyVerifier, type TApiKeyVerifier } from "@/server/services/api-keys";
 import {
   createIntakeWriter,
@@ -247,7 +248,8 @@ export async function handleSendMessage(deps: TRestDeps, request: Request): Prom
 export async function handleGetMessage(deps: TRestDeps, request: Request, id: string): Promise<Response> {
   const auth = await authenticateRequest(verifierOf(deps), request, deps.now());
   if (!auth.ok) return auth.response;
-  const message = await getMessageView(deps.db, auth.principal.tenantId, id);
+  const { tenantId } = auth.principal;
+  const message = await inTenantScope(deps.db, [tenantId], (tx) => getMessageView(tx, tenantId, id));
   // another tenant's message and a missing one look the same: ids cannot be probed
   if (!message) return problem(404, "not_found", "no such message");
   return Response.json(messageBody(message), { headers: NO_STORE });
@@ -261,7 +263,8 @@ export async function handleListMessageEvents(
 ): Promise<Response> {
   const auth = await authenticateRequest(verifierOf(deps), request, deps.now());
   if (!auth.ok) return auth.response;
-  const view = await getMessageEventsView(deps.db, auth.principal.tenantId, id);
+  const { tenantId } = auth.principal;
+  const view = await inTenantScope(deps.db, [tenantId], (tx) => getMessageEventsView(tx, tenantId, id));
   if (!view) return problem(404, "not_found", "no such message");
   return Response.json({ ...view, links: links(id) }, { headers: NO_STORE });
 }

@@ -2,6 +2,7 @@
 // sees its own tenant: the tenant id comes from the authenticated key, never from the request.
 // Dependencies come as an argument (get-tenant.ts binds the web runtime's), so tests call it
 // with a real database and real Requests.
+import { inTenantScope } from "@/server/db/tenant-scope";
 import { listSenderNumbers } from "@/server/db/queries/tenants";
 import { authenticateRequest, problem } from "./authenticate";
 import { verifierOf, type TRestDeps } from "./messages";
@@ -10,12 +11,14 @@ export async function handleGetTenant(deps: TRestDeps, request: Request): Promis
   const auth = await authenticateRequest(verifierOf(deps), request, deps.now());
   if (!auth.ok) return auth.response;
   const { tenantId } = auth.principal;
-  const tenant = await deps.db.tenant.findUnique({
-    where: { id: tenantId },
-    select: { id: true, slug: true, name: true, status: true },
-  });
+  const { tenant, senders } = await inTenantScope(deps.db, [tenantId], async (tx) => ({
+    tenant: await tx.tenant.findUnique({
+      where: { id: tenantId },
+      select: { id: true, slug: true, name: true, status: true },
+    }),
+    senders: await listSenderNumbers(tx, tenantId),
+  }));
   if (!tenant) return problem(404, "not_found", "tenant not found");
-  const senders = await listSenderNumbers(deps.db, tenantId);
   return Response.json({
     tenant,
     senderNumbers: senders.map((s) => ({

@@ -1,5 +1,6 @@
 // GET /api/v1/usage?from=YYYY-MM-DD&to=YYYY-MM-DD[&format=csv]: the key's tenant's priced messages
 // per day, sender, category and pricing type, from Meta's pricing objects (docs/usage.md).
+import { inTenantScope } from "@/server/db/tenant-scope";
 import { readUsage } from "@/server/db/queries/usage";
 import { lastDays, usageCsv, usageTotals, ZUsageRangeSchema } from "@/components/charts/prepare/usage";
 import { authenticateRequest } from "./authenticate";
@@ -16,7 +17,8 @@ export async function handleGetUsage(deps: TRestDeps, request: Request): Promise
     to: params.get("to") ?? fallback.to,
   });
   if (!range.success) return invalidRequest("from/to are not a valid range", fieldProblems(range.error));
-  const rows = await readUsage(deps.db, [auth.principal.tenantId], range.data);
+  const tenantIds = [auth.principal.tenantId];
+  const rows = await inTenantScope(deps.db, tenantIds, (tx) => readUsage(tx, tenantIds, range.data));
   if (params.get("format") === "csv") {
     return new Response(usageCsv(rows), {
       headers: {

@@ -1,35 +1,14 @@
 // The database schema, read from the catalogue: tenant-first keys and foreign keys that stay
 // within a tenant (ready for distribution by tenant_id), every table tenant-owned or a listed
-// platform (reference) table, the Prisma model matching the migrated database, and append-only
-// enforcement.
+// platform (reference) table, every tenant table behind row-level security, the Prisma model
+// matching the migrated database, and append-only enforcement.
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { get_dmmf } from "@prisma/prisma-schema-wasm";
 import { testDatabaseUrl } from "../setup/context";
-
-// Platform tables are not owned by one tenant; each says why.
-const PLATFORM_TABLES: Record<string, string> = {
-  tenant: "the tenants themselves (a reference table under Citus)",
-  app_user: "console users span tenants (support, engineers, admins)",
-  audit_event: "platform actions; tenant_id is the subject when there is one, often none",
-  phone_number_directory: "platform-wide routing of phone_number_id to tenant (reference table)",
-  worker_heartbeat: "process liveness",
-  revoked_session: "signed-out console sessions; users span tenants",
-  login_attempt: "console sign-in attempts by email; users span tenants and unknown emails are attempted too",
-  webhook_inbox: "raw webhook requests: the tenant is unknown at receipt, and one request may name several",
-  webhook_quarantine: "unprocessable webhook items: mostly items whose tenant could not be resolved",
-  webhook_replay: "engineers' replays of raw requests, which span tenants",
-  webhook_replay_item: "the requests of a replay (platform rows, like the inbox)",
-  ingest_counter: "metrics counters, including those of requests with no known tenant",
-  bulk_action:
-    "engineers' bulk retries and discards of dead letters, which may span tenants (items are tenant-owned)",
-  operator_channel: "operators' alert channels (Slack webhook, email) for the whole platform",
-  operator_notification: "alert notifications to operator channels; platform alerts may have no tenant",
-  schema_version: "the migrator's bookkeeping",
-  provider_circuit: "circuit breakers of the app (shared by every tenant) and of WABAs, above any one number",
-};
+import { PLATFORM_TABLES, readTenantTables, rowSecurityOffenders } from "../setup/catalogue";
 
 let client: pg.Client;
 beforeAll(async () => {
@@ -226,6 +205,40 @@ describe("distribution by tenant (the rules Citus would enforce)", () => {
         "bad_parent: primary key (id, tenant_id) does not start with tenant_id",
         "bad_reference_fkey: platform table bad_reference references tenant table bad_child",
         "bad_swapped_fkey: bad_swapped -> bad_parent does not pair tenant_id with tenant_id",
+      ]);
+    } finally {
+      await client.query("ROLLBACK");
+    }
+  });
+});
+
+describe("row-level security (ADR 013)", () => {
+  it("every tenant table has row-level security enabled and forced, with the tenant policy", async () => {
+    expect((await readTenantTables(client)).length).toBeGreaterThan(20);
+    expect(await rowSecurityOffenders(client)).toEqual([]);
+  });
+
+  it("the check catches a tenant table without a policy, one not forced, and a widening policy", async () => {
+    // guards the guard: the same reading must name each deliberately wrong table
+    await client.query("BEGIN");
+    try {
+      await client.query(`
+        CREATE TABLE bad_unwalled (tenant_id uuid NOT NULL, id uuid NOT NULL, PRIMARY KEY (tenant_id, id));
+        CREATE TABLE bad_unforced (tenant_id uuid NOT NULL, id uuid NOT NULL, PRIMARY KEY (tenant_id, id));
+        SELECT waybill_protect_tenant_table('bad_unforced');
+        ALTER TABLE bad_unforced NO FORCE ROW LEVEL SECURITY;
+        CREATE TABLE bad_widened (tenant_id uuid NOT NULL, id uuid NOT NULL, PRIMARY KEY (tenant_id, id));
+        SELECT waybill_protect_tenant_table('bad_widened');
+        CREATE POLICY everyone_reads ON bad_widened FOR SELECT USING (true);
+        CREATE TABLE bad_walled (tenant_id uuid NOT NULL, id uuid NOT NULL, PRIMARY KEY (tenant_id, id));
+        SELECT waybill_protect_tenant_table('bad_walled');`);
+      const offenders = await rowSecurityOffenders(client);
+      expect(offenders.filter((o) => o.includes("bad_"))).toEqual([
+        "bad_unforced: row-level security is not forced",
+        "bad_unwalled: no tenant policy for waybill_app",
+        "bad_unwalled: row-level security is not enabled",
+        "bad_unwalled: row-level security is not forced",
+        "bad_widened: a policy applies to a role other than waybill_app or waybill_platform",
       ]);
     } finally {
       await client.query("ROLLBACK");

@@ -1,6 +1,6 @@
 // Tenant-scoped reads for the console. Every function that reads tenant-owned rows takes the
 // tenant id and puts it in `where` (CONVENTIONS habit 3).
-import type { TDb } from "@/server/db/client";
+import type { TDb, TDbTx } from "@/server/db/client";
 import { isCrossTenantRole, type TPrincipal } from "@/server/domain/access/permissions";
 
 /** The tenants a principal may see: all for cross-tenant roles, its own for a tenant admin. */
@@ -14,7 +14,7 @@ export function listVisibleTenants(db: TDb, principal: TPrincipal) {
   });
 }
 
-export function listSenderNumbers(db: TDb, tenantId: string) {
+export function listSenderNumbers(db: TDbTx, tenantId: string) {
   return db.senderNumber.findMany({
     where: { tenantId },
     select: {

@@ -1,6 +1,6 @@
 // Usage reads: priced messages per tenant, sender, category, pricing type and day, from
 // usage_message (one row per priced message; index (tenant_id, day)). Every read names its tenants.
-import type { TDb } from "@/server/db/client";
+import type { TDbTx } from "@/server/db/client";
 import { sqlOfPrisma } from "@/server/db/sql";
 
 export type TUsageRow = {
@@ -17,7 +17,7 @@ export type TUsageRow = {
 
 /** Usage of the given tenants between two UTC days (inclusive), one row per key and day. */
 export async function readUsage(
-  db: TDb,
+  db: TDbTx,
   tenantIds: readonly string[],
   range: { from: string; to: string },
 ): Promise<TUsageRow[]> {

@@ -130,7 +130,7 @@ export type TLedgerView = {
 
 /** A message's timeline: events in ledger order with their receipt counts, the derivation, the check. */
 export async function readLedger(
-  db: TDb,
+  db: TDbTx,
   tenantId: string,
   messageId: string,
   rules: TReconciliationRules = CURRENT_RULES,

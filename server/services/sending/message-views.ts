@@ -2,7 +2,7 @@
 // the explanation, the last error, and the ledger. Always read by tenant: a message of another
 // tenant is "not found", exactly like a message that does not exist.
 import { z } from "zod";
-import type { TDb } from "@/server/db/client";
+import type { TDbTx } from "@/server/db/client";
 import {
   EVENT_SOURCES,
   LEDGER_EVENT_TYPES,
@@ -75,7 +75,7 @@ export function isMessageId(value: string): boolean {
 }
 
 export async function getMessageView(
-  db: TDb,
+  db: TDbTx,
   tenantId: string,
   messageId: string,
 ): Promise<TMessageView | null> {
@@ -189,7 +189,7 @@ export const ZMessageEventsViewSchema = z.object({
 export type TMessageEventsView = z.infer<typeof ZMessageEventsViewSchema>;
 
 export async function getMessageEventsView(
-  db: TDb,
+  db: TDbTx,
   tenantId: string,
   messageId: string,
 ): Promise<TMessageEventsView | null> {

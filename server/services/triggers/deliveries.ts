@@ -2,7 +2,7 @@
 // the operator actions on them: redeliver one or every dead delivery of an endpoint, and send a
 // sample event to an endpoint. Every query is scoped by tenant.
 import crypto from "node:crypto";
-import type { TDb } from "@/server/db/client";
+import type { TDb, TDbTx } from "@/server/db/client";
 import { sqlOfPrisma } from "@/server/db/sql";
 import type { TTriggerEventType } from "@/server/domain/triggers/event-types";
 import { uuidV7 } from "@/server/ingest/uuid-v7";
@@ -27,7 +27,7 @@ export type TDeliveryRow = {
 };
 
 export async function listDeliveries(
-  db: TDb,
+  db: TDbTx,
   tenantId: string,
   filter: {
     endpointId?: string;
@@ -75,7 +75,7 @@ export type TAttemptRow = {
   error: string | null;
 };
 
-export async function listAttempts(db: TDb, tenantId: string, deliveryIds: readonly string[]) {
+export async function listAttempts(db: TDbTx, tenantId: string, deliveryIds: readonly string[]) {
   if (deliveryIds.length === 0) return new Map<string, TAttemptRow[]>();
   const rows = await sqlOfPrisma(db).query<TAttemptRow & { deliveryId: string }>(
     `SELECT id::text AS "id", delivery_id::text AS "deliveryId", attempt, started_at AS "startedAt", url,

@@ -245,7 +245,7 @@ export async function deleteEndpoint(
   });
 }
 
-export async function listEndpoints(db: TDb, tenantId: string): Promise<TEndpointView[]> {
+export async function listEndpoints(db: TDbTx, tenantId: string): Promise<TEndpointView[]> {
   return db.webhookEndpoint.findMany({
     where: { tenantId },
     orderBy: { createdAt: "asc" },
@@ -254,7 +254,7 @@ export async function listEndpoints(db: TDb, tenantId: string): Promise<TEndpoin
 }
 
 export async function getEndpoint(
-  db: TDb,
+  db: TDbTx,
   tenantId: string,
   endpointId: string,
 ): Promise<TEndpointView | null> {

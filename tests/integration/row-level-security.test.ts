@@ -1,0 +1,354 @@
+// Row-level security as a matrix over the catalogue (ADR 013): for every tenant table, a
+// transaction as waybill_app scoped to tenant A reads and writes only A's rows, one with no scope
+// sees nothing, the platform role sees every tenant; and the two ways the code enters the scope
+// (Prisma and plain pg) really do, as do the tenant REST API's reads and tRPC's tenant queries. Runs on a database of its own: to give every tenant table a row
+// per tenant without building each table's whole world, the seeding drops the check constraints
+// and turns foreign keys off, which a shared database must not see.
+import crypto from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, type TDb } from "@/server/db/client";
+import { inPgTransaction } from "@/server/db/pg-transaction";
+import { inTenantScope, tenantIdsSetting } from "@/server/db/tenant-scope";
+import { handleGetEndpoint, handleListDeliveries, handleListEndpoints } from "@/server/rest/endpoints";
+import { handleGetMessage, handleListMessageEvents } from "@/server/rest/messages";
+import { handleGetTenant } from "@/server/rest/tenant";
+import { handleGetUsage } from "@/server/rest/usage";
+import { makeApiKey, makeTenant, makeUser } from "../factories";
+import { readTenantTables } from "../setup/catalogue";
+import { testSecretBox } from "../setup/context";
+import { callerFor } from "../setup/trpc";
+import { createTestDatabase, type TTestDatabase } from "../setup/test-database";
+
+const A = crypto.randomUUID();
+const B = crypto.randomUUID();
+
+type TColumn = { name: string; type: string; category: string; isEnum: boolean; isRequired: boolean };
+
+let database: TTestDatabase;
+let client: pg.Client;
+let tables: string[];
+const columnsOf = new Map<string, TColumn[]>();
+
+// columns the database fills (identity, generated) are left out of every column list
+
+/** A value of the column's type, as SQL: constraints are dropped, so only the type matters. */
+function sampleValue(column: TColumn, tenantId: string): string {
+  if (column.name === "tenant_id") return `'${tenantId}'::uuid`;
+  if (column.isEnum)
+    return `(SELECT enumlabel FROM pg_enum WHERE enumtypid = '${column.type}'::regtype ORDER BY enumsortorder LIMIT 1)::${column.type}`;
+  if (column.category === "A") return `'{}'::${column.type}`;
+  switch (column.type) {
+    case "uuid":
+      return "gen_random_uuid()";
+    case "jsonb":
+    case "json":
+      return `'{}'::${column.type}`;
+    case "bytea":
+      return "'\\x00'::bytea";
+    case "boolean":
+      return "false";
+  }
+  if (column.category === "N") return `1::${column.type}`;
+  if (column.category === "D") return `now()::${column.type}`;
+  if (column.category === "S") return `'x'::${column.type}`;
+  throw new Error(`no sample value for ${column.name} ${column.type}`);
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase("rls");
+  client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  tables = await readTenantTables(client);
+  for (const table of tables) {
+    const { rows } = await client.query<TColumn>(
+      `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typcategory AS category,
+              t.typtype = 'e' AS "isEnum", a.attnotnull AND NOT a.atthasdef AS "isRequired"
+       FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+       WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
+         AND a.attgenerated = '' AND a.attidentity = ''
+       ORDER BY a.attnum`,
+      [table],
+    );
+    columnsOf.set(table, rows);
+  }
+  await client.query("BEGIN");
+  // foreign keys are triggers: replica mode turns them off for the seeding
+  await client.query("SET LOCAL session_replication_role = replica");
+  const { rows: checks } = await client.query<{ table: string; name: string }>(
+    `SELECT conrelid::regclass::text AS table, conname AS name FROM pg_constraint
+     WHERE contype = 'c' AND conrelid::regclass::text = ANY ($1::text[])`,
+    [tables],
+  );
+  for (const check of checks)
+    await client.query(`ALTER TABLE ${check.table} DROP CONSTRAINT ${client.escapeIdentifier(check.name)}`);
+  for (const table of tables) {
+    const columns = (columnsOf.get(table) ?? []).filter((c) => c.isRequired || c.name === "tenant_id");
+    for (const tenantId of [A, B])
+      await client.query(
+        `INSERT INTO ${table} (${columns.map((c) => c.name).join(", ")})
+         VALUES (${columns.map((c) => sampleValue(c, tenantId)).join(", ")})`,
+      );
+  }
+  await client.query("COMMIT");
+}, 120_000);
+
+afterAll(async () => {
+  await client?.end();
+  await database?.dispose();
+});
+
+/** Runs `body` in a transaction as `role`, with `app.tenant_ids` set when given; rolled back. */
+async function as<T>(role: string, tenantIds: string[] | null, body: () => Promise<T>): Promise<T> {
+  await client.query("BEGIN");
+  try {
+    await client.query(`SET LOCAL ROLE ${role}`);
+    if (tenantIds) await client.query("SELECT set_config('app.tenant_ids', $1, true)", [tenantIds.join(",")]);
+    return await body();
+  } finally {
+    await client.query("ROLLBACK");
+  }
+}
+
+/** The statement's error message, or null when it succeeded (inside a savepoint). */
+async function failureOf(text: string, values: unknown[] = []): Promise<string | null> {
+  await client.query("SAVEPOINT attempt");
+  try {
+    await client.query(text, values);
+    await client.query("RELEASE SAVEPOINT attempt");
+    return null;
+  } catch (error) {
+    await client.query("ROLLBACK TO SAVEPOINT attempt");
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+async function tenantsSeen(table: string): Promise<string[]> {
+  const { rows } = await client.query<{ tenant: string }>(
+    `SELECT tenant_id::text AS tenant FROM ${table} WHERE tenant_id IN ($1, $2) ORDER BY 1`,
+    [A, B],
+  );
+  return rows.map((r) => r.tenant);
+}
+
+describe("row-level security on every tenant table", () => {
+  it("covers the catalogue's tenant tables, each seeded with a row of A and of B", async () => {
+    expect(tables.length).toBeGreaterThan(20);
+    for (const table of tables) expect(await tenantsSeen(table), table).toEqual([A, B].sort());
+  });
+
+  it("scoped to A, the app role reads only A's rows; with no scope it reads nothing", async () => {
+    for (const table of tables) {
+      expect(await as("waybill_app", [A], () => tenantsSeen(table)), table).toEqual([A]);
+      expect(await as("waybill_app", [A, B], () => tenantsSeen(table)), table).toEqual([A, B].sort());
+      expect(await as("waybill_app", null, () => tenantsSeen(table)), table).toEqual([]);
+      expect(await as("waybill_app", [], () => tenantsSeen(table)), table).toEqual([]);
+    }
+  });
+
+  it("scoped to A, the app role can neither change B's rows nor write a row into B", async () => {
+    for (const table of tables) {
+      const columns = (columnsOf.get(table) ?? []).map((c) => c.name).join(", ");
+      await as("waybill_app", [A], async () => {
+        // B's rows are invisible: updating or deleting them touches nothing
+        const updated = await client.query(`UPDATE ${table} SET tenant_id = tenant_id WHERE tenant_id = $1`, [
+          B,
+        ]);
+        expect(updated.rowCount, `${table}: update of B`).toBe(0);
+        const deleted = await client.query(`DELETE FROM ${table} WHERE tenant_id = $1`, [B]);
+        expect(deleted.rowCount, `${table}: delete of B`).toBe(0);
+        // a copy of A's row labelled B is refused
+        const inserted = await failureOf(
+          `INSERT INTO ${table} (${columns})
+           SELECT ${columns} FROM jsonb_populate_record(NULL::${table},
+             (SELECT to_jsonb(r) || jsonb_build_object('tenant_id', $1::uuid) FROM ${table} r LIMIT 1))`,
+          [B],
+        );
+        expect(inserted, `${table}: insert into B`).toMatch(/row-level security/);
+        // moving A's row to B is refused (append-only tables refuse any update first)
+        const moved = await failureOf(`UPDATE ${table} SET tenant_id = $1`, [B]);
+        expect(moved, `${table}: move to B`).toMatch(/row-level security|append-only/);
+      });
+      expect(await tenantsSeen(table), table).toEqual([A, B].sort());
+    }
+  });
+
+  it("with no scope the app role cannot write even its own row", async () => {
+    for (const table of tables) {
+      const columns = (columnsOf.get(table) ?? []).map((c) => c.name).join(", ");
+      const { rows } = await client.query<{ row: unknown }>(
+        `SELECT to_jsonb(r) AS row FROM ${table} r WHERE tenant_id = $1`,
+        [A],
+      );
+      await as("waybill_app", null, async () => {
+        const inserted = await failureOf(
+          `INSERT INTO ${table} (${columns}) SELECT ${columns} FROM jsonb_populate_record(NULL::${table}, $1::jsonb)`,
+          [JSON.stringify(rows[0]?.row)],
+        );
+        expect(inserted, table).toMatch(/row-level security/);
+      });
+    }
+  });
+
+  it("the platform role's explicit bypass sees and writes every tenant", async () => {
+    for (const table of tables) {
+      await as("waybill_platform", null, async () => {
+        expect(await tenantsSeen(table), table).toEqual([A, B].sort());
+        // a tenant list does not narrow the platform role: its policy is the bypass
+        await client.query("SELECT set_config('app.tenant_ids', $1, true)", [A]);
+        expect(await tenantsSeen(table), table).toEqual([A, B].sort());
+        const updated = await failureOf(
+          `DO $$ DECLARE n int; BEGIN
+             UPDATE ${table} SET tenant_id = tenant_id WHERE tenant_id = '${B}';
+             GET DIAGNOSTICS n = ROW_COUNT;
+             IF n <> 1 THEN RAISE EXCEPTION 'updated % rows of B', n; END IF;
+           END $$`,
+        );
+        // append-only tables refuse the update itself, never the bypass
+        if (updated !== null) expect(updated, table).toMatch(/append-only/);
+      });
+    }
+  });
+});
+
+describe("entering the tenant scope from application code", () => {
+  let db: TDb;
+  let pool: pg.Pool;
+  beforeAll(() => {
+    // one connection each: what the scope sets must not outlive its transaction on that connection
+    db = createDb(database.url, { max: 1 });
+    pool = new pg.Pool({ connectionString: database.url, max: 1 });
+  });
+  afterAll(async () => {
+    await db.$disconnect();
+    await pool.end();
+  });
+
+  it("Prisma: a query without a tenant filter sees only the scope's tenants, and the connection goes back as it was", async () => {
+    const seen = await inTenantScope(db, [A], (tx) =>
+      tx.message.findMany({ where: { tenantId: { in: [A, B] } }, select: { tenantId: true } }),
+    );
+    expect(seen.map((m) => m.tenantId)).toEqual([A]);
+    const after = await db.$queryRawUnsafe<{ user: string; tenants: string | null }[]>(
+      "SELECT current_user::text AS user, current_setting('app.tenant_ids', true) AS tenants",
+    );
+    expect(after[0]?.user).not.toBe("waybill_app");
+    expect(after[0]?.tenants ?? "").toBe("");
+    expect(await db.message.count({ where: { tenantId: { in: [A, B] } } })).toBe(2);
+  });
+
+  it("Prisma: a write into another tenant fails and rolls the whole transaction back", async () => {
+    await expect(
+      inTenantScope(db, [A], (tx) =>
+        tx.$executeRawUnsafe("UPDATE message SET tenant_id = $1::uuid WHERE tenant_id = $2::uuid", B, A),
+      ),
+    ).rejects.toThrow(/row-level security/);
+  });
+
+  it("plain pg: inPgTransaction with tenantIds runs as the app role, scoped", async () => {
+    const seen = await inPgTransaction(
+      pool,
+      (sql) =>
+        sql.query<{ tenant: string; user: string }>(
+          "SELECT tenant_id::text AS tenant, current_user::text AS user FROM message WHERE tenant_id IN ($1, $2)",
+          [A, B],
+        ),
+      { tenantIds: [B] },
+    );
+    expect(seen).toEqual([{ tenant: B, user: "waybill_app" }]);
+    const after = await pool.query<{ user: string }>("SELECT current_user::text AS user");
+    expect(after.rows[0]?.user).not.toBe("waybill_app");
+  });
+
+  it("refuses a tenant list that is not a list of uuids instead of widening it", () => {
+    expect(() => tenantIdsSetting([A, `${B},*`])).toThrow(/not a tenant id/);
+    expect(tenantIdsSetting([A, B])).toBe(`${A},${B}`);
+  });
+});
+
+describe("the tenant REST API reads inside the tenant scope", () => {
+  let db: TDb;
+  let key: string;
+  beforeAll(async () => {
+    db = createDb(database.url, { max: 2 });
+    key = (await makeApiKey(db, (await makeTenant(db)).id)).apiKey;
+  });
+  afterAll(async () => {
+    await db.$disconnect();
+  });
+
+  const get = (path: string) =>
+    new Request(`http://waybill.test${path}`, { headers: { Authorization: `Bearer ${key}` } });
+  const someId = crypto.randomUUID();
+  const deps = () => ({ db, box: testSecretBox, allowHttp: false, now: () => new Date() });
+  // Each read, and a table it reads. Taking that table away from waybill_app alone must break the
+  // read: proof that it runs as the app role (the platform role that opened the connection
+  // still has the table).
+  const reads: [string, string[], () => Promise<Response>][] = [
+    ["GET /api/v1/tenant", ["sender_number"], () => handleGetTenant(deps(), get("/api/v1/tenant"))],
+    ["GET /api/v1/usage", ["usage_message"], () => handleGetUsage(deps(), get("/api/v1/usage"))],
+    [
+      "GET /api/v1/messages/{id}",
+      ["message"],
+      () => handleGetMessage(deps(), get(`/api/v1/messages/${someId}`), someId),
+    ],
+    [
+      "GET /api/v1/messages/{id}/events",
+      ["message", "message_event"],
+      () => handleListMessageEvents(deps(), get(`/api/v1/messages/${someId}/events`), someId),
+    ],
+    [
+      "GET /api/v1/endpoints",
+      ["webhook_endpoint"],
+      () => handleListEndpoints(deps(), get("/api/v1/endpoints")),
+    ],
+    [
+      "GET /api/v1/endpoints/{id}",
+      ["webhook_endpoint"],
+      () => handleGetEndpoint(deps(), get(`/api/v1/endpoints/${someId}`), someId),
+    ],
+    [
+      "GET /api/v1/endpoints/{id}/deliveries",
+      ["webhook_endpoint"],
+      () => handleListDeliveries(deps(), get(`/api/v1/endpoints/${someId}/deliveries`), someId),
+    ],
+  ];
+
+  it.each(reads)("%s runs as waybill_app", async (_route, tables, read) => {
+    expect([200, 404]).toContain((await read()).status);
+    await client.query(`REVOKE SELECT ON ${tables.join(", ")} FROM waybill_app`);
+    try {
+      await expect(read()).rejects.toThrow(/permission denied/);
+    } finally {
+      await client.query(`GRANT SELECT ON ${tables.join(", ")} TO waybill_app`);
+    }
+  });
+});
+
+describe("tenant-scoped tRPC queries read inside the tenant scope", () => {
+  let db: TDb;
+  beforeAll(() => {
+    db = createDb(database.url, { max: 2 });
+  });
+  afterAll(async () => {
+    await db.$disconnect();
+  });
+
+  it("a query runs as waybill_app for a tenant admin and for a cross-tenant role alike", async () => {
+    const tenant = await makeTenant(db);
+    for (const user of [
+      await makeUser(db, "tenant_admin", { tenantId: tenant.id }),
+      await makeUser(db, "engineer"),
+    ]) {
+      const caller = callerFor(db, user);
+      expect((await caller.tenants.overview({ tenantId: tenant.id })).tenant.id).toBe(tenant.id);
+      // sender_number taken from waybill_app alone: the overview fails, so it read as that role
+      await client.query("REVOKE SELECT ON sender_number FROM waybill_app");
+      try {
+        await expect(caller.tenants.overview({ tenantId: tenant.id })).rejects.toThrow(/permission denied/);
+      } finally {
+        await client.query("GRANT SELECT ON sender_number TO waybill_app");
+      }
+    }
+  });
+});
