@@ -30,8 +30,6 @@ const LIVE_RATE = Number(process.argv[3] ?? 1000);
 const LIVE_SECONDS = Number(process.argv[4] ?? 60);
 const BATCH_SIZE = Number(process.env.WAYBILL_INGEST_BATCH_SIZE ?? 200);
 const CONCURRENCY = Number(process.env.WAYBILL_INGEST_CONCURRENCY ?? 2);
-// the loops' lanes (as the worker runs them); BENCH_NO_LANES=1 measures loops without them
-const LANES = process.env.BENCH_NO_LANES !== "1";
 const TENANTS = 4;
 const STATUSES_PER_MESSAGE = 3;
 
@@ -138,13 +136,12 @@ async function main() {
     }, 10_000);
     let processed = 0;
     await Promise.all(
-      Array.from({ length: CONCURRENCY }, async (_, index) => {
+      Array.from({ length: CONCURRENCY }, async () => {
         for (;;) {
           const report = await drainInboxOnce(drainPool, {
             batchSize: BATCH_SIZE,
             maxAttempts: 8,
             now: () => new Date(),
-            lane: LANES ? { index, count: CONCURRENCY } : undefined,
           });
           processed += report.claimed;
           if (report.claimed === 0) return;
@@ -284,13 +281,12 @@ async function main() {
     })();
     let events = 0;
     await Promise.all(
-      Array.from({ length: CONCURRENCY }, async (_, index) => {
+      Array.from({ length: CONCURRENCY }, async () => {
         for (;;) {
           const report = await drainInboxOnce(drainPool, {
             batchSize: BATCH_SIZE,
             maxAttempts: 8,
             now: () => new Date(),
-            lane: LANES ? { index, count: CONCURRENCY } : undefined,
           });
           const committed = Date.now();
           for (const id of report.claimedIds ?? []) {

@@ -12,7 +12,7 @@ import { createProcessMetrics } from "@/server/ingest/prometheus";
 import { recordRawWebhooks } from "@/server/ingest/record-raw-webhook";
 import { WEBHOOK_HTTP_METRICS } from "@/server/ingest/web-metrics";
 import { createLogger } from "@/server/platform/logger";
-import { drainInboxOnce, laneOfBodySql } from "@/server/services/ingest/process-inbox";
+import { drainInboxOnce } from "@/server/services/ingest/process-inbox";
 import { pruneWebhooks } from "@/server/services/ingest/prune";
 import { makeSenderNumber, makeTenant, makeUser } from "../factories";
 import { entry, envelope, messagesChange, otherFields, statusItem, webhookPost } from "../factories/webhooks";
@@ -487,53 +487,5 @@ describe("GET /api/metrics", () => {
         /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [-+]?(\d+(\.\d+)?([eE][-+]?\d+)?|NaN|\+Inf|-Inf)$/,
       );
     }
-  });
-});
-
-describe("drain loops in lanes", () => {
-  it("a loop claims its own numbers' rows first, takes any row when its lane is empty, and reads a lane from any body", async () => {
-    await drainAll();
-    // two numbers in different lanes of two (the lane is a hash of the body's phone_number_id)
-    const laneOf = async (phoneNumberId: string) =>
-      (
-        await admin.query<{ lane: string }>(
-          `SELECT ${laneOfBodySql("convert_to($1, 'UTF8')", "2")} AS lane`,
-          [`{"metadata":{"phone_number_id":"${phoneNumberId}"}}`],
-        )
-      ).rows[0]!.lane;
-    const senders = [acmeSender, globexSender];
-    for (
-      let i = 0;
-      (await laneOf(senders[0]!.phoneNumberId)) === (await laneOf(senders[1]!.phoneNumberId));
-      i++
-    ) {
-      if (i > 20) throw new Error("no second lane found");
-      senders[1] = await makeSenderNumber(db, testSecretBox, globex.id);
-    }
-    const [first, second] = senders as [typeof acmeSender, typeof acmeSender];
-    const firstLane = Number(await laneOf(first.phoneNumberId));
-    const rawOf = (sender: typeof acmeSender) =>
-      Array.from({ length: 3 }, () => statusBody(sender, `wamid.${crypto.randomUUID()}`));
-    const firstRaw = rawOf(first);
-    const secondRaw = rawOf(second);
-    // interleaved arrival: without lanes one claim would take rows of both numbers
-    for (let i = 0; i < 3; i++)
-      for (const raw of [firstRaw[i]!, secondRaw[i]!])
-        await route.POST(webhookPost(raw, { secret: APP_SECRET }));
-    const idsOf = async (raws: string[]) => (await Promise.all(raws.map(inboxRow))).map((r) => r.id).sort();
-
-    const config = { batchSize: 50, maxAttempts: 2, now: () => new Date() };
-    const own = await drainInboxOnce(pool, { ...config, lane: { index: firstLane, count: 2 } });
-    expect([...own.claimedIds].sort()).toEqual(await idsOf(firstRaw));
-    // its lane is empty now: the same loop takes the other lane's rows rather than idle
-    const stolen = await drainInboxOnce(pool, { ...config, lane: { index: firstLane, count: 2 } });
-    expect([...stolen.claimedIds].sort()).toEqual(await idsOf(secondRaw));
-    for (const raw of [...firstRaw, ...secondRaw]) expect((await inboxRow(raw)).status).toBe("processed");
-
-    // a body that is not UTF-8, holds no number or is gone still has a lane (never an error)
-    const lanes = await admin.query<{ lane: string }>(
-      `SELECT ${laneOfBodySql("b", "2")} AS lane FROM unnest(ARRAY['\\xff00fe'::bytea, ''::bytea, NULL]) AS b`,
-    );
-    for (const row of lanes.rows) expect(["0", "1"]).toContain(String(row.lane));
   });
 });

@@ -25,11 +25,6 @@ export type TDrainConfig = {
   now: () => Date;
   /** logs a row's processing failure (no body: it may hold anything) */
   onRowError?: (rowId: string, error: unknown, attempts: number) => void;
-  /**
-   * This loop's lane among `count` concurrent drain loops: it claims the rows of its own sender
-   * numbers first (laneOfBodySql), and any row only when its lane is empty.
-   */
-  lane?: { index: number; count: number };
 };
 
 export type TDrainReport = {
@@ -70,45 +65,7 @@ function toClaimed(row: TClaimRow): TClaimedRow {
   };
 }
 
-/**
- * The lane of a raw row: its first phone_number_id, hashed. Every status of a message names the
- * number that sent it, so loops in different lanes lock different messages and do not queue
- * behind each other's transactions (two loops on the same messages run one after the other). A
- * row with several numbers, or none readable, still belongs to exactly one lane; the lane only
- * decides who looks first. A byte search, not a regular expression (a hundred times cheaper per
- * row), that never fails on any body: `"phone_number_id"`, then the next quoted string.
- */
-export function laneOfBodySql(column: string, count: string): string {
-  const id = `split_part(encode(substring(${column} from position('"phone_number_id"'::bytea in ${column}) + 17 for 48), 'escape'), '"', 2)`;
-  // ::bigint before abs: abs() of the smallest int4 overflows
-  return `mod(abs(hashtext(coalesce(${id}, ''))::bigint), ${count})`;
-}
-
-async function claimBatch(
-  sql: TSql,
-  limit: number,
-  now: Date,
-  lane?: TDrainConfig["lane"],
-): Promise<TClaimedRow[]> {
-  if (lane && lane.count > 1) {
-    // the lane is read from the oldest pending rows only (a bounded window, in index order), so a
-    // claim never computes it over a whole backlog
-    const own = await sql.query<TClaimRow>(
-      `WITH window_rows AS (
-         SELECT id FROM webhook_inbox
-         WHERE status = 'pending' AND available_at <= $1
-         ORDER BY available_at
-         LIMIT $2::int * $3::int * 4)
-       SELECT w.id::text AS id, w.body, w.received_at, w.process_count, w.replay_id::text AS replay_id
-       FROM webhook_inbox w JOIN window_rows USING (id)
-       WHERE w.status = 'pending' AND ${laneOfBodySql("w.body", "$3::int")} = $4::int
-       ORDER BY w.available_at
-       LIMIT $2
-       FOR UPDATE OF w SKIP LOCKED`,
-      [now, limit, lane.count, lane.index],
-    );
-    if (own.length > 0) return own.map(toClaimed);
-  }
+async function claimBatch(sql: TSql, limit: number, now: Date): Promise<TClaimedRow[]> {
   const rows = await sqlTemplate(sql)<TClaimRow>`
     SELECT id::text AS id, body, received_at, process_count, replay_id::text AS replay_id
     FROM webhook_inbox
@@ -196,7 +153,7 @@ export async function drainInboxOnce(db: TDrainDb, config: TDrainConfig): Promis
   try {
     const outcomes = await transact(db, async (sql) => {
       const now = config.now();
-      const rows = await claimBatch(sql, config.batchSize, now, config.lane);
+      const rows = await claimBatch(sql, config.batchSize, now);
       claimedIds = rows.map((r) => r.id);
       if (rows.length === 0) return [];
       const counters = new CounterBag();

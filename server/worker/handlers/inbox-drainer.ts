@@ -35,7 +35,6 @@ export function startInboxDrainer(deps: { db: TDb; pool: pg.Pool; log: TLogger }
           batchSize: config.batchSize,
           maxAttempts: config.maxAttempts,
           now: () => new Date(),
-          lane: { index, count: config.concurrency },
           onRowError: (rowId, error, attempts) =>
             deps.log.warn(
               { rawWebhookId: rowId, attempts, err: error },
