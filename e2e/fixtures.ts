@@ -1,5 +1,6 @@
 // Shared e2e fixtures: the demo accounts seeded by prisma/seed.ts and their storage states.
 import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type Page } from "@playwright/test";
 
 export const DEMO_PASSWORD = "waybill-demo-2026";
@@ -28,8 +29,42 @@ export function asRole(role: TDemoRole) {
   return base.extend({ storageState: storageStateFor(role) });
 }
 
+/** The widths every page is photographed at: a desktop and a 390 px phone. */
+const SCREENSHOT_VIEWPORTS = [
+  { width: 1440, height: 900 },
+  { width: 390, height: 844 },
+] as const;
+
+/**
+ * Full-page screenshots at 1440 and 390 px (`<name>-1440.png`, `<name>-390.png`), then the
+ * journey's own viewport again, so a step after it sees the page as before.
+ */
 export async function screenshot(page: Page, name: string) {
-  await page.screenshot({ path: path.join("test-results", "screenshots", `${name}.png`), fullPage: true });
+  const original = page.viewportSize();
+  for (const viewport of SCREENSHOT_VIEWPORTS) {
+    await page.setViewportSize(viewport);
+    await page.screenshot({
+      path: path.join("test-results", "screenshots", `${name}-${viewport.width}.png`),
+      fullPage: true,
+    });
+  }
+  if (original) await page.setViewportSize(original);
+}
+
+/** The WCAG 2.2 A and AA rules axe checks; best practices aside (they are not failures). */
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"];
+
+/**
+ * Runs axe on the page as it is now and fails on any serious or critical violation, naming the
+ * rule, the elements and the page, so the fix can start from the report alone.
+ */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  const blocking = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  // soft: the journey goes on, so one run reports every page's violations; the test still fails
+  expect.soft(blocking, `axe on ${new URL(page.url()).pathname}`).toEqual([]);
 }
 
 export { expect };

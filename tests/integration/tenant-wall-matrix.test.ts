@@ -129,6 +129,7 @@ export const TRPC_MATRIX: Record<string, TMatrixEntry> = {
   "deadLetters.getBulk": {},
   "deadLetters.list": {},
   "deadLetters.listAllTenants": {},
+  "deadLetters.listGroups": {},
   "deadLetters.listBulk": {},
   "deadLetters.prepareBulk": {},
   "deadLetters.rejectBulk": {},

@@ -16,9 +16,11 @@ export type TDeadLetterQuery = {
   /** undefined: every status */
   status?: TDeadLetterStatus;
   senderNumberId?: string;
-  errorCode?: string;
+  /** null: dead letters without an error code (a group of them, e.g. given up in doubt) */
+  errorCode?: string | null;
   reasonClass?: TReasonClass;
-  templateName?: string;
+  /** null: free-form text messages (no template) */
+  templateName?: string | null;
   /** dead-lettered at or after */
   deadLetteredFrom?: Date;
   /** dead-lettered before */
@@ -95,9 +97,11 @@ function conditionsOf(query: Omit<TDeadLetterQuery, "limit">): Prisma.Sql[] {
   const conditions: Prisma.Sql[] = [Prisma.sql`d.tenant_id = scope.tenant_id`];
   if (query.status) conditions.push(Prisma.sql`d.status = ${query.status}::dead_letter_status`);
   if (query.senderNumberId) conditions.push(Prisma.sql`d.sender_number_id = ${query.senderNumberId}::uuid`);
-  if (query.errorCode) conditions.push(Prisma.sql`d.error_code = ${query.errorCode}`);
+  if (query.errorCode === null) conditions.push(Prisma.sql`d.error_code IS NULL`);
+  else if (query.errorCode) conditions.push(Prisma.sql`d.error_code = ${query.errorCode}`);
   if (query.reasonClass) conditions.push(Prisma.sql`d.reason_class = ${query.reasonClass}`);
-  if (query.templateName) conditions.push(Prisma.sql`d.template_name = ${query.templateName}`);
+  if (query.templateName === null) conditions.push(Prisma.sql`d.template_name IS NULL`);
+  else if (query.templateName) conditions.push(Prisma.sql`d.template_name = ${query.templateName}`);
   if (query.deadLetteredFrom) conditions.push(Prisma.sql`d.dead_lettered_at >= ${query.deadLetteredFrom}`);
   if (query.deadLetteredTo) conditions.push(Prisma.sql`d.dead_lettered_at < ${query.deadLetteredTo}`);
   if (query.after) {
@@ -177,6 +181,130 @@ export async function listDeadLetterKeys(
     ORDER BY d.dead_lettered_at DESC, d.message_id DESC
     LIMIT ${take}`;
   return rows.map((r) => ({ tenantId: r.tenant_id, messageId: r.message_id }));
+}
+
+export type TDeadLetterGroupKey = {
+  errorCode: string | null;
+  senderNumberId: string;
+  templateName: string | null;
+};
+
+export type TDeadLetterGroupRow = TDeadLetterGroupKey & {
+  tenantId: string;
+  tenantSlug: string;
+  errorTitle: string | null;
+  /** the class most of the group's dead letters have (one error code nearly always has one) */
+  reasonClass: TReasonClass;
+  /** the newest dead letter's reason in words */
+  latestReason: string;
+  senderDisplayNumber: string;
+  senderLabel: string | null;
+  count: number;
+  /** dead-lettered again after a retry (episodes > 1) */
+  failedAgain: number;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  /** the newest bulk operation whose retry of one of the group's messages failed again */
+  lastOperationId: string | null;
+  /** who retried the newest message that failed again (bulk or single retry) */
+  lastRetriedBy: string | null;
+};
+
+/**
+ * Open dead letters grouped by error code x sender number x template, newest group first: how
+ * an engineer sees one cause once instead of as hundreds of rows. For messages that failed again
+ * after a retry, the operator action that retried them is read from their own ledger (the
+ * `operator:<id>` dedupe key holds the bulk item's id), so no index over bulk items per message
+ * is needed; the lookup is skipped for messages that failed only once. Tenant-scoped: every row is
+ * read inside `tenantIds`, through the tenant-first status index.
+ */
+export async function listDeadLetterGroups(
+  db: TDb | TDbTx,
+  tenantIds: readonly string[],
+  query: Omit<TDeadLetterQuery, "limit" | "after" | "status">,
+  limit: number,
+): Promise<{ groups: TDeadLetterGroupRow[]; isTruncated: boolean; total: number }> {
+  if (tenantIds.length === 0) return { groups: [], isTruncated: false, total: 0 };
+  const conditions = conditionsOf({ ...query, status: "open" });
+  const rows = await db.$queryRaw<
+    {
+      tenant_id: string;
+      tenant_slug: string;
+      error_code: string | null;
+      sender_number_id: string;
+      template_name: string | null;
+      error_title: string | null;
+      reason_class: TReasonClass;
+      latest_reason: string;
+      sender_display_number: string;
+      sender_label: string | null;
+      count: number;
+      failed_again: number;
+      first_seen_at: Date;
+      last_seen_at: Date;
+      last_operation_id: string | null;
+      last_retried_by: string | null;
+      total: number;
+    }[]
+  >`
+    SELECT g.*, sum(g.count) OVER ()::int AS total
+    FROM (
+      SELECT d.tenant_id::text AS tenant_id, t.slug AS tenant_slug, d.error_code,
+             d.sender_number_id::text AS sender_number_id, d.template_name,
+             (array_agg(d.error_title ORDER BY d.dead_lettered_at DESC))[1] AS error_title,
+             mode() WITHIN GROUP (ORDER BY d.reason_class) AS reason_class,
+             (array_agg(d.reason ORDER BY d.dead_lettered_at DESC))[1] AS latest_reason,
+             s.display_number AS sender_display_number, s.label AS sender_label,
+             count(*)::int AS count, count(*) FILTER (WHERE d.episodes > 1)::int AS failed_again,
+             min(d.dead_lettered_at) AS first_seen_at, max(d.dead_lettered_at) AS last_seen_at,
+             (array_agg(op.bulk_action_id::text ORDER BY d.dead_lettered_at DESC)
+                FILTER (WHERE op.bulk_action_id IS NOT NULL))[1] AS last_operation_id,
+             (array_agg(op.actor ORDER BY d.dead_lettered_at DESC)
+                FILTER (WHERE op.actor IS NOT NULL))[1] AS last_retried_by
+      FROM unnest(${[...tenantIds]}::uuid[]) AS scope (tenant_id)
+      JOIN dead_letter d ON ${Prisma.join(conditions, " AND ")}
+      JOIN tenant t ON t.id = d.tenant_id
+      JOIN sender_number s ON s.tenant_id = d.tenant_id AND s.id = d.sender_number_id
+      LEFT JOIN LATERAL (
+        SELECT e.actor, i.bulk_action_id
+        FROM message_event e
+        LEFT JOIN bulk_action_item i ON i.tenant_id = e.tenant_id
+          AND i.id = CASE WHEN substr(e.dedupe_key, 10) ~ '^[0-9a-f-]{36}$'
+                          THEN substr(e.dedupe_key, 10)::uuid END
+        WHERE d.episodes > 1 AND e.tenant_id = d.tenant_id AND e.message_id = d.message_id
+          AND e.type = 'manual_action' AND e.body->>'action' = 'retry'
+          AND e.dedupe_key LIKE 'operator:%'
+        ORDER BY e.seq DESC
+        LIMIT 1
+      ) op ON true
+      GROUP BY d.tenant_id, t.slug, d.error_code, d.sender_number_id, d.template_name,
+               s.display_number, s.label
+    ) g
+    ORDER BY g.last_seen_at DESC, g.tenant_id, g.error_code NULLS LAST, g.sender_number_id,
+             g.template_name NULLS LAST
+    LIMIT ${limit + 1}`;
+  return {
+    groups: rows.slice(0, limit).map((r) => ({
+      tenantId: r.tenant_id,
+      tenantSlug: r.tenant_slug,
+      errorCode: r.error_code,
+      senderNumberId: r.sender_number_id,
+      templateName: r.template_name,
+      errorTitle: r.error_title,
+      reasonClass: r.reason_class,
+      latestReason: r.latest_reason,
+      senderDisplayNumber: r.sender_display_number,
+      senderLabel: r.sender_label,
+      count: r.count,
+      failedAgain: r.failed_again,
+      firstSeenAt: r.first_seen_at,
+      lastSeenAt: r.last_seen_at,
+      lastOperationId: r.last_operation_id,
+      lastRetriedBy: r.last_retried_by,
+    })),
+    isTruncated: rows.length > limit,
+    total: rows[0]?.total ?? 0,
+  };
 }
 
 /**

@@ -106,6 +106,45 @@ export const ZDeadLetterListOutputSchema = z.object({
   nextCursor: ZCursorSchema.nullable(),
 });
 
+/** Grouping reads open dead letters only: the status filter has no meaning for an issue. */
+export const ZDeadLetterGroupsInputSchema = ZDeadLetterFiltersSchema.omit({ status: true }).extend({
+  limit: z.number().int().min(1).max(200).default(100),
+});
+
+/** One issue: the open dead letters sharing an error code, a sender number and a template. */
+export const ZDeadLetterGroupKeySchema = z.object({
+  /** null: dead letters without an error code */
+  errorCode: z.string().trim().min(1).max(64).nullable(),
+  senderNumberId: z.uuid(),
+  /** null: free-form text messages */
+  templateName: z.string().trim().min(1).max(512).nullable(),
+});
+
+export const ZDeadLetterGroupSchema = ZDeadLetterGroupKeySchema.extend({
+  senderNumberId: z.string(),
+  tenantId: z.string(),
+  tenantSlug: z.string(),
+  errorTitle: z.string().nullable(),
+  reasonClass: z.enum(REASON_CLASSES),
+  latestReason: z.string(),
+  senderDisplayNumber: z.string(),
+  senderLabel: z.string().nullable(),
+  count: z.number().int(),
+  failedAgain: z.number().int(),
+  firstSeenAt: z.date(),
+  lastSeenAt: z.date(),
+  lastOperationId: z.string().nullable(),
+  lastRetriedBy: z.string().nullable(),
+});
+
+export const ZDeadLetterGroupsOutputSchema = z.object({
+  groups: z.array(ZDeadLetterGroupSchema),
+  /** more groups than `limit` match: narrow the filters */
+  isTruncated: z.boolean(),
+  /** open dead letters matching the filters, in every group */
+  total: z.number().int(),
+});
+
 const ZMessageKeySchema = z.object({ tenantId: z.uuid(), messageId: z.uuid() });
 
 export const ZSelectionSchema = z.discriminatedUnion("kind", [
@@ -115,6 +154,12 @@ export const ZSelectionSchema = z.discriminatedUnion("kind", [
   }),
   /** everything the filter matches in the scope, frozen into ids by the dry run */
   z.object({ kind: z.literal("filter"), filters: ZDeadLetterFiltersSchema }),
+  /** one issue of the grouped view (its open dead letters, narrowed by the view's filters) */
+  z.object({
+    kind: z.literal("group"),
+    filters: ZDeadLetterFiltersSchema.omit({ status: true }),
+    group: ZDeadLetterGroupKeySchema,
+  }),
 ]);
 
 const ZWarningSchema = z.object({
@@ -165,6 +210,8 @@ export const ZPrepareBulkInputSchema = z.object({
   tenantId: z.uuid().optional(),
   selection: ZSelectionSchema,
 });
+
+export type TPrepareBulkInput = z.output<typeof ZPrepareBulkInputSchema>;
 
 export const ZPrepareBulkOutputSchema = z.object({
   bulkActionId: z.string().nullable(),

@@ -1,6 +1,8 @@
 // Words for what a bulk action selected, stored with it and shown in the operations list.
 import type { TDeadLetterFilters } from "./dead-letters.types";
 
+type TGroupKey = { errorCode: string | null; senderNumberId: string; templateName: string | null };
+
 export function describeFilters(filters: TDeadLetterFilters): string {
   const parts = [
     filters.status === "all" ? "any status" : `status ${filters.status.replace("_", " ")}`,
@@ -11,4 +13,9 @@ export function describeFilters(filters: TDeadLetterFilters): string {
     filters.age ? `age ${filters.age}` : null,
   ].filter((p): p is string => p !== null);
   return `every dead letter matching: ${parts.join(", ")}`;
+}
+
+/** One grouped issue, as the operations list names what was selected. */
+export function describeGroup(group: TGroupKey): string {
+  return `every open dead letter with ${group.errorCode ? `error ${group.errorCode}` : "no error code"} from sender ${group.senderNumberId.slice(0, 8)}, ${group.templateName ? `template ${group.templateName}` : "text messages"}`;
 }

@@ -5,7 +5,7 @@ import type { TDeadLetterRow } from "@/server/db/queries/dead-letters";
 import { isCrossTenantRole, type TRole } from "@/server/domain/access/permissions";
 import { deadLetterSkipReason } from "@/server/domain/operator-actions/eligibility";
 
-function maskActor(label: string | null, isStaff: boolean): string | null {
+export function maskActor(label: string | null, isStaff: boolean): string | null {
   if (label === null || isStaff) return label;
   return label.startsWith("user:") ? "Waybill staff" : label;
 }

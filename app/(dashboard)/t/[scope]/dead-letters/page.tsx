@@ -1,5 +1,5 @@
-// GET /t/[scope]/dead-letters: the messages the pipeline gave up on, for a tenant or every tenant
-// (cross-tenant roles): why (in words, the error code and its class), where each stands, filters
+// GET /t/[scope]/dead-letters: the messages the pipeline gave up on, for a tenant (grouped into
+// issues by default, or ?view=messages) or every tenant (cross-tenant roles): why (in words, the error code and its class), where each stands, filters
 // in the URL, and for engineers selection, dry runs, bulk retry or discard (with a second
 // engineer's approval above the threshold) and the recent bulk operations.
 import type { Metadata } from "next";
@@ -8,7 +8,12 @@ import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 import { requireMe, resolveScope } from "../../../_lib/session";
 import { DeadLetterConsole } from "./_components/dead-letter-console";
 import type { TDeadLetterScope } from "./_components/dead-letter-filters";
-import { readDeadLetterFilters, toDeadLetterListInput } from "./_components/dead-letter-filters";
+import {
+  readDeadLetterFilters,
+  readDeadLetterView,
+  toDeadLetterGroupsInput,
+  toDeadLetterListInput,
+} from "./_components/dead-letter-filters";
 
 export const metadata: Metadata = { title: "Dead letters" };
 
@@ -24,7 +29,8 @@ export default async function DeadLettersPage({
 }) {
   const scope = await resolveScope((await params).scope);
   const me = await requireMe();
-  const filters = readDeadLetterFilters(await searchParams);
+  const query = await searchParams;
+  const filters = readDeadLetterFilters(query);
   const input = toDeadLetterListInput(filters);
   const queryClient = getQueryClient();
   const canReadOperations = me.permissions.includes("operations.read");
@@ -33,18 +39,23 @@ export default async function DeadLettersPage({
       ? { kind: "tenant", tenantId: scope.tenant.id, slug: scope.slug, name: scope.label }
       : { kind: "all", slug: "all", name: scope.label };
   const tenantId = pageScope.kind === "tenant" ? pageScope.tenantId : undefined;
+  const view = readDeadLetterView(query, pageScope.kind);
   // awaited together: the client renders the first page (and the operations) on the first paint
   await Promise.all([
-    pageScope.kind === "tenant"
-      ? queryClient.prefetchInfiniteQuery(
-          trpc.deadLetters.list.infiniteQueryOptions(
-            { tenantId: pageScope.tenantId, ...input },
-            { getNextPageParam },
-          ),
+    view === "grouped" && tenantId
+      ? queryClient.prefetchQuery(
+          trpc.deadLetters.listGroups.queryOptions({ tenantId, ...toDeadLetterGroupsInput(filters) }),
         )
-      : queryClient.prefetchInfiniteQuery(
-          trpc.deadLetters.listAllTenants.infiniteQueryOptions(input, { getNextPageParam }),
-        ),
+      : pageScope.kind === "tenant"
+        ? queryClient.prefetchInfiniteQuery(
+            trpc.deadLetters.list.infiniteQueryOptions(
+              { tenantId: pageScope.tenantId, ...input },
+              { getNextPageParam },
+            ),
+          )
+        : queryClient.prefetchInfiniteQuery(
+            trpc.deadLetters.listAllTenants.infiniteQueryOptions(input, { getNextPageParam }),
+          ),
     pageScope.kind === "tenant"
       ? queryClient.prefetchQuery(trpc.tenants.overview.queryOptions({ tenantId: pageScope.tenantId }))
       : null,
@@ -59,7 +70,7 @@ export default async function DeadLettersPage({
         description="Messages the pipeline gave up on: why, whether a retry is safe under WhatsApp's rules, and what engineers did about them. A retry counts as done only when the provider acknowledges the new attempt."
         scopeLabel={scope.label}
       />
-      <DeadLetterConsole scope={pageScope} filters={filters} />
+      <DeadLetterConsole scope={pageScope} filters={filters} view={view} />
     </HydrateClient>
   );
 }

@@ -23,7 +23,7 @@ import { actorText } from "@/app/(dashboard)/_lib/labels";
 import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
 import { errorMessageOf, fieldError, fieldErrorsOf } from "@/app/(dashboard)/_lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
-import { BULK_STATUS_LABELS } from "./labels";
+import { BULK_STATUS_LABELS, operationAnchor } from "./labels";
 
 type TOperation = TRouterOutputs["deadLetters"]["listBulk"]["items"][number];
 
@@ -171,7 +171,9 @@ export function BulkOperations({
   const queryClient = useQueryClient();
   const query = useQuery({
     ...trpc.deadLetters.listBulk.queryOptions(tenantId ? { tenantId } : {}),
-    refetchInterval: (q) => (q.state.data?.items.some(isLive) ? 3_000 : false),
+    // quiet operations are still read every 30 s: the provider may accept a retried attempt and
+    // report it failed a few seconds later, turning "acknowledged" into "failed again"
+    refetchInterval: (q) => (q.state.data?.items.some(isLive) ? 3_000 : 30_000),
   });
   const me = useQuery(trpc.me.get.queryOptions());
   const canAct = me.data?.permissions.includes("operations.act") ?? false;
@@ -234,7 +236,11 @@ export function BulkOperations({
             const status = BULK_STATUS_LABELS[op.status];
             const isStuck = op.status === "approved" && op.startedAt === null;
             return (
-              <TR key={op.id} className="align-top">
+              <TR
+                key={op.id}
+                id={operationAnchor(op.id)}
+                className="scroll-mt-4 align-top target:outline-2 target:-outline-offset-2 target:outline-accent-600"
+              >
                 <TD className="whitespace-nowrap">
                   <TimeStamp value={op.requestedAt} format="short" />
                   <span className="block text-xs text-zinc-500">by {actorText(op.requestedBy)}</span>

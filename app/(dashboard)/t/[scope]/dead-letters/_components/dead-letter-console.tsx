@@ -1,8 +1,10 @@
 "use client";
-// The dead-letter page: filters (in the URL), the list with selection for engineers (this page,
-// or everything matching the filter), the dry run of a bulk retry or discard, single actions per
-// row, and the recent bulk operations. Read-only roles see the same list without controls.
+// The dead-letter page: filters (in the URL), then either the grouped issues (a tenant page's
+// default) or the per-message list with selection for engineers (this page, or everything
+// matching the filter); the dry run of a bulk retry or discard, single actions per row, and the
+// recent bulk operations. Read-only roles see the same views without controls.
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
@@ -30,7 +32,9 @@ import {
   toDeadLetterFilterInput,
   toDeadLetterListInput,
   type TDeadLetterFilterValues,
+  type TDeadLetterView,
 } from "./dead-letter-filters";
+import { DeadLetterGroups } from "./dead-letter-groups";
 import { DeadLetterTable, type TSelection } from "./dead-letter-table";
 import { DryRunDialog, type TDryRunRequest } from "./dry-run-dialog";
 import type { TDeadLetterScope } from "./dead-letter-filters";
@@ -38,7 +42,7 @@ import { REASON_CLASS_LABELS, REASON_CLASS_OPTIONS, STATUS_LABELS, STATUS_OPTION
 
 const NO_TENANT = "00000000-0000-0000-0000-000000000000";
 
-function useDeadLetters(scope: TDeadLetterScope, filters: TDeadLetterFilterValues) {
+function useDeadLetters(scope: TDeadLetterScope, filters: TDeadLetterFilterValues, isEnabled: boolean) {
   const trpc = useTRPC();
   const input = toDeadLetterListInput(filters);
   const options = {
@@ -54,23 +58,65 @@ function useDeadLetters(scope: TDeadLetterScope, filters: TDeadLetterFilterValue
       { tenantId: scope.kind === "tenant" ? scope.tenantId : NO_TENANT, ...input },
       options,
     ),
-    enabled: scope.kind === "tenant",
+    enabled: isEnabled && scope.kind === "tenant",
   });
   const all = useInfiniteQuery({
     ...trpc.deadLetters.listAllTenants.infiniteQueryOptions(input, options),
-    enabled: scope.kind === "all",
+    enabled: isEnabled && scope.kind === "all",
   });
   return scope.kind === "tenant" ? tenant : all;
+}
+
+/** Grouped / All messages, as links: the view is part of the URL, so it survives reloads and shares. */
+function ViewSwitch({
+  scope,
+  filters,
+  view,
+}: {
+  scope: TDeadLetterScope;
+  filters: TDeadLetterFilterValues;
+  view: TDeadLetterView;
+}) {
+  const base = `/t/${encodeURIComponent(scope.slug)}/dead-letters`;
+  const item = (target: TDeadLetterView, label: string) => (
+    <Link
+      href={`${base}${deadLetterFiltersToQueryString(target === "grouped" ? { ...filters, status: "open" } : filters, target === "messages" ? "messages" : null)}`}
+      aria-current={view === target ? "page" : undefined}
+      className={
+        view === target
+          ? "inline-flex min-h-9 items-center rounded-md bg-white px-3 text-sm font-medium text-zinc-900 shadow-xs"
+          : "inline-flex min-h-9 items-center rounded-md px-3 text-sm font-medium text-zinc-700 hover:text-zinc-900"
+      }
+    >
+      {label}
+    </Link>
+  );
+  if (scope.kind === "all") {
+    return (
+      <p className="text-xs text-zinc-600">
+        Grouping into issues works one tenant at a time: choose a tenant above to see its dead letters
+        grouped.
+      </p>
+    );
+  }
+  return (
+    <nav aria-label="Dead-letter view" className="inline-flex w-fit gap-1 rounded-lg bg-zinc-100 p-1">
+      {item("grouped", "Grouped")}
+      {item("messages", "All messages")}
+    </nav>
+  );
 }
 
 function FilterForm({
   scope,
   filters,
+  view,
   isPending,
   onApply,
 }: {
   scope: TDeadLetterScope;
   filters: TDeadLetterFilterValues;
+  view: TDeadLetterView;
   isPending: boolean;
   onApply: (next: TDeadLetterFilterValues, scopeSlug?: string) => void;
 }) {
@@ -79,14 +125,15 @@ function FilterForm({
   const senders = useTenantSenderOptions(scope.kind === "tenant" ? scope.tenantId : null);
   return (
     <form
-      key={deadLetterFiltersToQueryString(filters)}
+      key={deadLetterFiltersToQueryString(filters, view)}
       aria-label="Filter dead letters"
       className="flex flex-col gap-3"
       onSubmit={(event) => {
         event.preventDefault();
         const form = new FormData(event.currentTarget);
         const next = readDeadLetterFilters({
-          status: formText(form, "status"),
+          // the grouped view has no status field: its issues are the open dead letters
+          status: view === "grouped" ? "open" : formText(form, "status"),
           sender: formText(form, "sender"),
           error: formText(form, "error"),
           reason: formText(form, "reason"),
@@ -101,18 +148,20 @@ function FilterForm({
         {me.data?.isCrossTenant ? (
           <ScopeField label="Tenant" defaultValue={scope.slug} tenants={me.data.tenants} />
         ) : null}
-        <Field label="Status">
-          {(control) => (
-            <Select {...control} name="status" defaultValue={filters.status}>
-              {STATUS_OPTIONS.map((s) => (
-                <option key={s} value={s}>
-                  {STATUS_LABELS[s].label}
-                </option>
-              ))}
-              <option value="all">Any status</option>
-            </Select>
-          )}
-        </Field>
+        {view === "messages" ? (
+          <Field label="Status">
+            {(control) => (
+              <Select {...control} name="status" defaultValue={filters.status}>
+                {STATUS_OPTIONS.map((s) => (
+                  <option key={s} value={s}>
+                    {STATUS_LABELS[s].label}
+                  </option>
+                ))}
+                <option value="all">Any status</option>
+              </Select>
+            )}
+          </Field>
+        ) : null}
         <Field label="Reason">
           {(control) => (
             <Select {...control} name="reason" defaultValue={filters.reason}>
@@ -155,9 +204,11 @@ function FilterForm({
 export function DeadLetterConsole({
   scope,
   filters,
+  view,
 }: {
   scope: TDeadLetterScope;
   filters: TDeadLetterFilterValues;
+  view: TDeadLetterView;
 }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -166,9 +217,11 @@ export function DeadLetterConsole({
   const me = useQuery(trpc.me.get.queryOptions());
   const canAct = me.data?.permissions.includes("operations.act") ?? false;
   const canReadOperations = me.data?.permissions.includes("operations.read") ?? false;
-  const query = useDeadLetters(scope, filters);
+  const query = useDeadLetters(scope, filters, view === "messages");
   const [selection, setSelection] = useState<TSelection>({ kind: "ids", keys: new Map() });
-  const [dryRun, setDryRun] = useState<TDryRunRequest | null>(null);
+  const [dryRun, setDryRun] = useState<{ request: TDryRunRequest; isLeavingOutByDefault: boolean } | null>(
+    null,
+  );
   const [notice, setNotice] = useState<string | null>(null);
 
   const apply = (next: TDeadLetterFilterValues, scopeSlug?: string) => {
@@ -176,7 +229,9 @@ export function DeadLetterConsole({
     startTransition(() => {
       const path = scopeSlug ? `/t/${encodeURIComponent(scopeSlug)}/dead-letters` : pathname;
       // sender ids belong to one tenant: a new scope starts without one
-      router.push(`${path}${deadLetterFiltersToQueryString(scopeSlug ? { ...next, sender: "" } : next)}`);
+      router.push(
+        `${path}${deadLetterFiltersToQueryString(scopeSlug ? { ...next, sender: "" } : next, view === "messages" ? "messages" : null)}`,
+      );
     });
   };
 
@@ -184,17 +239,22 @@ export function DeadLetterConsole({
   const hasSelection = selection.kind === "filter" || selection.keys.size > 0;
   const openDryRun = (kind: "retry" | "discard") =>
     setDryRun({
-      kind,
-      tenantId: scope.kind === "tenant" ? scope.tenantId : undefined,
-      selection:
-        selection.kind === "filter"
-          ? { kind: "filter", filters: toDeadLetterFilterInput(filters) }
-          : { kind: "ids", items: [...selection.keys.values()] },
+      // the per-message list keeps the checkbox off: its selection was made message by message
+      isLeavingOutByDefault: false,
+      request: {
+        kind,
+        tenantId: scope.kind === "tenant" ? scope.tenantId : undefined,
+        selection:
+          selection.kind === "filter"
+            ? { kind: "filter", filters: toDeadLetterFilterInput(filters) }
+            : { kind: "ids", items: [...selection.keys.values()] },
+      },
     });
 
   return (
     <div className="flex flex-col gap-4">
-      <FilterForm scope={scope} filters={filters} isPending={isPending} onApply={apply} />
+      <FilterForm scope={scope} filters={filters} view={view} isPending={isPending} onApply={apply} />
+      <ViewSwitch scope={scope} filters={filters} view={view} />
       <div role="status" aria-live="polite">
         {notice ? (
           <Alert tone="ok" className="flex items-start justify-between gap-3">
@@ -205,43 +265,60 @@ export function DeadLetterConsole({
           </Alert>
         ) : null}
       </div>
-      <Card
-        title="Dead letters"
-        description="Newest first. The age counts from when the pipeline gave up. Open a message for its whole timeline."
-        bodyClassName="p-0"
-        actions={
-          canAct ? (
-            <div role="toolbar" aria-label="Bulk actions" className="flex flex-wrap items-center gap-2">
-              <span className="text-xs text-zinc-600" aria-live="polite">
-                {selection.kind === "filter"
-                  ? "Everything matching the filter is selected"
-                  : `${selectedCount} selected`}
-              </span>
-              <Button size="sm" disabled={!hasSelection} onClick={() => openDryRun("retry")}>
-                Dry run retry
-              </Button>
-              <Button
-                size="sm"
-                variant="secondary"
-                disabled={!hasSelection}
-                onClick={() => openDryRun("discard")}
-              >
-                Dry run discard
-              </Button>
-            </div>
-          ) : null
-        }
-      >
-        <DeadLetterTable
-          scope={scope}
-          filters={filters}
-          query={query}
-          canAct={canAct}
-          selection={selection}
-          onSelectionChange={setSelection}
-          onNotice={setNotice}
-        />
-      </Card>
+      {view === "grouped" && scope.kind === "tenant" ? (
+        <Card
+          title="Dead-letter issues"
+          description="Open dead letters grouped by error code, sender number and template, most recent first. A retry that fails again comes back here."
+          bodyClassName="p-0"
+        >
+          <DeadLetterGroups
+            tenantId={scope.tenantId}
+            slug={scope.slug}
+            filters={filters}
+            canAct={canAct}
+            canReadOperations={canReadOperations}
+            onDryRun={(request) => setDryRun({ request, isLeavingOutByDefault: true })}
+          />
+        </Card>
+      ) : (
+        <Card
+          title="Dead letters"
+          description="Newest first. The age counts from when the pipeline gave up. Open a message for its whole timeline."
+          bodyClassName="p-0"
+          actions={
+            canAct ? (
+              <div role="toolbar" aria-label="Bulk actions" className="flex flex-wrap items-center gap-2">
+                <span className="text-xs text-zinc-600" aria-live="polite">
+                  {selection.kind === "filter"
+                    ? "Everything matching the filter is selected"
+                    : `${selectedCount} selected`}
+                </span>
+                <Button size="sm" disabled={!hasSelection} onClick={() => openDryRun("retry")}>
+                  Dry run retry
+                </Button>
+                <Button
+                  size="sm"
+                  variant="secondary"
+                  disabled={!hasSelection}
+                  onClick={() => openDryRun("discard")}
+                >
+                  Dry run discard
+                </Button>
+              </div>
+            ) : null
+          }
+        >
+          <DeadLetterTable
+            scope={scope}
+            filters={filters}
+            query={query}
+            canAct={canAct}
+            selection={selection}
+            onSelectionChange={setSelection}
+            onNotice={setNotice}
+          />
+        </Card>
+      )}
       {canReadOperations ? (
         <BulkOperations
           tenantId={scope.kind === "tenant" ? scope.tenantId : undefined}
@@ -250,7 +327,8 @@ export function DeadLetterConsole({
       ) : null}
       {dryRun ? (
         <DryRunDialog
-          request={dryRun}
+          request={dryRun.request}
+          isLeavingOutByDefault={dryRun.isLeavingOutByDefault}
           onClose={() => setDryRun(null)}
           onDone={(summary) => {
             setNotice(summary);

@@ -57,8 +57,29 @@ export function readDeadLetterFilters(
   };
 }
 
-export function deadLetterFiltersToQueryString(filters: TDeadLetterFilterValues): string {
+/**
+ * Grouped: open dead letters as issues (error code x number x template), one tenant at a time;
+ * messages: the per-message list, the only view across tenants.
+ */
+export const DEAD_LETTER_VIEWS = ["grouped", "messages"] as const;
+export type TDeadLetterView = (typeof DEAD_LETTER_VIEWS)[number];
+
+/** The view a URL asks for; a tenant page opens grouped, every tenant's page as messages. */
+export function readDeadLetterView(
+  params: Record<string, string | string[] | undefined>,
+  scopeKind: "tenant" | "all",
+): TDeadLetterView {
+  if (scopeKind === "all") return "messages";
+  return params.view === "messages" ? "messages" : "grouped";
+}
+
+export function deadLetterFiltersToQueryString(
+  filters: TDeadLetterFilterValues,
+  view: TDeadLetterView | null = null,
+): string {
   const query = new URLSearchParams();
+  // only the non-default view is written, so a filtered tenant URL stays as short as before
+  if (view === "messages") query.set("view", "messages");
   if (filters.status !== "open") query.set("status", filters.status);
   if (filters.sender) query.set("sender", filters.sender);
   if (filters.error) query.set("error", filters.error);
@@ -70,7 +91,7 @@ export function deadLetterFiltersToQueryString(filters: TDeadLetterFilterValues)
 }
 
 export function hasDeadLetterFilters(filters: TDeadLetterFilterValues): boolean {
-  return deadLetterFiltersToQueryString(filters) !== "";
+  return deadLetterFiltersToQueryString(filters, null) !== "";
 }
 
 /** The filters as deadLetters.list and prepareBulk take them (without tenant, cursor and limit). */
@@ -87,6 +108,12 @@ export function toDeadLetterFilterInput(filters: TDeadLetterFilterValues) {
 
 export function toDeadLetterListInput(filters: TDeadLetterFilterValues) {
   return { ...toDeadLetterFilterInput(filters), limit: DEAD_LETTER_PAGE_SIZE };
+}
+
+/** The grouped view's input: the same filters, status aside (issues are open dead letters). */
+export function toDeadLetterGroupsInput(filters: TDeadLetterFilterValues) {
+  const { status: _status, ...rest } = toDeadLetterFilterInput(filters);
+  return rest;
 }
 
 /** Which dead letters a page shows: one tenant's, or every tenant the user may see. */

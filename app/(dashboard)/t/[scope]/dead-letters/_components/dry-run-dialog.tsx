@@ -26,10 +26,13 @@ const plural = (n: number, one: string, many = `${one}s`) =>
 
 export function DryRunDialog({
   request,
+  isLeavingOutByDefault = false,
   onClose,
   onDone,
 }: {
   request: TDryRunRequest;
+  /** start with "leave out what will most likely fail again" ticked (an issue's retry) */
+  isLeavingOutByDefault?: boolean;
   onClose: () => void;
   onDone: (summary: string) => void;
 }) {
@@ -53,7 +56,7 @@ export function DryRunDialog({
     }),
   );
   const [missing, setMissing] = useState(false);
-  const [isLeavingOut, setIsLeavingOut] = useState(false);
+  const [isLeavingOut, setIsLeavingOut] = useState(isLeavingOutByDefault);
   const started = useRef(false);
   useEffect(() => {
     // once per opening (strict mode mounts effects twice in development)

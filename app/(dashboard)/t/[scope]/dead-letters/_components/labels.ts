@@ -59,3 +59,8 @@ export function ageText(ms: number): string {
   if (hours < 48) return `${hours} h`;
   return `${Math.round(hours / 24)} days`;
 }
+
+/** The anchor of an operation's row in the bulk operations table, which issues link to. */
+export function operationAnchor(operationId: string): string {
+  return `operation-${operationId}`;
+}
