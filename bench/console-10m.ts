@@ -13,6 +13,7 @@ import crypto from "node:crypto";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { createDb, type TDb } from "@/server/db/client";
+import { migrateDatabase } from "@/server/db/migrate";
 import { createSecretBox } from "@/server/platform/secret-box";
 import { rebuildRollups } from "@/server/services/insights/rebuild-rollups";
 import { installProjectors } from "@/server/services/projectors";
@@ -108,6 +109,8 @@ async function main() {
   const database = reuse ? { url: reuse, dispose: async () => {} } : await createTestDatabase("bench_10m");
   if (!reuse) console.log(`database: ${database.url}`);
   try {
+    // a kept database is brought up to the current schema first (later migrations, new roles)
+    if (reuse) await migrateDatabase(reuse);
     const loadSeconds = reuse ? null : await load(database.url);
     if (process.argv.includes("--load-only")) return;
     const db: TDb = createDb(database.url, { max: 10 });

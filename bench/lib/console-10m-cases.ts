@@ -361,7 +361,9 @@ export async function measureConsole10m(
         );
       } catch (error) {
         capture = null;
-        const message = error instanceof Error ? error.message.split("\n")[0]!.slice(0, 200) : String(error);
+        // the first line that says something (a Prisma error may open with an empty one)
+        const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        const message = (text.split("\n").find((line) => line.trim() !== "") ?? "error").slice(0, 200);
         console.log(`${c.page}: ${c.name}  FAILED ${message}`);
         results.push({
           page: c.page,

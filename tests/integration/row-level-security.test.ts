@@ -1,7 +1,7 @@
 // Row-level security as a matrix over the catalogue (ADR 013): for every tenant table, a
 // transaction as waybill_app scoped to tenant A reads and writes only A's rows, one with no scope
 // sees nothing, the platform role sees every tenant; and the two ways the code enters the scope
-// (Prisma and plain pg) really do, as do the tenant REST API's reads and tRPC's tenant queries. Runs on a database of its own: to give every tenant table a row
+// (Prisma and plain pg) really do, as do the tenant REST API's reads. Runs on a database of its own: to give every tenant table a row
 // per tenant without building each table's whole world, the seeding drops the check constraints
 // and turns foreign keys off, which a shared database must not see.
 import crypto from "node:crypto";
@@ -14,10 +14,9 @@ import { handleGetEndpoint, handleListDeliveries, handleListEndpoints } from "@/
 import { handleGetMessage, handleListMessageEvents } from "@/server/rest/messages";
 import { handleGetTenant } from "@/server/rest/tenant";
 import { handleGetUsage } from "@/server/rest/usage";
-import { makeApiKey, makeTenant, makeUser } from "../factories";
+import { makeApiKey, makeTenant } from "../factories";
 import { readTenantTables } from "../setup/catalogue";
 import { testSecretBox } from "../setup/context";
-import { callerFor } from "../setup/trpc";
 import { createTestDatabase, type TTestDatabase } from "../setup/test-database";
 
 const A = crypto.randomUUID();
@@ -321,34 +320,6 @@ describe("the tenant REST API reads inside the tenant scope", () => {
       await expect(read()).rejects.toThrow(/permission denied/);
     } finally {
       await client.query(`GRANT SELECT ON ${tables.join(", ")} TO waybill_app`);
-    }
-  });
-});
-
-describe("tenant-scoped tRPC queries read inside the tenant scope", () => {
-  let db: TDb;
-  beforeAll(() => {
-    db = createDb(database.url, { max: 2 });
-  });
-  afterAll(async () => {
-    await db.$disconnect();
-  });
-
-  it("a query runs as waybill_app for a tenant admin and for a cross-tenant role alike", async () => {
-    const tenant = await makeTenant(db);
-    for (const user of [
-      await makeUser(db, "tenant_admin", { tenantId: tenant.id }),
-      await makeUser(db, "engineer"),
-    ]) {
-      const caller = callerFor(db, user);
-      expect((await caller.tenants.overview({ tenantId: tenant.id })).tenant.id).toBe(tenant.id);
-      // sender_number taken from waybill_app alone: the overview fails, so it read as that role
-      await client.query("REVOKE SELECT ON sender_number FROM waybill_app");
-      try {
-        await expect(caller.tenants.overview({ tenantId: tenant.id })).rejects.toThrow(/permission denied/);
-      } finally {
-        await client.query("GRANT SELECT ON sender_number TO waybill_app");
-      }
     }
   });
 });
