@@ -3,7 +3,6 @@
 // messages oldest first with their threshold, and the operator actions (acknowledge, snooze,
 // resolve) with a required reason. Each procedure: real behaviour, the denied role, the foreign
 // tenant.
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TDb } from "@/server/db/client";
 import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
@@ -14,7 +13,7 @@ import { makeSenderNumber, makeTenant, makeUser } from "../factories";
 import { drafts } from "../factories/ledger";
 import { makeMessage } from "../factories/messages";
 import { createTestDb, testSecretBox } from "../setup/context";
-import { callerFor } from "../setup/trpc";
+import { callerFor, codeOf } from "../setup/trpc";
 import { sentMessage } from "./webhook-helpers";
 
 type TUser = { id: string; email: string; name: string; role: TRole; tenantId: string | null };
@@ -30,16 +29,6 @@ const msgs = {} as Record<
   "acmeOld" | "acmeNewer" | "acmeFresh" | "acmeRetryDue" | "acmeRetryLater" | "globex",
   string
 >;
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-}
 
 const retry = (attempt: number, notBefore: number): TEventDraft => ({
   type: "retry_scheduled",

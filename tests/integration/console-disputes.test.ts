@@ -4,14 +4,13 @@
 // tenant), and the tenant wall.
 import crypto from "node:crypto";
 import pg from "pg";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TDb } from "@/server/db/client";
 import type { TRole } from "@/server/domain/access/permissions";
 import { makeSenderNumber, makeTenant, makeUser } from "../factories";
 import { makeMessage, stories } from "../factories/messages";
 import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
-import { callerFor } from "../setup/trpc";
+import { callerFor, codeOf } from "../setup/trpc";
 
 type TUser = { id: string; email: string; name: string; role: TRole; tenantId: string | null };
 
@@ -22,16 +21,6 @@ let globex: { id: string };
 const users = {} as Record<"support" | "engineer" | "admin" | "acmeAdmin" | "globexAdmin", TUser>;
 const messages = {} as Record<"failed" | "read" | "other" | "globex", { id: string }>;
 const T0 = Date.UTC(2026, 3, 1, 8, 0, 0);
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-}
 
 beforeAll(async () => {
   db = createTestDb();

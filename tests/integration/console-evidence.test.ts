@@ -7,7 +7,6 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "@/server/cli/main";
 import type { TDb } from "@/server/db/client";
@@ -17,7 +16,7 @@ import { makeSenderNumber, makeTenant, makeUser } from "../factories";
 import { drafts } from "../factories/ledger";
 import { makeMessage, stories, wamidFor } from "../factories/messages";
 import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
-import { callerFor } from "../setup/trpc";
+import { callerFor, codeOf } from "../setup/trpc";
 
 type TUser = { id: string; email: string; name: string; role: TRole; tenantId: string | null };
 type TBundle = Record<string, unknown> & {
@@ -38,16 +37,6 @@ let conflictId: string;
 const users = {} as Record<"support" | "engineer" | "acmeAdmin" | "globexAdmin", TUser>;
 const T0 = Date.UTC(2026, 4, 5, 10, 0, 0);
 let tmp: string;
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-}
 
 beforeAll(async () => {
   db = createTestDb();

@@ -3,7 +3,6 @@
 // history, templates), the heatmaps' cells and markers, a cell's drill-down finding exactly its
 // messages, the same answers before and after the fold, and for every procedure the signed-out
 // caller, the denied role and the foreign tenant.
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TDb } from "@/server/db/client";
 import type { TRole } from "@/server/domain/access/permissions";
@@ -13,7 +12,7 @@ import { makeSenderNumber, makeTenant, makeUser } from "../factories";
 import { INSIGHT_ERRORS, insightStories } from "../factories/insights";
 import { makeMessage, stories } from "../factories/messages";
 import { createTestDb, testSecretBox } from "../setup/context";
-import { callerFor } from "../setup/trpc";
+import { callerFor, codeOf } from "../setup/trpc";
 
 type TUser = { id: string; email: string; name: string; role: TRole; tenantId: string | null };
 
@@ -31,16 +30,6 @@ const H = 60 * MIN;
 const T0 = Date.UTC(2026, 2, 2, 9, 0, 0);
 const UNTIL = new Date(T0 + 20 * H);
 let stalledMessageId: string;
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-}
 
 beforeAll(async () => {
   db = createTestDb();

@@ -4,7 +4,6 @@
 // procedure: the allowed path, a denied role and the foreign tenant.
 import crypto from "node:crypto";
 import pg from "pg";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TDb } from "@/server/db/client";
 import type { TRole } from "@/server/domain/access/permissions";
@@ -12,7 +11,7 @@ import { makeSenderNumber, makeTenant, makeUser } from "../factories";
 import { drafts, UNDELIVERABLE } from "../factories/ledger";
 import { DEMO_MESSAGE_IDS, makeMessage, seedDemoMessages, stories, wamidFor } from "../factories/messages";
 import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
-import { callerFor } from "../setup/trpc";
+import { callerFor, codeOf } from "../setup/trpc";
 
 type TUser = { id: string; email: string; name: string; role: TRole; tenantId: string | null };
 
@@ -30,16 +29,6 @@ const msgs = {} as Record<
   { id: string; recipient: string }
 >;
 let retriedWamids: { first: string; second: string };
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-}
 
 beforeAll(async () => {
   db = createTestDb();

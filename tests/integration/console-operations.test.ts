@@ -6,7 +6,6 @@
 import crypto from "node:crypto";
 import pg from "pg";
 import type PgBoss from "pg-boss";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TDb } from "@/server/db/client";
 import type { TRole } from "@/server/domain/access/permissions";
@@ -22,7 +21,7 @@ import { drafts } from "../factories/ledger";
 import { DEMO_OPERATIONS_IDS, seedDemoOperations } from "../factories/operations";
 import { entry, envelope, messagesChange, statusItem, webhookPost } from "../factories/webhooks";
 import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
-import { callerFor } from "../setup/trpc";
+import { callerFor, codeOf } from "../setup/trpc";
 import { APP_SECRET, createWebhookTestPool, drainAll, sentMessage, webhookHandlers } from "./webhook-helpers";
 
 type TUser = { id: string; email: string; name: string; role: TRole; tenantId: string | null };
@@ -38,16 +37,6 @@ let globex: { id: string; slug: string };
 let acmeSender: TSender;
 let globexSender: TSender;
 const users = {} as Record<"support" | "engineer" | "admin" | "acmeAdmin" | "globexAdmin", TUser>;
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-}
 
 function statusBody(sender: TSender, statuses: { wamid: string; status: string; atMs: number }[]) {
   return JSON.stringify(

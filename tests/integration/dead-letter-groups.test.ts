@@ -5,7 +5,6 @@
 // group, linked to the bulk operation that retried it. The tenant wall and bad input on each.
 import crypto from "node:crypto";
 import type PgBoss from "pg-boss";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
 import { createInnerContext } from "@/server/api/trpc";
@@ -19,7 +18,7 @@ import { makeSenderNumber, makeTenant, makeUser } from "../factories";
 import { drafts } from "../factories/ledger";
 import { DEAD_LETTER_ERRORS, makeMessage, stories, wamidFor } from "../factories/messages";
 import { createTestDb, testSecretBox } from "../setup/context";
-import { callerFor } from "../setup/trpc";
+import { callerFor, codeOf } from "../setup/trpc";
 
 type TUser = { id: string; email: string; name: string; role: TRole; tenantId: string | null };
 
@@ -48,16 +47,6 @@ function as(user: TSessionUser) {
       bulkApprovalThreshold: 20,
     }),
   );
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
 }
 
 async function deadLettered(input: {

@@ -24,7 +24,7 @@ import { makeSenderNumber, makeTenant, makeUser } from "../factories";
 import { drafts } from "../factories/ledger";
 import { DEAD_LETTER_ERRORS, makeMessage, stories, wamidFor } from "../factories/messages";
 import { createTestDb, testSecretBox } from "../setup/context";
-import { callerFor } from "../setup/trpc";
+import { callerFor, codeOf } from "../setup/trpc";
 
 type TUser = { id: string; email: string; name: string; role: TRole; tenantId: string | null };
 
@@ -61,16 +61,6 @@ function as(user: TSessionUser) {
       bulkApprovalThreshold: THRESHOLD,
     }),
   );
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
 }
 
 async function messageOf(promise: Promise<unknown>): Promise<string> {

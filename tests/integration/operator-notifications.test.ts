@@ -5,7 +5,6 @@
 // failing webhook is retried on the schedule; email waits while there is no SMTP server set.
 import crypto from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { TRPCError } from "@trpc/server";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "@/server/cli/main";
@@ -18,7 +17,7 @@ import {
 } from "@/server/services/notifications/send-notifications";
 import { makeTenant, makeUser } from "../factories";
 import { createTestDb, TEST_ENCRYPTION_KEY, testDatabaseUrl, testSecretBox } from "../setup/context";
-import { callerFor } from "../setup/trpc";
+import { callerFor, codeOf } from "../setup/trpc";
 import { startReceiver, waitUntil, type TReceiver } from "../setup/webhook-receiver";
 
 type TMail = { from: string; to: string[]; raw: string };
@@ -62,16 +61,6 @@ async function receiver() {
   const r = await startReceiver("/services/T000/B000/XXXXsecretXXXX");
   receivers.push(r);
   return r;
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
 }
 
 const config = (over: Partial<TNotificationConfig> = {}): TNotificationConfig => ({

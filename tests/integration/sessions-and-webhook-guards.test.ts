@@ -4,7 +4,6 @@
 // any of the body.
 import crypto from "node:crypto";
 import pg from "pg";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TDb } from "@/server/db/client";
 import { attemptLogin } from "@/server/services/login";
@@ -12,7 +11,7 @@ import { changePassword, isSessionLive, revokeSession, setUserDisabled } from "@
 import { FACTORY_ACTOR, makeUser } from "../factories";
 import { WEBHOOK_URL } from "../factories/webhooks";
 import { createTestDb } from "../setup/context";
-import { callerFor } from "../setup/trpc";
+import { callerFor, codeOf } from "../setup/trpc";
 import { createWebhookTestPool, webhookHandlers } from "./webhook-helpers";
 
 let db: TDb;
@@ -27,16 +26,6 @@ afterAll(async () => {
   await pool.end();
   await db.$disconnect();
 });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-}
 
 async function signIn(email: string, password: string) {
   const result = await attemptLogin(db, { email, password, ip: "198.51.100.7" }, limits, new Date());

@@ -1,13 +1,12 @@
 // The procedure ladder: who may call what, and the tenant wall (a tenant admin cannot read
 // another tenant's data by any procedure, id guessing included).
 import crypto from "node:crypto";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TDb } from "@/server/db/client";
 import { ROLES, type TRole } from "@/server/domain/access/permissions";
 import { makeApiKey, makeSenderNumber, makeTenant, makeUser } from "../factories";
 import { createTestDb, testSecretBox } from "../setup/context";
-import { callerFor } from "../setup/trpc";
+import { callerFor, codeOf } from "../setup/trpc";
 
 let db: TDb;
 let acme: { id: string; slug: string };
@@ -31,16 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await db.$disconnect();
 });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-}
 
 describe("authentication rung", () => {
   it("refuses anonymous callers", async () => {

@@ -3,7 +3,6 @@
 // test event, deliveries with attempts, redelivery, removal); a support agent reads but cannot
 // manage; another tenant's admin is refused everything; a message's page lists the triggers it
 // fired with every delivery attempt; usage is read per tenant and, by admins, across tenants.
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TDb } from "@/server/db/client";
 import { createLogger } from "@/server/platform/logger";
@@ -12,7 +11,7 @@ import { makeSenderNumber, makeTenant, makeUser } from "../factories";
 import { drafts } from "../factories/ledger";
 import { makeMessage, stories, wamidFor } from "../factories/messages";
 import { createTestDb, testSecretBox } from "../setup/context";
-import { callerFor } from "../setup/trpc";
+import { callerFor, codeOf } from "../setup/trpc";
 import { startReceiver, waitUntil, type TReceiver } from "../setup/webhook-receiver";
 
 let db: TDb;
@@ -33,16 +32,6 @@ afterAll(async () => {
   await Promise.all(receivers.map((r) => r.close()));
   await db.$disconnect();
 });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-}
 
 async function world() {
   const tenant = await makeTenant(db);

@@ -1,4 +1,5 @@
 // Builds tRPC callers for integration tests with any session user (the inner context).
+import { TRPCError } from "@trpc/server";
 import { createCaller } from "@/server/api/root";
 import { createInnerContext } from "@/server/api/trpc";
 import type { TDb } from "@/server/db/client";
@@ -15,4 +16,15 @@ export function callerFor(db: TDb, user: TSessionUser | null) {
       ip: "127.0.0.1",
     }),
   );
+}
+
+/** What a procedure call ended in: "OK", or the tRPC error code it was refused with. */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "OK";
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
 }
