@@ -292,9 +292,16 @@ export async function measureConsole10m(
         name: "sending.listPausedSenders",
         run: () => asEngineer.sending.listPausedSenders({}),
       },
+      { page: "operations", name: "sending.listInDoubt", run: () => asEngineer.sending.listInDoubt({}) },
       {
         page: "operations",
-        name: "the whole page (its 6 prefetches at once)",
+        name: "alerts.countsAllTenants",
+        run: () => asEngineer.alerts.countsAllTenants(),
+      },
+      {
+        page: "operations",
+        // the same inputs as app/(dashboard)/operations/page.tsx prefetches
+        name: "the whole page (its 8 prefetches at once)",
         target: 300,
         run: () =>
           Promise.all([
@@ -302,6 +309,8 @@ export async function measureConsole10m(
             asEngineer.operations.queues(),
             asEngineer.operations.providerErrors(),
             asEngineer.sending.listPausedSenders({}),
+            asEngineer.sending.listInDoubt({}),
+            asEngineer.alerts.countsAllTenants(),
             asEngineer.ingest.listQuarantine({ includeResolved: false, limit: 20 }),
             asEngineer.operations.orphans({ limit: 20 }),
           ]),

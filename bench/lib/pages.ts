@@ -99,11 +99,11 @@ export const BENCH_PAGES: TBenchPage[] = [
     },
   },
   {
-    name: "dead letters, one tenant, open",
+    name: "dead letters, one tenant, open (grouped)",
     as: ENGINEER,
     path: ({ tenant }) => `/t/${tenant}/dead-letters`,
-    readyWhen: "first dead letter row",
-    ready: firstRowOf("Dead letters"),
+    readyWhen: "first dead-letter issue row",
+    ready: firstRowOf("Dead-letter issues"),
   },
   {
     name: "dead letters, all tenants",
