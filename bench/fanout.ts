@@ -119,6 +119,8 @@ async function main() {
   const db = createDb(database.url, { max: 4 });
   // the delivery loop's own connections, as in the worker
   const deliveryDb = createDb(database.url, { max: 6 });
+  const deliveryPool = new pg.Pool({ connectionString: database.url, max: 3 });
+  deliveryPool.on("error", (error) => console.warn(`delivery pool: ${error.message}`));
   const pool = new pg.Pool({ connectionString: database.url, max: 4 });
   const drainPool = new pg.Pool({ connectionString: database.url, max: DRAIN_LOOPS + 1 });
   // an idle connection closed by the server (another run's cleanup) is not this bench's failure
@@ -217,7 +219,7 @@ async function main() {
       );
     }
     const loop = startDeliveryLoop(
-      { db: deliveryDb, box, log: createLogger("bench-delivery", "warn") },
+      { db: deliveryDb, pool: deliveryPool, box, log: createLogger("bench-delivery", "warn") },
       {
         concurrency: DELIVERY_CONCURRENCY,
         timeoutMs: 15_000,
@@ -322,6 +324,7 @@ async function main() {
     receivers.child.send("stop");
     await db.$disconnect();
     await deliveryDb.$disconnect();
+    await deliveryPool.end();
     await pool.end();
     await drainPool.end();
     await database.dispose();

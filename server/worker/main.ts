@@ -191,9 +191,17 @@ async function main() {
   });
   // outbound webhooks: tenants' endpoints, per-endpoint concurrency, retries over about a day
   const deliveryDb = createDb(env.DATABASE_URL, { max: 6 });
+  // successes are recorded in groups on plain pg: one connection per group in flight, one spare
+  const deliveryPool = new pg.Pool({
+    connectionString: env.DATABASE_URL,
+    max: 3,
+    application_name: "waybill-deliver",
+  });
+  deliveryPool.on("error", (error) => log.warn({ err: error }, "delivery pool connection lost"));
   const deliveries = startDeliveryLoop(
     {
       db: deliveryDb,
+      pool: deliveryPool,
       box: createSecretBox(env.WAYBILL_ENCRYPTION_KEY, env.WAYBILL_ENCRYPTION_KEYS_PREVIOUS),
       log,
     },
@@ -243,7 +251,9 @@ async function main() {
       boss.stop({ graceful: true, timeout: 15_000, wait: true }),
       drainer.stop().then(() => ingestPool.end()),
       folder.stop(),
-      Promise.all([deliveries.stop(), notifications.stop()]).then(() => deliveryDb.$disconnect()),
+      Promise.all([deliveries.stop(), notifications.stop()]).then(() =>
+        Promise.all([deliveryDb.$disconnect(), deliveryPool.end()]),
+      ),
       // sends in flight get 10 s to record their answer; an aborted one is left in doubt, never resent blindly
       dispatcher.stop(10_000).then(() => Promise.all([sendDb.$disconnect(), sendPool.end()])),
     ]);

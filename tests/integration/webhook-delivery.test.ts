@@ -4,6 +4,7 @@
 // delays a healthy one; an endpoint failing too long is disabled with an alert to its tenant;
 // a dead delivery can be redelivered.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type pg from "pg";
 import { Webhook } from "standardwebhooks";
 import type { TDb } from "@/server/db/client";
 import { sqlOfPrisma } from "@/server/db/sql";
@@ -11,6 +12,7 @@ import { createLogger } from "@/server/platform/logger";
 import { createDb } from "@/server/db/client";
 import {
   claimDeliveries,
+  createSuccessRecorder,
   recordAttempt,
   startDeliveryLoop,
   type TDeliveryConfig,
@@ -20,10 +22,11 @@ import { createEndpoint, rotateEndpointSecret } from "@/server/services/triggers
 import { writeOutbox } from "@/server/services/triggers/outbox";
 import { ZCreateEndpointSchema } from "@/server/services/triggers/inputs";
 import { makeSenderNumber, makeTenant } from "../factories";
-import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
+import { createTestDb, createTestPool, testDatabaseUrl, testSecretBox } from "../setup/context";
 import { startReceiver, waitUntil, type TReceiver } from "../setup/webhook-receiver";
 
 let db: TDb;
+let pool: pg.Pool;
 const receivers: TReceiver[] = [];
 const actor = { kind: "cli" as const, label: "delivery-test" };
 const log = createLogger("test", "error");
@@ -31,11 +34,25 @@ const policy = { allowHttp: false };
 
 beforeAll(() => {
   db = createTestDb();
+  pool = createTestPool();
 });
 afterAll(async () => {
   await Promise.all(receivers.map((r) => r.close()));
   await db.$disconnect();
+  await pool.end();
 });
+
+/** The pool with a count of the connections taken: one per plain-pg transaction. */
+function countingPool() {
+  let taken = 0;
+  const connect = pool.connect.bind(pool);
+  const counted = Object.create(pool) as pg.Pool;
+  counted.connect = (() => {
+    taken += 1;
+    return connect();
+  }) as typeof pool.connect;
+  return { pool: counted, transactions: () => taken };
+}
 
 async function receiver() {
   const r = await startReceiver();
@@ -294,6 +311,121 @@ describe("outbound webhook delivery", () => {
     }
     const [delivery] = await listDeliveries(db, tenant.id, { endpointId: endpoint.id, limit: 1 });
     expect(delivery?.status).toBe("succeeded");
+  });
+
+  it("records successes answered together in one transaction, every attempt row present, and leaves a healthy endpoint's row unwritten", async () => {
+    const healthy = await setup();
+    const recovering = await setup();
+    const failingSince = new Date(Date.now() - 60_000);
+    await db.webhookEndpoint.update({
+      where: { tenantId_id: { tenantId: recovering.tenant.id, id: recovering.endpoint.id } },
+      data: { failingSince },
+    });
+    await fire(healthy.tenant.id, healthy.sender.id, 6);
+    await fire(recovering.tenant.id, recovering.sender.id, 4);
+    const now = new Date();
+    // this test's deliveries only (a claim would lease other tests' too), as a claim returns them
+    const claimed = await sqlOfPrisma(db).query<{
+      tenant_id: string;
+      id: string;
+      endpoint_id: string;
+      attempt_count: number;
+      url: string;
+      event_id: string;
+    }>(
+      `SELECT d.tenant_id::text AS tenant_id, d.id::text AS id, d.endpoint_id::text AS endpoint_id,
+              d.attempt_count::int AS attempt_count, e.url, d.event_id::text AS event_id
+       FROM webhook_delivery d JOIN webhook_endpoint e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
+       WHERE d.tenant_id = ANY($1::uuid[])`,
+      [[healthy.tenant.id, recovering.tenant.id]],
+    );
+    expect(claimed).toHaveLength(10);
+    const versionOf = async (tenantId: string, endpointId: string) =>
+      (
+        await sqlOfPrisma(db).query<{ xmin: string }>(
+          `SELECT xmin::text AS xmin FROM webhook_endpoint WHERE tenant_id = $1::uuid AND id = $2::uuid`,
+          [tenantId, endpointId],
+        )
+      )[0]?.xmin;
+    const healthyVersion = await versionOf(healthy.tenant.id, healthy.endpoint.id);
+
+    const counting = countingPool();
+    const record = createSuccessRecorder(counting.pool);
+    await Promise.all(
+      claimed.map((c, i) =>
+        record({
+          claimed: c,
+          outcome: {
+            status: 200,
+            body: `ok ${i}`,
+            error: null,
+            latencyMs: 3 + i,
+            requestHeaders: { "webhook-id": `msg_${c.event_id}` },
+          },
+          startedAt: now,
+          now,
+        }),
+      ),
+    );
+    expect(counting.transactions()).toBe(1);
+
+    for (const side of [healthy, recovering]) {
+      const deliveries = await listDeliveries(db, side.tenant.id, {
+        endpointId: side.endpoint.id,
+        limit: 10,
+      });
+      const recorded = deliveries.filter((d) => claimed.some((c) => c.id === d.id));
+      expect(recorded).toHaveLength(side === healthy ? 6 : 4);
+      const attempts = await listAttempts(
+        db,
+        side.tenant.id,
+        recorded.map((d) => d.id),
+      );
+      for (const d of recorded) {
+        expect(d).toMatchObject({ status: "succeeded", attemptCount: 1 });
+        const [attempt] = attempts.get(d.id) ?? [];
+        expect(attempt).toMatchObject({ attempt: 1, responseStatus: 200, error: null });
+        expect(attempt?.responseBody).toMatch(/^ok \d+$/);
+      }
+    }
+    // the endpoint with nothing to clear was not written; the recovering one is healthy again
+    expect(await versionOf(healthy.tenant.id, healthy.endpoint.id)).toBe(healthyVersion);
+    const after = await db.webhookEndpoint.findFirst({
+      where: { tenantId: recovering.tenant.id, id: recovering.endpoint.id },
+    });
+    expect(after?.failingSince).toBeNull();
+  });
+
+  it("the loop with a pool records every success in fewer transactions than attempts", async () => {
+    const sides = [await setup(), await setup(), await setup()];
+    for (const side of sides) await fire(side.tenant.id, side.sender.id, 8);
+    const counting = countingPool();
+    const loop = startDeliveryLoop({ db, pool: counting.pool, box: testSecretBox, log }, baseConfig);
+    try {
+      await waitUntil(async () => {
+        for (const side of sides) {
+          const rows = await listDeliveries(db, side.tenant.id, { limit: 20 });
+          if (rows.length !== 8 || rows.some((d) => d.status !== "succeeded")) return false;
+        }
+        return true;
+      }, "every delivery succeeded");
+    } finally {
+      await loop.stop();
+    }
+    let attempts = 0;
+    for (const side of sides) {
+      const rows = await listDeliveries(db, side.tenant.id, { limit: 20 });
+      const byDelivery = await listAttempts(
+        db,
+        side.tenant.id,
+        rows.map((d) => d.id),
+      );
+      for (const d of rows) expect(byDelivery.get(d.id)?.map((a) => a.responseStatus)).toEqual([200]);
+      attempts += rows.length;
+      expect(side.receiver.received).toHaveLength(8);
+    }
+    expect(attempts).toBe(24);
+    expect(counting.transactions()).toBeLessThan(attempts);
   });
 
   it("refuses plain http except for loopback (or in demo mode)", async () => {

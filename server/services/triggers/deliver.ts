@@ -7,9 +7,15 @@
 //   - Retries follow RETRY_DELAYS_MS (about 27 h, jittered); when spent the delivery is `failed`
 //     (dead) and can be redelivered by hand. An endpoint failing without a success for
 //     `disableAfterMs` is disabled, with an alert to its tenant.
+//   - Recording: a success (almost every attempt) is recorded with the others of its moment, one
+//     plain-pg transaction and three multi-row statements per group (`createSuccessRecorder`); a
+//     failure decides a retry, maybe the endpoint's disabling and its alert, and is recorded alone.
 import { performance } from "node:perf_hooks";
+import type pg from "pg";
 import type { TDb } from "@/server/db/client";
-import { sqlOfPrisma } from "@/server/db/sql";
+import { inPgTransaction } from "@/server/db/pg-transaction";
+import { createGroupCommitter } from "@/server/ingest/group-commit";
+import { sqlOfPrisma, type TSql } from "@/server/db/sql";
 import { renderPayload, webhookId } from "@/server/domain/triggers/render-payload";
 import {
   isDeliveredStatus,
@@ -37,6 +43,8 @@ export type TDeliveryConfig = {
 
 export type TDeliveryDeps = {
   db: TDb;
+  /** plain-pg connections on which successes are recorded in groups; without them, one by one */
+  pool?: pg.Pool;
   box: TSecretBox;
   log: TLogger;
   now?: () => Date;
@@ -233,16 +241,19 @@ export async function recordAttempt(
         outcome.error,
       ],
     );
+    if (ok) {
+      await clearFailingSince(sql, [claimed]);
+      return { status, endpointDisabled: false };
+    }
     const [endpoint] = await sql.query<{ failing_since: Date | null; is_enabled: boolean; url: string }>(
-      `UPDATE webhook_endpoint SET failing_since = CASE WHEN $3 THEN NULL ELSE coalesce(failing_since, $4) END
+      `UPDATE webhook_endpoint SET failing_since = coalesce(failing_since, $3)
        WHERE tenant_id = $1::uuid AND id = $2::uuid
        RETURNING failing_since, is_enabled, url`,
-      [claimed.tenant_id, claimed.endpoint_id, ok, startedAt],
+      [claimed.tenant_id, claimed.endpoint_id, startedAt],
     );
     let endpointDisabled = false;
     if (
       endpoint?.is_enabled &&
-      !ok &&
       shouldDisableEndpoint(endpoint.failing_since?.getTime() ?? null, now.getTime(), config.disableAfterMs)
     ) {
       const reason = `every attempt failed since ${endpoint.failing_since?.toISOString()} (last: ${outcome.error ?? "no answer"})`;
@@ -278,6 +289,113 @@ export async function recordAttempt(
   }, RECORD_TX);
 }
 
+/**
+ * A success clears its endpoint's failure state. Only rows with one are written: a healthy
+ * endpoint (nearly always) costs no row version, no lock and no wait behind the endpoint's other
+ * deliveries recording at the same moment.
+ */
+async function clearFailingSince(
+  sql: TSql,
+  claimed: readonly Pick<TClaimed, "tenant_id" | "endpoint_id">[],
+): Promise<void> {
+  // distinct and in one order, so two groups touching the same endpoints cannot deadlock
+  const keys = [...new Set(claimed.map((c) => `${c.tenant_id}/${c.endpoint_id}`))].sort();
+  await sql.query(
+    `UPDATE webhook_endpoint e SET failing_since = NULL
+     FROM unnest($1::uuid[], $2::uuid[]) AS k (tenant_id, id)
+     WHERE e.tenant_id = k.tenant_id AND e.id = k.id AND e.failing_since IS NOT NULL`,
+    [keys.map((k) => k.split("/")[0]), keys.map((k) => k.split("/")[1])],
+  );
+}
+
+export type TSuccess = {
+  claimed: Pick<TClaimed, "tenant_id" | "id" | "endpoint_id" | "attempt_count" | "url">;
+  outcome: TAttemptOutcome;
+  startedAt: Date;
+  /** when the answer was read: the delivery's last_attempt_at and succeeded_at */
+  now: Date;
+};
+
+/**
+ * Records successful attempts together: each attempt's row, its delivery `succeeded`, and the
+ * failure state of the endpoints that had one, in one transaction of three statements whatever
+ * the group's size. What each row holds is what `recordAttempt` writes for a success.
+ */
+export async function recordSuccesses(pool: pg.Pool, successes: readonly TSuccess[]): Promise<void> {
+  if (successes.length === 0) return;
+  // delivery rows locked in one order, as the endpoints' are
+  const items = [...successes].sort((a, b) => (a.claimed.id < b.claimed.id ? -1 : 1));
+  await inPgTransaction(pool, async (sql) => {
+    await sql.query(
+      `INSERT INTO webhook_attempt (tenant_id, delivery_id, endpoint_id, attempt, started_at, url, request_headers,
+                                    response_status, response_body, latency_ms, error)
+       SELECT tenant_id, delivery_id, endpoint_id, attempt, started_at, url, request_headers,
+              response_status, response_body, latency_ms, NULL
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::timestamptz[], $6::text[], $7::jsonb[],
+                   $8::int[], $9::text[], $10::int[])
+            AS a (tenant_id, delivery_id, endpoint_id, attempt, started_at, url, request_headers,
+                  response_status, response_body, latency_ms)`,
+      [
+        items.map((s) => s.claimed.tenant_id),
+        items.map((s) => s.claimed.id),
+        items.map((s) => s.claimed.endpoint_id),
+        items.map((s) => s.claimed.attempt_count + 1),
+        items.map((s) => s.startedAt),
+        items.map((s) => s.claimed.url),
+        items.map((s) => JSON.stringify(s.outcome.requestHeaders)),
+        items.map((s) => s.outcome.status),
+        items.map((s) => s.outcome.body),
+        items.map((s) => s.outcome.latencyMs),
+      ],
+    );
+    await sql.query(
+      `UPDATE webhook_delivery d SET status = 'succeeded', attempt_count = k.attempt, leased_until = NULL,
+              last_attempt_at = k.at, last_status_code = k.response_status, last_error = NULL,
+              succeeded_at = k.at, updated_at = k.at
+       FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[], $5::int[])
+            AS k (tenant_id, id, attempt, at, response_status)
+       WHERE d.tenant_id = k.tenant_id AND d.id = k.id`,
+      [
+        items.map((s) => s.claimed.tenant_id),
+        items.map((s) => s.claimed.id),
+        items.map((s) => s.claimed.attempt_count + 1),
+        items.map((s) => s.now),
+        items.map((s) => s.outcome.status),
+      ],
+    );
+    await clearFailingSince(
+      sql,
+      items.map((s) => s.claimed),
+    );
+  });
+}
+
+/**
+ * Successes submitted while a group is being written join the next one, so N attempts answered
+ * at the same moment cost one commit instead of N (the send dispatcher's acknowledgements do the
+ * same). Each caller's promise settles only after its group committed: a success is not counted
+ * done, and its slot not freed, before its record is durable. A failed group fails each of its
+ * callers; their leases then run out and the events are posted again (at-least-once).
+ */
+export function createSuccessRecorder(
+  pool: pg.Pool,
+  options: { maxInFlight?: number; maxItems?: number } = {},
+): (success: TSuccess) => Promise<void> {
+  const committer = createGroupCommitter<TSuccess, void>(
+    async (successes) => {
+      await recordSuccesses(pool, successes);
+      return successes.map(() => undefined);
+    },
+    {
+      maxItems: options.maxItems ?? 200,
+      maxWeight: Number.POSITIVE_INFINITY,
+      weightOf: () => 1,
+      maxInFlight: options.maxInFlight ?? 2,
+    },
+  );
+  return (success) => committer.submit(success);
+}
+
 export type TDeliveryLoop = { stop: () => Promise<void>; wake: () => void };
 
 /** Starts the loop; `stop` waits for attempts in flight (their results are recorded). */
@@ -289,6 +407,7 @@ export function startDeliveryLoop(deps: TDeliveryDeps, config: TDeliveryConfig):
   let isStopping = false;
   const waker = createPollWaker();
   let total = 0;
+  const recordSuccess = deps.pool ? createSuccessRecorder(deps.pool) : null;
 
   const secretsOf = async (tenantId: string, endpointId: string, at: Date) => {
     const cached = secretCache.get(endpointId);
@@ -327,7 +446,12 @@ export function startDeliveryLoop(deps: TDeliveryDeps, config: TDeliveryConfig):
         requestHeaders: {},
       };
     }
-    await recordAttempt(deps, config, claimed, outcome, startedAt, now());
+    const finishedAt = now();
+    if (recordSuccess && outcome.status !== null && isDeliveredStatus(outcome.status)) {
+      await recordSuccess({ claimed, outcome, startedAt, now: finishedAt });
+      return;
+    }
+    await recordAttempt(deps, config, claimed, outcome, startedAt, finishedAt);
   };
 
   const loop = async () => {
