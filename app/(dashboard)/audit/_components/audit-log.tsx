@@ -174,7 +174,7 @@ export function AuditLog({ filters }: { filters: TAuditFilters }) {
                           <span className="font-mono text-xs">{e.tenantId.slice(0, 8)}</span>
                         ))
                       ) : (
-                        <span className="text-zinc-400">Platform</span>
+                        <span className="text-zinc-500">Platform</span>
                       )}
                     </TD>
                     <TD className="text-xs text-zinc-600">
@@ -196,7 +196,7 @@ export function AuditLog({ filters }: { filters: TAuditFilters }) {
                       )}
                     </TD>
                     <TD className="min-w-40 text-zinc-700">
-                      {e.reason ?? <span className="text-zinc-400">—</span>}
+                      {e.reason ?? <span className="text-zinc-500">—</span>}
                     </TD>
                     <TD className="text-xs">
                       {details ? (
@@ -207,7 +207,7 @@ export function AuditLog({ filters }: { filters: TAuditFilters }) {
                           </pre>
                         </details>
                       ) : (
-                        <span className="text-zinc-400">—</span>
+                        <span className="text-zinc-500">—</span>
                       )}
                     </TD>
                   </TR>
