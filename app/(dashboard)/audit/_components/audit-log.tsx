@@ -201,7 +201,7 @@ export function AuditLog({ filters }: { filters: TAuditFilters }) {
                     <TD className="text-xs">
                       {details ? (
                         <details>
-                          <summary className="cursor-pointer text-accent-700">View</summary>
+                          <summary className="min-h-6 cursor-pointer text-accent-700">View</summary>
                           <pre className="mt-1 max-w-80 overflow-x-auto rounded bg-zinc-50 p-2 font-mono text-[11px] whitespace-pre-wrap text-zinc-700">
                             {JSON.stringify(details, null, 2)}
                           </pre>

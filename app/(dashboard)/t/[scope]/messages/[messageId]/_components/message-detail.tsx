@@ -306,7 +306,7 @@ function WhyState({
       </div>
       {d.appliedRules.length > 0 ? (
         <details className="text-sm">
-          <summary className="cursor-pointer text-accent-700">
+          <summary className="min-h-6 cursor-pointer text-accent-700">
             Rules that shaped this ({d.appliedRules.length})
           </summary>
           <ul className="mt-1 flex flex-col gap-1 text-zinc-700">
