@@ -1,6 +1,6 @@
 // An admin onboards a tenant from the console: tenant, sender number, API key (shown once),
 // a tenant admin; then revokes the key. The audit log shows each step.
-import { asRole, expect, screenshot } from "./fixtures";
+import { asRole, expect, expectAccessible, screenshot } from "./fixtures";
 
 const test = asRole("admin");
 
@@ -14,6 +14,7 @@ test("onboards a tenant end to end and every step is audited", async ({ page }) 
   await form.getByRole("button", { name: "Create tenant" }).click();
   await expect(page.getByText(`Created Initech ${suffix}.`)).toBeVisible();
   await screenshot(page, "admin-tenants");
+  await expectAccessible(page);
 
   await page
     .getByRole("table", { name: "Tenants" })
@@ -37,6 +38,7 @@ test("onboards a tenant end to end and every step is audited", async ({ page }) 
   const apiKey = await reveal.getByLabel("API key").inputValue();
   expect(apiKey).toMatch(/^wbk_/);
   await screenshot(page, "admin-api-key-created");
+  await expectAccessible(page);
   await reveal.getByRole("button", { name: "Done" }).click();
 
   // the key works for its tenant only
@@ -59,6 +61,7 @@ test("onboards a tenant end to end and every step is audited", async ({ page }) 
     await expect(audit.getByText(action).first()).toBeVisible();
   }
   await screenshot(page, "admin-audit");
+  await expectAccessible(page);
 });
 
 test("creates a tenant admin who can then sign in to that tenant only", async ({ page, browser }) => {
@@ -73,6 +76,7 @@ test("creates a tenant admin who can then sign in to that tenant only", async ({
   await form.getByRole("button", { name: "Create user" }).click();
   await expect(page.getByRole("table", { name: "Users" })).toContainText(email);
   await screenshot(page, "admin-users");
+  await expectAccessible(page);
 
   const context = await browser.newContext({ storageState: undefined });
   const other = await context.newPage();

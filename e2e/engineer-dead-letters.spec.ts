@@ -7,7 +7,7 @@
 // will wait, and it does, until the engineer tells Acme Support to send despite the restriction;
 // then (through the worker and the provider simulator) the provider's acknowledgement shows, and
 // the override is cleared again. A support agent sees the same list without any control.
-import { asRole, expect, screenshot } from "./fixtures";
+import { asRole, expect, expectAccessible, screenshot } from "./fixtures";
 
 // demo messages seeded by prisma/seed.ts (tests/factories/messages.ts DEMO_MESSAGE_IDS)
 const ACME_DEAD_EXHAUSTED = "6e8b1f47-2c93-4d05-a7e6-9b4d3f2ad007";
@@ -47,6 +47,7 @@ engineerTest(
       await expect(table).toContainText("Globex");
       await expect(table.getByRole("link", { name: /shipping_notice/ })).toBeVisible();
       await screenshot(page, "dead-letters");
+      await expectAccessible(page);
 
       // 2. a dry run of everything: count, tenants, warnings; nothing is sent. The demo seed's
       // traffic adds dead letters of its own (Acme's troubled number), so the counts come from the
@@ -96,6 +97,7 @@ engineerTest(
       await expect(exhaustedWarnings).toContainText("the retry waits in its queue until the hold lifts");
       await expect(dialog).toContainText("within the approval threshold (20)");
       await screenshot(page, "dead-letters-dry-run");
+      await expectAccessible(page);
 
       // 4. confirm with a reason, leaving out the free-form text whose window has closed
       const confirm = dialog.getByRole("form", { name: "Confirm the bulk retry" });
@@ -162,6 +164,7 @@ engineerTest(
     await expect(timeline).toContainText(/Provider accepted attempt 2/, { timeout: 45_000 });
     await expect(page.getByRole("status", { name: "Dead letter" })).toContainText("Acknowledged");
     await screenshot(page, "timeline-after-retry");
+    await expectAccessible(page);
     await page.goto("/t/all/dead-letters?status=all&reason=exhausted");
     await expect(exhaustedRow).toContainText("Acknowledged");
     await expect(operations.getByRole("row").filter({ hasText: REASON })).toContainText("1 acknowledged");

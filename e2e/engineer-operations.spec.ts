@@ -4,7 +4,7 @@
 // request from Operations to its body and a replay with its outcome; then finds the pause in the
 // audit log by actor and action and exports it as CSV. A tenant admin sees the numbers without
 // controls and cannot open the audit log.
-import { asRole, expect, screenshot } from "./fixtures";
+import { asRole, expect, expectAccessible, screenshot } from "./fixtures";
 
 // demo data seeded by prisma/seed.ts (tests/factories/operations.ts DEMO_OPERATIONS_IDS)
 const GLOBEX_IN_DOUBT = "b83c2e59-7a14-4d6f-9e21-4c0b6d8a3f13";
@@ -74,6 +74,7 @@ engineerTest("resolves an in-doubt send, pauses and resumes a number, follows a 
   await expect(care).toContainText("Paused");
   await expect(care).toContainText("Meta flagged the number; checking the template");
   await screenshot(page, "senders-paused");
+  await expectAccessible(page);
   // Operations names the paused number first and links back to its row
   await page.goto("/operations");
   await page
@@ -119,6 +120,7 @@ engineerTest("resolves an in-doubt send, pauses and resumes a number, follows a 
   const requests = page.getByRole("table", { name: "Webhook requests" });
   await expect(requests.getByRole("row").nth(1)).toContainText("new fact");
   await screenshot(page, "webhook-requests");
+  await expectAccessible(page);
   await requests.getByRole("row").nth(1).getByRole("link").click();
   await expect(page.getByRole("heading", { level: 1, name: "Webhook request" })).toBeVisible();
   await expect(page.getByRole("region", { name: "Request body" })).toContainText("whatsapp_business_account");
@@ -134,6 +136,7 @@ engineerTest("resolves an in-doubt send, pauses and resumes a number, follows a 
   await expect(page.getByRole("status").filter({ hasText: "Done" })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByRole("table", { name: "Requests in this replay" })).toContainText(/\d+ duplicates?/);
   await screenshot(page, "replay");
+  await expectAccessible(page);
 
   // 4. the audit log (in the sidebar for engineers): the pause above, found by actor and action,
   // and the same filter exported as CSV
@@ -148,6 +151,7 @@ engineerTest("resolves an in-doubt send, pauses and resumes a number, follows a 
   await expect(audit.getByText("Meta flagged the number; checking the template")).toBeVisible();
   await expect(audit.getByRole("row")).toHaveCount(2); // header + the one pause
   await screenshot(page, "audit");
+  await expectAccessible(page);
   await expect(page.getByRole("link", { name: "Export CSV" })).toHaveAttribute(
     "href",
     "/audit/export?action=sending.sender_paused&actor=ENGINEER%40waybill",

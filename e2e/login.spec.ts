@@ -1,13 +1,14 @@
 // Login: every role lands where it should; wrong passwords are refused with a clear message;
 // the console is closed to anonymous visitors.
 import { test } from "@playwright/test";
-import { ACCOUNTS, DEMO_PASSWORD, expect, screenshot, signIn } from "./fixtures";
+import { ACCOUNTS, DEMO_PASSWORD, expect, expectAccessible, screenshot, signIn } from "./fixtures";
 
 test("an anonymous visitor is sent to the sign-in page", async ({ page }) => {
   await page.goto("/t/all/messages");
   await expect(page).toHaveURL(/\/login/);
   await expect(page.getByRole("heading", { name: "Sign in to Waybill" })).toBeVisible();
   await screenshot(page, "login");
+  await expectAccessible(page);
 });
 
 test("signing in returns to the page a signed-out link pointed at", async ({ page }) => {

@@ -2,7 +2,7 @@
 // reason: its status and history change), reads the Operations page (ingestion, quarantine,
 // queues), and replays a raw webhook from a message's timeline (the manual action appears). A
 // tenant admin cannot open Operations and sees alerts without action buttons.
-import { ACCOUNTS, asRole, expect, screenshot } from "./fixtures";
+import { ACCOUNTS, asRole, expect, expectAccessible, screenshot } from "./fixtures";
 
 // demo data seeded by prisma/seed.ts (tests/factories/operations.ts DEMO_OPERATIONS_IDS)
 const ACME_STALLED = "0c7e5a14-9b3d-4f28-a6e1-5d2f8c3b0a11";
@@ -41,6 +41,7 @@ engineerTest(
     await expect(history).toContainText("Checking the Promotions number with Meta");
     await expect(alert.getByRole("button", { name: /^Acknowledge/ })).toHaveCount(0);
     await screenshot(page, "stalled-alerts");
+    await expectAccessible(page);
 
     // 3. Operations: ingestion, quarantine and queues, live
     await page.goto("/operations");
@@ -62,6 +63,7 @@ engineerTest(
     await expect(page.getByRole("heading", { name: "Provider errors" })).toBeVisible();
     await expect(page.getByText(/^Updated/)).toBeVisible();
     await screenshot(page, "operations");
+    await expectAccessible(page);
 
     // 4. replay a raw webhook from a timeline: the manual action appears at once
     await page.goto(`/t/acme/messages/${ACME_WEBHOOK_LINKED}`);

@@ -1,6 +1,6 @@
 // An engineer sends a test message from the console and follows it on its timeline: the worker
 // sends it to the provider simulator, whose signed webhooks move it past "accepted".
-import { asRole, expect, screenshot } from "./fixtures";
+import { asRole, expect, expectAccessible, screenshot } from "./fixtures";
 
 const test = asRole("engineer");
 
@@ -20,6 +20,7 @@ test("sends a test message and sees the provider's acknowledgement and statuses 
   await form.getByRole("button", { name: "Send test message" }).click();
   await expect(form.getByRole("status")).toContainText("Queued, not yet delivered.");
   await screenshot(page, "operations-send-test");
+  await expectAccessible(page);
 
   await form.getByRole("link", { name: /Follow message/ }).click();
   await expect(page).toHaveURL(/\/t\/acme\/messages\/[0-9a-f-]{36}$/);
@@ -34,6 +35,7 @@ test("sends a test message and sees the provider's acknowledgement and statuses 
     });
   }).toPass({ timeout: 45_000, intervals: [1_000, 2_000] });
   await screenshot(page, "engineer-test-message-timeline");
+  await expectAccessible(page);
 });
 
 test("a support agent has no test-send form", async ({ browser }) => {

@@ -1,5 +1,5 @@
 // System status: database and worker liveness, and a job round trip through the real worker.
-import { asRole, expect, screenshot } from "./fixtures";
+import { asRole, expect, expectAccessible, screenshot } from "./fixtures";
 
 const test = asRole("engineer");
 
@@ -9,6 +9,7 @@ test("shows the system operational and runs a job probe through the worker", asy
   await page.getByRole("button", { name: "Run job probe" }).click();
   await expect(page.getByText(/Round trip: \d+ ms/)).toBeVisible({ timeout: 30_000 });
   await screenshot(page, "status");
+  await expectAccessible(page);
 });
 
 test("the health endpoint reports database and worker", async ({ request }) => {
@@ -31,5 +32,6 @@ test("screenshots of each console area", async ({ page }) => {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
     await screenshot(page, path.replaceAll("/", "_").replace(/^_/, ""));
+    await expectAccessible(page);
   }
 });

@@ -2,7 +2,7 @@
 // copies into the ticket as one sentence; the one search box finds a message by its wamid pasted
 // without the "wamid." prefix and opens it; an empty search says what was searched and what to
 // try; the page fits a 390 px phone.
-import { asRole, expect, screenshot } from "./fixtures";
+import { asRole, expect, expectAccessible, screenshot } from "./fixtures";
 
 const ACME_READ = "5b1e0c3a-2f47-4d8e-9a61-0c7d3e2fa001";
 const ACME_FAILED = "8c4f2d71-6b3a-4e05-b2d9-1e6a7c4fa002";
@@ -35,6 +35,7 @@ supportTest("answers first, copies for the ticket, finds by a bare wamid", async
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   expect(copied).toBe(await answer.innerText());
   await screenshot(page, "support-answer-first-1440");
+  await expectAccessible(page);
 
   // 4. a failure's answer and why-box carry the cause and the next step
   await page.goto(`/t/acme/messages/${ACME_FAILED}`);
@@ -71,6 +72,7 @@ supportTest("answers first, copies for the ticket, finds by a bare wamid", async
   await search.getByText("More filters").click();
   await expect(search.getByLabel("Recipient")).toBeVisible();
   await screenshot(page, "support-message-search-1440");
+  await expectAccessible(page);
 
   // 8. a 390 px phone: nothing runs off the side
   await page.setViewportSize({ width: 390, height: 844 });
@@ -82,6 +84,7 @@ supportTest("answers first, copies for the ticket, finds by a bare wamid", async
   }
   await page.goto(`/t/acme/messages/${ACME_READ}`);
   await screenshot(page, "support-answer-first-390");
+  await expectAccessible(page);
 
   // leave the account's zone as the seed had it
   await page.setViewportSize({ width: 1440, height: 900 });

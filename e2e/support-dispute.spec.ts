@@ -4,7 +4,7 @@
 // cannot open another tenant's message by URL.
 import fs from "node:fs";
 import { parseEvidenceFile, verifyEvidenceBundle } from "@/server/services/evidence-verify";
-import { asRole, expect, screenshot } from "./fixtures";
+import { asRole, expect, expectAccessible, screenshot } from "./fixtures";
 
 // demo messages seeded by prisma/seed.ts (tests/factories/messages.ts DEMO_MESSAGE_IDS)
 const ACME_READ_AFTER_FAILED = "d2a97e46-1c58-4b3f-8e70-3b9f5a1ca003";
@@ -37,6 +37,7 @@ supportTest("resolves a dispute with evidence that verifies", async ({ page }) =
   await expect(results).toContainText("+1555•••4567");
   await expect(results).toContainText("Read");
   await screenshot(page, "support-messages-search");
+  await expectAccessible(page);
 
   // 2. the timeline: why is it read although a failure came in?
   await results.getByRole("link", { name: /appointment_reminder/ }).click();
@@ -51,6 +52,7 @@ supportTest("resolves a dispute with evidence that verifies", async ({ page }) =
   // raw payloads for support, numbers still masked
   await expect(page.getByRole("region", { name: "canonical request JSON" })).toContainText("+1555•••4567");
   await screenshot(page, "support-message-timeline");
+  await expectAccessible(page);
 
   // 3. open a dispute with the ticket reference
   await page.getByRole("button", { name: "Open dispute" }).click();
@@ -127,6 +129,7 @@ supportTest("resolves a dispute with evidence that verifies", async ({ page }) =
   await expect(row).toContainText("Resolved");
   await expect(row).toContainText("Delivered");
   await screenshot(page, "support-disputes");
+  await expectAccessible(page);
   await page.getByRole("form", { name: "Filter disputes" }).getByLabel("Status").selectOption("open");
   await page.getByRole("button", { name: "Apply filters" }).click();
   await expect(page).toHaveURL(/status=open/);

@@ -3,7 +3,7 @@
 // heatmaps, where a cell opened from the keyboard lands on the message search with its filters;
 // another tenant's pages and the all-tenants heatmap are not found. An engineer reads every
 // tenant's failures over time. Data: the demo seed (tests/factories/insights.ts).
-import { asRole, expect, screenshot } from "./fixtures";
+import { asRole, expect, expectAccessible, screenshot } from "./fixtures";
 
 const adminTest = asRole("tenant_admin");
 const engineerTest = asRole("engineer");
@@ -47,6 +47,7 @@ adminTest(
     ).toBeVisible();
     await expect(promotions.locator(".recharts-surface").first()).toBeVisible();
     await screenshot(page, "health");
+    await expectAccessible(page);
 
     // 2. heatmaps: cells are links; focusing one tells what it holds
     await page.goto("/t/acme/heatmaps?window=7d");
@@ -65,6 +66,7 @@ adminTest(
     await expect(byCode.locator(".recharts-surface")).toBeVisible();
     await expect(page.getByRole("list", { name: "Colour scale" }).first()).toContainText("No failures");
     await screenshot(page, "heatmaps");
+    await expectAccessible(page);
 
     // 3. drill-down: a 131049 cell opens the message search for exactly its messages
     const cell = byCode.getByRole("link", { name: /^131049, .*Opens the \d+ failed messages$/ }).first();
@@ -108,6 +110,7 @@ engineerTest("reads every tenant's failures over time and opens one tenant's", a
     "Messaging limit lowered: 1K → 250 per 24 h",
   );
   await screenshot(page, "heatmaps-all-tenants");
+  await expectAccessible(page);
 
   // the same window, every tenant's number health side by side
   await page.goto("/t/all/health?window=7d");

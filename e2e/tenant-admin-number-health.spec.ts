@@ -4,7 +4,7 @@
 // go); there is no override form for a tenant admin. An engineer sees the form and support the
 // all-tenants list of numbers that are not healthy. Data: the demo seed (tests/factories/insights.ts:
 // Acme Promotions flagged, then the account's business-initiated messaging restricted for 12 h).
-import { asRole, expect, screenshot } from "./fixtures";
+import { asRole, expect, expectAccessible, screenshot } from "./fixtures";
 
 const adminTest = asRole("tenant_admin");
 const engineerTest = asRole("engineer");
@@ -58,6 +58,7 @@ adminTest("reads a number that was flagged and then restricted", async ({ page }
   await expect(page.getByText("No override: the number's health decides.")).toBeVisible();
   await expect(page.getByRole("form", { name: "Set the override" })).toHaveCount(0);
   await screenshot(page, "number-health-detail");
+  await expectAccessible(page);
 });
 
 engineerTest(

@@ -7,7 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { test } from "@playwright/test";
-import { expect, screenshot, storageStateFor } from "./fixtures";
+import { expect, expectAccessible, screenshot, storageStateFor } from "./fixtures";
 
 type TReceived = { headers: Record<string, string>; body: string; at: number };
 
@@ -69,6 +69,7 @@ test("a tenant admin subscribes an endpoint and receives one signed message.deli
       "Events: message.delivered",
     );
     await screenshot(page, "tenant-admin-webhook-endpoint");
+    await expectAccessible(page);
 
     // a message through the REST API: 202 is acceptance, not delivery
     const to = `+15550007${String(Date.now()).slice(-3)}`;
@@ -111,11 +112,13 @@ test("a tenant admin subscribes an endpoint and receives one signed message.deli
     await expect(deliveries).toContainText("message.delivered");
     await expect(deliveries).toContainText("1 attempt (last 204)");
     await screenshot(page, "tenant-admin-webhook-deliveries");
+    await expectAccessible(page);
     await page.goto(`/t/acme/messages/${messageId}`);
     const attempts = page.getByRole("list", { name: `Attempts to ${receiver.url}` });
     await expect(attempts).toContainText("Attempt 1");
     await expect(attempts).toContainText("HTTP 204");
     await screenshot(page, "tenant-admin-message-triggers");
+    await expectAccessible(page);
     await context.close();
   } finally {
     await receiver.close();

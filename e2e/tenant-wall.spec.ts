@@ -1,5 +1,5 @@
 // A tenant admin sees only their tenant, and cannot reach another tenant by URL or by API.
-import { asRole, expect, screenshot } from "./fixtures";
+import { asRole, expect, expectAccessible, screenshot } from "./fixtures";
 
 const test = asRole("tenant_admin");
 
@@ -9,6 +9,7 @@ test("sees their own tenant's number health", async ({ page }) => {
   await expect(page.getByText("+15550101001")).toBeVisible();
   await expect(page.getByText("+15550202001")).toHaveCount(0);
   await screenshot(page, "number-health-tenant-admin");
+  await expectAccessible(page);
 });
 
 for (const path of [

@@ -24,7 +24,9 @@ export function HeatmapTable({
   const byKey = new Map(cells.map((c) => [`${c.row}:${c.column}`, c]));
   return (
     <details className="text-sm" onToggle={(event) => setIsOpen(event.currentTarget.open)}>
-      <summary className="cursor-pointer text-xs font-medium text-accent-700">Show as a table</summary>
+      <summary className="min-h-6 cursor-pointer text-xs font-medium text-accent-700">
+        Show as a table
+      </summary>
       {isOpen ? (
         <Table label={title} className="mt-2 max-h-96">
           <THead>

@@ -53,7 +53,9 @@ export function CopyButton({
         variant={variant}
         size={size}
         className={className}
-        aria-label={label}
+        // the label names the button only while it shows idleText: once pressed, the visible
+        // "Copied" must be (part of) the accessible name, or speech users saying what they see miss it
+        aria-label={status === "idle" ? label : undefined}
         onClick={() => {
           copyText(text).then(
             () => setStatus("copied"),

@@ -174,7 +174,7 @@ export function AuditLog({ filters }: { filters: TAuditFilters }) {
                           <span className="font-mono text-xs">{e.tenantId.slice(0, 8)}</span>
                         ))
                       ) : (
-                        <span className="text-zinc-400">Platform</span>
+                        <span className="text-zinc-500">Platform</span>
                       )}
                     </TD>
                     <TD className="text-xs text-zinc-600">
@@ -196,18 +196,18 @@ export function AuditLog({ filters }: { filters: TAuditFilters }) {
                       )}
                     </TD>
                     <TD className="min-w-40 text-zinc-700">
-                      {e.reason ?? <span className="text-zinc-400">—</span>}
+                      {e.reason ?? <span className="text-zinc-500">—</span>}
                     </TD>
                     <TD className="text-xs">
                       {details ? (
                         <details>
-                          <summary className="cursor-pointer text-accent-700">View</summary>
+                          <summary className="min-h-6 cursor-pointer text-accent-700">View</summary>
                           <pre className="mt-1 max-w-80 overflow-x-auto rounded bg-zinc-50 p-2 font-mono text-[11px] whitespace-pre-wrap text-zinc-700">
                             {JSON.stringify(details, null, 2)}
                           </pre>
                         </details>
                       ) : (
-                        <span className="text-zinc-400">—</span>
+                        <span className="text-zinc-500">—</span>
                       )}
                     </TD>
                   </TR>

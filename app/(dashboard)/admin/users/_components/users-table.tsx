@@ -67,7 +67,7 @@ export function UsersTable() {
                 <TD className="whitespace-nowrap">{u.name}</TD>
                 <TD className="whitespace-nowrap">{roleLabel(u.role)}</TD>
                 <TD className="text-zinc-600">
-                  {u.tenant?.name ?? <span className="whitespace-nowrap text-zinc-400">All tenants</span>}
+                  {u.tenant?.name ?? <span className="whitespace-nowrap text-zinc-500">All tenants</span>}
                 </TD>
                 <TD className="whitespace-nowrap">
                   {isDisabled ? (

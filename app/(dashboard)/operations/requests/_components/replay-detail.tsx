@@ -57,9 +57,13 @@ export function ReplayDetail({ replayId }: { replayId: string }) {
                 </div>
                 <div>
                   <dt className="text-xs text-zinc-500">Progress</dt>
-                  <dd role="status" aria-live="polite">
-                    {isDone ? "Done" : `${r.progress.pending} of ${r.requestCount} waiting`}
-                    {r.isTruncated ? " (the filter matched more; only the first were replayed)" : ""}
+                  <dd>
+                    {/* the live region sits inside the <dd>: a role on the <dd> itself would take
+                        it out of the term/definition pairs the list is made of */}
+                    <span role="status" aria-live="polite">
+                      {isDone ? "Done" : `${r.progress.pending} of ${r.requestCount} waiting`}
+                      {r.isTruncated ? " (the filter matched more; only the first were replayed)" : ""}
+                    </span>
                   </dd>
                 </div>
                 <div>

@@ -319,7 +319,7 @@ export function BulkOperations({
                         </Button>
                       ) : null}
                       {!op.viewer.canDecide && !op.viewer.canWithdraw && !isStuck ? (
-                        <span className="text-xs text-zinc-400">—</span>
+                        <span className="text-xs text-zinc-500">—</span>
                       ) : null}
                     </span>
                   </TD>

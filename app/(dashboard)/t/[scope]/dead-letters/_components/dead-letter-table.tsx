@@ -295,7 +295,7 @@ export function DeadLetterTable({
                         </Button>
                       </span>
                     ) : (
-                      <span className="text-xs text-zinc-400">—</span>
+                      <span className="text-xs text-zinc-500">—</span>
                     )}
                   </TD>
                 ) : null}

@@ -151,7 +151,7 @@ export function DisputesList({ scope, filters }: { scope: TDisputeScope; filters
                         ) : null}
                       </>
                     ) : (
-                      <span className="text-zinc-400">Not decided</span>
+                      <span className="text-zinc-500">Not decided</span>
                     )}
                   </TD>
                   <TD className="whitespace-nowrap text-zinc-600">

@@ -136,7 +136,7 @@ function AlertItem({
           <AlertHistory alert={alert} />
           {details && Object.keys(details).length > 0 ? (
             <details className="mt-2 text-xs">
-              <summary className="cursor-pointer text-accent-700">Details</summary>
+              <summary className="min-h-6 cursor-pointer text-accent-700">Details</summary>
               <JsonBlock
                 className="mt-1"
                 value={details}

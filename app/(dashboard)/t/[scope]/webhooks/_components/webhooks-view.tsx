@@ -341,7 +341,7 @@ function DeliveriesTable({
             </TD>
             <TD>
               <details>
-                <summary className="cursor-pointer text-sm">
+                <summary className="min-h-6 cursor-pointer text-sm">
                   {d.attemptCount} attempt{d.attemptCount === 1 ? "" : "s"}
                   {d.lastStatusCode !== null
                     ? ` (last ${d.lastStatusCode})`

@@ -154,7 +154,7 @@ function Facts({ timeline, target }: { timeline: TTimeline; target: TMessageRef 
       <dt className="text-zinc-500">wamid</dt>
       <dd className="min-w-0">
         {m.providerMessageIds.length === 0 ? (
-          <span className="text-zinc-400">none yet</span>
+          <span className="text-zinc-500">none yet</span>
         ) : (
           <ul className="flex flex-col gap-0.5">
             {m.providerMessageIds.map((p) => (
@@ -232,11 +232,12 @@ function WhyState({
           </li>
         ))}
       </ul>
+      {/* links inside a sentence stay underlined: their colour alone is too close to the text's */}
       {d.decider ? (
         <p className="text-sm text-zinc-600">
           Decided by{" "}
           {d.decider.seq !== null ? (
-            <a href={`#event-${d.decider.seq}`} className="text-accent-700 hover:underline">
+            <a href={`#event-${d.decider.seq}`} className="text-accent-700 underline underline-offset-2">
               event #{d.decider.seq}
             </a>
           ) : (
@@ -266,7 +267,7 @@ function WhyState({
                     {c.seqs.map((seq, i) => (
                       <span key={seq}>
                         {i > 0 ? ", " : ""}
-                        <a href={`#event-${seq}`} className="text-accent-700 hover:underline">
+                        <a href={`#event-${seq}`} className="text-accent-700 underline underline-offset-2">
                           #{seq}
                         </a>
                       </span>
@@ -305,7 +306,7 @@ function WhyState({
       </div>
       {d.appliedRules.length > 0 ? (
         <details className="text-sm">
-          <summary className="cursor-pointer text-accent-700">
+          <summary className="min-h-6 cursor-pointer text-accent-700">
             Rules that shaped this ({d.appliedRules.length})
           </summary>
           <ul className="mt-1 flex flex-col gap-1 text-zinc-700">

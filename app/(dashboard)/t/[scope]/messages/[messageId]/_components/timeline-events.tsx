@@ -137,7 +137,10 @@ function EventItem({ event, isRawVisible }: { event: TEvent; isRawVisible: boole
         <div className="mt-1.5 flex flex-col gap-1">
           {arrivals.length > 1 ? (
             <details className="text-xs">
-              <summary className="cursor-pointer text-accent-700">Every arrival ({arrivals.length})</summary>
+              {/* min-h-6: a toggle of one text-xs line is 16 px tall, under the 24 px target size */}
+              <summary className="min-h-6 cursor-pointer text-accent-700">
+                Every arrival ({arrivals.length})
+              </summary>
               <ol className="mt-1 list-decimal space-y-0.5 pl-5 text-zinc-700">
                 {arrivals.map((a, i) => (
                   <li key={i}>
@@ -156,7 +159,7 @@ function EventItem({ event, isRawVisible }: { event: TEvent; isRawVisible: boole
             </details>
           ) : null}
           <details className="text-xs">
-            <summary className="cursor-pointer text-accent-700">Ledger details</summary>
+            <summary className="min-h-6 cursor-pointer text-accent-700">Ledger details</summary>
             <dl className="mt-1 grid grid-cols-[max-content_1fr] gap-x-3 gap-y-0.5 text-zinc-700">
               <dt className="text-zinc-500">Type</dt>
               <dd className="font-mono">{event.type}</dd>
