@@ -121,8 +121,18 @@ describe.skipIf(!hasBuild && !isFullChaos)(
         let notAcknowledged = 0;
         let next = 0;
         let ackedSinceStart = 0;
+        let takenSinceStart = 0;
+        // each life of the web process is offered a bounded share of the bodies: the posters
+        // keep it busy when the kill lands, but can never post everything before the last kill
+        // (which a fast machine otherwise did, ending the run with fewer kills than asked)
+        const perLife = Math.max(1, Math.floor(bodies.length / (WEB_KILLS + 2)));
+        const lifeShare = perLife + Math.max(1, Math.floor(perLife / WEB_KILLS));
         const poster = async () => {
           for (;;) {
+            while (kills < WEB_KILLS && takenSinceStart >= lifeShare) {
+              await new Promise((r) => setTimeout(r, 10));
+            }
+            takenSinceStart += 1;
             const index = next++;
             if (index >= bodies.length) return;
             const raw = bodies[index]!;
@@ -153,7 +163,6 @@ describe.skipIf(!hasBuild && !isFullChaos)(
         // the killer: each kill waits for a few acknowledgements from the current process, so it
         // lands while requests are being taken, then restarts the process and waits for it
         let kills = 0;
-        const perLife = Math.max(1, Math.floor(bodies.length / (WEB_KILLS + 2)));
         const killer = async () => {
           while (kills < WEB_KILLS) {
             await waitFor(
@@ -169,6 +178,7 @@ describe.skipIf(!hasBuild && !isFullChaos)(
             kills += 1;
             web = startWeb();
             ackedSinceStart = 0;
+            takenSinceStart = 0;
             await waitUp(web);
           }
         };
