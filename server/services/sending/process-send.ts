@@ -498,11 +498,12 @@ async function prepareBatch(
     );
     for (const policy of policies) ttlByTenant.set(policy.tenant_id, policy.auth_template_ttl_seconds * 1000);
   }
-  // the gate of every message that would simply go out, read together
+  // the gate of every message this worker still holds that would simply go out, read together
   const decisions = new Map(
     items.map((item) => {
       const row = byKey.get(queueKey(item));
-      return [queueKey(item), row ? decideDispatch(row.state, row.attempt_count, item) : null];
+      const isOurs = row !== undefined && row.leased_by === deps.workerId;
+      return [queueKey(item), isOurs ? decideDispatch(row.state, row.attempt_count, item) : null];
     }),
   );
   const gated = items.filter((item) => decisions.get(queueKey(item))?.kind === "send");
