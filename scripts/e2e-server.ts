@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseEnv, ZWebEnvSchema } from "@/server/config/env";
 import { createDb } from "@/server/db/client";
+import { WORKER_NODE_FLAGS } from "@/server/worker/node-flags";
 import { findFreePort } from "@/server/platform/embedded-postgres";
 import { buildDemoSimulatorConfig } from "@/server/providers/simulator/demo-config";
 import { PROJECT_ROOT } from "@/server/platform/local-state";
@@ -93,11 +94,15 @@ async function main() {
       logFile("web"),
     ),
     logTo(
-      spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "server/worker/main.ts")], {
-        cwd: PROJECT_ROOT,
-        env,
-        stdio,
-      }),
+      spawn(
+        process.execPath,
+        [...WORKER_NODE_FLAGS, "--import", "tsx", path.join(PROJECT_ROOT, "server/worker/main.ts")],
+        {
+          cwd: PROJECT_ROOT,
+          env,
+          stdio,
+        },
+      ),
       logFile("worker"),
     ),
     // no demo traffic: the journeys create the data they assert on

@@ -33,6 +33,7 @@ import {
   writeRuntimeInfo,
 } from "@/server/platform/local-state";
 import { createSecretBox } from "@/server/platform/secret-box";
+import { WORKER_NODE_FLAGS } from "@/server/worker/node-flags";
 import { buildDemoSimulatorConfig } from "@/server/providers/simulator/demo-config";
 import { DEMO_TENANTS, seedDemo } from "@/prisma/seed";
 
@@ -309,6 +310,7 @@ async function main() {
   ]);
   // `node --import tsx`: one process, so SIGTERM reaches the worker itself (the tsx CLI forks)
   startChild("worker", process.execPath, [
+    ...WORKER_NODE_FLAGS,
     "--import",
     "tsx",
     path.join(PROJECT_ROOT, "server/worker/main.ts"),

@@ -302,4 +302,46 @@ describe("ledger batch append", () => {
       WHERE tenant_id = ${batched.tenantId}::uuid AND message_id = ANY(${ids}::uuid[]) AND dedupe_key = 'attempt:1:started'`;
     expect(counts[0]!.n).toBe(6);
   });
+
+  it("leaves the message row as it is when a batch brings only duplicates, and still counts their receipts", async () => {
+    const messageId = crypto.randomUUID();
+    await setUp(db, batched, {
+      messageIds: [messageId],
+      wamids: [],
+      requests: [],
+      orphans: [],
+      cuts: new Set(),
+    });
+    const request = { tenantId: batched.tenantId, messageId, drafts: [drafts.attemptStarted(1)] };
+    await db.$transaction((tx) => appendBatch(toSql(tx), [request], { now: new Date(T0 + S) }));
+    const rowVersion = async () =>
+      (
+        await db.$queryRaw<{ xmin: string; updated_at: Date; event_count: number }[]>`
+          SELECT xmin::text AS xmin, updated_at, event_count FROM message
+          WHERE tenant_id = ${batched.tenantId}::uuid AND id = ${messageId}::uuid`
+      )[0]!;
+    const before = await rowVersion();
+
+    const again = await db.$transaction((tx) =>
+      appendBatch(toSql(tx), [request, request], { now: new Date(T0 + 2 * S) }),
+    );
+    expect(again.messages[0]!.appended).toHaveLength(0);
+    expect(again.messages[0]!.duplicates).toHaveLength(2);
+    // the same row version: no UPDATE ran (an UPDATE writing equal values still makes a new one)
+    expect(await rowVersion()).toEqual(before);
+    const receipts = await db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM message_event_receipt
+      WHERE tenant_id = ${batched.tenantId}::uuid AND message_id = ${messageId}::uuid AND dedupe_key = 'attempt:1:started'`;
+    expect(receipts[0]!.n).toBe(3);
+
+    // a new fact moves the row again
+    await db.$transaction((tx) =>
+      appendBatch(toSql(tx), [{ ...request, drafts: [drafts.attemptStarted(2)] }], {
+        now: new Date(T0 + 3 * S),
+      }),
+    );
+    const after = await rowVersion();
+    expect(after.xmin).not.toBe(before.xmin);
+    expect(after.event_count).toBe(before.event_count + 1);
+  });
 });

@@ -71,6 +71,7 @@ async function project(
       duplicates: [],
       ledger: null,
       fold: emptyFoldState(CURRENT_RULES.version),
+      isUnchanged: false,
       providerMessageId: null,
     };
     await db.$transaction(async (tx) => {

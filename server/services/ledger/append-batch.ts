@@ -46,7 +46,7 @@ import type {
   TMessageAppend,
   TMessageFacts,
 } from "./projector";
-import { eventColumns, sha256Hex, toChainedEvent, type TEventDraft } from "./rows";
+import { eventColumns, jsonbArray, sha256Hex, toChainedEvent, type TEventDraft } from "./rows";
 
 /** Facts for one message from one source (a raw webhook, a send response, an operator action). */
 export type TAppendRequest = {
@@ -345,6 +345,7 @@ export async function appendBatch(
       duplicates: m.duplicates,
       ledger,
       fold: m.fold,
+      isUnchanged: m.appended.length === 0 && m.loadedChain === null && m.before !== null,
       providerMessageId: facts.providerMessageId,
     });
     results.push({
@@ -511,7 +512,7 @@ async function insertEvents(sql: TSql, events: readonly TEventInsert[]): Promise
                                 pricing_model, pricing_category, pricing_type, pricing_billable)
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::uuid[], $5::text[]::message_event_type[],
                           $6::text[]::event_source[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::int[],
-                          $11::text[], $12::text[], $13::text[], $14::text[], $15::uuid[], $16::jsonb[],
+                          $11::text[], $12::text[], $13::text[], $14::text[], $15::uuid[], ${jsonbArray("$16")},
                           $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::boolean[])`,
     [
       columns.map(({ row }) => row.tenantId),
@@ -529,7 +530,7 @@ async function insertEvents(sql: TSql, events: readonly TEventInsert[]): Promise
       columns.map(({ c }) => c.actor),
       columns.map(({ c }) => c.reason),
       columns.map(({ row }) => row.rawWebhookId),
-      columns.map(({ row }) => JSON.stringify(bodyOf(row.event))),
+      JSON.stringify(columns.map(({ row }) => bodyOf(row.event))),
       columns.map(({ row }) => row.event.prevHash),
       columns.map(({ row }) => row.event.hash),
       // Meta's pricing object of a status webhook (usage metering reads these columns)

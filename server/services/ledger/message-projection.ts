@@ -4,12 +4,16 @@
 // these columns.
 import { snapshotDerived } from "@/server/domain/reconciliation/diff-derived";
 import type { TLedgerProjector } from "./projector";
+import { jsonbArray } from "./rows";
 
 export const messageProjector: TLedgerProjector = {
   name: "message",
   project: async ({ sql, now, messages }) => {
-    if (messages.length === 0) return;
-    const rows = messages.map((m) => {
+    // a message that only received duplicates keeps its row as it is: no new row version, no
+    // index entries (every message index is touched by an update that changes state)
+    const changed = messages.filter((m) => !m.isUnchanged);
+    if (changed.length === 0) return;
+    const rows = changed.map((m) => {
       const snapshot = snapshotDerived(m.derived);
       return {
         m,
@@ -20,14 +24,14 @@ export const messageProjector: TLedgerProjector = {
     await sql.query(
       `UPDATE message m SET
          state = u.state::message_state, state_reached_at = u.state_reached_at, state_explanation = u.explanation,
-         decider_dedupe_key = u.decider, conflict_kinds = ARRAY(SELECT jsonb_array_elements_text(u.conflicts)),
+         decider_dedupe_key = u.decider, conflict_kinds = u.conflicts::text[],
          rules_version = u.rules_version, provider_message_id = u.provider_message_id,
          last_error_code = u.last_error_code, attempt_count = u.attempt_count, event_count = u.event_count,
          head_hash = u.head_hash, delivery_latency_ms = u.delivery_latency_ms, fold_state = u.fold_state,
          template_pacing = u.template_pacing, updated_at = $16
-       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::jsonb[],
-                   $8::int[], $9::text[], $10::text[], $11::int[], $12::int[], $13::text[], $14::int[], $15::jsonb[],
-                   $17::text[])
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[],
+                   $8::int[], $9::text[], $10::text[], $11::int[], $12::int[], $13::text[], $14::int[],
+                   ${jsonbArray("$15")}, $17::text[])
          AS u(tenant_id, id, state, state_reached_at, explanation, decider, conflicts, rules_version,
               provider_message_id, last_error_code, attempt_count, event_count, head_hash, delivery_latency_ms,
               fold_state, template_pacing)
@@ -39,7 +43,8 @@ export const messageProjector: TLedgerProjector = {
         rows.map(({ stateReachedAt }) => stateReachedAt.toISOString()),
         rows.map(({ snapshot }) => snapshot.explanation),
         rows.map(({ snapshot }) => snapshot.deciderKey),
-        rows.map(({ snapshot }) => JSON.stringify(snapshot.conflictKinds)),
+        // array literals: conflict kinds are identifiers ([a-z_]), nothing to quote
+        rows.map(({ snapshot }) => `{${snapshot.conflictKinds.join(",")}}`),
         rows.map(({ snapshot }) => snapshot.rulesVersion),
         rows.map(({ m }) => m.providerMessageId),
         rows.map(({ m }) => m.after.lastErrorCode),
@@ -47,7 +52,7 @@ export const messageProjector: TLedgerProjector = {
         rows.map(({ m }) => m.fold.eventCount),
         rows.map(({ m }) => m.fold.headHash),
         rows.map(({ m }) => m.after.deliveryLatencyMs),
-        rows.map(({ m }) => JSON.stringify(m.fold)),
+        JSON.stringify(rows.map(({ m }) => m.fold)),
         now.toISOString(),
         rows.map(({ m }) => m.derived.pacing),
       ],

@@ -48,6 +48,12 @@ export type TMessageAppend = {
   ledger: readonly TChainedEvent[] | null;
   /** the fold state after this batch (the message projection stores it) */
   fold: TFoldState;
+  /**
+   * The row already holds this batch's projection: nothing was appended (only duplicate receipts)
+   * and the batch went on from the fold state stored on the row, so every derived column would
+   * be written back unchanged.
+   */
+  isUnchanged: boolean;
   /** the latest accepted attempt's wamid after this batch */
   providerMessageId: string | null;
 };
