@@ -11,8 +11,12 @@
 // The message rows the statuses belong to are bulk-loaded beforehand, already accepted by the
 // provider, with a fold state (as every message written by the ledger has).
 // Run: npx tsx bench/process.ts [events=1000000] [liveRate=1000] [liveSeconds=60]
+// WAYBILL_BENCH_PROFILE=file.cpuprofile writes a CPU profile of the drain (A) to that file;
+// WAYBILL_BENCH_STATEMENTS=1 prints the drain's statements by wall time.
 import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
+import fs from "node:fs";
+import inspector from "node:inspector";
 import os from "node:os";
 import pg from "pg";
 import { createDb } from "@/server/db/client";
@@ -149,6 +153,7 @@ async function main() {
     const memory: { s: number; rss: number; heap: number }[] = [];
     const drainStart = performance.now();
     const drainCpu = startCpuMeter(databaseName);
+    const profile = process.env.WAYBILL_BENCH_PROFILE ? await startProfile() : null;
     const sampler = setInterval(() => {
       const m = process.memoryUsage();
       memory.push({
@@ -175,6 +180,7 @@ async function main() {
     );
     clearInterval(sampler);
     const drainSpent = drainCpu();
+    if (profile) await profile.stopTo(process.env.WAYBILL_BENCH_PROFILE!);
     if (statements) console.log(`\nstatements of A, by wall time:\n${statements.report()}`);
     const drainSeconds = (performance.now() - drainStart) / 1000;
     const counts = (
@@ -400,3 +406,23 @@ void main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
+
+/** A CPU profile of part of the run (the drain only; node --cpu-prof would hold the load too). */
+async function startProfile() {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post("Profiler.enable");
+  await post("Profiler.start");
+  return {
+    stopTo: async (file: string) => {
+      const { profile } = (await post("Profiler.stop")) as { profile: unknown };
+      fs.writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`\n  CPU profile of the drain written to ${file}`);
+    },
+  };
+}

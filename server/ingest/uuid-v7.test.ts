@@ -20,6 +20,13 @@ describe("uuidV7", () => {
     }
   });
 
+  it("gives distinct ids within one millisecond, across refills of its random pool", () => {
+    const t = Date.UTC(2026, 0, 1);
+    const ids = Array.from({ length: 1000 }, () => uuidV7(t));
+    expect(new Set(ids).size).toBe(1000);
+    for (const id of ids) expect(uuidV7Time(id)).toBe(t);
+  });
+
   it("refuses times it cannot encode", () => {
     expect(() => uuidV7(-1)).toThrow(RangeError);
     expect(() => uuidV7(2 ** 48)).toThrow(RangeError);
