@@ -43,3 +43,14 @@ test("cannot read another tenant through the API either", async ({ page, request
   expect(body).not.toContain("globex");
   void request;
 });
+
+test("is refused every tenant at once through the API", async ({ page }) => {
+  await page.goto("/t/acme/messages");
+  // the scope rung's "all", on the reads the /t/all pages use (superjson's envelope)
+  for (const path of ["messages.search", "alerts.counts", "disputes.list"]) {
+    const input = encodeURIComponent(JSON.stringify({ json: { scope: "all" } }));
+    const response = await page.request.get(`/api/trpc/${path}?input=${input}`);
+    expect(response.status(), path).toBe(403);
+    expect(JSON.stringify(await response.json()), path).not.toContain("globex");
+  }
+});

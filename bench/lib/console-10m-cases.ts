@@ -170,7 +170,7 @@ export async function measureConsole10m(
         page: "messages",
         name: "all tenants by wamid",
         target: 20,
-        run: (i) => asSupport.messages.searchAllTenants({ wamid: pick(i).wamid }),
+        run: (i) => asSupport.messages.search({ scope: "all", wamid: pick(i).wamid }),
       },
       {
         page: "messages",
@@ -182,7 +182,7 @@ export async function measureConsole10m(
         page: "messages",
         name: "newest first, all tenants",
         target: 150,
-        run: () => asSupport.messages.searchAllTenants({}),
+        run: () => asSupport.messages.search({ scope: "all" }),
       },
       {
         page: "messages",
@@ -206,7 +206,7 @@ export async function measureConsole10m(
         page: "messages",
         name: "filtered: sender + failed, all tenants",
         target: 150,
-        run: () => asSupport.messages.searchAllTenants({ state: "failed", createdFrom: dayAgo }),
+        run: () => asSupport.messages.search({ scope: "all", state: "failed", createdFrom: dayAgo }),
       },
       {
         page: "health",
@@ -218,7 +218,7 @@ export async function measureConsole10m(
         page: "health",
         name: "insights.tenantsOverview 7d",
         target: 150,
-        run: () => asSupport.insights.tenantsOverview({ window: "7d" }),
+        run: () => asSupport.insights.tenantsOverview({ scope: "all", window: "7d" }),
       },
       {
         page: "heatmaps",
@@ -240,9 +240,9 @@ export async function measureConsole10m(
       },
       {
         page: "dead letters",
-        name: "deadLetters.listAllTenants open",
+        name: "deadLetters.list all tenants open",
         target: 150,
-        run: () => asEngineer.deadLetters.listAllTenants({}),
+        run: () => asEngineer.deadLetters.list({ scope: "all" }),
       },
       { page: "stalled & alerts", name: "alerts.feed", run: () => asEngineer.alerts.feed({ tenantId: big }) },
       {
@@ -252,13 +252,13 @@ export async function measureConsole10m(
       },
       {
         page: "stalled & alerts",
-        name: "alerts.stalledAllTenants",
-        run: () => asEngineer.alerts.stalledAllTenants({}),
+        name: "alerts.stalled all tenants",
+        run: () => asEngineer.alerts.stalled({ scope: "all" }),
       },
       {
         page: "stalled & alerts",
-        name: "alerts.feedAllTenants",
-        run: () => asEngineer.alerts.feedAllTenants({}),
+        name: "alerts.feed all tenants",
+        run: () => asEngineer.alerts.feed({ scope: "all" }),
       },
       {
         page: "disputes",
@@ -295,8 +295,8 @@ export async function measureConsole10m(
       { page: "operations", name: "sending.listInDoubt", run: () => asEngineer.sending.listInDoubt({}) },
       {
         page: "operations",
-        name: "alerts.countsAllTenants",
-        run: () => asEngineer.alerts.countsAllTenants(),
+        name: "alerts.counts all tenants",
+        run: () => asEngineer.alerts.counts({ scope: "all" }),
       },
       {
         page: "operations",
@@ -310,7 +310,7 @@ export async function measureConsole10m(
             asEngineer.operations.providerErrors(),
             asEngineer.sending.listPausedSenders({}),
             asEngineer.sending.listInDoubt({}),
-            asEngineer.alerts.countsAllTenants(),
+            asEngineer.alerts.counts({ scope: "all" }),
             asEngineer.ingest.listQuarantine({ includeResolved: false, limit: 20 }),
             asEngineer.operations.orphans({ limit: 20 }),
           ]),

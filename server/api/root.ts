@@ -13,7 +13,6 @@ import { setUserDisabled } from "./routers/admin/set-user-disabled";
 import { addNote as addDisputeNote } from "./routers/disputes/add-note";
 import { listDisputesForMessage } from "./routers/disputes/for-message";
 import { listDisputes } from "./routers/disputes/list";
-import { listAllTenantDisputes } from "./routers/disputes/list-all-tenants";
 import { openDispute } from "./routers/disputes/open";
 import { recordOutcome as recordDisputeOutcome } from "./routers/disputes/record-outcome";
 import { resolveDispute } from "./routers/disputes/resolve";
@@ -27,7 +26,6 @@ import { replayWebhook } from "./routers/messages/replay-webhook";
 import { getMessageTimeline } from "./routers/messages/get-timeline";
 import { revealRecipient } from "./routers/messages/reveal-recipient";
 import { searchMessages } from "./routers/messages/search";
-import { searchAllTenantMessages } from "./routers/messages/search-all-tenants";
 import { getHealth } from "./routers/system/get-health";
 import { getProbe, runProbe } from "./routers/system/run-probe";
 import { getTenantOverview } from "./routers/tenants/get-tenant-overview";
@@ -62,7 +60,6 @@ export const appRouter = createTRPCRouter({
   system: createTRPCRouter({ health: getHealth, runProbe, probe: getProbe }),
   messages: createTRPCRouter({
     search: searchMessages,
-    searchAllTenants: searchAllTenantMessages,
     timeline: getMessageTimeline,
     revealRecipient,
     annotate: annotateMessage,
@@ -73,7 +70,6 @@ export const appRouter = createTRPCRouter({
   }),
   disputes: createTRPCRouter({
     list: listDisputes,
-    listAllTenants: listAllTenantDisputes,
     forMessage: listDisputesForMessage,
     open: openDispute,
     addNote: addDisputeNote,

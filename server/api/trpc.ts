@@ -1,14 +1,17 @@
 // The tRPC procedure ladder, in one place (CONVENTIONS habit 2):
-//   publicProcedure -> authedProcedure -> tenantProcedure -> permission-gated variants.
+//   publicProcedure -> authedProcedure -> tenantProcedure | tenantScopeProcedure
+//   -> permission-gated variants.
 // Each rung narrows ctx. The inner context takes any session user, so tests build it directly.
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type PgBoss from "pg-boss";
 import type { TDb } from "@/server/db/client";
+import { listVisibleTenants } from "@/server/db/queries/tenants";
 import {
   canAccessTenant,
   hasPermission,
+  isCrossTenantRole,
   type TPermission,
   type TRole,
 } from "@/server/domain/access/permissions";
@@ -34,20 +37,26 @@ export function createInnerContext(input: TInnerContext): TInnerContext {
   return input;
 }
 
-const t = initTRPC.context<TInnerContext>().create({
-  transformer: superjson,
-  errorFormatter({ shape, error }) {
-    return {
-      ...shape,
-      data: {
-        ...shape.data,
-        // field errors for forms; never stack traces
-        fieldErrors: error.cause instanceof ZodError ? z.flattenError(error.cause).fieldErrors : null,
-        stack: undefined,
-      },
-    };
-  },
-});
+/** What the tenant wall test reads off each procedure: whether it takes the scope input. */
+export type TProcedureMeta = { isTenantScoped?: boolean };
+
+const t = initTRPC
+  .context<TInnerContext>()
+  .meta<TProcedureMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      return {
+        ...shape,
+        data: {
+          ...shape.data,
+          // field errors for forms; never stack traces
+          fieldErrors: error.cause instanceof ZodError ? z.flattenError(error.cause).fieldErrors : null,
+          stack: undefined,
+        },
+      };
+    },
+  });
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -120,20 +129,47 @@ export function permissionProcedure(permission: TPermission) {
 
 export const ZTenantInputSchema = z.object({ tenantId: z.uuid() });
 
+export type TScopedTenant = Pick<
+  Awaited<ReturnType<typeof listVisibleTenants>>[number],
+  "id" | "slug" | "name" | "status"
+>;
+
 /**
- * Scoped to one tenant named by the input's `tenantId`. A tenant admin may only name its own
- * tenant (FORBIDDEN otherwise, whether or not the other tenant exists, so ids cannot be probed);
- * cross-tenant roles may name any existing tenant. Downstream code reads `ctx.tenant.id`.
+ * The tenants a caller may read at once: one named tenant, or "all" (every tenant, for
+ * cross-tenant roles only). A tenant admin naming another tenant, or asking for "all", is
+ * FORBIDDEN whether or not the tenant exists, so ids cannot be probed; a cross-tenant role naming
+ * a tenant that does not exist gets NOT_FOUND. The one place this wall is decided.
+ */
+export async function resolveTenantScope(
+  db: TDb,
+  user: TAuthedUser,
+  scope: { tenantId: string } | "all",
+): Promise<TScopedTenant[]> {
+  if (scope === "all") {
+    if (!isCrossTenantRole(user.role)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: "all tenants at once is for cross-tenant roles" });
+    }
+    const tenants = await listVisibleTenants(db, user);
+    return tenants.map(({ id, slug, name, status }) => ({ id, slug, name, status }));
+  }
+  if (!canAccessTenant(user, scope.tenantId)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "this tenant is outside your access" });
+  }
+  const tenant = await db.tenant.findUnique({
+    where: { id: scope.tenantId },
+    select: { id: true, slug: true, name: true, status: true },
+  });
+  if (!tenant) throw new TRPCError({ code: "NOT_FOUND", message: "no such tenant" });
+  return [tenant];
+}
+
+/**
+ * Scoped to one tenant named by the input's `tenantId`, under the wall of resolveTenantScope.
+ * Downstream code reads `ctx.tenant.id`.
  * Runs as the connecting role: see the comment in the middleware and ADR 013.
  */
 export const tenantProcedure = authedProcedure.input(ZTenantInputSchema).use(async ({ ctx, input, next }) => {
-  if (!canAccessTenant(ctx.user, input.tenantId)) {
-    throw new TRPCError({ code: "FORBIDDEN", message: "this tenant is outside your access" });
-  }
-  const tenant = await ctx.db.tenant.findUnique({
-    where: { id: input.tenantId },
-    select: { id: true, slug: true, name: true, status: true },
-  });
+  const [tenant] = await resolveTenantScope(ctx.db, ctx.user, { tenantId: input.tenantId });
   if (!tenant) throw new TRPCError({ code: "NOT_FOUND", message: "no such tenant" });
   // Console reads stay on the connecting role, not in the row-level-security scope: under a
   // policy PostgreSQL may not use an index on an expression whose function is not leakproof
@@ -146,6 +182,44 @@ export const tenantProcedure = authedProcedure.input(ZTenantInputSchema).use(asy
 /** Tenant-scoped and holding `permission`. */
 export function tenantPermissionProcedure(permission: TPermission) {
   return tenantProcedure.use(({ ctx, next }) => {
+    requirePermission(ctx.user, permission);
+    return next();
+  });
+}
+
+/**
+ * The scope of a read that works on one tenant or on all of them: `{ tenantId }` or
+ * `{ scope: "all" }`, never both (an input naming both is refused rather than guessed at).
+ */
+export const ZTenantScopeInputSchema = z.union([
+  z.object({ tenantId: z.uuid(), scope: z.undefined().optional() }),
+  z.object({ scope: z.literal("all"), tenantId: z.undefined().optional() }),
+]);
+export type TTenantScopeInput = z.input<typeof ZTenantScopeInputSchema>;
+
+/**
+ * Reads over one tenant or every tenant, by the input's scope (ZTenantScopeInputSchema), under
+ * the wall of resolveTenantScope. Downstream code reads `ctx.tenantIds` (and `ctx.tenants` for
+ * names) and passes the ids into the query, which filters `tenant_id = ANY(ids)` or runs once per
+ * tenant: "all" is resolved here to explicit ids rather than passed down as a marker, so no
+ * query has a path without a tenant filter and each keeps using its (tenant_id, ...) index
+ * (ADR 014). Same connecting role as tenantProcedure, for the same reason.
+ */
+export const tenantScopeProcedure = authedProcedure
+  .meta({ isTenantScoped: true })
+  .input(ZTenantScopeInputSchema)
+  .use(async ({ ctx, input, next }) => {
+    const tenants = await resolveTenantScope(
+      ctx.db,
+      ctx.user,
+      input.scope === "all" ? "all" : { tenantId: input.tenantId },
+    );
+    return next({ ctx: { tenants, tenantIds: tenants.map((tenant) => tenant.id) } });
+  });
+
+/** One tenant or all of them, and holding `permission`. */
+export function tenantScopePermissionProcedure(permission: TPermission) {
+  return tenantScopeProcedure.use(({ ctx, next }) => {
     requirePermission(ctx.user, permission);
     return next();
   });

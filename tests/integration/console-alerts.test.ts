@@ -100,7 +100,7 @@ function alertOf(tenantId: string, messageId: string) {
   return db.alert.findFirstOrThrow({ where: { tenantId, messageId, kind: "message_stalled" } });
 }
 
-describe("alerts.feed and alerts.feedAllTenants", () => {
+describe("alerts.feed", () => {
   it("lists a tenant's alerts newest first with tenant, number and history, filtered and paged", async () => {
     const support = callerFor(db, users.support);
     const feed = await support.alerts.feed({ tenantId: acme.id });
@@ -139,18 +139,18 @@ describe("alerts.feed and alerts.feedAllTenants", () => {
   });
 
   it("lists every tenant's alerts for cross-tenant roles only", async () => {
-    const feed = await callerFor(db, users.engineer).alerts.feedAllTenants({ limit: 100 });
+    const feed = await callerFor(db, users.engineer).alerts.feed({ scope: "all", limit: 100 });
     const ours = feed.items.filter((a) => a.tenantId === acme.id || a.tenantId === globex.id);
     expect(new Set(ours.map((a) => a.tenantSlug))).toEqual(new Set([acme.slug, globex.slug]));
     expect(ours.map((a) => a.messageId)).toContain(msgs.globex);
     // newest first across tenants
     const opened = feed.items.map((a) => a.openedAt.getTime());
     expect([...opened].sort((a, b) => b - a)).toEqual(opened);
-    expect(await codeOf(callerFor(db, users.acmeAdmin).alerts.feedAllTenants({}))).toBe("FORBIDDEN");
+    expect(await codeOf(callerFor(db, users.acmeAdmin).alerts.feed({ scope: "all" }))).toBe("FORBIDDEN");
   });
 });
 
-describe("alerts.counts and alerts.countsAllTenants", () => {
+describe("alerts.counts", () => {
   it("counts unresolved alerts per tenant, number, kind and status", async () => {
     const counts = await callerFor(db, users.acmeAdmin).alerts.counts({ tenantId: acme.id });
     expect(
@@ -167,7 +167,7 @@ describe("alerts.counts and alerts.countsAllTenants", () => {
       "FORBIDDEN",
     );
 
-    const all = await callerFor(db, users.support).alerts.countsAllTenants();
+    const all = await callerFor(db, users.support).alerts.counts({ scope: "all" });
     expect(all.filter((c) => c.tenantId === globex.id)).toMatchObject([
       {
         tenantSlug: globex.slug,
@@ -177,11 +177,11 @@ describe("alerts.counts and alerts.countsAllTenants", () => {
         count: 1,
       },
     ]);
-    expect(await codeOf(callerFor(db, users.acmeAdmin).alerts.countsAllTenants())).toBe("FORBIDDEN");
+    expect(await codeOf(callerFor(db, users.acmeAdmin).alerts.counts({ scope: "all" }))).toBe("FORBIDDEN");
   });
 });
 
-describe("alerts.stalled and alerts.stalledAllTenants", () => {
+describe("alerts.stalled", () => {
   it("lists stalled messages oldest first with their state, threshold and open alert", async () => {
     const stalled = await callerFor(db, users.acmeAdmin).alerts.stalled({ tenantId: acme.id });
     // the fresh message has not waited 15 minutes; the retry due in an hour is not late
@@ -217,14 +217,14 @@ describe("alerts.stalled and alerts.stalledAllTenants", () => {
   });
 
   it("lists every tenant's stalled messages for cross-tenant roles only", async () => {
-    const all = await callerFor(db, users.engineer).alerts.stalledAllTenants({ limit: 100 });
+    const all = await callerFor(db, users.engineer).alerts.stalled({ scope: "all", limit: 100 });
     const ours = all.items.filter((s) => s.tenantId === acme.id || s.tenantId === globex.id);
     expect(ours.map((s) => s.messageId)).toEqual(
       expect.arrayContaining([msgs.acmeOld, msgs.acmeNewer, msgs.acmeRetryDue, msgs.globex]),
     );
     const since = all.items.map((s) => s.since.getTime());
     expect([...since].sort((a, b) => a - b)).toEqual(since);
-    expect(await codeOf(callerFor(db, users.globexAdmin).alerts.stalledAllTenants({}))).toBe("FORBIDDEN");
+    expect(await codeOf(callerFor(db, users.globexAdmin).alerts.stalled({ scope: "all" }))).toBe("FORBIDDEN");
   });
 });
 

@@ -322,10 +322,10 @@ describe("reading disputes", () => {
   });
 
   it("lists every tenant's disputes for cross-tenant roles only", async () => {
-    const page = await callerFor(db, users.engineer).disputes.listAllTenants({ status: "open" });
+    const page = await callerFor(db, users.engineer).disputes.list({ scope: "all", status: "open" });
     const tenants = new Set(page.items.map((d) => d.tenantId));
     expect(tenants.has(acme.id) && tenants.has(globex.id)).toBe(true);
-    expect(await codeOf(callerFor(db, users.acmeAdmin).disputes.listAllTenants({}))).toBe("FORBIDDEN");
+    expect(await codeOf(callerFor(db, users.acmeAdmin).disputes.list({ scope: "all" }))).toBe("FORBIDDEN");
   });
 
   it("keeps dispute notes append-only", async () => {

@@ -410,7 +410,7 @@ describe("insights.crossTenantHeatmap", () => {
 
 describe("insights.tenantsOverview", () => {
   it("puts every tenant side by side for cross-tenant roles", async () => {
-    const overview = await callerFor(db, users.support).insights.tenantsOverview(window);
+    const overview = await callerFor(db, users.support).insights.tenantsOverview({ scope: "all", ...window });
     const row = overview.tenants.find((t) => t.tenantId === acme.id)!;
     expect(row.totals).toMatchObject({ messages: 9, delivered: 4, failed: 4 });
     expect(row.topFailure).toMatchObject({ code: "131049", messages: 2 });
@@ -418,8 +418,22 @@ describe("insights.tenantsOverview", () => {
     expect(overview.tenants.find((t) => t.tenantId === globex.id)!.totals.failed).toBe(1);
   });
 
-  it("refuses tenant admins (their view is senderHealth) and the signed-out caller", async () => {
-    expect(await codeOf(callerFor(db, users.acmeAdmin).insights.tenantsOverview(window))).toBe("FORBIDDEN");
-    expect(await codeOf(callerFor(db, null).insights.tenantsOverview(window))).toBe("UNAUTHORIZED");
+  it("gives a tenant admin its own tenant only, and refuses it every tenant and the signed-out caller", async () => {
+    const own = await callerFor(db, users.acmeAdmin).insights.tenantsOverview({
+      tenantId: acme.id,
+      ...window,
+    });
+    expect(own.tenants.map((t) => t.tenantId)).toEqual([acme.id]);
+    expect(
+      await codeOf(
+        callerFor(db, users.acmeAdmin).insights.tenantsOverview({ tenantId: globex.id, ...window }),
+      ),
+    ).toBe("FORBIDDEN");
+    expect(
+      await codeOf(callerFor(db, users.acmeAdmin).insights.tenantsOverview({ scope: "all", ...window })),
+    ).toBe("FORBIDDEN");
+    expect(await codeOf(callerFor(db, null).insights.tenantsOverview({ scope: "all", ...window }))).toBe(
+      "UNAUTHORIZED",
+    );
   });
 });

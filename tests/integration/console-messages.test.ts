@@ -210,11 +210,12 @@ describe("messages.search", () => {
   });
 });
 
-describe("messages.searchAllTenants", () => {
+describe("messages.search across every tenant", () => {
   it("searches every tenant for cross-tenant roles, merged newest first", async () => {
     // other test files share the run's database: bound the search to this file's message times
     // and look only at its two tenants
-    const page = await callerFor(db, users.support).messages.searchAllTenants({
+    const page = await callerFor(db, users.support).messages.search({
+      scope: "all",
       recipient: "4567",
       createdFrom: new Date(T0 - HOUR),
       createdTo: new Date(T0 + 6 * HOUR),
@@ -225,8 +226,8 @@ describe("messages.searchAllTenants", () => {
   });
 
   it("is refused to tenant admins and anonymous callers", async () => {
-    expect(await codeOf(callerFor(db, users.acmeAdmin).messages.searchAllTenants({}))).toBe("FORBIDDEN");
-    expect(await codeOf(callerFor(db, null).messages.searchAllTenants({}))).toBe("UNAUTHORIZED");
+    expect(await codeOf(callerFor(db, users.acmeAdmin).messages.search({ scope: "all" }))).toBe("FORBIDDEN");
+    expect(await codeOf(callerFor(db, null).messages.search({ scope: "all" }))).toBe("UNAUTHORIZED");
   });
 });
 

@@ -229,7 +229,7 @@ describe("the dead_letter projection", () => {
   });
 });
 
-describe("deadLetters.list and listAllTenants", () => {
+describe("deadLetters.list", () => {
   it("lists open dead letters newest first with reason, error, tenant, sender, template, age and attempts", async () => {
     const page = await callerFor(db, users.support).deadLetters.list({ tenantId: acme.id });
     expect(page.items.map((i) => i.messageId)).toEqual([
@@ -283,7 +283,7 @@ describe("deadLetters.list and listAllTenants", () => {
     const ids = [...first.items, ...second.items, ...third.items].map((i) => i.messageId);
     expect(new Set(ids).size).toBe(7);
 
-    const all = await callerFor(db, users.support).deadLetters.listAllTenants({ errorCode: "131026" });
+    const all = await callerFor(db, users.support).deadLetters.list({ scope: "all", errorCode: "131026" });
     expect(all.items.map((i) => i.messageId)).toEqual(
       expect.arrayContaining([dl.undeliverable.id, dl.globex.id]),
     );
@@ -296,7 +296,7 @@ describe("deadLetters.list and listAllTenants", () => {
     expect(await codeOf(callerFor(db, users.globexAdmin).deadLetters.list({ tenantId: acme.id }))).toBe(
       "FORBIDDEN",
     );
-    expect(await codeOf(callerFor(db, users.acmeAdmin).deadLetters.listAllTenants({}))).toBe("FORBIDDEN");
+    expect(await codeOf(callerFor(db, users.acmeAdmin).deadLetters.list({ scope: "all" }))).toBe("FORBIDDEN");
     expect(await codeOf(callerFor(db, null).deadLetters.list({ tenantId: acme.id }))).toBe("UNAUTHORIZED");
     expect(
       await codeOf(callerFor(db, users.engineer).deadLetters.list({ tenantId: crypto.randomUUID() })),

@@ -70,13 +70,26 @@ afterAll(async () => {
 const weird = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   fc.string({ unit: "binary", maxLength: 60 }),
-  fc.constantFrom("\u0000", "\uD800", "", " ", "💥", "%", "_", "\\", "' OR 1=1 --", "x".repeat(100_000)),
+  fc.constantFrom(
+    "all",
+    "\u0000",
+    "\uD800",
+    "",
+    " ",
+    "💥",
+    "%",
+    "_",
+    "\\",
+    "' OR 1=1 --",
+    "x".repeat(100_000),
+  ),
   fc.constantFrom(-1, 0, 1e308, Number.MAX_SAFE_INTEGER, 0.5, true, null),
   fc.uuid(),
 );
 
 const KEYS = [
   "tenantId",
+  "scope",
   "messageId",
   "senderNumberId",
   "disputeId",

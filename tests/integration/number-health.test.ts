@@ -268,9 +268,15 @@ describe("operator override", () => {
     });
     expect(timeline.hold).toBe(message?.hold);
 
-    const unhealthy = await callerFor(db, support).numberHealth.listUnhealthy();
+    const unhealthy = await callerFor(db, support).numberHealth.listUnhealthy({ scope: "all" });
     expect(unhealthy.find((n) => n.senderNumberId === sender.id)).toMatchObject({ held: 1 });
-    await expect(callerFor(db, tenantAdmin).numberHealth.listUnhealthy()).rejects.toMatchObject({
+    // a tenant admin reads its own tenant's list, never every tenant's
+    const own = await callerFor(db, tenantAdmin).numberHealth.listUnhealthy({ tenantId: tenant.id });
+    expect(own.map((n) => n.senderNumberId)).toContain(sender.id);
+    expect(own.every((n) => n.tenantId === tenant.id)).toBe(true);
+    await expect(
+      callerFor(db, tenantAdmin).numberHealth.listUnhealthy({ scope: "all" }),
+    ).rejects.toMatchObject({
       code: "FORBIDDEN",
     });
 
@@ -323,7 +329,7 @@ describe("support's list of numbers that are not healthy", () => {
 
     const support = await makeUser(db, "support_agent");
     const ours = new Set([disabled.id, restricted.id, flagged.id, healthy.id]);
-    const listed = (await callerFor(db, support).numberHealth.listUnhealthy()).filter((n) =>
+    const listed = (await callerFor(db, support).numberHealth.listUnhealthy({ scope: "all" })).filter((n) =>
       ours.has(n.senderNumberId),
     );
     expect(listed.map((n) => [n.senderNumberId, n.tenantSlug, n.held, n.queued])).toEqual([

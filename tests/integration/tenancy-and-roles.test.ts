@@ -2,6 +2,7 @@
 // another tenant's data by any procedure, id guessing included).
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveTenantScope } from "@/server/api/trpc";
 import type { TDb } from "@/server/db/client";
 import { ROLES, type TRole } from "@/server/domain/access/permissions";
 import { makeApiKey, makeSenderNumber, makeTenant, makeUser } from "../factories";
@@ -237,5 +238,45 @@ describe("admin actions are audited", () => {
         accessToken: "token-xyz-123",
       }),
     ).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining(phoneNumberId) });
+  });
+});
+
+describe('the scope rung: one tenant or { scope: "all" }', () => {
+  const counts = (user: (typeof users)[keyof typeof users], input: unknown) =>
+    codeOf((callerFor(db, user).alerts.counts as (i: unknown) => Promise<unknown>)(input));
+
+  it("lets a tenant admin name its own tenant only, and never ask for all of them", async () => {
+    expect(await counts(users.acmeAdmin, { tenantId: acme.id })).toBe("OK");
+    expect(await counts(users.acmeAdmin, { tenantId: globex.id })).toBe("FORBIDDEN");
+    // an id that does not exist looks the same as another tenant's, so ids cannot be probed
+    expect(await counts(users.acmeAdmin, { tenantId: crypto.randomUUID() })).toBe("FORBIDDEN");
+    expect(await counts(users.acmeAdmin, { scope: "all" })).toBe("FORBIDDEN");
+  });
+
+  it("lets cross-tenant roles name any existing tenant or ask for all of them", async () => {
+    for (const role of ["support_agent", "engineer", "admin"] as const) {
+      expect(await counts(users[role], { tenantId: globex.id }), role).toBe("OK");
+      expect(await counts(users[role], { scope: "all" }), role).toBe("OK");
+      expect(await counts(users[role], { tenantId: crypto.randomUUID() }), role).toBe("NOT_FOUND");
+    }
+  });
+
+  it("refuses an input naming both, neither, or another scope, rather than guessing", async () => {
+    for (const input of [{ tenantId: acme.id, scope: "all" }, {}, { scope: "everything" }, undefined]) {
+      expect(await counts(users.engineer, input), JSON.stringify(input)).toBe("BAD_REQUEST");
+    }
+  });
+
+  it('resolves "all" to the id of every tenant, and one tenant to itself', async () => {
+    const user = { ...users.support_agent };
+    // other files share the run's database and may add tenants meanwhile: before <= all <= after
+    const ids = async () => (await db.tenant.findMany({ select: { id: true } })).map((t) => t.id);
+    const before = await ids();
+    const all = (await resolveTenantScope(db, user, "all")).map((t) => t.id);
+    const after = await ids();
+    expect(all).toEqual(expect.arrayContaining([...before, acme.id, globex.id]));
+    expect(after).toEqual(expect.arrayContaining(all));
+    const one = await resolveTenantScope(db, user, { tenantId: globex.id });
+    expect(one).toEqual([expect.objectContaining({ id: globex.id, slug: globex.slug })]);
   });
 });

@@ -2,12 +2,15 @@
 // the router itself, is called by Acme's tenant admin with Globex's ids (tenant, message, sender,
 // dispute, API key, user ...). Each answer must be a denial (FORBIDDEN, NOT_FOUND, UNAUTHORIZED)
 // or a result holding nothing of Globex. Every procedure is also called with no session (must be
-// UNAUTHORIZED unless listed as public) and by each platform role (never a 500). A procedure
-// without a matrix entry fails the test: adding one means deciding how to probe it.
+// UNAUTHORIZED unless listed as public) and by each platform role (never a 500). The reads on the
+// ladder's scope rung (one tenant, or { scope: "all" }) are probed again with "all": FORBIDDEN to
+// a tenant admin, an answer for the roles allowed it. A procedure without a matrix entry fails
+// the test: adding one means deciding how to probe it.
 import crypto from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "@/server/api/root";
+import type { TProcedureMeta } from "@/server/api/trpc";
 import type { TDb } from "@/server/db/client";
 import { ROLES } from "@/server/domain/access/permissions";
 import { makeApiKey, makeSenderNumber, makeTenant, makeUser } from "../factories";
@@ -39,6 +42,8 @@ type TMatrixEntry = {
   isPublic?: boolean;
   /** why platform roles are not probed here (they would need what this test does not run) */
   skipPlatformRoles?: string;
+  /** on the scope rung (tenantScopeProcedure): takes { tenantId } or { scope: "all" } */
+  isTenantScoped?: true;
 };
 
 const generic = (f: TForeign) => ({
@@ -61,7 +66,7 @@ const generic = (f: TForeign) => ({
 export const TRPC_MATRIX: Record<string, TMatrixEntry> = {
   "me.get": {},
   "numberHealth.get": {},
-  "numberHealth.listUnhealthy": {},
+  "numberHealth.listUnhealthy": { isTenantScoped: true },
   "numberHealth.setOverride": {},
   "me.setTimeZone": { input: () => ({ timeZone: "Europe/Paris" }) },
   "sending.setSenderMaxRate": {},
@@ -98,8 +103,7 @@ export const TRPC_MATRIX: Record<string, TMatrixEntry> = {
   "system.health": { isPublic: true },
   "system.runProbe": { skipPlatformRoles: "enqueues a job; the test context has no queue" },
   "system.probe": {},
-  "messages.search": {},
-  "messages.searchAllTenants": {},
+  "messages.search": { isTenantScoped: true },
   "messages.timeline": {},
   "messages.revealRecipient": {},
   "messages.annotate": {},
@@ -107,28 +111,23 @@ export const TRPC_MATRIX: Record<string, TMatrixEntry> = {
   "messages.replayWebhook": { input: (f) => ({ ...generic(f), rawWebhookId: crypto.randomUUID() }) },
   "messages.exportEvidence": {},
   "messages.cancel": {},
-  "disputes.list": {},
-  "disputes.listAllTenants": {},
+  "disputes.list": { isTenantScoped: true },
   "disputes.forMessage": {},
   "disputes.open": {},
   "disputes.addNote": { input: (f) => ({ ...generic(f), body: "matrix", kind: "note" }) },
   "disputes.recordOutcome": { input: (f) => ({ ...generic(f), outcome: "delivered", summary: "matrix" }) },
   "disputes.resolve": { input: (f) => ({ ...generic(f), outcome: "delivered", summary: "matrix" }) },
   "alerts.act": {},
-  "alerts.counts": {},
-  "alerts.countsAllTenants": {},
-  "alerts.feed": {},
-  "alerts.feedAllTenants": {},
+  "alerts.counts": { isTenantScoped: true },
+  "alerts.feed": { isTenantScoped: true },
   "alerts.setStallThresholds": {},
   "alerts.stallThresholds": {},
-  "alerts.stalled": {},
-  "alerts.stalledAllTenants": {},
+  "alerts.stalled": { isTenantScoped: true },
   "deadLetters.approveBulk": {},
   "deadLetters.assess": {},
   "deadLetters.discard": {},
   "deadLetters.getBulk": {},
-  "deadLetters.list": {},
-  "deadLetters.listAllTenants": {},
+  "deadLetters.list": { isTenantScoped: true },
   "deadLetters.listGroups": {},
   "deadLetters.listBulk": {},
   "deadLetters.prepareBulk": {},
@@ -147,7 +146,7 @@ export const TRPC_MATRIX: Record<string, TMatrixEntry> = {
   "insights.crossTenantHeatmap": {},
   "insights.senderHealth": {},
   "insights.tenantHeatmap": {},
-  "insights.tenantsOverview": {},
+  "insights.tenantsOverview": { isTenantScoped: true },
   "operations.ingestion": {},
   "operations.orphans": {},
   "operations.providerErrors": {},
@@ -177,8 +176,7 @@ export const TRPC_MATRIX: Record<string, TMatrixEntry> = {
   "channels.update": { input: () => ({ channelId: crypto.randomUUID(), isEnabled: false }) },
   "channels.remove": { input: () => ({ channelId: crypto.randomUUID(), reason: "matrix" }) },
   "channels.test": { input: () => ({ channelId: crypto.randomUUID() }) },
-  "usage.allTenants": {},
-  "usage.tenant": {},
+  "usage.get": { isTenantScoped: true },
   "webhooks.create": {},
   "webhooks.deliveries": {},
   "webhooks.forMessage": {},
@@ -190,13 +188,31 @@ export const TRPC_MATRIX: Record<string, TMatrixEntry> = {
   "webhooks.update": {},
 };
 
-type TProcedure = { _def: { type: "query" | "mutation" | "subscription" } };
+type TProcedure = {
+  _def: { type: "query" | "mutation" | "subscription"; meta?: TProcedureMeta };
+};
 
 /** Every procedure path of the app router, from the router itself. */
+function procedures(): Record<string, TProcedure> {
+  return (appRouter as unknown as { _def: { procedures: Record<string, TProcedure> } })._def.procedures;
+}
+
 function procedurePaths(): string[] {
-  const procedures = (appRouter as unknown as { _def: { procedures: Record<string, TProcedure> } })._def
-    .procedures;
-  return Object.keys(procedures).sort();
+  return Object.keys(procedures()).sort();
+}
+
+/** The procedures built on the scope rung, read from the router (the rung marks them). */
+function scopedPaths(): string[] {
+  return Object.entries(procedures())
+    .filter(([, procedure]) => procedure._def.meta?.isTenantScoped === true)
+    .map(([path]) => path)
+    .sort();
+}
+
+/** A scoped procedure's probe, with the tenant replaced by `scope` (the rest still Globex's ids). */
+function withScope(path: string, scope: { scope: "all" } | { tenantId: string }): Record<string, unknown> {
+  const { tenantId: _, ...rest } = (TRPC_MATRIX[path]?.input ?? generic)(foreign) as Record<string, unknown>;
+  return { ...rest, ...scope };
 }
 
 // every (caller, procedure) answer checked, for the figures in docs/reliability.md
@@ -220,6 +236,7 @@ const DENIALS = new Set(["FORBIDDEN", "NOT_FOUND", "UNAUTHORIZED"]);
 let db: TDb;
 let foreign: TForeign;
 let acmeAdmin: Awaited<ReturnType<typeof makeUser>>;
+let acmeTenantId: string;
 const platformUsers: Awaited<ReturnType<typeof makeUser>>[] = [];
 
 beforeAll(async () => {
@@ -258,6 +275,7 @@ beforeAll(async () => {
     userEmail: globexUser.email,
   };
   acmeAdmin = await makeUser(db, "tenant_admin", { tenantId: acme.id });
+  acmeTenantId = acme.id;
   for (const role of ROLES) if (role !== "tenant_admin") platformUsers.push(await makeUser(db, role));
 });
 afterAll(async () => {
@@ -313,6 +331,50 @@ describe("tenant wall matrix (tRPC)", () => {
     }
     expect(failures).toEqual([]);
     expect(cells).toBe(procedurePaths().length);
+  });
+
+  it("marks exactly the scoped reads as scoped, in the router and in the matrix", () => {
+    const marked = Object.keys(TRPC_MATRIX)
+      .filter((p) => TRPC_MATRIX[p]?.isTenantScoped)
+      .sort();
+    expect(scopedPaths()).toEqual(marked);
+    // the rung must not silently vanish from every read (an empty list would pass the probes)
+    expect(marked.length).toBeGreaterThanOrEqual(9);
+  });
+
+  it('Acme\'s tenant admin asking a scoped read for { scope: "all" } is FORBIDDEN, every time', async () => {
+    const failures: string[] = [];
+    for (const path of scopedPaths()) {
+      const result = await call(acmeAdmin, path, withScope(path, { scope: "all" }));
+      if (result.ok)
+        failures.push(`${path}: answered (${leaks(result.value).join(", ") || "no Globex ids"})`);
+      else if (result.code !== "FORBIDDEN") failures.push(`${path}: ${result.code} (${result.message})`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it("Acme's tenant admin reading its own tenant through a scoped read, with Globex's ids as filters, gets nothing of Globex", async () => {
+    const failures: string[] = [];
+    for (const path of scopedPaths()) {
+      const result = await call(acmeAdmin, path, withScope(path, { tenantId: acmeTenantId }));
+      if (!result.ok) failures.push(`${path}: ${result.code} (${result.message})`);
+      else if (leaks(result.value).length > 0)
+        failures.push(`${path}: answered with Globex's ${leaks(result.value).join(", ")}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('every platform role gets an answer from a scoped read for { scope: "all" }, or FORBIDDEN for want of the permission', async () => {
+    const failures: string[] = [];
+    for (const user of platformUsers) {
+      for (const path of scopedPaths()) {
+        const result = await call(user, path, withScope(path, { scope: "all" }));
+        if (!result.ok && result.code !== "FORBIDDEN") failures.push(`${user.role} ${path}: ${result.code}`);
+        if (!result.ok && result.code === "FORBIDDEN" && !/cannot/.test(result.message))
+          failures.push(`${user.role} ${path}: refused all tenants (${result.message})`);
+      }
+    }
+    expect(failures).toEqual([]);
   });
 
   it("without a session every procedure but the public ones is UNAUTHORIZED", async () => {

@@ -192,7 +192,7 @@ describe("usage.* in the console", () => {
       { atMs: t0 + 2_000, drafts: [priced("sent", t0 + 1_000)] },
       { atMs: t0 + 3_000, drafts: [priced("delivered", t0 + 2_000)] },
     ]);
-    const mine = await w.admin.usage.tenant({ tenantId, days: 7 });
+    const mine = await w.admin.usage.get({ tenantId, days: 7 });
     expect(mine.rows).toEqual([
       expect.objectContaining({
         tenantId,
@@ -203,9 +203,9 @@ describe("usage.* in the console", () => {
         messages: 1,
       }),
     ]);
-    expect(await codeOf(w.admin.usage.allTenants({ days: 7 }))).toBe("FORBIDDEN");
-    expect(await codeOf(w.intruder.usage.tenant({ tenantId, days: 7 }))).toBe("FORBIDDEN");
-    const all = await w.platformAdmin.usage.allTenants({ days: 7 });
+    expect(await codeOf(w.admin.usage.get({ scope: "all", days: 7 }))).toBe("FORBIDDEN");
+    expect(await codeOf(w.intruder.usage.get({ tenantId, days: 7 }))).toBe("FORBIDDEN");
+    const all = await w.platformAdmin.usage.get({ scope: "all", days: 7 });
     expect(all.rows.filter((r) => r.tenantId === tenantId).map((r) => r.messages)).toEqual([1]);
   });
 });

@@ -32,7 +32,7 @@ export default async function OperationsPage() {
     queryClient.prefetchQuery(trpc.operations.providerErrors.queryOptions()),
     queryClient.prefetchQuery(trpc.sending.listPausedSenders.queryOptions(PAUSED_SENDERS_INPUT)),
     queryClient.prefetchQuery(trpc.sending.listInDoubt.queryOptions(IN_DOUBT_INPUT)),
-    queryClient.prefetchQuery(trpc.alerts.countsAllTenants.queryOptions()),
+    queryClient.prefetchQuery(trpc.alerts.counts.queryOptions({ scope: "all" })),
     queryClient.prefetchInfiniteQuery(
       trpc.ingest.listQuarantine.infiniteQueryOptions(QUARANTINE_INPUT, {
         getNextPageParam: quarantineCursor,

@@ -27,7 +27,7 @@ export function OperationsDashboard({ canAct }: { canAct: boolean }) {
   const providerErrors = useQuery(trpc.operations.providerErrors.queryOptions(undefined, poll));
   const paused = useQuery(trpc.sending.listPausedSenders.queryOptions(PAUSED_SENDERS_INPUT, poll));
   const inDoubt = useQuery(trpc.sending.listInDoubt.queryOptions(IN_DOUBT_INPUT, poll));
-  const alertCounts = useQuery(trpc.alerts.countsAllTenants.queryOptions(undefined, poll));
+  const alertCounts = useQuery(trpc.alerts.counts.queryOptions({ scope: "all" }, poll));
   const attention = needsAttention({
     paused: paused.data,
     inDoubt: inDoubt.data,

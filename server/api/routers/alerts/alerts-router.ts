@@ -2,19 +2,16 @@
 // tenant, or every tenant for cross-tenant roles).
 import { createTRPCRouter } from "../../trpc";
 import { actOnAlert } from "./act-on-alert";
-import { alertCounts, alertCountsAllTenants } from "./alert-counts";
-import { alertFeed, alertFeedAllTenants } from "./alert-feed";
+import { alertCounts } from "./alert-counts";
+import { alertFeed } from "./alert-feed";
 import { getStallThresholds, setStallThresholds } from "./stall-thresholds";
-import { stalledMessages, stalledMessagesAllTenants } from "./stalled-messages";
+import { stalledMessages } from "./stalled-messages";
 
 export const alertsRouter = createTRPCRouter({
   act: actOnAlert,
   stallThresholds: getStallThresholds,
   setStallThresholds,
   feed: alertFeed,
-  feedAllTenants: alertFeedAllTenants,
   counts: alertCounts,
-  countsAllTenants: alertCountsAllTenants,
   stalled: stalledMessages,
-  stalledAllTenants: stalledMessagesAllTenants,
 });

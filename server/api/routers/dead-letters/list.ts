@@ -1,8 +1,9 @@
-// deadLetters.list: one tenant's dead letters, newest first: reason in words, error code, sender,
-// template, age, attempts and where each stands (open, retry awaiting acknowledgement,
-// acknowledged, discarded, cancelled); filtered and keyset-paginated.
+// deadLetters.list: dead letters of one tenant, or of every tenant for cross-tenant roles (the
+// per-tenant query once per tenant, merged; no index spans tenants), newest first: reason in
+// words, error code, sender, template, age, attempts and where each stands (open, retry awaiting
+// acknowledgement, acknowledged, discarded, cancelled); filtered and keyset-paginated.
 import { listDeadLetters } from "@/server/db/queries/dead-letters";
-import { tenantPermissionProcedure } from "../../trpc";
+import { tenantScopePermissionProcedure } from "../../trpc";
 import {
   toDeadLetterQuery,
   ZDeadLetterListInputSchema,
@@ -10,11 +11,11 @@ import {
 } from "./dead-letters.types";
 import { forViewer } from "./view";
 
-export const listTenantDeadLetters = tenantPermissionProcedure("tenant.read")
+export const listDeadLetterPage = tenantScopePermissionProcedure("tenant.read")
   .input(ZDeadLetterListInputSchema)
   .output(ZDeadLetterListOutputSchema)
   .query(async ({ ctx, input }) => {
-    const page = await listDeadLetters(ctx.db, [ctx.tenant.id], {
+    const page = await listDeadLetters(ctx.db, ctx.tenantIds, {
       ...toDeadLetterQuery(input, new Date()),
       ...(input.cursor ? { after: input.cursor } : {}),
       limit: input.limit,

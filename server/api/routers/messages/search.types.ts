@@ -1,5 +1,5 @@
-// Input and output of messages.search and messages.searchAllTenants (one schema: the same filters
-// within one tenant or across the tenants a role sees).
+// Input and output of messages.search (the same filters within one tenant or across the tenants
+// a role sees; the scope itself is the ladder's input, ZTenantScopeInputSchema).
 import { z } from "zod";
 import type { TMessageSearchQuery } from "@/server/db/queries/messages";
 import { MESSAGE_STATES } from "@/server/domain/reconciliation/message-state";

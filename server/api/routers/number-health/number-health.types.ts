@@ -76,8 +76,6 @@ export const ZSetOverrideOutputSchema = z.object({
     .nullable(),
 });
 
-export const ZListUnhealthyInputSchema = z.object({}).optional();
-
 export const ZListUnhealthyOutputSchema = z.array(
   z.object({
     tenantId: z.string(),

@@ -1,12 +1,9 @@
-// usage.tenant / usage.allTenants: usage metered from Meta's pricing objects (docs/usage.md); a
-// tenant admin reads its own tenant, admins every tenant.
-import { TRPCError } from "@trpc/server";
+// usage.get: usage metered from Meta's pricing objects (docs/usage.md) of one tenant, or of every
+// tenant; a tenant admin reads its own tenant, admins any tenant or all of them.
 import { z } from "zod";
 import { readUsage } from "@/server/db/queries/usage";
-import { listVisibleTenants } from "@/server/db/queries/tenants";
-import { isCrossTenantRole } from "@/server/domain/access/permissions";
 import { lastDays } from "@/components/charts/prepare/usage";
-import { createTRPCRouter, permissionProcedure, tenantPermissionProcedure } from "../../trpc";
+import { createTRPCRouter, tenantScopePermissionProcedure } from "../../trpc";
 
 const ZUsageInputSchema = z.object({
   /** the last N UTC days up to today */
@@ -30,33 +27,12 @@ const ZUsageOutputSchema = z.object({
   ),
 });
 
-const tenantUsage = tenantPermissionProcedure("usage.read")
+const getUsage = tenantScopePermissionProcedure("usage.read")
   .input(ZUsageInputSchema)
   .output(ZUsageOutputSchema)
   .query(async ({ ctx, input }) => {
     const range = lastDays(Date.now(), input.days);
-    return { range, rows: await readUsage(ctx.db, [ctx.tenant.id], range) };
+    return { range, rows: await readUsage(ctx.db, ctx.tenantIds, range) };
   });
 
-const allTenantsUsage = permissionProcedure("usage.read")
-  .use(({ ctx, next }) => {
-    if (!isCrossTenantRole(ctx.user.role))
-      throw new TRPCError({ code: "FORBIDDEN", message: "usage of all tenants is for admins" });
-    return next();
-  })
-  .input(ZUsageInputSchema)
-  .output(ZUsageOutputSchema)
-  .query(async ({ ctx, input }) => {
-    const tenants = await listVisibleTenants(ctx.db, ctx.user);
-    const range = lastDays(Date.now(), input.days);
-    return {
-      range,
-      rows: await readUsage(
-        ctx.db,
-        tenants.map((t) => t.id),
-        range,
-      ),
-    };
-  });
-
-export const usageRouter = createTRPCRouter({ tenant: tenantUsage, allTenants: allTenantsUsage });
+export const usageRouter = createTRPCRouter({ get: getUsage });

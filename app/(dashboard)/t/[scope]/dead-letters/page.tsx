@@ -5,6 +5,7 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/page-header";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
+import { scopeInput } from "../../../_lib/scope-input";
 import { requireMe, resolveScope } from "../../../_lib/session";
 import { DeadLetterConsole } from "./_components/dead-letter-console";
 import type { TDeadLetterScope } from "./_components/dead-letter-filters";
@@ -46,16 +47,12 @@ export default async function DeadLettersPage({
       ? queryClient.prefetchQuery(
           trpc.deadLetters.listGroups.queryOptions({ tenantId, ...toDeadLetterGroupsInput(filters) }),
         )
-      : pageScope.kind === "tenant"
-        ? queryClient.prefetchInfiniteQuery(
-            trpc.deadLetters.list.infiniteQueryOptions(
-              { tenantId: pageScope.tenantId, ...input },
-              { getNextPageParam },
-            ),
-          )
-        : queryClient.prefetchInfiniteQuery(
-            trpc.deadLetters.listAllTenants.infiniteQueryOptions(input, { getNextPageParam }),
+      : queryClient.prefetchInfiniteQuery(
+          trpc.deadLetters.list.infiniteQueryOptions(
+            { ...scopeInput(pageScope), ...input },
+            { getNextPageParam },
           ),
+        ),
     pageScope.kind === "tenant"
       ? queryClient.prefetchQuery(trpc.tenants.overview.queryOptions({ tenantId: pageScope.tenantId }))
       : null,

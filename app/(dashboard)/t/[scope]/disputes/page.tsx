@@ -3,6 +3,7 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/page-header";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
+import { scopeInput } from "../../../_lib/scope-input";
 import { resolveScope } from "../../../_lib/session";
 import { DisputesList } from "./_components/disputes-list";
 import { readDisputeFilters, toDisputeInput } from "./_components/dispute-filters";
@@ -23,15 +24,9 @@ export default async function DisputesPage({
   const input = toDisputeInput(filters);
   const queryClient = getQueryClient();
   // awaited: the client renders the first page with data on the first paint
-  if (scope.kind === "tenant") {
-    await queryClient.prefetchInfiniteQuery(
-      trpc.disputes.list.infiniteQueryOptions({ tenantId: scope.tenant.id, ...input }, { getNextPageParam }),
-    );
-  } else {
-    await queryClient.prefetchInfiniteQuery(
-      trpc.disputes.listAllTenants.infiniteQueryOptions(input, { getNextPageParam }),
-    );
-  }
+  await queryClient.prefetchInfiniteQuery(
+    trpc.disputes.list.infiniteQueryOptions({ ...scopeInput(scope), ...input }, { getNextPageParam }),
+  );
   return (
     <HydrateClient>
       <PageHeader

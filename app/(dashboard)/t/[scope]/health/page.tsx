@@ -30,8 +30,10 @@ export default async function NumberHealthPage({
   // the loading state on the server and the data during hydration (a mismatch)
   if (scope.kind === "all") {
     await Promise.all([
-      queryClient.prefetchQuery(trpc.insights.tenantsOverview.queryOptions(toWindowInput(insight))),
-      queryClient.prefetchQuery(trpc.numberHealth.listUnhealthy.queryOptions()),
+      queryClient.prefetchQuery(
+        trpc.insights.tenantsOverview.queryOptions({ scope: "all", ...toWindowInput(insight) }),
+      ),
+      queryClient.prefetchQuery(trpc.numberHealth.listUnhealthy.queryOptions({ scope: "all" })),
     ]);
   } else {
     await queryClient.prefetchQuery(

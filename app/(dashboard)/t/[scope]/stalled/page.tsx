@@ -43,12 +43,18 @@ export default async function StalledPage({
     ]);
   } else {
     await Promise.all([
-      queryClient.prefetchQuery(trpc.alerts.countsAllTenants.queryOptions()),
+      queryClient.prefetchQuery(trpc.alerts.counts.queryOptions({ scope: "all" })),
       queryClient.prefetchInfiniteQuery(
-        trpc.alerts.feedAllTenants.infiniteQueryOptions(feedInput, { getNextPageParam: alertCursor }),
+        trpc.alerts.feed.infiniteQueryOptions(
+          { scope: "all", ...feedInput },
+          { getNextPageParam: alertCursor },
+        ),
       ),
       queryClient.prefetchInfiniteQuery(
-        trpc.alerts.stalledAllTenants.infiniteQueryOptions(stalledInput, { getNextPageParam: stalledCursor }),
+        trpc.alerts.stalled.infiniteQueryOptions(
+          { scope: "all", ...stalledInput },
+          { getNextPageParam: stalledCursor },
+        ),
       ),
     ]);
   }

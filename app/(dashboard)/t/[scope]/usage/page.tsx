@@ -4,6 +4,7 @@ import type { Metadata } from "next";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
+import { scopeInput } from "../../../_lib/scope-input";
 import { requireMe, resolveScope } from "../../../_lib/session";
 import { UsageView } from "./_components/usage-view";
 
@@ -33,11 +34,7 @@ export default async function UsagePage({
   }
   const days = search.days === "7" ? 7 : search.days === "90" ? 90 : 30;
   const queryClient = getQueryClient();
-  if (scope.kind === "tenant") {
-    await queryClient.prefetchQuery(trpc.usage.tenant.queryOptions({ tenantId: scope.tenant.id, days }));
-  } else {
-    await queryClient.prefetchQuery(trpc.usage.allTenants.queryOptions({ days }));
-  }
+  await queryClient.prefetchQuery(trpc.usage.get.queryOptions({ ...scopeInput(scope), days }));
   return (
     <HydrateClient>
       <PageHeader title="Usage" description={description} scopeLabel={scope.label} />

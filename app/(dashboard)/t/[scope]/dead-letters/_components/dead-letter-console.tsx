@@ -21,6 +21,7 @@ import {
   TemplateField,
   useTenantSenderOptions,
 } from "@/app/(dashboard)/_components/filter-fields";
+import { scopeInput } from "@/app/(dashboard)/_lib/scope-input";
 import { useTRPC } from "@/trpc/client";
 import { BulkOperations } from "./bulk-operations";
 import {
@@ -40,8 +41,6 @@ import { DryRunDialog, type TDryRunRequest } from "./dry-run-dialog";
 import type { TDeadLetterScope } from "./dead-letter-filters";
 import { REASON_CLASS_LABELS, REASON_CLASS_OPTIONS, STATUS_LABELS, STATUS_OPTIONS } from "./labels";
 
-const NO_TENANT = "00000000-0000-0000-0000-000000000000";
-
 function useDeadLetters(scope: TDeadLetterScope, filters: TDeadLetterFilterValues, isEnabled: boolean) {
   const trpc = useTRPC();
   const input = toDeadLetterListInput(filters);
@@ -53,18 +52,10 @@ function useDeadLetters(scope: TDeadLetterScope, filters: TDeadLetterFilterValue
     refetchInterval: (query: { state: { data?: { pages: { items: { status: string }[] }[] } } }) =>
       query.state.data?.pages.some((p) => p.items.some((i) => i.status === "retry_pending")) ? 4_000 : 30_000,
   } as const;
-  const tenant = useInfiniteQuery({
-    ...trpc.deadLetters.list.infiniteQueryOptions(
-      { tenantId: scope.kind === "tenant" ? scope.tenantId : NO_TENANT, ...input },
-      options,
-    ),
-    enabled: isEnabled && scope.kind === "tenant",
+  return useInfiniteQuery({
+    ...trpc.deadLetters.list.infiniteQueryOptions({ ...scopeInput(scope), ...input }, options),
+    enabled: isEnabled,
   });
-  const all = useInfiniteQuery({
-    ...trpc.deadLetters.listAllTenants.infiniteQueryOptions(input, options),
-    enabled: isEnabled && scope.kind === "all",
-  });
-  return scope.kind === "tenant" ? tenant : all;
 }
 
 /** Grouped / All messages, as links: the view is part of the URL, so it survives reloads and shares. */

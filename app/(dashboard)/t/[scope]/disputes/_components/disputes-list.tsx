@@ -20,6 +20,7 @@ import { TimeStamp } from "@/components/ui/time-stamp";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
 import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
 import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
+import { scopeInput } from "@/app/(dashboard)/_lib/scope-input";
 import { useTRPC } from "@/trpc/client";
 import { StateBadge } from "../../messages/_components/state-badge";
 import { DISPUTE_STATUS_LABELS, OUTCOME_LABELS } from "./dispute-labels";
@@ -33,21 +34,9 @@ function useDisputes(scope: TDisputeScope, filters: TDisputeFilters) {
   const options = {
     getNextPageParam: (last: { nextCursor: { openedAt: Date; id: string } | null }) => last.nextCursor,
   };
-  const tenant = useInfiniteQuery({
-    ...trpc.disputes.list.infiniteQueryOptions(
-      {
-        tenantId: scope.kind === "tenant" ? scope.tenantId : "00000000-0000-0000-0000-000000000000",
-        ...input,
-      },
-      options,
-    ),
-    enabled: scope.kind === "tenant",
-  });
-  const all = useInfiniteQuery({
-    ...trpc.disputes.listAllTenants.infiniteQueryOptions(input, options),
-    enabled: scope.kind === "all",
-  });
-  return scope.kind === "tenant" ? tenant : all;
+  return useInfiniteQuery(
+    trpc.disputes.list.infiniteQueryOptions({ ...scopeInput(scope), ...input }, options),
+  );
 }
 
 export function DisputesList({ scope, filters }: { scope: TDisputeScope; filters: TDisputeFilters }) {

@@ -17,7 +17,9 @@ import { insightHref, toWindowInput, type TInsightParams } from "../../_componen
 
 export function TenantsHealth({ params }: { params: TInsightParams }) {
   const trpc = useTRPC();
-  const overview = useQuery(trpc.insights.tenantsOverview.queryOptions(toWindowInput(params)));
+  const overview = useQuery(
+    trpc.insights.tenantsOverview.queryOptions({ scope: "all", ...toWindowInput(params) }),
+  );
   if (overview.isPending) {
     return (
       <Card title="Tenants">

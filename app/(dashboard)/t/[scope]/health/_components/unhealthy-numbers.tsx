@@ -13,7 +13,7 @@ import { errorMessageOf } from "../../../../_lib/trpc-errors";
 
 export function UnhealthyNumbers() {
   const trpc = useTRPC();
-  const query = useQuery(trpc.numberHealth.listUnhealthy.queryOptions());
+  const query = useQuery(trpc.numberHealth.listUnhealthy.queryOptions({ scope: "all" }));
   return (
     <Card
       title="Numbers that are not healthy"

@@ -4,6 +4,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { PageHeader } from "@/components/ui/page-header";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
+import { scopeInput } from "@/app/(dashboard)/_lib/scope-input";
 import { requireMe, resolveScope } from "@/app/(dashboard)/_lib/session";
 import { describeSearchTerm, parseSearchTerm, searchHints } from "@/server/domain/search/search-term";
 import { MessageSearch, type TSearchScope } from "../_components/message-search";
@@ -28,10 +29,7 @@ export default async function MessagesPage({
     scope.kind === "tenant"
       ? { kind: "tenant", tenantId: scope.tenant.id, slug: scope.slug, name: scope.label }
       : { kind: "all", slug: "all", name: scope.label };
-  const searchOptions =
-    searchScope.kind === "tenant"
-      ? trpc.messages.search.queryOptions({ tenantId: searchScope.tenantId, ...input })
-      : trpc.messages.searchAllTenants.queryOptions(input);
+  const searchOptions = trpc.messages.search.queryOptions({ ...scopeInput(searchScope), ...input });
   await Promise.all([
     queryClient.prefetchQuery(searchOptions),
     searchScope.kind === "tenant"

@@ -27,7 +27,7 @@ export default async function MessagePage({ params }: { params: TParams }) {
 
   if (scope.kind === "all") {
     const found = await queryClient.fetchQuery(
-      trpc.messages.searchAllTenants.queryOptions({ messageId, limit: 1 }, { retry: false }),
+      trpc.messages.search.queryOptions({ scope: "all", messageId, limit: 1 }, { retry: false }),
     );
     const item = found.items[0];
     if (!item) notFound();

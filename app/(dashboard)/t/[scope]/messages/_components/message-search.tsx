@@ -34,6 +34,7 @@ import {
   TemplateField,
   useTenantSenderOptions,
 } from "@/app/(dashboard)/_components/filter-fields";
+import { scopeInput } from "@/app/(dashboard)/_lib/scope-input";
 import { useTRPC } from "@/trpc/client";
 import {
   cleanRecipient,
@@ -84,18 +85,7 @@ function fromLocalInput(value: string): string {
 function useSearchQuery(scope: TSearchScope, filters: TMessageFilters) {
   const trpc = useTRPC();
   const input = filtersToInput(filters);
-  const tenantQuery = useQuery({
-    ...trpc.messages.search.queryOptions({
-      tenantId: scope.kind === "tenant" ? scope.tenantId : "00000000-0000-0000-0000-000000000000",
-      ...input,
-    }),
-    enabled: scope.kind === "tenant",
-  });
-  const allQuery = useQuery({
-    ...trpc.messages.searchAllTenants.queryOptions(input),
-    enabled: scope.kind === "all",
-  });
-  return scope.kind === "tenant" ? tenantQuery : allQuery;
+  return useQuery(trpc.messages.search.queryOptions({ ...scopeInput(scope), ...input }));
 }
 
 function SearchForm({

@@ -17,13 +17,13 @@ import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
 import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
 import { useTRPC } from "@/trpc/client";
 import type { TAlertAction, TAlertActionTarget } from "./alert-action-dialog";
+import { scopeInput } from "@/app/(dashboard)/_lib/scope-input";
 import { toAlertFeedInput, type TAlertFilters } from "./alert-filters";
 import { HISTORY_LABELS, kindLabel, SEVERITY_TONES, STATUS_LABELS } from "./alert-labels";
 
 export type TStalledScope = { kind: "tenant"; tenantId: string; slug: string } | { kind: "all"; slug: "all" };
 type TAlert = TRouterOutputs["alerts"]["feed"]["items"][number];
 
-const NO_TENANT = "00000000-0000-0000-0000-000000000000";
 /** A list operators keep open: every loaded page is refetched, so not too often. */
 const LIST_POLL_MS = 30_000;
 const getNextPageParam = (last: { nextCursor: { openedAt: Date; id: string } | null }) => last.nextCursor;
@@ -31,21 +31,12 @@ const getNextPageParam = (last: { nextCursor: { openedAt: Date; id: string } | n
 export function useAlertFeed(scope: TStalledScope, filters: TAlertFilters) {
   const trpc = useTRPC();
   const input = toAlertFeedInput(filters);
-  const tenant = useInfiniteQuery({
-    ...trpc.alerts.feed.infiniteQueryOptions(
-      { tenantId: scope.kind === "tenant" ? scope.tenantId : NO_TENANT, ...input },
+  return useInfiniteQuery(
+    trpc.alerts.feed.infiniteQueryOptions(
+      { ...scopeInput(scope), ...input },
       { getNextPageParam, refetchInterval: LIST_POLL_MS },
     ),
-    enabled: scope.kind === "tenant",
-  });
-  const all = useInfiniteQuery({
-    ...trpc.alerts.feedAllTenants.infiniteQueryOptions(input, {
-      getNextPageParam,
-      refetchInterval: LIST_POLL_MS,
-    }),
-    enabled: scope.kind === "all",
-  });
-  return scope.kind === "tenant" ? tenant : all;
+  );
 }
 
 function AlertHistory({ alert }: { alert: TAlert }) {

@@ -16,6 +16,7 @@ import { SkeletonRows } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import { scopeInput } from "@/app/(dashboard)/_lib/scope-input";
 import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
 import {
   FilterActions,
@@ -39,25 +40,13 @@ import { AlertsList, type TStalledScope } from "./alerts-list";
 import { StalledList } from "./stalled-list";
 
 const COUNTS_POLL_MS = 30_000;
-const NO_TENANT = "00000000-0000-0000-0000-000000000000";
 
 type TCountRow = TRouterOutputs["alerts"]["counts"][number];
 
 function useCounts(scope: TStalledScope) {
   const trpc = useTRPC();
   const options = { refetchInterval: COUNTS_POLL_MS };
-  const tenant = useQuery({
-    ...trpc.alerts.counts.queryOptions(
-      { tenantId: scope.kind === "tenant" ? scope.tenantId : NO_TENANT },
-      options,
-    ),
-    enabled: scope.kind === "tenant",
-  });
-  const all = useQuery({
-    ...trpc.alerts.countsAllTenants.queryOptions(undefined, options),
-    enabled: scope.kind === "all",
-  });
-  return scope.kind === "tenant" ? tenant : all;
+  return useQuery(trpc.alerts.counts.queryOptions(scopeInput(scope), options));
 }
 
 /** One row per tenant and number: unresolved alerts by kind and status. */

@@ -14,12 +14,12 @@ import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
 import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
 import { useTRPC } from "@/trpc/client";
 import { StateBadge, stateLabel } from "../../messages/_components/state-badge";
+import { scopeInput } from "@/app/(dashboard)/_lib/scope-input";
 import { toStalledInput, type TAlertFilters } from "./alert-filters";
 import { durationText } from "@/app/(dashboard)/_lib/duration-text";
 import { STATUS_LABELS } from "./alert-labels";
 import type { TStalledScope } from "./alerts-list";
 
-const NO_TENANT = "00000000-0000-0000-0000-000000000000";
 /** A list operators keep open: every loaded page is refetched, so not too often. */
 const LIST_POLL_MS = 30_000;
 const getNextPageParam = (last: { nextCursor: { since: Date; id: string } | null }) => last.nextCursor;
@@ -27,21 +27,12 @@ const getNextPageParam = (last: { nextCursor: { since: Date; id: string } | null
 export function useStalled(scope: TStalledScope, filters: TAlertFilters) {
   const trpc = useTRPC();
   const input = toStalledInput(filters);
-  const tenant = useInfiniteQuery({
-    ...trpc.alerts.stalled.infiniteQueryOptions(
-      { tenantId: scope.kind === "tenant" ? scope.tenantId : NO_TENANT, ...input },
+  return useInfiniteQuery(
+    trpc.alerts.stalled.infiniteQueryOptions(
+      { ...scopeInput(scope), ...input },
       { getNextPageParam, refetchInterval: LIST_POLL_MS },
     ),
-    enabled: scope.kind === "tenant",
-  });
-  const all = useInfiniteQuery({
-    ...trpc.alerts.stalledAllTenants.infiniteQueryOptions(input, {
-      getNextPageParam,
-      refetchInterval: LIST_POLL_MS,
-    }),
-    enabled: scope.kind === "all",
-  });
-  return scope.kind === "tenant" ? tenant : all;
+  );
 }
 
 export function StalledList({ scope, filters }: { scope: TStalledScope; filters: TAlertFilters }) {

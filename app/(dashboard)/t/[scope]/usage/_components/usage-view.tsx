@@ -11,24 +11,16 @@ import { ErrorState } from "@/components/ui/error-state";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { enumLabel } from "@/app/(dashboard)/_lib/labels";
+import { scopeInput } from "@/app/(dashboard)/_lib/scope-input";
 import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
 import { usageChart, usageCsv, usageTotals } from "@/components/charts/prepare/usage";
 import { useTRPC } from "@/trpc/client";
 
 type TScope = { kind: "tenant"; tenantId: string; slug: string } | { kind: "all" };
-const NO_TENANT = "00000000-0000-0000-0000-000000000000";
 
 export function UsageView({ scope, days }: { scope: TScope; days: number }) {
   const trpc = useTRPC();
-  const tenant = useQuery({
-    ...trpc.usage.tenant.queryOptions({
-      tenantId: scope.kind === "tenant" ? scope.tenantId : NO_TENANT,
-      days,
-    }),
-    enabled: scope.kind === "tenant",
-  });
-  const all = useQuery({ ...trpc.usage.allTenants.queryOptions({ days }), enabled: scope.kind === "all" });
-  const query = scope.kind === "tenant" ? tenant : all;
+  const query = useQuery(trpc.usage.get.queryOptions({ ...scopeInput(scope), days }));
   const base = scope.kind === "tenant" ? `/t/${scope.slug}/usage` : "/t/all/usage";
   const periods = (
     <nav aria-label="Period" className="flex gap-2 text-sm">
