@@ -6,8 +6,9 @@
 // EXPLAIN (ANALYZE, BUFFERS): the plans go to bench/results/console-10m-plans.md, the timings
 // and a check that no statement sequentially scans the ledger tables to bench/RESULTS.md.
 //
-// Run: npx tsx bench/console-10m.ts [messages=3000000] [--keep] [--reuse=<database url>] [--no-write]
+// Run: npx tsx bench/console-10m.ts [messages=3000000] [--keep] [--reuse=<database url>] [--no-write] [--only=<text>]
 //   --keep leaves the loaded database (its URL is printed); --reuse measures one kept earlier;
+//   --only measures the cases whose name contains the text (and writes nothing);
 //   --resume=<url> finishes a kept load that stopped after its messages (then measure with --reuse).
 import crypto from "node:crypto";
 import { performance } from "node:perf_hooks";
@@ -28,7 +29,8 @@ const TENANTS = 20;
 const isKeeping = process.argv.includes("--keep");
 const reuse = process.argv.find((a) => a.startsWith("--reuse="))?.slice("--reuse=".length);
 const resumeUrl = process.argv.find((a) => a.startsWith("--resume="))?.slice("--resume=".length);
-const isWriting = !process.argv.includes("--no-write");
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+const isWriting = !process.argv.includes("--no-write") && only === undefined;
 const DAY = 86_400_000;
 
 async function load(url: string) {
@@ -115,7 +117,13 @@ async function main() {
     if (process.argv.includes("--load-only")) return;
     const db: TDb = createDb(database.url, { max: 10 });
     try {
-      await measureConsole10m(db, database.url, { loadSeconds, isWriting, messages: N, events: EVENTS });
+      await measureConsole10m(db, database.url, {
+        loadSeconds,
+        isWriting,
+        messages: N,
+        events: EVENTS,
+        only,
+      });
     } finally {
       await db.$disconnect();
     }

@@ -38,10 +38,11 @@ const READING = [
   "error-code index and filters on the template: ~10 ms. The rare max values of a few hundred ms are",
   "cold reads: 3.4 GB of tables against PostgreSQL's default 128 MB of shared_buffers. The last row is",
   "why the recipient index exists: the same \"last 4 digits\" search as `LIKE '%1234'` walks the",
-  "tenant's rows newest-first and filters, 50 times slower at this size and linear in it. An",
-  "expression index on `reverse(recipient) text_pattern_ops` was chosen over a `recipient_reversed`",
-  "generated column: it builds the same btree over the reversed digits with no column to mirror in",
-  "schema.prisma (the generated-column variant was not measured separately). The timeline is",
+  "tenant's rows newest-first and filters, 50 times slower at this size and linear in it. These",
+  "figures were measured on an expression index on `reverse(recipient) text_pattern_ops`; since",
+  "migration 018 the same btree is built over the stored generated column `recipient_reversed`,",
+  "which stays an index condition inside the row-level-security scope where the expression could",
+  "not (ADR 013; its figures: the console section at 3,333,333 events). The timeline is",
   "a handful of primary-key-prefix reads of one message's rows.",
 ].join("\n");
 

@@ -8,6 +8,7 @@ import { z, ZodError } from "zod";
 import type PgBoss from "pg-boss";
 import type { TDb } from "@/server/db/client";
 import { listVisibleTenants } from "@/server/db/queries/tenants";
+import { inTenantScope } from "@/server/db/tenant-scope";
 import {
   canAccessTenant,
   hasPermission,
@@ -165,19 +166,28 @@ export async function resolveTenantScope(
 
 /**
  * Scoped to one tenant named by the input's `tenantId`, under the wall of resolveTenantScope.
- * Downstream code reads `ctx.tenant.id`.
- * Runs as the connecting role: see the comment in the middleware and ADR 013.
+ * Downstream code reads `ctx.tenant.id`. Queries run in the tenant scope (tenantProcedure, below);
+ * mutations still run as the connecting role (ADR 013).
  */
-export const tenantProcedure = authedProcedure.input(ZTenantInputSchema).use(async ({ ctx, input, next }) => {
+const tenantCheckedProcedure = authedProcedure.input(ZTenantInputSchema).use(async ({ ctx, input, next }) => {
   const [tenant] = await resolveTenantScope(ctx.db, ctx.user, { tenantId: input.tenantId });
   if (!tenant) throw new TRPCError({ code: "NOT_FOUND", message: "no such tenant" });
-  // Console reads stay on the connecting role, not in the row-level-security scope: under a
-  // policy PostgreSQL may not use an index on an expression whose function is not leakproof
-  // (reverse(recipient), the search by number), so it filters every row of the tenant instead
-  // (measured at 10,000,000 events: 1 ms became 200-260 ms, growing with the tenant). The REST
-  // API's reads, all by key, run in the scope (ADR 013).
   return next({ ctx: { tenant } });
 });
+
+/**
+ * The tenant rung: a query runs in the row-level-security scope of its tenant, as waybill_app,
+ * the policies showing only that tenant's rows whatever a query function's own filter says
+ * (ADR 013). The console's reads keep their indexes there: their conditions compare plain
+ * columns with LEAKPROOF operators, or name a partial index's predicate (the search by number
+ * reads a stored reversed column, the stalled list a per-state index). A reading query needs no
+ * client-level call (connect, extensions) that a transaction lacks, hence the cast.
+ */
+export const tenantProcedure = tenantCheckedProcedure.use(({ ctx, type, next }) =>
+  type === "query"
+    ? inTenantScope(ctx.db, [ctx.tenant.id], (tx) => next({ ctx: { db: tx as TDb } }))
+    : next(),
+);
 
 /** Tenant-scoped and holding `permission`. */
 export function tenantPermissionProcedure(permission: TPermission) {
@@ -203,18 +213,24 @@ export type TTenantScopeInput = z.input<typeof ZTenantScopeInputSchema>;
  * names) and passes the ids into the query, which filters `tenant_id = ANY(ids)` or runs once per
  * tenant: "all" is resolved here to explicit ids rather than passed down as a marker, so no
  * query has a path without a tenant filter and each keeps using its (tenant_id, ...) index
- * (ADR 014). Same connecting role as tenantProcedure, for the same reason.
+ * (ADR 014).
  */
 export const tenantScopeProcedure = authedProcedure
   .meta({ isTenantScoped: true })
   .input(ZTenantScopeInputSchema)
-  .use(async ({ ctx, input, next }) => {
+  .use(async ({ ctx, input, type, next }) => {
     const tenants = await resolveTenantScope(
       ctx.db,
       ctx.user,
       input.scope === "all" ? "all" : { tenantId: input.tenantId },
     );
-    return next({ ctx: { tenants, tenantIds: tenants.map((tenant) => tenant.id) } });
+    const tenantIds = tenants.map((tenant) => tenant.id);
+    // One named tenant: a query runs in its row-level-security scope, as tenantProcedure's do.
+    // "all" is for cross-tenant roles, which may read every tenant: a scope listing every tenant
+    // would hold nothing back, so those reads run as the connecting role.
+    return input.scope !== "all" && type === "query"
+      ? inTenantScope(ctx.db, tenantIds, (tx) => next({ ctx: { db: tx as TDb, tenants, tenantIds } }))
+      : next({ ctx: { tenants, tenantIds } });
   });
 
 /** One tenant or all of them, and holding `permission`. */

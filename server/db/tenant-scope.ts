@@ -10,8 +10,12 @@ import type { TDb, TDbTx } from "./client";
 export const TENANT_ROLE = "waybill_app";
 export const PLATFORM_ROLE = "waybill_platform";
 
-// one statement, so entering the scope costs one round trip after BEGIN
-const ENTER_TENANT_SCOPE = `SELECT set_config('role', '${TENANT_ROLE}', true), set_config('app.tenant_ids', $1, true)`;
+// One statement, so entering the scope costs one round trip after BEGIN. JIT is off inside: the
+// planner counts the policy's `tenant_id = ANY (waybill_tenant_ids())` as a list of 10 (it cannot
+// see the list's length), which inflates every tenant-table scan's cost past jit_above_cost; a
+// one-tenant read then spent 150-220 ms compiling a plan that ran in 50 ms (the stalled list's
+// retry count at 1,000,000 messages). A scoped read is one tenant's, never an analytic scan.
+const ENTER_TENANT_SCOPE = `SELECT set_config('role', '${TENANT_ROLE}', true), set_config('app.tenant_ids', $1, true), set_config('jit', 'off', true)`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,22 +1,33 @@
 // Row-level security as a matrix over the catalogue (ADR 013): for every tenant table, a
 // transaction as waybill_app scoped to tenant A reads and writes only A's rows, one with no scope
 // sees nothing, the platform role sees every tenant; and the two ways the code enters the scope
-// (Prisma and plain pg) really do, as do the tenant REST API's reads. Runs on a database of its own: to give every tenant table a row
-// per tenant without building each table's whole world, the seeding drops the check constraints
-// and turns foreign keys off, which a shared database must not see.
+// (Prisma and plain pg) really do, as do the tenant REST API's reads and the console's tenant-rung
+// reads (tRPC queries), whose search by number keeps its index in the scope. Runs on a database
+// of its own: to give every tenant table a row per tenant without building each table's whole
+// world, the seeding drops the check constraints and turns foreign keys off, which a shared
+// database must not see.
 import crypto from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createCallerFactory,
+  createInnerContext,
+  createTRPCRouter,
+  tenantProcedure,
+} from "@/server/api/trpc";
 import { createDb, type TDb } from "@/server/db/client";
 import { inPgTransaction } from "@/server/db/pg-transaction";
+import { searchMessagesSql } from "@/server/db/queries/messages";
 import { inTenantScope, tenantIdsSetting } from "@/server/db/tenant-scope";
 import { handleGetEndpoint, handleListDeliveries, handleListEndpoints } from "@/server/rest/endpoints";
 import { handleGetMessage, handleListMessageEvents } from "@/server/rest/messages";
 import { handleGetTenant } from "@/server/rest/tenant";
 import { handleGetUsage } from "@/server/rest/usage";
-import { makeApiKey, makeTenant } from "../factories";
+import { makeApiKey, makeSenderNumber, makeTenant, makeUser } from "../factories";
+import { makeMessage } from "../factories/messages";
 import { readTenantTables } from "../setup/catalogue";
 import { testSecretBox } from "../setup/context";
+import { callerFor } from "../setup/trpc";
 import { createTestDatabase, type TTestDatabase } from "../setup/test-database";
 
 const A = crypto.randomUUID();
@@ -320,6 +331,137 @@ describe("the tenant REST API reads inside the tenant scope", () => {
       await expect(read()).rejects.toThrow(/permission denied/);
     } finally {
       await client.query(`GRANT SELECT ON ${tables.join(", ")} TO waybill_app`);
+    }
+  });
+});
+
+describe("the console's tenant-rung reads inside the tenant scope", () => {
+  let db: TDb;
+  // two tenants with a message each to the same number
+  const recipient = `1555${crypto.randomInt(1_000_000, 9_999_999)}`;
+  let tenantA: string;
+  let tenantB: string;
+  let messageOfA: string;
+  let messageOfB: string;
+  beforeAll(async () => {
+    db = createDb(database.url, { max: 2 });
+    for (const which of ["A", "B"] as const) {
+      const tenant = await makeTenant(db);
+      const sender = await makeSenderNumber(db, testSecretBox, tenant.id);
+      const { id } = await makeMessage(db, { tenantId: tenant.id, senderNumberId: sender.id, recipient });
+      if (which === "A") [tenantA, messageOfA] = [tenant.id, id];
+      else [tenantB, messageOfB] = [tenant.id, id];
+    }
+  });
+  afterAll(async () => {
+    await db.$disconnect();
+  });
+
+  it("a read that forgets its tenant filter still sees only the named tenant: the policy holds, not the query", async () => {
+    // a procedure on the real tenant rung whose query has no tenant filter at all
+    const forgetful = createTRPCRouter({
+      messages: tenantProcedure.query(({ ctx }) =>
+        ctx.db.message.findMany({
+          where: { id: { in: [messageOfA, messageOfB] } },
+          select: { tenantId: true, id: true },
+        }),
+      ),
+    });
+    const admin = await makeUser(db, "tenant_admin", { tenantId: tenantA });
+    const caller = createCallerFactory(forgetful)(
+      createInnerContext({
+        db,
+        secretBox: testSecretBox,
+        queue: () => Promise.reject(new Error("no queue in this test")),
+        sessionUser: admin,
+        ip: "127.0.0.1",
+      }),
+    );
+    expect(await caller.messages({ tenantId: tenantA })).toEqual([{ tenantId: tenantA, id: messageOfA }]);
+    // the same query outside the scope would have read both tenants' rows
+    const unscoped = await db.message.findMany({
+      where: { id: { in: [messageOfA, messageOfB] } },
+      select: { tenantId: true },
+    });
+    expect(unscoped.map((m) => m.tenantId).sort()).toEqual([tenantA, tenantB].sort());
+  });
+
+  it("a query runs as waybill_app for a tenant admin and for a cross-tenant role alike", async () => {
+    for (const user of [
+      await makeUser(db, "tenant_admin", { tenantId: tenantA }),
+      await makeUser(db, "engineer"),
+    ]) {
+      const caller = callerFor(db, user);
+      expect((await caller.tenants.overview({ tenantId: tenantA })).tenant.id).toBe(tenantA);
+      // sender_number taken from waybill_app alone: the overview fails, so it read as that role
+      await client.query("REVOKE SELECT ON sender_number FROM waybill_app");
+      try {
+        await expect(caller.tenants.overview({ tenantId: tenantA })).rejects.toThrow(/permission denied/);
+      } finally {
+        await client.query("GRANT SELECT ON sender_number TO waybill_app");
+      }
+    }
+  });
+
+  it("the search by number finds the tenant's message by the whole number and by its last digits", async () => {
+    const caller = callerFor(db, await makeUser(db, "support_agent"));
+    for (const term of [`+${recipient}`, recipient.slice(-4)]) {
+      const page = await caller.messages.search({ tenantId: tenantA, recipient: term });
+      expect(
+        page.items.map((m) => m.id),
+        term,
+      ).toEqual([messageOfA]);
+    }
+  });
+
+  it("the search by number reads the stored reversed column through its index in the scope", async () => {
+    const { rows: columns } = await client.query<{ generated: string }>(
+      "SELECT generation_expression AS generated FROM information_schema.columns WHERE table_name = 'message' AND column_name = 'recipient_reversed'",
+    );
+    expect(columns).toEqual([{ generated: "reverse(recipient)" }]);
+    for (const recipientFilter of [
+      { kind: "exact" as const, digits: recipient },
+      { kind: "suffix" as const, digits: recipient.slice(-4) },
+    ]) {
+      const sql = searchMessagesSql([tenantA], {
+        recipient: recipientFilter,
+        sort: "created_desc",
+        limit: 50,
+      });
+      await client.query("BEGIN");
+      let plan: string;
+      try {
+        // the tenant's other 5,000 messages, to other numbers (rolled back): on a handful of rows
+        // any scan is cheapest and the plan would prove nothing
+        const columns = (columnsOf.get("message") ?? []).map((c) => c.name);
+        const copied = columns.map((c) =>
+          c === "id"
+            ? "gen_random_uuid()"
+            : c === "recipient"
+              ? "'1999' || lpad(g::text, 7, '0')"
+              : c === "provider_message_id" || c === "idempotency_key"
+                ? "NULL"
+                : c,
+        );
+        await client.query(
+          `INSERT INTO message (${columns.join(", ")})
+           SELECT ${copied.join(", ")} FROM message, generate_series(1, 5000) g WHERE id = $1`,
+          [messageOfA],
+        );
+        await client.query("ANALYZE message");
+        await client.query(
+          "SELECT set_config('role', 'waybill_app', true), set_config('app.tenant_ids', $1, true)",
+          [tenantA],
+        );
+        const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${sql.text}`, sql.values);
+        plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
+      } finally {
+        await client.query("ROLLBACK");
+      }
+      expect(plan, recipientFilter.kind).toMatch(
+        /Index (Only )?Scan using message_tenant_id_recipient_reversed_idx on message m[\s\S]*?Index Cond: .*recipient_reversed/,
+      );
+      expect(plan, recipientFilter.kind).not.toMatch(/reverse\(/);
     }
   });
 });

@@ -262,9 +262,29 @@ function thresholdRows(
 }
 
 /**
+ * One branch per waiting state in `states`, UNION ALL: each names its state as a literal, both
+ * for the scope row (`t.state`, so only the row's own branch runs) and for the message. Inside
+ * the row-level-security scope a condition on an enum column cannot be an index condition (enum
+ * equality is not LEAKPROOF: PostgreSQL keeps it behind the policy), but a literal state proves a
+ * per-state partial index's predicate (migration 019), so each branch is a range scan of its
+ * state's index in (state_reached_at, id) order, whichever role runs it.
+ */
+function perState(states: readonly TStallableState[], branch: (state: Prisma.Sql) => Prisma.Sql): Prisma.Sql {
+  // the states come from the thresholds' keys, checked against the stallable ones: a literal
+  // built from anything else would be a bug, never SQL
+  const branches = states.map((state) => {
+    if (!STALLABLE.has(state)) throw new Error(`not a stallable state: ${JSON.stringify(state)}`);
+    return Prisma.sql`(${branch(Prisma.raw(`'${state}'::message_state`))})`;
+  });
+  return Prisma.join(branches, " UNION ALL ");
+}
+
+const STALLABLE = new Set<string>(["queued", "submitting", "accepted", "sent", "retrying"]);
+
+/**
  * Messages waiting in a state longer than their tenant's threshold, oldest first. Per tenant and
- * state, a range scan of message_tenant_id_state_state_reached_at_idx (partial: waiting states
- * only) bounded by the threshold's cutoff. A retry is measured from its due time (its deciding
+ * state, a range scan of that state's partial index (message_tenant_id_stalled_<state>_idx)
+ * bounded by the threshold's cutoff. A retry is measured from its due time (its deciding
  * event's notBefore), like the stall sweep: its rows get the cutoff `now` and are checked against
  * the due time. Also counts them per tenant and state, up to STALLED_COUNT_CAP each.
  */
@@ -290,12 +310,9 @@ export async function listStalledMessages(
   const scopeSql = scopeOf(scope);
   const waitingScope = scope.filter((r) => r.state !== "retrying");
   const retryingScope = scope.filter((r) => r.state === "retrying");
+  const statesOf = (rows: typeof scope) => [...new Set(rows.map((r) => r.state))];
   const baseConditions: Prisma.Sql[] = [
     Prisma.sql`m.tenant_id = t.tenant_id`,
-    Prisma.sql`m.state = t.state`,
-    // the partial index's own predicate, spelled out: the planner cannot prove it from `t.state`
-    // (a parameter), and without it would walk (tenant_id, state, created_at) and sort
-    Prisma.sql`m.state IN ('queued', 'submitting', 'accepted', 'sent', 'retrying')`,
     Prisma.sql`m.state_reached_at < t.cutoff`,
     // a message Meta holds under template pacing waits by design: its own threshold
     Prisma.sql`(m.template_pacing IS NULL OR m.state_reached_at < t.held_cutoff)`,
@@ -348,15 +365,23 @@ export async function listStalledMessages(
              al.id::text AS alert_id, al.status::text AS alert_status
       FROM ${scopeSql}
       CROSS JOIN LATERAL (
-        SELECT m.tenant_id, m.id, m.sender_number_id, m.template_name, m.state, m.state_reached_at,
-               m.attempt_count, m.state_explanation, r.not_before,
-               CASE WHEN m.template_pacing IS NOT NULL
-                    THEN (extract(epoch FROM (${now}::timestamptz - t.held_cutoff)) * 1000)::bigint
-                    ELSE t.threshold_ms END AS threshold_ms
-        FROM message m
-        ${retryDue}
-        WHERE ${Prisma.join(pageConditions, " AND ")}
-        ORDER BY m.state_reached_at, m.id
+        SELECT * FROM (
+          ${perState(
+            statesOf(scope),
+            (state) => Prisma.sql`
+            SELECT m.tenant_id, m.id, m.sender_number_id, m.template_name, m.state, m.state_reached_at,
+                   m.attempt_count, m.state_explanation, r.not_before,
+                   CASE WHEN m.template_pacing IS NOT NULL
+                        THEN (extract(epoch FROM (${now}::timestamptz - t.held_cutoff)) * 1000)::bigint
+                        ELSE t.threshold_ms END AS threshold_ms
+            FROM message m
+            ${retryDue}
+            WHERE t.state = ${state} AND m.state = ${state} AND ${Prisma.join(pageConditions, " AND ")}
+            ORDER BY m.state_reached_at, m.id
+            LIMIT ${take}`,
+          )}
+        ) b
+        ORDER BY b.state_reached_at, b.id
         LIMIT ${take}
       ) m
       JOIN tenant tn ON tn.id = m.tenant_id
@@ -379,8 +404,13 @@ export async function listStalledMessages(
           FROM ${scopeOf(waitingScope)}
           CROSS JOIN LATERAL (
             SELECT count(*)::int AS n FROM (
-              SELECT 1 FROM message m WHERE ${Prisma.join(baseConditions, " AND ")}
-              LIMIT ${STALLED_COUNT_CAP + 1}
+              ${perState(
+                statesOf(waitingScope),
+                (state) => Prisma.sql`
+                SELECT 1 FROM message m
+                WHERE t.state = ${state} AND m.state = ${state} AND ${Prisma.join(baseConditions, " AND ")}
+                LIMIT ${STALLED_COUNT_CAP + 1}`,
+              )}
             ) capped
           ) c
           WHERE c.n > 0`,
@@ -391,10 +421,14 @@ export async function listStalledMessages(
           FROM ${scopeOf(retryingScope)}
           CROSS JOIN LATERAL (
             SELECT count(*)::int AS n FROM (
-              SELECT 1 FROM message m
-              ${retryDue}
-              WHERE ${Prisma.join(conditions, " AND ")}
-              LIMIT ${STALLED_COUNT_CAP + 1}
+              ${perState(
+                ["retrying"],
+                (state) => Prisma.sql`
+                SELECT 1 FROM message m
+                ${retryDue}
+                WHERE t.state = ${state} AND m.state = ${state} AND ${Prisma.join(conditions, " AND ")}
+                LIMIT ${STALLED_COUNT_CAP + 1}`,
+              )}
             ) capped
           ) c
           WHERE c.n > 0`,

@@ -99,6 +99,19 @@ function reversed(digits: string): string {
 }
 
 /**
+ * A number as a condition on the stored reversed digits (migration 018): an exact number is
+ * equality, "last digits" a prefix range. Plain text operators of text_pattern_ops, all LEAKPROOF,
+ * so they stay index conditions inside the row-level-security scope (an expression such as
+ * reverse(recipient) may not), and the index serves generic plans too (LIKE needs a literal).
+ */
+function recipientCondition(kind: "exact" | "suffix", digits: string): Prisma.Sql {
+  const key = reversed(digits);
+  return kind === "exact"
+    ? Prisma.sql`m.recipient_reversed = ${key}`
+    : Prisma.sql`m.recipient_reversed ~>=~ ${key} AND m.recipient_reversed ~<~ ${prefixUpperBound(key)}`;
+}
+
+/**
  * One page of a search over `tenantIds` (one tenant, or every tenant a cross-tenant role sees).
  * The same per-tenant query runs inside a LATERAL join for each tenant, so each one is an index
  * range scan that stops after `limit + 1` rows (tenant_id leads every index), and the pages are
@@ -147,13 +160,7 @@ export function searchMessagesSql(tenantIds: readonly string[], query: TMessageS
       WHERE p.tenant_id = scope.tenant_id AND p.provider_message_id = ${query.wamid})`);
   }
   if (query.recipient) {
-    const key = reversed(query.recipient.digits);
-    // operators of text_pattern_ops, so the index serves generic plans too (LIKE needs a literal)
-    conditions.push(
-      query.recipient.kind === "exact"
-        ? Prisma.sql`reverse(m.recipient) = ${key}`
-        : Prisma.sql`reverse(m.recipient) ~>=~ ${key} AND reverse(m.recipient) ~<~ ${prefixUpperBound(key)}`,
-    );
+    conditions.push(recipientCondition(query.recipient.kind, query.recipient.digits));
   }
   if (query.senderNumberId) conditions.push(Prisma.sql`m.sender_number_id = ${query.senderNumberId}::uuid`);
   if (query.templateName) conditions.push(Prisma.sql`m.template_name = ${query.templateName}`);
@@ -205,12 +212,8 @@ function termCondition(term: TSearchTerm): Prisma.Sql {
   switch (term.kind) {
     case "message_id":
       return Prisma.sql`m.id = ${term.messageId}::uuid`;
-    case "recipient": {
-      const key = reversed(term.digits);
-      return term.match === "exact"
-        ? Prisma.sql`reverse(m.recipient) = ${key}`
-        : Prisma.sql`reverse(m.recipient) ~>=~ ${key} AND reverse(m.recipient) ~<~ ${prefixUpperBound(key)}`;
-    }
+    case "recipient":
+      return recipientCondition(term.match, term.digits);
     case "reference": {
       const byTicket =
         term.ticketRefs.length > 0
