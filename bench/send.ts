@@ -407,24 +407,32 @@ function meterPhase(pool: pg.Pool, database: string, pids: Record<string, number
   });
 }
 
-/** CPU milliseconds per unit of work, each process, and how busy each was (% of one core). */
+/**
+ * CPU milliseconds per unit of work, each process, and how busy each was (% of one core). The
+ * backends of the bench's own connections (its sampler, its polling) are shown apart, outside the
+ * system's total.
+ */
 function describeCpu(used: TPhaseCpu, units: number, unit: string): string {
   const per = (seconds: number) => fmt((1000 * seconds) / Math.max(1, units), 2);
   const busy = (seconds: number) => `${fmt((100 * seconds) / used.seconds)} %`;
-  const postgresTotal = Object.values(used.postgres).reduce((a, b) => a + b, 0);
+  const backends = Object.entries(used.postgres).filter(([, seconds]) => seconds > 0);
+  const isBench = (label: string) => label.startsWith("bench");
+  const postgresTotal = backends.filter(([l]) => !isBench(l)).reduce((a, [, b]) => a + b, 0);
+  const benchBackends = backends.filter(([l]) => isBench(l)).reduce((a, [, b]) => a + b, 0);
   const processTotal = Object.values(used.processes).reduce((a, b) => a + b, 0);
   const parts = Object.entries(used.processes).map(
     ([label, seconds]) => `${label} ${per(seconds)} (${busy(seconds)})`,
   );
-  const backends = Object.entries(used.postgres)
-    .filter(([, seconds]) => seconds > 0)
+  const byApplication = backends
+    .filter(([l]) => !isBench(l))
     .sort((a, b) => b[1] - a[1])
     .map(([label, seconds]) => `${label} ${per(seconds)}`)
     .join(", ");
   return (
     `CPU ms per ${unit} (${fmt(units)} in ${fmt(used.seconds, 1)} s; % of one core): ${parts.join(", ")}, ` +
-    `postgres ${per(postgresTotal)} (${busy(postgresTotal)}; ${backends}), load generator ${per(used.loadGenerator)}; ` +
-    `total ${per(processTotal + postgresTotal + used.loadGenerator)}`
+    `postgres ${per(postgresTotal)} (${busy(postgresTotal)}; ${byApplication}); ` +
+    `total ${per(processTotal + postgresTotal)}; the bench itself: load generator ${per(used.loadGenerator)}, ` +
+    `its own backends ${per(benchBackends)}`
   );
 }
 
