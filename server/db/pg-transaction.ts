@@ -10,6 +10,8 @@ export type TPgTransactionOptions = {
   idleTimeoutMs?: number;
   /** runs the body as waybill_app, seeing only these tenants' rows (row-level security) */
   tenantIds?: readonly string[];
+  /** the body's statements as named prepared statements (sqlOfPg's isPrepared: constant texts only) */
+  isPrepared?: boolean;
 };
 
 export async function inPgTransaction<T>(
@@ -32,7 +34,7 @@ export async function inPgTransaction<T>(
       `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1000, Math.floor(options.idleTimeoutMs ?? 120_000))}`,
     );
     if (options.tenantIds) await enterTenantScope(client, options.tenantIds);
-    const result = await body(sqlOfPg(client));
+    const result = await body(sqlOfPg(client, { isPrepared: options.isPrepared }));
     await client.query("COMMIT");
     return result;
   } catch (error) {

@@ -19,12 +19,42 @@ export function sqlOfPrisma(tx: TDbTx): TSql {
   };
 }
 
-/** A pg client (or pool) as a TSql. */
-export function sqlOfPg(client: pg.ClientBase | pg.Pool): TSql {
+/**
+ * A pg client (or pool) as a TSql. `isPrepared`: each statement text becomes a named prepared
+ * statement on its connection (parsed, and once PostgreSQL settles on a generic plan, planned,
+ * once per connection instead of on every call). For paths whose statements are the same text
+ * every time (values as parameters): a text that varied would prepare a statement per variant,
+ * so past PREPARED_TEXTS_MAX distinct texts the rest run unnamed.
+ */
+export function sqlOfPg(client: pg.ClientBase | pg.Pool, options: { isPrepared?: boolean } = {}): TSql {
+  if (options.isPrepared) {
+    return {
+      query: async <R extends object>(text: string, values: readonly unknown[] = []) => {
+        const name = preparedNameOf(text);
+        const config = name
+          ? { name, text, values: values as unknown[] }
+          : { text, values: values as unknown[] };
+        return (await client.query<R & pg.QueryResultRow>(config)).rows as R[];
+      },
+    };
+  }
   return {
     query: async <R extends object>(text: string, values: readonly unknown[] = []) =>
       (await client.query<R & pg.QueryResultRow>(text, values as unknown[])).rows as R[],
   };
+}
+
+const PREPARED_TEXTS_MAX = 256;
+const preparedNames = new Map<string, string>();
+
+/** The statement name of a text (the same in every connection of the process), or null past the cap. */
+function preparedNameOf(text: string): string | null {
+  const known = preparedNames.get(text);
+  if (known !== undefined) return known;
+  if (preparedNames.size >= PREPARED_TEXTS_MAX) return null;
+  const name = `waybill_${preparedNames.size}`;
+  preparedNames.set(text, name);
+  return name;
 }
 
 /** Either handle, as a TSql: lets a ledger call take what its caller already holds. */

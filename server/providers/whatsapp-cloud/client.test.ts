@@ -215,4 +215,50 @@ describe("WhatsApp Cloud API client on the keep-alive agent", () => {
       await agent.close().catch(() => {});
     }
   });
+
+  it("types Graph errors, HTML error pages and dropped or refused connections as the fetch path does", async () => {
+    const agent = createGraphAgent({ connections: 2 });
+    try {
+      const provider = createWhatsAppCloudProvider({ baseUrl, version: "v21.0", timeoutMs: 1_000, agent });
+      const recorded = fixture("error-131056-pair-rate-limit");
+      next = recorded;
+      const graph = await provider.send({ phoneNumberId: "1", accessToken: "t", body: BODY });
+      expect(graph).toMatchObject({
+        ok: false,
+        failure: { kind: "provider_error", httpStatus: 400, code: 131056 },
+      });
+      expect(graph.record.body).toEqual(recorded.body);
+      expect(seen.at(-1)).toEqual({ url: "/v21.0/1/messages", authorization: "Bearer t", body: BODY });
+
+      next = fixture("error-502-gateway-html");
+      expect(await provider.send({ phoneNumberId: "1", accessToken: "t", body: BODY })).toMatchObject({
+        ok: false,
+        failure: { kind: "http_error", httpStatus: 502 },
+      });
+
+      next = "reset";
+      const reset = await provider.send({ phoneNumberId: "1", accessToken: "t", body: BODY });
+      expect(reset).toMatchObject({ ok: false, failure: { kind: "network", phase: "response" } });
+      expect(!reset.ok && classifyFailure(reset.failure).disposition).toBe("in_doubt");
+    } finally {
+      await agent.close().catch(() => {});
+    }
+
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const refusedAgent = createGraphAgent({ connections: 1 });
+    try {
+      const refused = await createWhatsAppCloudProvider({
+        baseUrl: `http://127.0.0.1:${port}`,
+        version: "v21.0",
+        timeoutMs: 1_000,
+        agent: refusedAgent,
+      }).send({ phoneNumberId: "1", accessToken: "t", body: BODY });
+      expect(refused).toMatchObject({ ok: false, failure: { kind: "network", phase: "connect" } });
+    } finally {
+      await refusedAgent.close().catch(() => {});
+    }
+  });
 });

@@ -13,7 +13,19 @@ export type TSendingConfig = {
   leaseMs: number;
   /** Idle polling period (NOTIFY wakes the dispatcher sooner). */
   pollMs: number;
+  /**
+   * The shortest time between two claims while there is work (DEFAULT_CLAIM_INTERVAL_MS unless
+   * given): the requests and finished sends of that moment gather into one claim.
+   */
+  claimIntervalMs?: number;
 };
+
+/**
+ * A claim, its preparation and its acknowledgements cost about as many statements for one message
+ * as for thirty: claiming at most every 20 ms (a NOTIFY per request would otherwise start a claim
+ * per message) keeps their cost per send low at a steady rate, for at most 20 ms more latency.
+ */
+export const DEFAULT_CLAIM_INTERVAL_MS = 20;
 
 export const DEFAULT_SENDING_CONFIG: TSendingConfig = {
   retry: DEFAULT_RETRY_POLICY,

@@ -12,9 +12,12 @@ import {
   type TSendDeps,
   type TSendOutcome,
 } from "./process-send";
+import { DEFAULT_CLAIM_INTERVAL_MS } from "./config";
 import { claimSends, SEND_QUEUE_CHANNEL, type TClaimedSend } from "./send-queue";
 
 export type TDispatcherStats = {
+  /** claim transactions that took at least one message */
+  claims: number;
   claimed: number;
   inFlight: number;
   outcomes: Record<TSendOutcome | "error", number>;
@@ -43,6 +46,7 @@ export function startDispatcher(
   const { log, config } = deps;
   const abort = new AbortController();
   const stats: TDispatcherStats = {
+    claims: 0,
     claimed: 0,
     inFlight: 0,
     outcomes: {
@@ -138,6 +142,8 @@ export function startDispatcher(
     for (const item of after) run(item);
   };
 
+  const claimIntervalMs = config.claimIntervalMs ?? DEFAULT_CLAIM_INTERVAL_MS;
+  let lastClaimAt = Number.NEGATIVE_INFINITY;
   const loop = async () => {
     while (!isStopping) {
       isWoken = false;
@@ -146,6 +152,15 @@ export function startDispatcher(
         await waitForWake(config.pollMs * 10);
         continue;
       }
+      // one claim per interval at most: the wake-ups in between (a NOTIFY per request, every
+      // finished send) are gathered into the next claim instead of starting one each
+      const sinceLastClaim = performance.now() - lastClaimAt;
+      if (sinceLastClaim < claimIntervalMs) {
+        await sleep(claimIntervalMs - sinceLastClaim);
+        if (isStopping) break;
+        continue; // slots may have freed meanwhile
+      }
+      lastClaimAt = performance.now();
       let claimedCount = 0;
       let nextSendAt: number | null = null;
       try {
@@ -159,6 +174,7 @@ export function startDispatcher(
         claimedCount = result.claimed.length;
         nextSendAt = result.nextSendAt;
         stats.claimed += claimedCount;
+        if (claimedCount > 0) stats.claims += 1;
         dispatch(result.claimed);
       } catch (error) {
         if (isStopping) break;

@@ -66,39 +66,55 @@ export type TCredentialSource = {
   forget(tenantId: string, senderNumberId: string): void;
 };
 
-/** Sender tokens decrypted once per minute per number, not once per message. */
+/**
+ * Sender tokens decrypted once per minute per number, not once per message. A lookup in progress
+ * is shared: the sends of a claim that find a number's token missing or expired wait for one
+ * read, instead of each starting its own.
+ */
 export function createCredentialCache(
   db: TDb,
   box: TSecretBox,
   ttlMs = 60_000,
   clock = () => Date.now(),
 ): TCredentialSource {
-  const cache = new Map<string, { value: TSenderCredentials; expiresAt: number }>();
+  const cache = new Map<string, { value: Promise<TSenderCredentials>; expiresAt: number }>();
+  const read = async (tenantId: string, senderNumberId: string): Promise<TSenderCredentials> => {
+    const sender = await db.senderNumber.findUnique({
+      where: { tenantId_id: { tenantId, id: senderNumberId } },
+      select: { phoneNumberId: true },
+    });
+    if (!sender) throw new CredentialUnavailableError("the sender number does not exist");
+    const accessToken = await readSenderAccessToken(db, box, tenantId, senderNumberId).catch(
+      (error: unknown) => {
+        // a missing row or a ciphertext no configured key opens; a database error stays what it is
+        if (
+          error instanceof ServiceError ||
+          (error instanceof Error && /decrypt|authenticate|encryption key/i.test(error.message))
+        ) {
+          throw new CredentialUnavailableError(error.message);
+        }
+        throw error;
+      },
+    );
+    return { phoneNumberId: sender.phoneNumberId, accessToken };
+  };
   return {
-    async get(tenantId, senderNumberId) {
+    get(tenantId, senderNumberId) {
       const k = `${tenantId}/${senderNumberId}`;
       const hit = cache.get(k);
       if (hit && hit.expiresAt > clock()) return hit.value;
-      const sender = await db.senderNumber.findUnique({
-        where: { tenantId_id: { tenantId, id: senderNumberId } },
-        select: { phoneNumberId: true },
-      });
-      if (!sender) throw new CredentialUnavailableError("the sender number does not exist");
-      const accessToken = await readSenderAccessToken(db, box, tenantId, senderNumberId).catch(
-        (error: unknown) => {
-          // a missing row or a ciphertext no configured key opens; a database error stays what it is
-          if (
-            error instanceof ServiceError ||
-            (error instanceof Error && /decrypt|authenticate|encryption key/i.test(error.message))
-          ) {
-            throw new CredentialUnavailableError(error.message);
-          }
-          throw error;
+      const entry = { value: read(tenantId, senderNumberId), expiresAt: Number.POSITIVE_INFINITY };
+      cache.set(k, entry);
+      entry.value.then(
+        () => {
+          entry.expiresAt = clock() + ttlMs;
+        },
+        () => {
+          // a failed read is not kept: the next send asks again
+          if (cache.get(k) === entry) cache.delete(k);
         },
       );
-      const value = { phoneNumberId: sender.phoneNumberId, accessToken };
-      cache.set(k, { value, expiresAt: clock() + ttlMs });
-      return value;
+      return entry.value;
     },
     forget(tenantId, senderNumberId) {
       cache.delete(`${tenantId}/${senderNumberId}`);
@@ -434,7 +450,9 @@ export function processClaimedBatch(
     let prepared = new Map<string, TPrepared | null>();
     if (ready.length > 0) {
       try {
-        prepared = await inPgTransaction(deps.pool, (sql) => prepareBatch(sql, deps, ready));
+        prepared = await inPgTransaction(deps.pool, (sql) => prepareBatch(sql, deps, ready), {
+          isPrepared: true,
+        });
       } catch (error) {
         deps.log.warn({ err: error, sends: ready.length }, "preparing a claim together failed; one by one");
       }
@@ -564,21 +582,25 @@ export function createAcknowledger(
   const committer = createGroupCommitter<TAcknowledgement, TSendOutcome>(
     async (acks) => {
       const now = deps.clock();
-      await inPgTransaction(deps.pool, async (sql) => {
-        await appendBatch(
-          sql,
-          acks.map(({ item, attempt, result }) => ({
-            tenantId: item.tenantId,
-            messageId: item.messageId,
-            drafts: [accepted(attempt, result)],
-          })),
-          { now },
-        );
-        await removeSends(
-          sql,
-          acks.map(({ item }) => item),
-        );
-      });
+      await inPgTransaction(
+        deps.pool,
+        async (sql) => {
+          await appendBatch(
+            sql,
+            acks.map(({ item, attempt, result }) => ({
+              tenantId: item.tenantId,
+              messageId: item.messageId,
+              drafts: [accepted(attempt, result)],
+            })),
+            { now },
+          );
+          await removeSends(
+            sql,
+            acks.map(({ item }) => item),
+          );
+        },
+        { isPrepared: true },
+      );
       return acks.map(() => "accepted" as const);
     },
     {
