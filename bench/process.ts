@@ -30,7 +30,7 @@ import { createTestDatabase } from "@/tests/setup/test-database";
 import { percentile, writeResultsSection } from "./lib/results";
 import { insertInbox, loadAcceptedMessages } from "./lib/status-backlog";
 import { startStatementProfile } from "./lib/statement-profile";
-import { describeCpu, startCpuMeter } from "./lib/cpu-time";
+import { meterDatabase, meterSelf } from "./lib/cpu-meter";
 
 const EVENTS = Number(process.argv[2] ?? 1_000_000);
 const LIVE_RATE = Number(process.argv[3] ?? 1000);
@@ -152,7 +152,8 @@ async function main() {
     const statements = process.env.WAYBILL_BENCH_STATEMENTS === "1" ? startStatementProfile() : null;
     const memory: { s: number; rss: number; heap: number }[] = [];
     const drainStart = performance.now();
-    const drainCpu = startCpuMeter(databaseName);
+    const drainNodeCpu = meterSelf();
+    const drainDbCpu = meterDatabase(pool, databaseName);
     const profile = process.env.WAYBILL_BENCH_PROFILE ? await startProfile() : null;
     const sampler = setInterval(() => {
       const m = process.memoryUsage();
@@ -179,7 +180,8 @@ async function main() {
       }),
     );
     clearInterval(sampler);
-    const drainSpent = drainCpu();
+    const drainNodeSeconds = drainNodeCpu();
+    const drainDbSeconds = Object.values(await drainDbCpu()).reduce((a, b) => a + b, 0);
     if (profile) await profile.stopTo(process.env.WAYBILL_BENCH_PROFILE!);
     if (statements) console.log(`\nstatements of A, by wall time:\n${statements.report()}`);
     const drainSeconds = (performance.now() - drainStart) / 1000;
@@ -193,7 +195,11 @@ async function main() {
       )
     ).rows[0]!;
     const eventsPerSecond = statusCount / drainSeconds;
-    const drainCpuText = describeCpu(drainSpent, statusCount, "events");
+    const perThousand = (seconds: number) => Math.round((seconds * 1e6) / statusCount);
+    const shareOfCore = (seconds: number) => `${Math.round((100 * seconds) / drainSeconds)} % of a core`;
+    const drainCpuText =
+      `CPU per 1,000 events: Node ${perThousand(drainNodeSeconds)} ms (${shareOfCore(drainNodeSeconds)}), ` +
+      `PostgreSQL ${perThousand(drainDbSeconds)} ms (${shareOfCore(drainDbSeconds)})`;
     console.log(
       `\nA. drained ${statusCount} status events in ${drainSeconds.toFixed(1)} s: ${Math.round(eventsPerSecond)} events/s ` +
         `(${counts.events} new ledger rows, ${counts.receipts} receipts, ${counts.orphans} orphans, ${counts.failed} rows not processed)\n   ${drainCpuText}`,
