@@ -9,6 +9,12 @@ export type TQueueOptions = {
   expireInSeconds: number;
   /** only the worker supervises (expiry, retention) and runs schedules */
   isSupervisor: boolean;
+  /**
+   * Errors pg-boss raises on its own (a lost pool connection, a failed schedule or maintenance
+   * run while the database restarts). Attached before anything starts: an EventEmitter's
+   * `error` without a listener throws, and would end the process.
+   */
+  onError: (error: unknown) => void;
 };
 
 export async function startQueue(options: TQueueOptions): Promise<PgBoss> {
@@ -23,7 +29,19 @@ export async function startQueue(options: TQueueOptions): Promise<PgBoss> {
     maintenanceIntervalSeconds: 15,
     expireInSeconds: options.expireInSeconds,
   });
+  boss.on("error", options.onError);
   await boss.start();
+  try {
+    await createQueues(boss, options);
+  } catch (error) {
+    // started but not handed to anyone: its schedules and maintenance would run on unowned
+    await boss.stop({ graceful: false, wait: false }).catch(() => {});
+    throw error;
+  }
+  return boss;
+}
+
+async function createQueues(boss: PgBoss, options: TQueueOptions): Promise<void> {
   for (const name of JOB_NAMES) {
     const spec = JOB_CATALOG[name];
     const queue = {
@@ -36,7 +54,6 @@ export async function startQueue(options: TQueueOptions): Promise<PgBoss> {
     if (await boss.getQueue(name)) await boss.updateQueue(name, queue);
     else await boss.createQueue(name, queue);
   }
-  return boss;
 }
 
 export async function enqueue<N extends TJobName>(

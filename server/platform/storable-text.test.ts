@@ -29,4 +29,17 @@ describe("unstorablePath", () => {
     expect(unstorablePath({ metadata: { "k\u0000": "v" } })).toBe("metadata.k\uFFFD");
     expect(unstorablePath("\u0000")).toBe("(body)");
   });
+
+  it("keeps document order: a key is checked after the value before it, before its own value", () => {
+    expect(unstorablePath({ a: { b: "\u0000" }, "c\u0000": "x" })).toBe("a.b");
+    expect(unstorablePath({ a: "ok", "c\u0000": "\u0000" })).toBe("c\uFFFD");
+  });
+
+  it("walks a body nested far deeper than the call stack (a 64 KiB body holds 32,000 levels)", () => {
+    const depth = 100_000;
+    const deep = JSON.parse(`${"[".repeat(depth)}${"]".repeat(depth)}`) as unknown;
+    expect(unstorablePath(deep)).toBeNull();
+    const withNul = JSON.parse(`${'{"k":'.repeat(depth)}"\\u0000"${"}".repeat(depth)}`) as unknown;
+    expect(unstorablePath(withNul)).toBe(Array(depth).fill("k").join("."));
+  });
 });

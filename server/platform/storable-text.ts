@@ -27,15 +27,42 @@ export function storableJson(value: unknown): unknown {
   return value;
 }
 
-/** The path ("text.body", "metadata.k") of the first key or string that is not storable, if any. */
-export function unstorablePath(value: unknown, path: string[] = []): string | null {
-  const here = () => (path.length === 0 ? "(body)" : path.join("."));
-  if (typeof value === "string") return storableText(value) === value ? null : here();
-  if (value === null || typeof value !== "object") return null;
-  for (const [key, inner] of Object.entries(value)) {
-    if (storableText(key) !== key) return [...path, storableText(key)].join(".");
-    const found = unstorablePath(inner, [...path, key]);
-    if (found !== null) return found;
+/** A path from the body's root, each step pointing at the one before (shared, never copied). */
+type TPath = { key: string; parent: TPath | null } | null;
+
+function joinPath(path: TPath): string {
+  const keys: string[] = [];
+  for (let step = path; step !== null; step = step.parent) keys.push(step.key);
+  return keys.length === 0 ? "(body)" : keys.reverse().join(".");
+}
+
+/**
+ * The path ("text.body", "metadata.k") of the first key or string that is not storable, if any,
+ * in document order. Walked with a stack of its own, not by recursion: JSON.parse accepts a body
+ * nested as deep as its bytes allow (64 KiB of "[" is 65,536 levels), far past the call stack.
+ */
+export function unstorablePath(value: unknown): string | null {
+  type TStep = { kind: "value"; value: unknown; path: TPath } | { kind: "key"; key: string; path: TPath };
+  const pending: TStep[] = [{ kind: "value", value, path: null }];
+  for (let step = pending.pop(); step !== undefined; step = pending.pop()) {
+    if (step.kind === "key") {
+      if (storableText(step.key) !== step.key)
+        return joinPath({ key: storableText(step.key), parent: step.path });
+      continue;
+    }
+    const current = step.value;
+    if (typeof current === "string") {
+      if (storableText(current) !== current) return joinPath(step.path);
+      continue;
+    }
+    if (current === null || typeof current !== "object") continue;
+    // pushed last entry first, each value under its key: popped as key 1, value 1 (all of it), key 2...
+    const entries = Object.entries(current);
+    for (let i = entries.length - 1; i >= 0; i -= 1) {
+      const [key, inner] = entries[i]!;
+      pending.push({ kind: "value", value: inner, path: { key, parent: step.path } });
+      pending.push({ kind: "key", key, path: step.path });
+    }
   }
   return null;
 }

@@ -30,16 +30,22 @@ export function webRuntime(): TWebRuntime {
   installProjectors();
   let queue: Promise<PgBoss> | undefined;
   const trustedProxies = parseTrustedProxies(env.WAYBILL_TRUSTED_PROXIES);
+  const log = createLogger("web", env.LOG_LEVEL);
   const runtime: TWebRuntime = {
     trustedProxies,
     clientIp: (headers) => clientIpOfHeaders(headers, trustedProxies),
     env,
     db: createDb(env.DATABASE_URL, { max: 10 }),
     secretBox: createSecretBox(env.WAYBILL_ENCRYPTION_KEY, env.WAYBILL_ENCRYPTION_KEYS_PREVIOUS),
-    log: createLogger("web", env.LOG_LEVEL),
+    log,
     queue: () => {
       // the web process only produces jobs: the worker supervises expiry and schedules
-      queue ??= startQueue({ databaseUrl: env.DATABASE_URL, expireInSeconds: 60, isSupervisor: false });
+      queue ??= startQueue({
+        databaseUrl: env.DATABASE_URL,
+        expireInSeconds: 60,
+        isSupervisor: false,
+        onError: (error) => log.warn({ err: error }, "queue connection error"),
+      });
       return queue;
     },
   };

@@ -59,12 +59,12 @@ async function main() {
         databaseUrl: env.DATABASE_URL,
         expireInSeconds: env.WAYBILL_JOB_EXPIRE_SECONDS,
         isSupervisor: true,
+        onError: (error) => log.error({ err: error }, "queue error"),
       }),
     (attempt, error) =>
       log.warn({ err: error, attempt }, "queue not started: database unavailable, retrying"),
     () => stopRequested !== null,
   );
-  boss.on("error", (error) => log.error({ err: error }, "queue error"));
   const heartbeat = startHeartbeat(db, workerId, env.WAYBILL_WORKER_HEARTBEAT_SECONDS, (e) =>
     log.warn({ err: e }, "heartbeat failed"),
   );

@@ -60,7 +60,12 @@ beforeAll(async () => {
   db = createTestDb();
   pool = createWebhookTestPool();
   route = webhookHandlers(pool);
-  boss = await startQueue({ databaseUrl: testDatabaseUrl(), expireInSeconds: 60, isSupervisor: false });
+  boss = await startQueue({
+    databaseUrl: testDatabaseUrl(),
+    expireInSeconds: 60,
+    isSupervisor: false,
+    onError: () => {},
+  });
   acme = await makeTenant(db);
   globex = await makeTenant(db);
   acmeSender = await makeSenderNumber(db, testSecretBox, acme.id);

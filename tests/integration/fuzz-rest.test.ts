@@ -282,4 +282,21 @@ describe("REST API fuzzing", () => {
     }
     expect((await send({ ...base, text: { body: "fine 😀" } })).status).toBe(202);
   });
+
+  it("a body nested as deep as the size limit allows is a 400, not a 500 (the check walks it without recursion)", async () => {
+    // 30,000 levels: JSON.parse takes it, a recursive walk of it overflows the stack
+    const deep = `${"[".repeat(30_000)}${"]".repeat(30_000)}`;
+    for (const operation of ["POST /api/v1/messages", "POST /api/v1/endpoints/{id}/redeliver"] as const) {
+      const response = await REST_ROUTES[operation]!(
+        deps,
+        new Request(`http://localhost${pathOf(operation, crypto.randomUUID())}`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${acmeKey}`, "content-type": "application/json" },
+          body: deep,
+        }),
+        { id: crypto.randomUUID() },
+      );
+      expect(response.status, operation).toBe(400);
+    }
+  });
 });

@@ -40,6 +40,7 @@ beforeAll(async () => {
     databaseUrl: testDatabaseUrl(),
     expireInSeconds: EXPIRE_SECONDS,
     isSupervisor: false,
+    onError: () => {},
   });
 });
 afterAll(async () => {
