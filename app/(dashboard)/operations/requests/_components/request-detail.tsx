@@ -13,7 +13,7 @@ import { IdText } from "@/components/ui/id-text";
 import { JsonBlock } from "@/components/ui/json-block";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
-import { QueryState } from "@/app/(dashboard)/_components/query-state";
+import { QueryState } from "@/components/query/query-state";
 import { ReasonDialog } from "@/app/(dashboard)/_components/reason-dialog";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
 import { useTRPC } from "@/trpc/client";

@@ -15,7 +15,7 @@ import { formText } from "@/components/ui/form-text";
 import { Textarea } from "@/components/ui/input";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import type { TRouterInputs } from "@/app/(dashboard)/_lib/router-types";
-import { errorMessageOf, fieldError, fieldErrorsOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { errorMessageOf, fieldError, fieldErrorsOf } from "@/components/query/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import { SEVERITY_LABELS } from "./labels";
 

@@ -12,7 +12,7 @@ import { formText } from "@/components/ui/form-text";
 import { Input, Textarea } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { FormButtons, ReasonForm } from "@/app/(dashboard)/_components/reason-dialog";
-import { errorMessageOf, fieldError, fieldErrorsOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { errorMessageOf, fieldError, fieldErrorsOf } from "@/components/query/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import {
   OUTCOME_LABELS,
