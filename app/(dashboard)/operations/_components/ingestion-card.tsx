@@ -9,7 +9,7 @@ import { QueryState } from "@/components/query/query-state";
 import { prepareRequestsPerMinute } from "@/components/charts/prepare/requests-per-minute";
 import { RequestsPerMinuteChart } from "@/components/charts/requests-per-minute-chart";
 import { durationText } from "@/app/(dashboard)/_lib/duration-text";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import { cn } from "@/components/ui/cn";
 
 type TIngestion = TRouterOutputs["operations"]["ingestion"];

@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
-import { ReasonDialog } from "@/app/(dashboard)/_components/reason-dialog";
+import { ReasonDialog } from "@/components/ui/reason-dialog";
 import { durationText } from "@/app/(dashboard)/_lib/duration-text";
 import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
 import { useTRPC } from "@/trpc/client";

@@ -8,9 +8,9 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
-import { ReasonDialog } from "@/app/(dashboard)/_components/reason-dialog";
+import { ReasonDialog } from "@/components/ui/reason-dialog";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import { useTRPC } from "@/trpc/client";
 import { QueryState } from "@/components/query/query-state";
 

@@ -7,7 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { QueryState } from "@/components/query/query-state";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import type { TRouterOutputs } from "@/trpc/router-types";
 
 type TProviderErrors = TRouterOutputs["operations"]["providerErrors"];
 

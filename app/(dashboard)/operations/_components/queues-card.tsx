@@ -7,7 +7,7 @@ import { Card } from "@/components/ui/card";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { durationText } from "@/app/(dashboard)/_lib/duration-text";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import { QueryState } from "@/components/query/query-state";
 
 /** The server counts the last hour up to this many messages (a bound on the query). */

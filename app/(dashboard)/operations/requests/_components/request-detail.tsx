@@ -14,7 +14,7 @@ import { JsonBlock } from "@/components/ui/json-block";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { QueryState } from "@/components/query/query-state";
-import { ReasonDialog } from "@/app/(dashboard)/_components/reason-dialog";
+import { ReasonDialog } from "@/components/ui/reason-dialog";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
 import { useTRPC } from "@/trpc/client";
 import { processingResultText } from "../../_lib/processing-result";

@@ -15,12 +15,12 @@ import { formText } from "@/components/ui/form-text";
 import { Textarea } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
-import { FormButtons } from "@/app/(dashboard)/_components/reason-dialog";
+import { FormButtons } from "@/components/ui/reason-dialog";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import { errorMessageOf, fieldError, fieldErrorsOf } from "@/components/query/trpc-errors";
 import { useTRPC } from "@/trpc/client";
-import { BULK_STATUS_LABELS, operationAnchor } from "./labels";
+import { BULK_STATUS_LABELS, operationAnchor } from "@/components/dead-letters/labels";
 import { QueryState } from "@/components/query/query-state";
 
 type TOperation = TRouterOutputs["deadLetters"]["listBulk"]["items"][number];

@@ -38,7 +38,12 @@ import { DeadLetterGroups } from "./dead-letter-groups";
 import { DeadLetterTable, type TSelection } from "./dead-letter-table";
 import { DryRunDialog, type TDryRunRequest } from "./dry-run-dialog";
 import type { TDeadLetterScope } from "./dead-letter-filters";
-import { REASON_CLASS_LABELS, REASON_CLASS_OPTIONS, STATUS_LABELS, STATUS_OPTIONS } from "./labels";
+import {
+  REASON_CLASS_LABELS,
+  REASON_CLASS_OPTIONS,
+  STATUS_LABELS,
+  STATUS_OPTIONS,
+} from "@/components/dead-letters/labels";
 
 const NO_TENANT = "00000000-0000-0000-0000-000000000000";
 

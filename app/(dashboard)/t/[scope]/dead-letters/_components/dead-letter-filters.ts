@@ -2,7 +2,7 @@
 // shared by the server page (prefetch) and the client list (which must build the identical input
 // to find the prefetched data). Invalid values are dropped.
 import type { TDeadLetterStatus, TReasonClass } from "@/server/domain/dead-letters/dead-letter";
-import { REASON_CLASS_LABELS, STATUS_LABELS } from "./labels";
+import { REASON_CLASS_LABELS, STATUS_LABELS } from "@/components/dead-letters/labels";
 
 export const AGE_OPTIONS = {
   lt1h: "Less than 1 hour",

@@ -11,7 +11,7 @@ import { Button } from "@/components/ui/button";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import { useTRPC } from "@/trpc/client";
 import {
   deadLetterFiltersToQueryString,
@@ -21,7 +21,7 @@ import {
   type TDeadLetterFilterValues,
 } from "./dead-letter-filters";
 import type { TDryRunRequest } from "./dry-run-dialog";
-import { ageText, operationAnchor, REASON_CLASS_LABELS } from "./labels";
+import { ageText, operationAnchor, REASON_CLASS_LABELS } from "@/components/dead-letters/labels";
 import { QueryState } from "@/components/query/query-state";
 
 type TGroup = TRouterOutputs["deadLetters"]["listGroups"]["groups"][number];

@@ -10,18 +10,15 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
-import { StateBadge } from "../../messages/_components/state-badge";
-import {
-  DiscardDeadLetterDialog,
-  RetryMessageDialog,
-} from "../../messages/[messageId]/_components/intervention-dialogs";
+import type { TRouterOutputs } from "@/trpc/router-types";
+import { StateBadge } from "@/components/messages/state-badge";
+import { DiscardDeadLetterDialog, RetryMessageDialog } from "@/components/messages/intervention-dialogs";
 import {
   hasDeadLetterFilters,
   type TDeadLetterFilterValues,
   type TDeadLetterScope,
 } from "./dead-letter-filters";
-import { ageText, REASON_CLASS_LABELS, STATUS_LABELS } from "./labels";
+import { ageText, REASON_CLASS_LABELS, STATUS_LABELS } from "@/components/dead-letters/labels";
 import { QueryState } from "@/components/query/query-state";
 
 type TPage = TRouterOutputs["deadLetters"]["list"];

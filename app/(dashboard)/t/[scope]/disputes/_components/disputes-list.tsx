@@ -17,8 +17,8 @@ import { TimeStamp } from "@/components/ui/time-stamp";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
 import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
 import { useTRPC } from "@/trpc/client";
-import { StateBadge } from "../../messages/_components/state-badge";
-import { DISPUTE_STATUS_LABELS, OUTCOME_LABELS } from "./dispute-labels";
+import { StateBadge } from "@/components/messages/state-badge";
+import { DISPUTE_STATUS_LABELS, OUTCOME_LABELS } from "@/components/disputes/dispute-labels";
 import { disputeFiltersToQueryString, toDisputeInput, type TDisputeFilters } from "./dispute-filters";
 import { QueryState } from "@/components/query/query-state";
 

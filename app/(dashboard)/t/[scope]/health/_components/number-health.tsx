@@ -15,7 +15,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { QueryState } from "@/components/query/query-state";
 import { useTRPC } from "@/trpc/client";
-import type { TRouterOutputs } from "../../../../_lib/router-types";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import { enumLabel } from "../../../../_lib/labels";
 import { QualityBadge, SenderStatusBadge, TierBadge } from "../../../../_components/sender-badges";
 import {

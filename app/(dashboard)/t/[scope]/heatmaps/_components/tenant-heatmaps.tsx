@@ -18,7 +18,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { QueryState } from "@/components/query/query-state";
 import { useTRPC } from "@/trpc/client";
-import type { TRouterOutputs } from "../../../../_lib/router-types";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import {
   FAILURE_STATE_LABELS,
   failureLinks,

@@ -21,7 +21,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { IdText } from "@/components/ui/id-text";
 import { needsSeconds } from "@/components/time/format-time";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import {
   ErrorCodeField,
   FilterActions,
@@ -43,8 +43,8 @@ import {
   STATE_LABELS,
   STATE_OPTIONS,
   type TMessageFilters,
-} from "./search-params";
-import { StateBadge } from "./state-badge";
+} from "@/components/messages/search-params";
+import { StateBadge } from "@/components/messages/state-badge";
 import { QueryState } from "@/components/query/query-state";
 
 // the conflicts that mean "the recipient may have it twice" (server/domain/reconciliation/possible-duplicate.ts)

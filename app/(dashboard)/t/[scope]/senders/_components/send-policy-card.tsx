@@ -13,7 +13,7 @@ import { Input } from "@/components/ui/input";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { QueryState } from "@/components/query/query-state";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import { errorMessageOf, fieldError, fieldErrorsOf } from "@/components/query/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 

@@ -9,7 +9,7 @@ import { Button } from "@/components/ui/button";
 import { JsonBlock } from "@/components/ui/json-block";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
 import { useTRPC } from "@/trpc/client";
 import type { TAlertAction, TAlertActionTarget } from "./alert-action-dialog";

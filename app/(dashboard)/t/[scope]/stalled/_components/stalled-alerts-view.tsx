@@ -13,7 +13,7 @@ import { formText } from "@/components/ui/form-text";
 import { Select } from "@/components/ui/select";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import {
   FilterActions,
   SenderNumberField,
@@ -21,7 +21,7 @@ import {
   type TSenderOption,
 } from "@/app/(dashboard)/_components/filter-fields";
 import { useTRPC } from "@/trpc/client";
-import { stateLabel } from "../../messages/_components/state-badge";
+import { stateLabel } from "@/components/messages/state-badge";
 import { AlertActionDialog, type TAlertActionTarget } from "./alert-action-dialog";
 import {
   ALERT_KIND_OPTIONS,

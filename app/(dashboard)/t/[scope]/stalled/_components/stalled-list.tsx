@@ -9,7 +9,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
 import { useTRPC } from "@/trpc/client";
-import { StateBadge, stateLabel } from "../../messages/_components/state-badge";
+import { StateBadge, stateLabel } from "@/components/messages/state-badge";
 import { toStalledInput, type TAlertFilters } from "./alert-filters";
 import { durationText } from "@/app/(dashboard)/_lib/duration-text";
 import { STATUS_LABELS } from "./alert-labels";

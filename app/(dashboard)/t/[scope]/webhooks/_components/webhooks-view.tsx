@@ -14,7 +14,7 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import { errorMessageOf } from "@/components/query/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import { QueryState } from "@/components/query/query-state";

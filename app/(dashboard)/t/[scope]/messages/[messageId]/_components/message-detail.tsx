@@ -21,14 +21,18 @@ import { zoneName } from "@/components/time/format-time";
 import { useDisplayZone } from "@/components/time/time-zone";
 import { TimeZoneToggle } from "@/components/time/time-zone-toggle";
 import { answerSentence } from "../../_components/answer-sentence";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import { enumLabel } from "@/app/(dashboard)/_lib/labels";
 import { errorMessageOf } from "@/components/query/trpc-errors";
 import { useTRPC } from "@/trpc/client";
-import { StateBadge, stateLabel } from "../../_components/state-badge";
+import { StateBadge, stateLabel } from "@/components/messages/state-badge";
 import { AnnotateDialog, ForceReconcileDialog, type TMessageRef } from "./action-dialogs";
 import { DeadLetterNotice } from "./dead-letter-notice";
-import { CancelMessageDialog, DiscardDeadLetterDialog, RetryMessageDialog } from "./intervention-dialogs";
+import {
+  CancelMessageDialog,
+  DiscardDeadLetterDialog,
+  RetryMessageDialog,
+} from "@/components/messages/intervention-dialogs";
 import { DisputesPanel } from "./disputes-panel";
 import { EvidenceExport } from "./evidence-export";
 import { conflictLabel, eventTypeLabel, shortHash } from "./labels";

@@ -9,10 +9,10 @@ import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Dialog } from "@/components/ui/dialog";
-import { ReasonForm, type TReasonText } from "@/app/(dashboard)/_components/reason-dialog";
+import { ReasonForm, type TReasonText } from "@/components/ui/reason-dialog";
 import { useTRPC } from "@/trpc/client";
-import { SEVERITY_LABELS } from "../../../dead-letters/_components/labels";
-import type { TMessageRef } from "./action-dialogs";
+import { SEVERITY_LABELS } from "@/components/dead-letters/labels";
+import type { TMessageRef } from "./message-ref";
 import { QueryState } from "@/components/query/query-state";
 
 /** Refreshes the timeline, the message lists and the dead-letter lists. */
