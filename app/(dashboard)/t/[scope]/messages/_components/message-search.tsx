@@ -6,7 +6,7 @@ import type { TDuplicateConflictKind } from "@/server/domain/reconciliation/poss
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { useState, useSyncExternalStore, useTransition } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonClasses } from "@/components/ui/button";
@@ -33,6 +33,7 @@ import {
 import { useTRPC } from "@/trpc/client";
 import {
   cleanRecipient,
+  countMoreFilters,
   EMPTY_FILTERS,
   encodeCursor,
   filtersToInput,
@@ -117,6 +118,13 @@ function SearchForm({
   );
   const isCrossTenant = me.data?.isCrossTenant ?? false;
   const [recipientError, setRecipientError] = useState<string | null>(null);
+  const moreCount = countMoreFilters(filters);
+  const moreRef = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    // a phone keeps the extra filters folded even when some are set (the summary counts them), so
+    // the search box and the results stay in view; wider screens show what narrows the search
+    if (moreRef.current && window.matchMedia("(max-width: 639px)").matches) moreRef.current.open = false;
+  }, []);
 
   return (
     <form
@@ -179,11 +187,13 @@ function SearchForm({
         </p>
       </div>
       <details
+        ref={moreRef}
         className="group rounded-md border border-zinc-200"
-        open={hasMoreFilters(filters) || undefined}
+        open={moreCount > 0 || undefined}
       >
         <summary className="cursor-pointer px-3 py-2 text-sm font-medium text-zinc-800 select-none">
           More filters
+          {moreCount > 0 ? <span className="font-normal text-zinc-600"> · {moreCount} set</span> : null}
         </summary>
         <div className="flex flex-col gap-4 border-t border-zinc-200 p-3">
           <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
