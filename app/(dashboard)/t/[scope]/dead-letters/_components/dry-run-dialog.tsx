@@ -31,7 +31,7 @@ export function DryRunDialog({
   onDone,
 }: {
   request: TDryRunRequest;
-  /** start with "leave out what will most likely fail again" ticked (an issue's retry) */
+  /** start with "leave out what will most likely fail again" ticked (the page's toggle, on by default) */
   isLeavingOutByDefault?: boolean;
   onClose: () => void;
   onDone: (summary: string) => void;
