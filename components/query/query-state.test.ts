@@ -4,17 +4,13 @@
 import { createElement, type ReactNode } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { QueryState, type TEmpty, type TQueryLike } from "./query-state";
+import { QueryState, type TEmpty, type TQueryLike, type TQueryStateProps } from "./query-state";
 
 const idle = { isPending: false, isError: false, error: null, isRefetching: false, refetch: () => undefined };
 
-function render<T>(query: TQueryLike<T>, extra: { isEmpty?: (d: T) => boolean; empty?: TEmpty } = {}) {
-  const props = {
-    query,
-    what: "paused numbers",
-    children: (data: T): ReactNode => `rows: ${String(data)}`,
-    ...(extra.isEmpty && extra.empty ? { isEmpty: extra.isEmpty, empty: extra.empty } : {}),
-  };
+function render<T>(query: TQueryLike<T>, empty?: { isEmpty: (d: T) => boolean; empty: TEmpty }) {
+  const base = { query, what: "paused numbers", children: (data: T): ReactNode => `rows: ${String(data)}` };
+  const props: TQueryStateProps<T> = empty ? { ...base, ...empty } : base;
   return renderToStaticMarkup(createElement(QueryState<T>, props));
 }
 
