@@ -126,14 +126,19 @@ function LeaveOutToggle({
   isPending: boolean;
   onChange: (isLeavingOut: boolean) => void;
 }) {
+  // ticks at once; the URL catches up with the navigation (the parent remounts this on arrival)
+  const [isChecked, setIsChecked] = useState(isLeavingOut);
   return (
     <label className="flex min-h-6 items-center gap-2 text-sm text-zinc-700">
       <input
         type="checkbox"
         className="size-4 rounded border-zinc-300"
-        checked={isLeavingOut}
+        checked={isChecked}
         disabled={isPending}
-        onChange={(event) => onChange(event.currentTarget.checked)}
+        onChange={(event) => {
+          setIsChecked(event.currentTarget.checked);
+          onChange(event.currentTarget.checked);
+        }}
       />
       Leave out those that will most likely fail again
     </label>
@@ -287,6 +292,7 @@ export function DeadLetterConsole({
         <ViewSwitch scope={scope} filters={filters} view={view} />
         {canAct ? (
           <LeaveOutToggle
+            key={filters.likely}
             isLeavingOut={filters.likely === "leave_out"}
             isPending={isPending}
             onChange={(isLeavingOut) => apply({ ...filters, likely: isLeavingOut ? "leave_out" : "include" })}
