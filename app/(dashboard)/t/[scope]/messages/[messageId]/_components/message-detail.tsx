@@ -544,7 +544,7 @@ export function MessageDetail({
                                 {w.body !== null ? (
                                   <JsonBlock
                                     text={w.body}
-                                    label={`raw webhook ${w.id.slice(0, 8)}`}
+                                    label={`raw webhook ${w.id}`}
                                     maxHeightClass="max-h-72"
                                   />
                                 ) : (
