@@ -55,14 +55,21 @@ export async function screenshot(page: Page, name: string) {
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"];
 
 /**
- * Runs axe on the page as it is now and fails on any serious or critical violation, naming the
- * rule, the elements and the page, so the fix can start from the report alone.
+ * Runs axe on the page as it is now and fails on any serious or critical violation, or on two
+ * landmarks sharing a name, naming the rule, the elements and the page, so the fix can start from
+ * the report alone.
  */
 export async function expectAccessible(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-  const blocking = results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  // landmark-unique is a best practice (moderate) outside the WCAG tags, but a screen reader's
+  // landmark list is only usable when no two landmarks of a kind share a name: checked as a failure
+  const landmarks = await new AxeBuilder({ page }).withRules(["landmark-unique"]).analyze();
+  const describe = (v: (typeof results.violations)[number]) =>
+    `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`;
+  const blocking = [
+    ...results.violations.filter((v) => v.impact === "serious" || v.impact === "critical"),
+    ...landmarks.violations,
+  ].map(describe);
   // soft: the journey goes on, so one run reports every page's violations; the test still fails
   expect.soft(blocking, `axe on ${new URL(page.url()).pathname}`).toEqual([]);
 }

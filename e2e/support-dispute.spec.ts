@@ -21,6 +21,8 @@ supportTest("resolves a dispute with evidence that verifies", async ({ page }) =
   await expect(everywhere.getByRole("columnheader", { name: "Tenant" })).toBeVisible();
   await expect(everywhere).toContainText("Globex");
   await expect(everywhere).toContainText("Acme");
+  await screenshot(page, "messages-all-tenants");
+  await expectAccessible(page);
   await page.goto(`/t/all/messages/${ACME_READ_AFTER_FAILED}`);
   await expect(page).toHaveURL(new RegExp(`/t/acme/messages/${ACME_READ_AFTER_FAILED}$`));
 
