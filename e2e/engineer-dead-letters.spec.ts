@@ -80,14 +80,17 @@ engineerTest(
         name: "Leave out those that will most likely fail again",
       });
       await expect(leaveOut).toBeChecked();
+      // (each change is a navigation that renders the list again on the server: slow when loaded)
       await leaveOut.uncheck();
-      await expect(page).toHaveURL(/likely=include/);
+      await expect(page).toHaveURL(/likely=include/, { timeout: 30_000 });
       await expect(leaveOut).not.toBeChecked();
       await page.reload();
       await expect(leaveOut).not.toBeChecked();
+      await expect(leaveOut).toBeEnabled();
       await leaveOut.check();
-      await expect(page).not.toHaveURL(/likely=/);
+      await expect(page).not.toHaveURL(/likely=/, { timeout: 30_000 });
       await expect(leaveOut).toBeChecked();
+      await expect(leaveOut).toBeEnabled({ timeout: 30_000 });
 
       // 3. filter to the exhausted retries (kept in the URL), select them, dry-run: the free-form
       // text will fail again, and the template will wait for Acme Support's restriction
