@@ -15,6 +15,9 @@ const supportTest = asRole("support_agent");
 const tenantAdminTest = asRole("tenant_admin");
 
 supportTest("resolves a dispute with evidence that verifies", async ({ page }) => {
+  // eight pages, each photographed twice and checked by axe, and an evidence export: more than the
+  // default minute on a loaded machine
+  supportTest.slow();
   // 0. every tenant at once; a message opened there lands under its own tenant
   await page.goto("/t/all/messages?recipient=4567");
   const everywhere = page.getByRole("table", { name: "Messages" });
