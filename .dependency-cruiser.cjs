@@ -72,6 +72,35 @@ module.exports = {
       to: { path: "^server/services/sending/claim-sends\\.ts$" },
     },
     {
+      name: "routes-keep-to-their-own-private-folders",
+      comment:
+        "A console area's private folders (_components/, _lib/) serve that area only: admin, audit, operations and status, and each tenant-scoped area under t/[scope]/. What two areas share lives in components/ (or, for the console's own chrome, app/(dashboard)/_components and _lib).",
+      severity: "error",
+      from: { path: "^app/\\(dashboard\\)/([^/]+)/" },
+      to: {
+        path: "^app/\\(dashboard\\)/[^/]+/.*_(components|lib)/",
+        pathNot: "^app/\\(dashboard\\)/$1/",
+      },
+    },
+    {
+      name: "tenant-areas-keep-to-their-own-private-folders",
+      comment:
+        "The same inside t/[scope]/: messages, dead-letters, disputes, stalled... import no other area's _components/ or _lib/ (t/[scope]/_components is theirs to share).",
+      severity: "error",
+      from: { path: "^app/\\(dashboard\\)/t/\\[scope\\]/([^/]+)/" },
+      to: {
+        path: "^app/\\(dashboard\\)/t/\\[scope\\]/[^/]+/.*_(components|lib)/",
+        pathNot: "^app/\\(dashboard\\)/t/\\[scope\\]/$1/",
+      },
+    },
+    {
+      name: "components-are-below-the-routes",
+      comment: "components/ is shared by the routes, so it imports nothing from app/.",
+      severity: "error",
+      from: { path: "^components/" },
+      to: { path: "^app/" },
+    },
+    {
       name: "no-circular",
       severity: "error",
       from: { pathNot: "^server/db/generated/" },

@@ -47,7 +47,11 @@ test("a grouped dead-letter issue retried", async ({ page }) => {
   await screenshot(page, "dead-letter-issues");
   await expectAccessible(page);
 
-  // 2. the dry run of the issue: "leave out what will most likely fail again" starts ticked
+  // 2. the dry run of the issue: "leave out what will most likely fail again" starts ticked, as the
+  // page's toggle (on by default, in the grouped view as in the list) says
+  await expect(
+    page.getByRole("checkbox", { name: "Leave out those that will most likely fail again" }),
+  ).toBeChecked();
   await issue.getByRole("button", { name: /^Dry run retry of / }).click();
   const dialog = page.getByRole("dialog", { name: "Dry run: retry dead letters" });
   await expect(dialog.getByRole("region", { name: "Dry run summary" })).toContainText(

@@ -1,6 +1,7 @@
 // An engineer works the dead letters: opens the list across tenants, dry-runs a retry of
 // everything (count, tenants, WhatsApp-aware warnings), then filters to the exhausted retries,
-// selects them, dry-runs, retries with a reason leaving out what will fail again, and follows the
+// selects them, dry-runs, retries with a reason leaving out what will fail again (the page's
+// default, a toggle kept in the URL), and follows the
 // bulk operation and the retried message's timeline: the manual action and the scheduled retry at
 // once. The demo seed restricts Acme's business-initiated messaging for 12 hours (a WABA-wide
 // fact: both Acme numbers hold their templates), so the dry run warns that the retried template
@@ -73,6 +74,24 @@ engineerTest(
       await dialog.getByRole("button", { name: "Cancel" }).click();
       await expect(dialog).toBeHidden();
 
+      // 2b. retries leave out what will most likely fail again unless the engineer says otherwise:
+      // the toggle is on by default and its state is kept in the URL
+      const leaveOut = page.getByRole("checkbox", {
+        name: "Leave out those that will most likely fail again",
+      });
+      await expect(leaveOut).toBeChecked();
+      // (each change is a navigation that renders the list again on the server: slow when loaded)
+      await leaveOut.uncheck();
+      await expect(page).toHaveURL(/likely=include/, { timeout: 30_000 });
+      await expect(leaveOut).not.toBeChecked();
+      await page.reload();
+      await expect(leaveOut).not.toBeChecked();
+      await expect(leaveOut).toBeEnabled();
+      await leaveOut.check();
+      await expect(page).not.toHaveURL(/likely=/, { timeout: 30_000 });
+      await expect(leaveOut).toBeChecked();
+      await expect(leaveOut).toBeEnabled({ timeout: 30_000 });
+
       // 3. filter to the exhausted retries (kept in the URL), select them, dry-run: the free-form
       // text will fail again, and the template will wait for Acme Support's restriction
       const filters = page.getByRole("form", { name: "Filter dead letters" });
@@ -99,11 +118,14 @@ engineerTest(
       await screenshot(page, "dead-letters-dry-run");
       await expectAccessible(page);
 
-      // 4. confirm with a reason, leaving out the free-form text whose window has closed
+      // 4. confirm with a reason, leaving out (the page's default) the free-form text whose
+      // window has closed
       const confirm = dialog.getByRole("form", { name: "Confirm the bulk retry" });
-      await confirm.getByRole("button", { name: "Retry 2 messages" }).click();
+      await expect(
+        confirm.getByLabel("Leave out the 1 message that will most likely fail again"),
+      ).toBeChecked();
+      await confirm.getByRole("button", { name: "Retry 1 message" }).click();
       await expect(confirm.getByText("Give a reason")).toBeVisible();
-      await confirm.getByLabel("Leave out the 1 message that will most likely fail again").check();
       await confirm.getByLabel("Reason").fill(REASON);
       await confirm.getByRole("button", { name: "Retry 1 message" }).click();
       await expect(dialog).toBeHidden();

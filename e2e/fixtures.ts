@@ -55,13 +55,20 @@ export async function screenshot(page: Page, name: string) {
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"];
 
 /**
- * Runs axe on the page as it is now and fails on any serious or critical violation, naming the
- * rule, the elements and the page, so the fix can start from the report alone.
+ * Runs axe on the page as it is now and fails on any serious or critical violation, or on two
+ * landmarks sharing a name, naming the rule, the elements and the page, so the fix can start from
+ * the report alone.
  */
 export async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  // landmark-unique is a best practice (moderate) outside the WCAG tags, but a screen reader's
+  // landmark list is only usable when no two landmarks of a kind share a name: enabled beside the
+  // tags in the same pass (an enabled rule runs whatever its tags) and failed on at any impact
+  const results = await new AxeBuilder({ page })
+    .options({ rules: { "landmark-unique": { enabled: true } } })
+    .withTags(AXE_TAGS)
+    .analyze();
   const blocking = results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .filter((v) => v.impact === "serious" || v.impact === "critical" || v.id === "landmark-unique")
     .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
   // soft: the journey goes on, so one run reports every page's violations; the test still fails
   expect.soft(blocking, `axe on ${new URL(page.url()).pathname}`).toEqual([]);

@@ -43,6 +43,19 @@ engineerTest(
     await screenshot(page, "stalled-alerts");
     await expectAccessible(page);
 
+    // 2b. every tenant's stalled messages and alerts at once, each under its tenant
+    await page.goto("/t/all/stalled");
+    await expect(page.getByRole("heading", { level: 1, name: "Stalled & alerts" })).toBeVisible();
+    const byTenant = page.getByRole("table", { name: "Unresolved alerts by tenant and number" });
+    await expect(byTenant.getByRole("link", { name: /Acme/ }).first()).toBeVisible();
+    await expect(
+      page.getByRole("table", { name: "Stalled messages, oldest first" }).getByRole("link", {
+        name: new RegExp(ACME_STALLED),
+      }),
+    ).toBeVisible();
+    await screenshot(page, "stalled-alerts-all-tenants");
+    await expectAccessible(page);
+
     // 3. Operations: ingestion, quarantine and queues, live
     await page.goto("/operations");
     await expect(page.getByRole("heading", { level: 1, name: "Operations" })).toBeVisible();

@@ -20,6 +20,8 @@ test("the health endpoint reports database and worker", async ({ request }) => {
 });
 
 test("screenshots of each console area", async ({ page }) => {
+  // seven pages, each photographed at two widths and checked by axe: more than a minute when loaded
+  test.slow();
   for (const [path, heading] of [
     ["/t/all/messages", "Messages"],
     ["/t/all/disputes", "Disputes"],

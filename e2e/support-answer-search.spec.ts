@@ -1,7 +1,7 @@
 // A support agent answers a ticket: the message's answer comes first, in a named time zone, and
 // copies into the ticket as one sentence; the one search box finds a message by its wamid pasted
 // without the "wamid." prefix and opens it; an empty search says what was searched and what to
-// try; the page fits a 390 px phone.
+// try; the page fits a 390 px phone, where the search is one box and its filters stay folded.
 import { asRole, expect, expectAccessible, screenshot } from "./fixtures";
 
 const ACME_READ = "5b1e0c3a-2f47-4d8e-9a61-0c7d3e2fa001";
@@ -82,6 +82,23 @@ supportTest("answers first, copies for the ticket, finds by a bare wamid", async
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
   }
+  // the search on a phone: one search box and its button; the other filters stay folded under
+  // "More filters", even when one is set (the summary counts it), and nothing runs off the side
+  for (const [path, summary] of [
+    ["/t/acme/messages", "More filters"],
+    ["/t/acme/messages?recipient=4567", "More filters · 1 set"],
+  ] as const) {
+    await page.goto(path);
+    await expect(search.getByRole("searchbox")).toHaveCount(1);
+    await expect(search.getByRole("searchbox", { name: "Search" })).toBeVisible();
+    await expect(search.getByRole("button", { name: "Search", exact: true })).toBeVisible();
+    await expect(search.locator("summary")).toHaveText(summary);
+    await expect(search.locator("details")).not.toHaveAttribute("open");
+    await expect(search.getByLabel("Recipient")).toBeHidden();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
+  }
+  await expectAccessible(page);
   await page.goto(`/t/acme/messages/${ACME_READ}`);
   await screenshot(page, "support-answer-first-390");
   await expectAccessible(page);

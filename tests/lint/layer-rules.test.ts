@@ -108,6 +108,38 @@ describe("layer rules (dependency-cruiser)", { timeout: 180_000 }, () => {
     expect(violations(fine)).not.toContain("ledger-imports-no-other-service");
   });
 
+  it("a console area may not import another area's private folder; its own, and components/, are fine", () => {
+    const crossTenantArea = plant(
+      "app/(dashboard)/t/[scope]/dead-letters/_components",
+      ".ts",
+      'import { answerSentence } from "@/app/(dashboard)/t/[scope]/messages/_components/answer-sentence";\nexport const x = answerSentence;\n',
+    );
+    expect(violations(crossTenantArea)).toContain("tenant-areas-keep-to-their-own-private-folders");
+    const crossArea = plant(
+      "app/(dashboard)/operations/_components",
+      ".ts",
+      'import { toWindowInput } from "@/app/(dashboard)/t/[scope]/_components/insight-params";\nexport const x = toWindowInput;\n',
+    );
+    expect(violations(crossArea)).toContain("routes-keep-to-their-own-private-folders");
+    const ownArea = plant(
+      "app/(dashboard)/t/[scope]/messages/[messageId]/_components",
+      ".ts",
+      'import { answerSentence } from "../../_components/answer-sentence";\nimport { toWindowInput } from "../../../_components/insight-params";\nimport { StateBadge } from "@/components/messages/state-badge";\nexport const x = [answerSentence, toWindowInput, StateBadge];\n',
+    );
+    const ownViolations = violations(ownArea);
+    expect(ownViolations).not.toContain("tenant-areas-keep-to-their-own-private-folders");
+    expect(ownViolations).not.toContain("routes-keep-to-their-own-private-folders");
+  });
+
+  it("shared components may not import from the routes", () => {
+    const file = plant(
+      "components/messages",
+      ".ts",
+      'import { answerSentence } from "@/app/(dashboard)/t/[scope]/messages/_components/answer-sentence";\nexport const x = answerSentence;\n',
+    );
+    expect(violations(file)).toContain("components-are-below-the-routes");
+  });
+
   it("the real tree has no violations", () => {
     const result = spawnSync(
       path.resolve("node_modules/.bin/depcruise"),

@@ -3,7 +3,7 @@
 // "end of the list" after the last one, and (where the list says so) why a next page failed.
 import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
-import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { errorMessageOf } from "@/components/query/trpc-errors";
 
 type TPagedQuery = {
   hasNextPage: boolean;

@@ -1,7 +1,7 @@
 // Badges for a sender number's Meta-reported health: quality rating, messaging-limit tier and
 // connection status. Records keyed by the server's enums, so a new value needs a label here.
 import { Badge, type TBadgeTone } from "@/components/ui/badge";
-import type { TSenderNumber, TTenantStatus } from "../_lib/router-types";
+import type { TSenderNumber, TTenantStatus } from "@/trpc/router-types";
 
 const QUALITY: Record<TSenderNumber["qualityRating"], { label: string; tone: TBadgeTone }> = {
   GREEN: { label: "High quality", tone: "ok" },

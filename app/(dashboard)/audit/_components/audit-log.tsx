@@ -13,7 +13,7 @@ import { Select } from "@/components/ui/select";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
-import { QueryState } from "@/app/(dashboard)/_components/query-state";
+import { QueryState } from "@/components/query/query-state";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
 import { useTRPC } from "@/trpc/client";
 import { auditQueryString, toAuditInput, type TAuditFilters } from "../_lib/audit-filters";

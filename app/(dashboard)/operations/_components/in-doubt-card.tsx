@@ -15,10 +15,10 @@ import { IdText } from "@/components/ui/id-text";
 import { Input } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
-import { QueryState } from "@/app/(dashboard)/_components/query-state";
-import { ReasonDialog } from "@/app/(dashboard)/_components/reason-dialog";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
-import { fieldError, fieldErrorsOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { QueryState } from "@/components/query/query-state";
+import { ReasonDialog } from "@/components/ui/reason-dialog";
+import type { TRouterOutputs } from "@/trpc/router-types";
+import { fieldError, fieldErrorsOf } from "@/components/query/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 
 type TInDoubt = TRouterOutputs["sending"]["listInDoubt"];

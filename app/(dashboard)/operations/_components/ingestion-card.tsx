@@ -5,13 +5,11 @@ import type { UseQueryResult } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Card } from "@/components/ui/card";
-import { ErrorState } from "@/components/ui/error-state";
-import { SkeletonRows } from "@/components/ui/skeleton";
+import { QueryState } from "@/components/query/query-state";
 import { prepareRequestsPerMinute } from "@/components/charts/prepare/requests-per-minute";
 import { RequestsPerMinuteChart } from "@/components/charts/requests-per-minute-chart";
 import { durationText } from "@/app/(dashboard)/_lib/duration-text";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
-import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import { cn } from "@/components/ui/cn";
 
 type TIngestion = TRouterOutputs["operations"]["ingestion"];
@@ -39,44 +37,41 @@ function Stat({
 }
 
 export function IngestionCard({ query }: { query: UseQueryResult<TIngestion, unknown> }) {
-  let body: ReactNode;
-  if (query.isPending) body = <SkeletonRows rows={6} label="Loading ingestion" />;
-  else if (query.isError && !query.data) {
-    body = (
-      <ErrorState
-        title="Could not read ingestion"
-        message={errorMessageOf(query.error)}
-        onRetry={() => void query.refetch()}
-        isRetrying={query.isRefetching}
-      />
-    );
-  } else {
-    const { overview, perMinute, windowFrom } = query.data;
-    const buckets = prepareRequestsPerMinute(perMinute, windowFrom, 60);
-    const attention = overview.quarantinedRequests + overview.failedRequests;
-    body = (
-      <div className="flex flex-col gap-4">
-        <dl className="grid grid-cols-2 gap-2 md:grid-cols-3 xl:grid-cols-5">
-          <Stat label="Inbox depth" value={overview.pending.toLocaleString("en")} hint="requests waiting" />
-          <Stat
-            label="Processing lag"
-            value={overview.pending === 0 ? "none" : durationText(overview.lagSeconds * 1000)}
-            hint="age of the oldest waiting request"
-            isWarning={overview.lagSeconds > 60}
-          />
-          <Stat
-            label="Requests needing attention"
-            value={attention.toLocaleString("en")}
-            hint={`${overview.quarantinedRequests} quarantined · ${overview.failedRequests} failed`}
-            isWarning={attention > 0}
-          />
-          <Stat label="Open quarantine items" value={overview.quarantineOpen.toLocaleString("en")} />
-          <Stat label="Orphans waiting" value={overview.orphansWaiting.toLocaleString("en")} />
-        </dl>
-        <RequestsPerMinuteChart buckets={buckets} label="Webhook requests per minute, last hour" />
-      </div>
-    );
-  }
+  const body = (
+    <QueryState query={query} what="ingestion" errorTitle="Could not read ingestion" rows={6}>
+      {(data) => {
+        const { overview, perMinute, windowFrom } = data;
+        const buckets = prepareRequestsPerMinute(perMinute, windowFrom, 60);
+        const attention = overview.quarantinedRequests + overview.failedRequests;
+        return (
+          <div className="flex flex-col gap-4">
+            <dl className="grid grid-cols-2 gap-2 md:grid-cols-3 xl:grid-cols-5">
+              <Stat
+                label="Inbox depth"
+                value={overview.pending.toLocaleString("en")}
+                hint="requests waiting"
+              />
+              <Stat
+                label="Processing lag"
+                value={overview.pending === 0 ? "none" : durationText(overview.lagSeconds * 1000)}
+                hint="age of the oldest waiting request"
+                isWarning={overview.lagSeconds > 60}
+              />
+              <Stat
+                label="Requests needing attention"
+                value={attention.toLocaleString("en")}
+                hint={`${overview.quarantinedRequests} quarantined · ${overview.failedRequests} failed`}
+                isWarning={attention > 0}
+              />
+              <Stat label="Open quarantine items" value={overview.quarantineOpen.toLocaleString("en")} />
+              <Stat label="Orphans waiting" value={overview.orphansWaiting.toLocaleString("en")} />
+            </dl>
+            <RequestsPerMinuteChart buckets={buckets} label="Webhook requests per minute, last hour" />
+          </div>
+        );
+      }}
+    </QueryState>
+  );
   return (
     <Card
       title="Ingestion"

@@ -6,17 +6,14 @@ import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-q
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState } from "@/components/ui/error-state";
-import { SkeletonRows } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
-import { ReasonDialog } from "@/app/(dashboard)/_components/reason-dialog";
+import { ReasonDialog } from "@/components/ui/reason-dialog";
 import { durationText } from "@/app/(dashboard)/_lib/duration-text";
-import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
 import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
 import { useTRPC } from "@/trpc/client";
 import { OPERATIONS_LIST_POLL_MS, ORPHANS_INPUT, orphanCursor } from "./operations-inputs";
+import { QueryState } from "@/components/query/query-state";
 
 type TTarget = { tenantId: string; orphanId: string; wamid: string };
 
@@ -51,79 +48,71 @@ export function OrphansCard({
   );
   const rows = query.data?.pages.flatMap((p) => p.items) ?? [];
   const foreign = query.data?.pages[0]?.foreign ?? [];
-  let body;
-  if (query.isPending) body = <SkeletonRows rows={4} label="Loading orphan statuses" />;
-  else if (query.isError && rows.length === 0) {
-    body = (
-      <ErrorState
-        title="Could not load orphan statuses"
-        message={errorMessageOf(query.error)}
-        onRetry={() => void query.refetch()}
-        isRetrying={query.isRefetching}
-      />
-    );
-  } else if (rows.length === 0) {
-    body = (
-      <EmptyState
-        headingLevel={3}
-        title="No orphan statuses waiting"
-        description="A status whose wamid is not known yet waits here until its message's send response (or its callback data) names it."
-      />
-    );
-  } else {
-    body = (
-      <>
-        <Table label="Orphan statuses waiting, oldest first">
-          <THead>
-            <tr>
-              <TH>Received</TH>
-              <TH>Tenant</TH>
-              <TH>Number</TH>
-              <TH>Status</TH>
-              <TH>wamid</TH>
-              {canAct ? <TH>Actions</TH> : null}
-            </tr>
-          </THead>
-          <TBody>
-            {rows.map((o) => (
-              <TR key={o.id} className="align-top">
-                <TD className="whitespace-nowrap text-zinc-600">
-                  <TimeStamp value={o.receivedAt} format="short" />
-                  {checkedAt ? (
-                    <span className="block text-xs text-zinc-500">
-                      waiting {durationText(checkedAt.getTime() - o.receivedAt.getTime())}
-                    </span>
-                  ) : null}
-                </TD>
-                <TD>{o.tenantName}</TD>
-                <TD className="whitespace-nowrap">{o.senderDisplayNumber}</TD>
-                <TD>{o.status}</TD>
-                <TD className="max-w-64 font-mono text-xs break-all">{o.providerMessageId}</TD>
-                {canAct ? (
-                  <TD>
-                    <Button
-                      variant="ghost"
-                      size="sm"
-                      onClick={() =>
-                        setTarget({ tenantId: o.tenantId, orphanId: o.id, wamid: o.providerMessageId })
-                      }
-                    >
-                      Discard<span className="sr-only"> orphan status {o.providerMessageId}</span>
-                    </Button>
+  const body = (
+    <QueryState
+      query={query}
+      what="orphan statuses"
+      isEmpty={() => rows.length === 0}
+      empty={{
+        title: "No orphan statuses waiting",
+        description:
+          "A status whose wamid is not known yet waits here until its message's send response (or its callback data) names it.",
+      }}
+    >
+      {() => (
+        <>
+          <Table label="Orphan statuses waiting, oldest first">
+            <THead>
+              <tr>
+                <TH>Received</TH>
+                <TH>Tenant</TH>
+                <TH>Number</TH>
+                <TH>Status</TH>
+                <TH>wamid</TH>
+                {canAct ? <TH>Actions</TH> : null}
+              </tr>
+            </THead>
+            <TBody>
+              {rows.map((o) => (
+                <TR key={o.id} className="align-top">
+                  <TD className="whitespace-nowrap text-zinc-600">
+                    <TimeStamp value={o.receivedAt} format="short" />
+                    {checkedAt ? (
+                      <span className="block text-xs text-zinc-500">
+                        waiting {durationText(checkedAt.getTime() - o.receivedAt.getTime())}
+                      </span>
+                    ) : null}
                   </TD>
-                ) : null}
-              </TR>
-            ))}
-          </TBody>
-        </Table>
-        <LoadMoreFooter
-          query={query}
-          buttonLabel="Load more orphan statuses"
-          endText={`${rows.length} waiting · end of the list`}
-        />
-      </>
-    );
-  }
+                  <TD>{o.tenantName}</TD>
+                  <TD className="whitespace-nowrap">{o.senderDisplayNumber}</TD>
+                  <TD>{o.status}</TD>
+                  <TD className="max-w-64 font-mono text-xs break-all">{o.providerMessageId}</TD>
+                  {canAct ? (
+                    <TD>
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        onClick={() =>
+                          setTarget({ tenantId: o.tenantId, orphanId: o.id, wamid: o.providerMessageId })
+                        }
+                      >
+                        Discard<span className="sr-only"> orphan status {o.providerMessageId}</span>
+                      </Button>
+                    </TD>
+                  ) : null}
+                </TR>
+              ))}
+            </TBody>
+          </Table>
+          <LoadMoreFooter
+            query={query}
+            buttonLabel="Load more orphan statuses"
+            endText={`${rows.length} waiting · end of the list`}
+          />
+        </>
+      )}
+    </QueryState>
+  );
   return (
     <Card
       title="Orphan statuses"

@@ -6,16 +6,13 @@ import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState } from "@/components/ui/error-state";
-import { SkeletonRows } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
-import { ReasonDialog } from "@/app/(dashboard)/_components/reason-dialog";
+import { ReasonDialog } from "@/components/ui/reason-dialog";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
-import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import { useTRPC } from "@/trpc/client";
+import { QueryState } from "@/components/query/query-state";
 
 type TPaused = TRouterOutputs["sending"]["listPausedSenders"];
 type TTarget = { tenantId: string; senderNumberId: string; displayNumber: string; hasErrorCode: boolean };
@@ -47,77 +44,70 @@ export function PausedSendersCard({
       },
     }),
   );
-  let body;
-  if (query.isPending) body = <SkeletonRows rows={3} label="Loading paused numbers" />;
-  else if (query.isError && !query.data) {
-    body = (
-      <ErrorState
-        title="Could not load paused numbers"
-        message={errorMessageOf(query.error)}
-        onRetry={() => void query.refetch()}
-        isRetrying={query.isRefetching}
-      />
-    );
-  } else if (query.data.length === 0) {
-    body = (
-      <EmptyState
-        headingLevel={3}
-        title="No paused numbers"
-        description="A number pauses by itself when Meta blocks it (its queue waits, other numbers flow), or when an engineer pauses it."
-      />
-    );
-  } else {
-    body = (
-      <Table label="Paused numbers">
-        <THead>
-          <tr>
-            <TH>Tenant</TH>
-            <TH>Number</TH>
-            <TH>Paused</TH>
-            <TH>Why</TH>
-            <TH className="text-right">Queued</TH>
-            {canAct ? <TH>Actions</TH> : null}
-          </tr>
-        </THead>
-        <TBody>
-          {query.data.map((s) => (
-            <TR key={s.senderNumberId} className="align-top">
-              <TD>{s.tenantSlug}</TD>
-              <TD className="whitespace-nowrap">{s.displayNumber}</TD>
-              <TD className="whitespace-nowrap text-zinc-600">
-                <TimeStamp value={s.pausedAt} format="short" />
-                {s.pausedBy ? (
-                  <span className="block text-xs text-zinc-500">by {actorText(s.pausedBy)}</span>
-                ) : null}
-              </TD>
-              <TD className="min-w-48 text-xs text-zinc-700">
-                {s.pausedErrorCode ? <Badge tone="bad">{s.pausedErrorCode}</Badge> : null} {s.pausedReason}
-              </TD>
-              <TD className="text-right tabular-nums">{s.queued}</TD>
-              {canAct ? (
-                <TD>
-                  <Button
-                    variant="secondary"
-                    size="sm"
-                    onClick={() =>
-                      setTarget({
-                        tenantId: s.tenantId,
-                        senderNumberId: s.senderNumberId,
-                        displayNumber: s.displayNumber,
-                        hasErrorCode: s.pausedErrorCode !== null,
-                      })
-                    }
-                  >
-                    Resume<span className="sr-only"> sending for {s.displayNumber}</span>
-                  </Button>
+  const body = (
+    <QueryState
+      query={query}
+      what="paused numbers"
+      rows={3}
+      isEmpty={(d) => d.length === 0}
+      empty={{
+        title: "No paused numbers",
+        description:
+          "A number pauses by itself when Meta blocks it (its queue waits, other numbers flow), or when an engineer pauses it.",
+      }}
+    >
+      {(data) => (
+        <Table label="Paused numbers">
+          <THead>
+            <tr>
+              <TH>Tenant</TH>
+              <TH>Number</TH>
+              <TH>Paused</TH>
+              <TH>Why</TH>
+              <TH className="text-right">Queued</TH>
+              {canAct ? <TH>Actions</TH> : null}
+            </tr>
+          </THead>
+          <TBody>
+            {data.map((s) => (
+              <TR key={s.senderNumberId} className="align-top">
+                <TD>{s.tenantSlug}</TD>
+                <TD className="whitespace-nowrap">{s.displayNumber}</TD>
+                <TD className="whitespace-nowrap text-zinc-600">
+                  <TimeStamp value={s.pausedAt} format="short" />
+                  {s.pausedBy ? (
+                    <span className="block text-xs text-zinc-500">by {actorText(s.pausedBy)}</span>
+                  ) : null}
                 </TD>
-              ) : null}
-            </TR>
-          ))}
-        </TBody>
-      </Table>
-    );
-  }
+                <TD className="min-w-48 text-xs text-zinc-700">
+                  {s.pausedErrorCode ? <Badge tone="bad">{s.pausedErrorCode}</Badge> : null} {s.pausedReason}
+                </TD>
+                <TD className="text-right tabular-nums">{s.queued}</TD>
+                {canAct ? (
+                  <TD>
+                    <Button
+                      variant="secondary"
+                      size="sm"
+                      onClick={() =>
+                        setTarget({
+                          tenantId: s.tenantId,
+                          senderNumberId: s.senderNumberId,
+                          displayNumber: s.displayNumber,
+                          hasErrorCode: s.pausedErrorCode !== null,
+                        })
+                      }
+                    >
+                      Resume<span className="sr-only"> sending for {s.displayNumber}</span>
+                    </Button>
+                  </TD>
+                ) : null}
+              </TR>
+            ))}
+          </TBody>
+        </Table>
+      )}
+    </QueryState>
+  );
   return (
     <Card
       id="paused-numbers"

@@ -7,16 +7,13 @@ import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState } from "@/components/ui/error-state";
-import { SkeletonRows } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
-import { ReasonDialog } from "@/app/(dashboard)/_components/reason-dialog";
-import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { ReasonDialog } from "@/components/ui/reason-dialog";
 import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
 import { useTRPC } from "@/trpc/client";
 import { OPERATIONS_LIST_POLL_MS, QUARANTINE_INPUT, quarantineCursor } from "./operations-inputs";
+import { QueryState } from "@/components/query/query-state";
 
 type TTarget = { kind: "replay" | "discard"; quarantineId: string; rawWebhookId: string; reason: string };
 
@@ -68,119 +65,111 @@ export function QuarantineCard({ canAct, onDone }: { canAct: boolean; onDone: (m
     }),
   );
   const rows = query.data?.pages.flatMap((p) => p.items) ?? [];
-  let body;
-  if (query.isPending) body = <SkeletonRows rows={4} label="Loading quarantine" />;
-  else if (query.isError && rows.length === 0) {
-    body = (
-      <ErrorState
-        title="Could not load quarantine"
-        message={errorMessageOf(query.error)}
-        onRetry={() => void query.refetch()}
-        isRetrying={query.isRefetching}
-      />
-    );
-  } else if (rows.length === 0) {
-    body = (
-      <EmptyState
-        headingLevel={3}
-        title="Nothing in quarantine"
-        description="Webhook items that cannot be processed (an unknown number, a malformed body) wait here, never guessed."
-      />
-    );
-  } else {
-    body = (
-      <>
-        <Table label="Open quarantine items">
-          <THead>
-            <tr>
-              <TH>Quarantined</TH>
-              <TH>Reason</TH>
-              <TH>Detail</TH>
-              <TH>Request</TH>
-              {canAct ? <TH>Actions</TH> : null}
-            </tr>
-          </THead>
-          <TBody>
-            {rows.map((q) => {
-              const reasonLabel = REASON_LABELS[q.reason] ?? q.reason;
-              return (
-                <TR key={q.id} className="align-top">
-                  <TD className="whitespace-nowrap text-zinc-600">
-                    <TimeStamp value={q.createdAt} format="short" />
-                  </TD>
-                  <TD>
-                    <Badge tone="warn">{reasonLabel}</Badge>
-                  </TD>
-                  <TD className="max-w-80 min-w-48 text-xs text-zinc-700">
-                    {q.detail}
-                    {q.phoneNumberId || q.wabaId ? (
-                      <span className="block font-mono text-zinc-500">
-                        {q.phoneNumberId ? `phone_number_id ${q.phoneNumberId}` : ""}
-                        {q.phoneNumberId && q.wabaId ? " · " : ""}
-                        {q.wabaId ? `WABA ${q.wabaId}` : ""}
-                      </span>
-                    ) : null}
-                  </TD>
-                  <TD className="max-w-48 font-mono text-xs break-all" title={q.rawWebhookId}>
-                    <Link
-                      href={`/operations/requests/${q.rawWebhookId}`}
-                      className="text-accent-700 underline underline-offset-2"
-                    >
-                      {q.rawWebhookId.slice(0, 8)}…<span className="sr-only"> open the request</span>
-                    </Link>
-                    {q.itemPath ? <span className="block text-zinc-500">{q.itemPath}</span> : null}
-                  </TD>
-                  {canAct ? (
-                    <TD className="whitespace-nowrap">
-                      <span className="flex gap-1.5">
-                        <Button
-                          variant="secondary"
-                          size="sm"
-                          onClick={() =>
-                            setTarget({
-                              kind: "replay",
-                              quarantineId: q.id,
-                              rawWebhookId: q.rawWebhookId,
-                              reason: reasonLabel,
-                            })
-                          }
-                        >
-                          Replay<span className="sr-only"> request {q.rawWebhookId.slice(0, 8)}</span>
-                        </Button>
-                        <Button
-                          variant="ghost"
-                          size="sm"
-                          onClick={() =>
-                            setTarget({
-                              kind: "discard",
-                              quarantineId: q.id,
-                              rawWebhookId: q.rawWebhookId,
-                              reason: reasonLabel,
-                            })
-                          }
-                        >
-                          Discard
-                          <span className="sr-only">
-                            {" "}
-                            quarantine item of request {q.rawWebhookId.slice(0, 8)}
-                          </span>
-                        </Button>
-                      </span>
+  const body = (
+    <QueryState
+      query={query}
+      what="quarantine"
+      isEmpty={() => rows.length === 0}
+      empty={{
+        title: "Nothing in quarantine",
+        description:
+          "Webhook items that cannot be processed (an unknown number, a malformed body) wait here, never guessed.",
+      }}
+    >
+      {() => (
+        <>
+          <Table label="Open quarantine items">
+            <THead>
+              <tr>
+                <TH>Quarantined</TH>
+                <TH>Reason</TH>
+                <TH>Detail</TH>
+                <TH>Request</TH>
+                {canAct ? <TH>Actions</TH> : null}
+              </tr>
+            </THead>
+            <TBody>
+              {rows.map((q) => {
+                const reasonLabel = REASON_LABELS[q.reason] ?? q.reason;
+                return (
+                  <TR key={q.id} className="align-top">
+                    <TD className="whitespace-nowrap text-zinc-600">
+                      <TimeStamp value={q.createdAt} format="short" />
                     </TD>
-                  ) : null}
-                </TR>
-              );
-            })}
-          </TBody>
-        </Table>
-        <LoadMoreFooter
-          query={query}
-          buttonLabel="Load more quarantine items"
-          endText={`${rows.length} open · end of the list`}
-        />
-      </>
-    );
-  }
+                    <TD>
+                      <Badge tone="warn">{reasonLabel}</Badge>
+                    </TD>
+                    <TD className="max-w-80 min-w-48 text-xs text-zinc-700">
+                      {q.detail}
+                      {q.phoneNumberId || q.wabaId ? (
+                        <span className="block font-mono text-zinc-500">
+                          {q.phoneNumberId ? `phone_number_id ${q.phoneNumberId}` : ""}
+                          {q.phoneNumberId && q.wabaId ? " · " : ""}
+                          {q.wabaId ? `WABA ${q.wabaId}` : ""}
+                        </span>
+                      ) : null}
+                    </TD>
+                    <TD className="max-w-48 font-mono text-xs break-all" title={q.rawWebhookId}>
+                      <Link
+                        href={`/operations/requests/${q.rawWebhookId}`}
+                        className="text-accent-700 underline underline-offset-2"
+                      >
+                        {q.rawWebhookId.slice(0, 8)}…<span className="sr-only"> open the request</span>
+                      </Link>
+                      {q.itemPath ? <span className="block text-zinc-500">{q.itemPath}</span> : null}
+                    </TD>
+                    {canAct ? (
+                      <TD className="whitespace-nowrap">
+                        <span className="flex gap-1.5">
+                          <Button
+                            variant="secondary"
+                            size="sm"
+                            onClick={() =>
+                              setTarget({
+                                kind: "replay",
+                                quarantineId: q.id,
+                                rawWebhookId: q.rawWebhookId,
+                                reason: reasonLabel,
+                              })
+                            }
+                          >
+                            Replay<span className="sr-only"> request {q.rawWebhookId.slice(0, 8)}</span>
+                          </Button>
+                          <Button
+                            variant="ghost"
+                            size="sm"
+                            onClick={() =>
+                              setTarget({
+                                kind: "discard",
+                                quarantineId: q.id,
+                                rawWebhookId: q.rawWebhookId,
+                                reason: reasonLabel,
+                              })
+                            }
+                          >
+                            Discard
+                            <span className="sr-only">
+                              {" "}
+                              quarantine item of request {q.rawWebhookId.slice(0, 8)}
+                            </span>
+                          </Button>
+                        </span>
+                      </TD>
+                    ) : null}
+                  </TR>
+                );
+              })}
+            </TBody>
+          </Table>
+          <LoadMoreFooter
+            query={query}
+            buttonLabel="Load more quarantine items"
+            endText={`${rows.length} open · end of the list`}
+          />
+        </>
+      )}
+    </QueryState>
+  );
   return (
     <Card
       id="quarantine"

@@ -4,13 +4,11 @@
 import type { UseQueryResult } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
-import { ErrorState } from "@/components/ui/error-state";
-import { SkeletonRows } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { durationText } from "@/app/(dashboard)/_lib/duration-text";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
-import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import type { TRouterOutputs } from "@/trpc/router-types";
+import { QueryState } from "@/components/query/query-state";
 
 /** The server counts the last hour up to this many messages (a bound on the query). */
 const REQUESTED_CAP = 100_000;
@@ -131,38 +129,22 @@ function JobQueues({ data }: { data: TQueues }) {
 }
 
 export function QueuesCard({ query }: { query: UseQueryResult<TQueues, unknown> }) {
-  let body;
-  if (query.isPending)
-    body = (
-      <div className="p-4">
-        <SkeletonRows rows={5} label="Loading queues" />
-      </div>
-    );
-  else if (query.isError && !query.data) {
-    body = (
-      <div className="p-4">
-        <ErrorState
-          title="Could not read the queues"
-          message={errorMessageOf(query.error)}
-          onRetry={() => void query.refetch()}
-          isRetrying={query.isRefetching}
-        />
-      </div>
-    );
-  } else {
-    body = (
-      <div className="flex flex-col">
-        <h3 className="px-4 pt-3 text-xs font-semibold tracking-wide text-zinc-500 uppercase">
-          Send queues per tenant
-        </h3>
-        <SendQueues data={query.data} />
-        <h3 className="border-t border-zinc-200 px-4 pt-3 text-xs font-semibold tracking-wide text-zinc-500 uppercase">
-          Job queues (pg-boss)
-        </h3>
-        <JobQueues data={query.data} />
-      </div>
-    );
-  }
+  const body = (
+    <QueryState query={query} what="queues" errorTitle="Could not read the queues" rows={5} className="p-4">
+      {(data) => (
+        <div className="flex flex-col">
+          <h3 className="px-4 pt-3 text-xs font-semibold tracking-wide text-zinc-500 uppercase">
+            Send queues per tenant
+          </h3>
+          <SendQueues data={data} />
+          <h3 className="border-t border-zinc-200 px-4 pt-3 text-xs font-semibold tracking-wide text-zinc-500 uppercase">
+            Job queues (pg-boss)
+          </h3>
+          <JobQueues data={data} />
+        </div>
+      )}
+    </QueryState>
+  );
   return (
     <Card
       title="Queues"

@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { FormMessage } from "@/components/ui/form-message";
 import { TimeStamp } from "@/components/ui/time-stamp";
-import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { errorMessageOf } from "@/components/query/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 
 const POLL_MS = 500;

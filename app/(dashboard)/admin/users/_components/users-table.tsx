@@ -5,13 +5,10 @@ import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState } from "@/components/ui/error-state";
-import { SkeletonRows } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { roleLabel } from "@/app/(dashboard)/_lib/labels";
-import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { QueryState } from "@/components/query/query-state";
 import { useTRPC } from "@/trpc/client";
 import { SetUserDisabledDialog, type TUserTarget } from "./set-user-disabled-dialog";
 
@@ -21,86 +18,76 @@ export function UsersTable() {
   const me = useQuery(trpc.me.get.queryOptions());
   const [target, setTarget] = useState<TUserTarget | null>(null);
 
-  if (users.isPending) {
-    return (
-      <Card title="All users">
-        <SkeletonRows rows={5} label="Loading users" />
-      </Card>
-    );
-  }
-  if (users.isError) {
-    return (
-      <ErrorState
-        title="Could not load users"
-        message={errorMessageOf(users.error)}
-        onRetry={() => void users.refetch()}
-        isRetrying={users.isRefetching}
-      />
-    );
-  }
-  if (users.data.length === 0) {
-    return <EmptyState title="No users" description="Create the first account with the form." />;
-  }
   const myId = me.data?.user.id;
   return (
-    <Card title="All users" description={`${users.data.length} in total`} bodyClassName="p-0">
-      <Table label="Users">
-        <THead>
-          <tr>
-            <TH>Email</TH>
-            <TH>Name</TH>
-            <TH>Role</TH>
-            <TH>Tenant</TH>
-            <TH>Status</TH>
-            <TH>
-              <span className="sr-only">Actions</span>
-            </TH>
-          </tr>
-        </THead>
-        <TBody>
-          {users.data.map((u) => {
-            const isDisabled = u.disabledAt !== null;
-            const isMe = u.id === myId;
-            return (
-              <TR key={u.id}>
-                <TD className="font-medium whitespace-nowrap">{u.email}</TD>
-                <TD className="whitespace-nowrap">{u.name}</TD>
-                <TD className="whitespace-nowrap">{roleLabel(u.role)}</TD>
-                <TD className="text-zinc-600">
-                  {u.tenant?.name ?? <span className="whitespace-nowrap text-zinc-500">All tenants</span>}
-                </TD>
-                <TD className="whitespace-nowrap">
-                  {isDisabled ? (
-                    <span className="flex flex-col items-start gap-0.5">
-                      <Badge tone="bad">Disabled</Badge>
-                      <TimeStamp format="short" value={u.disabledAt} className="text-xs text-zinc-500" />
-                    </span>
-                  ) : (
-                    <Badge tone="ok" hasDot>
-                      Active
-                    </Badge>
-                  )}
-                </TD>
-                <TD className="text-right whitespace-nowrap">
-                  {isMe ? (
-                    <span className="text-xs text-zinc-500">You</span>
-                  ) : (
-                    <Button
-                      variant="secondary"
-                      size="sm"
-                      aria-label={`${isDisabled ? "Enable" : "Disable"} user ${u.email}`}
-                      onClick={() => setTarget({ id: u.id, email: u.email, isDisabled })}
-                    >
-                      {isDisabled ? "Enable" : "Disable"}
-                    </Button>
-                  )}
-                </TD>
-              </TR>
-            );
-          })}
-        </TBody>
-      </Table>
-      <SetUserDisabledDialog target={target} onClose={() => setTarget(null)} />
-    </Card>
+    <QueryState
+      query={users}
+      what="users"
+      rows={5}
+      isEmpty={(list) => list.length === 0}
+      empty={{ title: "No users", description: "Create the first account with the form.", headingLevel: 2 }}
+    >
+      {(list) => (
+        <Card title="All users" description={`${list.length} in total`} bodyClassName="p-0">
+          <Table label="Users">
+            <THead>
+              <tr>
+                <TH>Email</TH>
+                <TH>Name</TH>
+                <TH>Role</TH>
+                <TH>Tenant</TH>
+                <TH>Status</TH>
+                <TH>
+                  <span className="sr-only">Actions</span>
+                </TH>
+              </tr>
+            </THead>
+            <TBody>
+              {list.map((u) => {
+                const isDisabled = u.disabledAt !== null;
+                const isMe = u.id === myId;
+                return (
+                  <TR key={u.id}>
+                    <TD className="font-medium whitespace-nowrap">{u.email}</TD>
+                    <TD className="whitespace-nowrap">{u.name}</TD>
+                    <TD className="whitespace-nowrap">{roleLabel(u.role)}</TD>
+                    <TD className="text-zinc-600">
+                      {u.tenant?.name ?? <span className="whitespace-nowrap text-zinc-500">All tenants</span>}
+                    </TD>
+                    <TD className="whitespace-nowrap">
+                      {isDisabled ? (
+                        <span className="flex flex-col items-start gap-0.5">
+                          <Badge tone="bad">Disabled</Badge>
+                          <TimeStamp format="short" value={u.disabledAt} className="text-xs text-zinc-500" />
+                        </span>
+                      ) : (
+                        <Badge tone="ok" hasDot>
+                          Active
+                        </Badge>
+                      )}
+                    </TD>
+                    <TD className="text-right whitespace-nowrap">
+                      {isMe ? (
+                        <span className="text-xs text-zinc-500">You</span>
+                      ) : (
+                        <Button
+                          variant="secondary"
+                          size="sm"
+                          aria-label={`${isDisabled ? "Enable" : "Disable"} user ${u.email}`}
+                          onClick={() => setTarget({ id: u.id, email: u.email, isDisabled })}
+                        >
+                          {isDisabled ? "Enable" : "Disable"}
+                        </Button>
+                      )}
+                    </TD>
+                  </TR>
+                );
+              })}
+            </TBody>
+          </Table>
+          <SetUserDisabledDialog target={target} onClose={() => setTarget(null)} />
+        </Card>
+      )}
+    </QueryState>
   );
 }

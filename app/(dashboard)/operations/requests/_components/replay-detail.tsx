@@ -7,7 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
-import { QueryState } from "@/app/(dashboard)/_components/query-state";
+import { QueryState } from "@/components/query/query-state";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
 import { useTRPC } from "@/trpc/client";
 import { processingResultText, summariseProcessingResult } from "../../_lib/processing-result";

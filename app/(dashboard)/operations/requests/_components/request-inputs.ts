@@ -1,6 +1,6 @@
 // The stored-requests page's filters, read from the URL (so a filtered list can be shared) and
 // turned into ingest.listRequests' input. The page (prefetch) and the list use the same input.
-import type { TRouterInputs } from "@/app/(dashboard)/_lib/router-types";
+import type { TRouterInputs } from "@/trpc/router-types";
 
 export const INBOX_STATUSES = ["pending", "processed", "quarantined", "failed"] as const;
 export type TInboxStatus = (typeof INBOX_STATUSES)[number];

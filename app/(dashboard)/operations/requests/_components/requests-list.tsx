@@ -12,8 +12,8 @@ import { Select } from "@/components/ui/select";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
-import { QueryState } from "@/app/(dashboard)/_components/query-state";
-import type { TRouterInputs } from "@/app/(dashboard)/_lib/router-types";
+import { QueryState } from "@/components/query/query-state";
+import type { TRouterInputs } from "@/trpc/router-types";
 import { useTRPC } from "@/trpc/client";
 import { processingResultText } from "../../_lib/processing-result";
 import {

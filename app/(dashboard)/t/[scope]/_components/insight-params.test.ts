@@ -1,6 +1,6 @@
 // The insights URL: windows, the past, the metric, and drill-down links the message search reads.
 import { describe, expect, it } from "vitest";
-import { readMessageFilters } from "../messages/_components/search-params";
+import { readMessageFilters } from "@/components/messages/search-params";
 import {
   failureLinks,
   insightHref,

@@ -3,7 +3,7 @@
 // the server pages (prefetch) and the client components (which must build the identical input).
 import type { TInsightWindow } from "@/server/domain/insights/windows";
 import type { TMessageState } from "@/server/domain/reconciliation/message-state";
-import { EMPTY_FILTERS, filtersToQueryString } from "../messages/_components/search-params";
+import { EMPTY_FILTERS, filtersToQueryString } from "@/components/messages/search-params";
 
 export const WINDOW_OPTIONS = [
   { key: "24h", label: "24 hours" },

@@ -5,19 +5,18 @@ import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { ErrorState } from "@/components/ui/error-state";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
-import { SkeletonRows } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
-import { errorMessageOf, fieldError, fieldErrorsOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { errorMessageOf, fieldError, fieldErrorsOf } from "@/components/query/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import { ApiKeyRevealDialog } from "./api-key-reveal-dialog";
 import { RevokeApiKeyDialog, type TRevokeTarget } from "./revoke-api-key-dialog";
 import { formText } from "@/components/ui/form-text";
+import { QueryState } from "@/components/query/query-state";
 
 function ApiKeysTable({
   tenantId,
@@ -28,86 +27,80 @@ function ApiKeysTable({
 }) {
   const trpc = useTRPC();
   const keys = useQuery(trpc.admin.listApiKeys.queryOptions({ tenantId }));
-  if (keys.isPending) return <SkeletonRows rows={3} label="Loading API keys" />;
-  if (keys.isError) {
-    return (
-      <ErrorState
-        title="Could not load API keys"
-        message={errorMessageOf(keys.error)}
-        onRetry={() => void keys.refetch()}
-        isRetrying={keys.isRefetching}
-      />
-    );
-  }
-  if (keys.data.length === 0) {
-    return (
-      <p className="rounded-md border border-dashed border-zinc-300 px-4 py-6 text-center text-sm text-zinc-600">
-        No API keys yet. The tenant&apos;s systems need one to send messages through the API.
-      </p>
-    );
-  }
   return (
-    <Table label="API keys" className="-mx-4">
-      <THead>
-        <tr>
-          <TH>Name</TH>
-          <TH>Key</TH>
-          <TH>Created by</TH>
-          <TH>Created</TH>
-          <TH>Last used</TH>
-          <TH>Status</TH>
-          <TH>
-            <span className="sr-only">Actions</span>
-          </TH>
-        </tr>
-      </THead>
-      <TBody>
-        {keys.data.map((k) => (
-          <TR key={k.id} className={k.revokedAt ? "text-zinc-500" : undefined}>
-            <TD className="font-medium">{k.name}</TD>
-            <TD className="font-mono text-xs whitespace-nowrap text-zinc-600">
-              <span className="sr-only">ending in </span>…{k.hint}
-            </TD>
-            <TD className="whitespace-nowrap text-zinc-600">{actorText(k.createdByLabel)}</TD>
-            <TD className="whitespace-nowrap text-zinc-600">
-              <TimeStamp format="short" value={k.createdAt} />
-            </TD>
-            <TD className="whitespace-nowrap text-zinc-600">
-              <TimeStamp format="short" value={k.lastUsedAt} fallback="Never" />
-            </TD>
-            <TD className="whitespace-nowrap">
-              {k.revokedAt ? (
-                <span className="flex flex-col items-start gap-0.5">
-                  <Badge tone="bad">Revoked</Badge>
-                  <span className="text-xs text-zinc-500">
-                    <TimeStamp format="short" value={k.revokedAt} />
-                    {k.revokedByLabel ? (
-                      <span className="block">by {actorText(k.revokedByLabel)}</span>
-                    ) : null}
-                  </span>
-                </span>
-              ) : (
-                <Badge tone="ok" hasDot>
-                  Active
-                </Badge>
-              )}
-            </TD>
-            <TD className="text-right">
-              {k.revokedAt ? null : (
-                <Button
-                  variant="secondary"
-                  size="sm"
-                  aria-label={`Revoke API key ${k.name}`}
-                  onClick={() => onRevoke({ id: k.id, name: k.name, hint: k.hint })}
-                >
-                  Revoke
-                </Button>
-              )}
-            </TD>
-          </TR>
-        ))}
-      </TBody>
-    </Table>
+    <QueryState
+      query={keys}
+      what="API keys"
+      rows={3}
+      isEmpty={(d) => d.length === 0}
+      empty={{ note: "No API keys yet. The tenant's systems need one to send messages through the API." }}
+    >
+      {(list) => {
+        return (
+          <Table label="API keys" className="-mx-4">
+            <THead>
+              <tr>
+                <TH>Name</TH>
+                <TH>Key</TH>
+                <TH>Created by</TH>
+                <TH>Created</TH>
+                <TH>Last used</TH>
+                <TH>Status</TH>
+                <TH>
+                  <span className="sr-only">Actions</span>
+                </TH>
+              </tr>
+            </THead>
+            <TBody>
+              {list.map((k) => (
+                <TR key={k.id} className={k.revokedAt ? "text-zinc-500" : undefined}>
+                  <TD className="font-medium">{k.name}</TD>
+                  <TD className="font-mono text-xs whitespace-nowrap text-zinc-600">
+                    <span className="sr-only">ending in </span>…{k.hint}
+                  </TD>
+                  <TD className="whitespace-nowrap text-zinc-600">{actorText(k.createdByLabel)}</TD>
+                  <TD className="whitespace-nowrap text-zinc-600">
+                    <TimeStamp format="short" value={k.createdAt} />
+                  </TD>
+                  <TD className="whitespace-nowrap text-zinc-600">
+                    <TimeStamp format="short" value={k.lastUsedAt} fallback="Never" />
+                  </TD>
+                  <TD className="whitespace-nowrap">
+                    {k.revokedAt ? (
+                      <span className="flex flex-col items-start gap-0.5">
+                        <Badge tone="bad">Revoked</Badge>
+                        <span className="text-xs text-zinc-500">
+                          <TimeStamp format="short" value={k.revokedAt} />
+                          {k.revokedByLabel ? (
+                            <span className="block">by {actorText(k.revokedByLabel)}</span>
+                          ) : null}
+                        </span>
+                      </span>
+                    ) : (
+                      <Badge tone="ok" hasDot>
+                        Active
+                      </Badge>
+                    )}
+                  </TD>
+                  <TD className="text-right">
+                    {k.revokedAt ? null : (
+                      <Button
+                        variant="secondary"
+                        size="sm"
+                        aria-label={`Revoke API key ${k.name}`}
+                        onClick={() => onRevoke({ id: k.id, name: k.name, hint: k.hint })}
+                      >
+                        Revoke
+                      </Button>
+                    )}
+                  </TD>
+                </TR>
+              ))}
+            </TBody>
+          </Table>
+        );
+      }}
+    </QueryState>
   );
 }
 

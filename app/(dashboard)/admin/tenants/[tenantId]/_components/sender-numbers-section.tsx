@@ -4,77 +4,70 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { ErrorState } from "@/components/ui/error-state";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
-import { SkeletonRows } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { QualityBadge, SenderStatusBadge, TierBadge } from "@/app/(dashboard)/_components/sender-badges";
-import { errorMessageOf, fieldError, fieldErrorsOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { errorMessageOf, fieldError, fieldErrorsOf } from "@/components/query/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import { formText } from "@/components/ui/form-text";
+import { QueryState } from "@/components/query/query-state";
 
 function SenderNumbersTable({ tenantId }: { tenantId: string }) {
   const trpc = useTRPC();
   const overview = useQuery(trpc.tenants.overview.queryOptions({ tenantId }));
-  if (overview.isPending) return <SkeletonRows rows={3} label="Loading sender numbers" />;
-  if (overview.isError) {
-    return (
-      <ErrorState
-        title="Could not load sender numbers"
-        message={errorMessageOf(overview.error)}
-        onRetry={() => void overview.refetch()}
-        isRetrying={overview.isRefetching}
-      />
-    );
-  }
-  const numbers = overview.data.senderNumbers;
-  if (numbers.length === 0) {
-    return (
-      <p className="rounded-md border border-dashed border-zinc-300 px-4 py-6 text-center text-sm text-zinc-600">
-        No sender numbers yet. Add the tenant&apos;s first WhatsApp number with the form.
-      </p>
-    );
-  }
   return (
-    <Table label="Sender numbers" className="-mx-4">
-      <THead>
-        <tr>
-          <TH>Number</TH>
-          <TH>Label</TH>
-          <TH>phone_number_id</TH>
-          <TH>WABA ID</TH>
-          <TH>Quality</TH>
-          <TH>Limit</TH>
-          <TH>Status</TH>
-          <TH>Added</TH>
-        </tr>
-      </THead>
-      <TBody>
-        {numbers.map((n) => (
-          <TR key={n.id}>
-            <TD className="font-mono text-xs whitespace-nowrap">{n.displayNumber}</TD>
-            <TD className="text-zinc-600">{n.label ?? "—"}</TD>
-            <TD className="font-mono text-xs text-zinc-600">{n.phoneNumberId}</TD>
-            <TD className="font-mono text-xs text-zinc-600">{n.wabaId}</TD>
-            <TD>
-              <QualityBadge rating={n.qualityRating} />
-            </TD>
-            <TD>
-              <TierBadge tier={n.messagingLimitTier} />
-            </TD>
-            <TD>
-              <SenderStatusBadge status={n.status} />
-            </TD>
-            <TD className="whitespace-nowrap text-zinc-600">
-              <TimeStamp format="short" value={n.createdAt} />
-            </TD>
-          </TR>
-        ))}
-      </TBody>
-    </Table>
+    <QueryState
+      query={overview}
+      what="sender numbers"
+      rows={3}
+      isEmpty={(d) => d.senderNumbers.length === 0}
+      empty={{ note: "No sender numbers yet. Add the tenant's first WhatsApp number with the form." }}
+    >
+      {(data) => {
+        const numbers = data.senderNumbers;
+        return (
+          <Table label="Sender numbers" className="-mx-4">
+            <THead>
+              <tr>
+                <TH>Number</TH>
+                <TH>Label</TH>
+                <TH>phone_number_id</TH>
+                <TH>WABA ID</TH>
+                <TH>Quality</TH>
+                <TH>Limit</TH>
+                <TH>Status</TH>
+                <TH>Added</TH>
+              </tr>
+            </THead>
+            <TBody>
+              {numbers.map((n) => (
+                <TR key={n.id}>
+                  <TD className="font-mono text-xs whitespace-nowrap">{n.displayNumber}</TD>
+                  <TD className="text-zinc-600">{n.label ?? "—"}</TD>
+                  <TD className="font-mono text-xs text-zinc-600">{n.phoneNumberId}</TD>
+                  <TD className="font-mono text-xs text-zinc-600">{n.wabaId}</TD>
+                  <TD>
+                    <QualityBadge rating={n.qualityRating} />
+                  </TD>
+                  <TD>
+                    <TierBadge tier={n.messagingLimitTier} />
+                  </TD>
+                  <TD>
+                    <SenderStatusBadge status={n.status} />
+                  </TD>
+                  <TD className="whitespace-nowrap text-zinc-600">
+                    <TimeStamp format="short" value={n.createdAt} />
+                  </TD>
+                </TR>
+              ))}
+            </TBody>
+          </Table>
+        );
+      }}
+    </QueryState>
   );
 }
 

@@ -9,21 +9,19 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Dialog } from "@/components/ui/dialog";
-import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState } from "@/components/ui/error-state";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { formText } from "@/components/ui/form-text";
 import { Textarea } from "@/components/ui/input";
-import { SkeletonRows } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
-import { FormButtons } from "@/app/(dashboard)/_components/reason-dialog";
+import { FormButtons } from "@/components/ui/reason-dialog";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
-import { errorMessageOf, fieldError, fieldErrorsOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import type { TRouterOutputs } from "@/trpc/router-types";
+import { errorMessageOf, fieldError, fieldErrorsOf } from "@/components/query/trpc-errors";
 import { useTRPC } from "@/trpc/client";
-import { BULK_STATUS_LABELS, operationAnchor } from "./labels";
+import { BULK_STATUS_LABELS, operationAnchor } from "@/components/dead-letters/labels";
+import { QueryState } from "@/components/query/query-state";
 
 type TOperation = TRouterOutputs["deadLetters"]["listBulk"]["items"][number];
 
@@ -190,147 +188,131 @@ export function BulkOperations({
     }),
   );
 
-  let body;
-  if (query.isPending) {
-    body = (
-      <div className="p-4">
-        <SkeletonRows rows={3} label="Loading bulk operations" />
-      </div>
-    );
-  } else if (query.isError) {
-    body = (
-      <div className="p-4">
-        <ErrorState
-          title="Could not load bulk operations"
-          message={errorMessageOf(query.error)}
-          onRetry={() => void query.refetch()}
-          isRetrying={query.isRefetching}
-        />
-      </div>
-    );
-  } else if (query.data.items.length === 0) {
-    body = (
-      <div className="p-4">
-        <EmptyState
-          title="No bulk operations yet"
-          description="Select dead letters above and run a dry run; confirmed operations appear here."
-          headingLevel={3}
-        />
-      </div>
-    );
-  } else {
-    body = (
-      <Table label="Bulk operations">
-        <THead>
-          <tr>
-            <TH>Requested</TH>
-            <TH>Operation</TH>
-            <TH>Status</TH>
-            <TH>Approval</TH>
-            <TH>Progress</TH>
-            {canAct ? <TH>Actions</TH> : null}
-          </tr>
-        </THead>
-        <TBody>
-          {query.data.items.map((op) => {
-            const status = BULK_STATUS_LABELS[op.status];
-            const isStuck = op.status === "approved" && op.startedAt === null;
-            return (
-              <TR
-                key={op.id}
-                id={operationAnchor(op.id)}
-                className="scroll-mt-4 align-top target:outline-2 target:-outline-offset-2 target:outline-accent-600"
-              >
-                <TD className="whitespace-nowrap">
-                  <TimeStamp value={op.requestedAt} format="short" />
-                  <span className="block text-xs text-zinc-500">by {actorText(op.requestedBy)}</span>
-                </TD>
-                <TD className="min-w-64 max-w-md">
-                  <span className="font-medium text-zinc-900">
-                    {op.kind === "retry" ? "Retry" : "Discard"} {op.actionCount}{" "}
-                    {op.actionCount === 1 ? "message" : "messages"}
-                    {op.tenantCount > 1 ? ` in ${op.tenantCount} tenants` : ""}
-                  </span>
-                  <span className="block text-xs text-zinc-600">{op.reason}</span>
-                  <span className="block text-xs text-zinc-500">{op.selectionText}</span>
-                </TD>
-                <TD>
-                  <Badge tone={status.tone} hasDot>
-                    {status.label}
-                  </Badge>
-                </TD>
-                <TD className="text-xs text-zinc-600">
-                  {op.needsApproval ? (
-                    op.decidedBy ? (
-                      <>
-                        {op.isWithdrawn ? "Withdrawn" : op.status === "rejected" ? "Rejected" : "Approved"} by{" "}
-                        {actorText(op.decidedBy)}
-                        {op.decisionNote ? <span className="block">“{op.decisionNote}”</span> : null}
-                      </>
-                    ) : (
-                      `Needs a second engineer (above ${op.threshold ?? "the threshold"} in 24 h by one engineer)`
-                    )
-                  ) : (
-                    `Not needed (at most ${op.threshold ?? "the threshold"})`
-                  )}
-                </TD>
-                <TD>
-                  <Progress op={op} />
-                </TD>
-                {canAct ? (
+  const body = (
+    <QueryState
+      query={query}
+      what="bulk operations"
+      rows={3}
+      className="p-4"
+      isEmpty={(d) => d.items.length === 0}
+      empty={{
+        title: "No bulk operations yet",
+        description: "Select dead letters above and run a dry run; confirmed operations appear here.",
+      }}
+    >
+      {(data) => (
+        <Table label="Bulk operations">
+          <THead>
+            <tr>
+              <TH>Requested</TH>
+              <TH>Operation</TH>
+              <TH>Status</TH>
+              <TH>Approval</TH>
+              <TH>Progress</TH>
+              {canAct ? <TH>Actions</TH> : null}
+            </tr>
+          </THead>
+          <TBody>
+            {data.items.map((op) => {
+              const status = BULK_STATUS_LABELS[op.status];
+              const isStuck = op.status === "approved" && op.startedAt === null;
+              return (
+                <TR
+                  key={op.id}
+                  id={operationAnchor(op.id)}
+                  className="scroll-mt-4 align-top target:outline-2 target:-outline-offset-2 target:outline-accent-600"
+                >
                   <TD className="whitespace-nowrap">
-                    <span className="flex gap-1">
-                      {op.viewer.canDecide ? (
+                    <TimeStamp value={op.requestedAt} format="short" />
+                    <span className="block text-xs text-zinc-500">by {actorText(op.requestedBy)}</span>
+                  </TD>
+                  <TD className="min-w-64 max-w-md">
+                    <span className="font-medium text-zinc-900">
+                      {op.kind === "retry" ? "Retry" : "Discard"} {op.actionCount}{" "}
+                      {op.actionCount === 1 ? "message" : "messages"}
+                      {op.tenantCount > 1 ? ` in ${op.tenantCount} tenants` : ""}
+                    </span>
+                    <span className="block text-xs text-zinc-600">{op.reason}</span>
+                    <span className="block text-xs text-zinc-500">{op.selectionText}</span>
+                  </TD>
+                  <TD>
+                    <Badge tone={status.tone} hasDot>
+                      {status.label}
+                    </Badge>
+                  </TD>
+                  <TD className="text-xs text-zinc-600">
+                    {op.needsApproval ? (
+                      op.decidedBy ? (
                         <>
+                          {op.isWithdrawn ? "Withdrawn" : op.status === "rejected" ? "Rejected" : "Approved"}{" "}
+                          by {actorText(op.decidedBy)}
+                          {op.decisionNote ? <span className="block">“{op.decisionNote}”</span> : null}
+                        </>
+                      ) : (
+                        `Needs a second engineer (above ${op.threshold ?? "the threshold"} in 24 h by one engineer)`
+                      )
+                    ) : (
+                      `Not needed (at most ${op.threshold ?? "the threshold"})`
+                    )}
+                  </TD>
+                  <TD>
+                    <Progress op={op} />
+                  </TD>
+                  {canAct ? (
+                    <TD className="whitespace-nowrap">
+                      <span className="flex gap-1">
+                        {op.viewer.canDecide ? (
+                          <>
+                            <Button
+                              size="sm"
+                              aria-label={`Approve operation ${op.id.slice(0, 8)}`}
+                              onClick={() => setDecision({ op, kind: "approve" })}
+                            >
+                              Approve…
+                            </Button>
+                            <Button
+                              size="sm"
+                              variant="secondary"
+                              aria-label={`Reject operation ${op.id.slice(0, 8)}`}
+                              onClick={() => setDecision({ op, kind: "reject" })}
+                            >
+                              Reject…
+                            </Button>
+                          </>
+                        ) : null}
+                        {op.viewer.canWithdraw ? (
                           <Button
                             size="sm"
-                            aria-label={`Approve operation ${op.id.slice(0, 8)}`}
-                            onClick={() => setDecision({ op, kind: "approve" })}
+                            variant="ghost"
+                            onClick={() => setDecision({ op, kind: "withdraw" })}
                           >
-                            Approve…
+                            Withdraw…
                           </Button>
+                        ) : null}
+                        {isStuck ? (
                           <Button
                             size="sm"
                             variant="secondary"
-                            aria-label={`Reject operation ${op.id.slice(0, 8)}`}
-                            onClick={() => setDecision({ op, kind: "reject" })}
+                            isPending={start.isPending}
+                            onClick={() => start.mutate({ bulkActionId: op.id })}
                           >
-                            Reject…
+                            Start again
                           </Button>
-                        </>
-                      ) : null}
-                      {op.viewer.canWithdraw ? (
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          onClick={() => setDecision({ op, kind: "withdraw" })}
-                        >
-                          Withdraw…
-                        </Button>
-                      ) : null}
-                      {isStuck ? (
-                        <Button
-                          size="sm"
-                          variant="secondary"
-                          isPending={start.isPending}
-                          onClick={() => start.mutate({ bulkActionId: op.id })}
-                        >
-                          Start again
-                        </Button>
-                      ) : null}
-                      {!op.viewer.canDecide && !op.viewer.canWithdraw && !isStuck ? (
-                        <span className="text-xs text-zinc-500">—</span>
-                      ) : null}
-                    </span>
-                  </TD>
-                ) : null}
-              </TR>
-            );
-          })}
-        </TBody>
-      </Table>
-    );
-  }
+                        ) : null}
+                        {!op.viewer.canDecide && !op.viewer.canWithdraw && !isStuck ? (
+                          <span className="text-xs text-zinc-500">—</span>
+                        ) : null}
+                      </span>
+                    </TD>
+                  ) : null}
+                </TR>
+              );
+            })}
+          </TBody>
+        </Table>
+      )}
+    </QueryState>
+  );
 
   return (
     <Card

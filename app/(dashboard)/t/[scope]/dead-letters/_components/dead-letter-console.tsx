@@ -39,7 +39,12 @@ import { DeadLetterGroups } from "./dead-letter-groups";
 import { DeadLetterTable, type TSelection } from "./dead-letter-table";
 import { DryRunDialog, type TDryRunRequest } from "./dry-run-dialog";
 import type { TDeadLetterScope } from "./dead-letter-filters";
-import { REASON_CLASS_LABELS, REASON_CLASS_OPTIONS, STATUS_LABELS, STATUS_OPTIONS } from "./labels";
+import {
+  REASON_CLASS_LABELS,
+  REASON_CLASS_OPTIONS,
+  STATUS_LABELS,
+  STATUS_OPTIONS,
+} from "@/components/dead-letters/labels";
 
 function useDeadLetters(scope: TDeadLetterScope, filters: TDeadLetterFilterValues, isEnabled: boolean) {
   const trpc = useTRPC();
@@ -98,6 +103,39 @@ function ViewSwitch({
   );
 }
 
+/**
+ * Whether retries leave out what the dry run says will most likely fail again: on unless the URL
+ * says likely=include, in the grouped view and the per-message list alike, so a shared link keeps
+ * it. The dry run starts from it and can still change it for one run.
+ */
+function LeaveOutToggle({
+  isLeavingOut,
+  isPending,
+  onChange,
+}: {
+  isLeavingOut: boolean;
+  isPending: boolean;
+  onChange: (isLeavingOut: boolean) => void;
+}) {
+  // ticks at once; the URL catches up with the navigation (the parent remounts this on arrival)
+  const [isChecked, setIsChecked] = useState(isLeavingOut);
+  return (
+    <label className="flex min-h-6 items-center gap-2 text-sm text-zinc-700">
+      <input
+        type="checkbox"
+        className="size-4 rounded border-zinc-300"
+        checked={isChecked}
+        disabled={isPending}
+        onChange={(event) => {
+          setIsChecked(event.currentTarget.checked);
+          onChange(event.currentTarget.checked);
+        }}
+      />
+      Leave out those that will most likely fail again
+    </label>
+  );
+}
+
 function FilterForm({
   scope,
   filters,
@@ -130,6 +168,8 @@ function FilterForm({
           reason: formText(form, "reason"),
           template: formText(form, "template"),
           age: formText(form, "age"),
+          // not a filter of the list: the toggle beside the views keeps it
+          likely: filters.likely,
         });
         const tenant = formText(form, "tenant");
         onApply(next, tenant && tenant !== scope.slug ? tenant : undefined);
@@ -186,7 +226,7 @@ function FilterForm({
       <FilterActions
         isPending={isPending}
         canClear={hasDeadLetterFilters(filters)}
-        onClear={() => onApply(EMPTY_DEAD_LETTER_FILTERS)}
+        onClear={() => onApply({ ...EMPTY_DEAD_LETTER_FILTERS, likely: filters.likely })}
       />
     </form>
   );
@@ -210,9 +250,7 @@ export function DeadLetterConsole({
   const canReadOperations = me.data?.permissions.includes("operations.read") ?? false;
   const query = useDeadLetters(scope, filters, view === "messages");
   const [selection, setSelection] = useState<TSelection>({ kind: "ids", keys: new Map() });
-  const [dryRun, setDryRun] = useState<{ request: TDryRunRequest; isLeavingOutByDefault: boolean } | null>(
-    null,
-  );
+  const [dryRun, setDryRun] = useState<TDryRunRequest | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   const apply = (next: TDeadLetterFilterValues, scopeSlug?: string) => {
@@ -230,22 +268,28 @@ export function DeadLetterConsole({
   const hasSelection = selection.kind === "filter" || selection.keys.size > 0;
   const openDryRun = (kind: "retry" | "discard") =>
     setDryRun({
-      // the per-message list keeps the checkbox off: its selection was made message by message
-      isLeavingOutByDefault: false,
-      request: {
-        kind,
-        tenantId: scope.kind === "tenant" ? scope.tenantId : undefined,
-        selection:
-          selection.kind === "filter"
-            ? { kind: "filter", filters: toDeadLetterFilterInput(filters) }
-            : { kind: "ids", items: [...selection.keys.values()] },
-      },
+      kind,
+      tenantId: scope.kind === "tenant" ? scope.tenantId : undefined,
+      selection:
+        selection.kind === "filter"
+          ? { kind: "filter", filters: toDeadLetterFilterInput(filters) }
+          : { kind: "ids", items: [...selection.keys.values()] },
     });
 
   return (
     <div className="flex flex-col gap-4">
       <FilterForm scope={scope} filters={filters} view={view} isPending={isPending} onApply={apply} />
-      <ViewSwitch scope={scope} filters={filters} view={view} />
+      <div className="flex flex-col gap-2 sm:flex-row sm:items-center sm:justify-between">
+        <ViewSwitch scope={scope} filters={filters} view={view} />
+        {canAct ? (
+          <LeaveOutToggle
+            key={filters.likely}
+            isLeavingOut={filters.likely === "leave_out"}
+            isPending={isPending}
+            onChange={(isLeavingOut) => apply({ ...filters, likely: isLeavingOut ? "leave_out" : "include" })}
+          />
+        ) : null}
+      </div>
       <div role="status" aria-live="polite">
         {notice ? (
           <Alert tone="ok" className="flex items-start justify-between gap-3">
@@ -268,7 +312,7 @@ export function DeadLetterConsole({
             filters={filters}
             canAct={canAct}
             canReadOperations={canReadOperations}
-            onDryRun={(request) => setDryRun({ request, isLeavingOutByDefault: true })}
+            onDryRun={setDryRun}
           />
         </Card>
       ) : (
@@ -318,8 +362,8 @@ export function DeadLetterConsole({
       ) : null}
       {dryRun ? (
         <DryRunDialog
-          request={dryRun.request}
-          isLeavingOutByDefault={dryRun.isLeavingOutByDefault}
+          request={dryRun}
+          isLeavingOutByDefault={filters.likely === "leave_out"}
           onClose={() => setDryRun(null)}
           onDone={(summary) => {
             setNotice(summary);

@@ -5,7 +5,9 @@ import {
   deadLetterFiltersToQueryString,
   EMPTY_DEAD_LETTER_FILTERS,
   hasDeadLetterFilters,
+  readDeadLetterFilters,
   readDeadLetterView,
+  toDeadLetterFilterInput,
   toDeadLetterGroupsInput,
 } from "./dead-letter-filters";
 
@@ -28,5 +30,20 @@ describe("the dead-letter view", () => {
     expect(toDeadLetterGroupsInput({ ...EMPTY_DEAD_LETTER_FILTERS, status: "all", age: "lt1h" })).toEqual({
       age: "lt1h",
     });
+  });
+
+  it("leaves out what will most likely fail again unless the URL says likely=include", () => {
+    expect(readDeadLetterFilters({}).likely).toBe("leave_out");
+    expect(readDeadLetterFilters({ likely: "leave_out" }).likely).toBe("leave_out");
+    expect(readDeadLetterFilters({ likely: "yes" }).likely).toBe("leave_out");
+    const including = readDeadLetterFilters({ likely: "include", reason: "exhausted" });
+    expect(including.likely).toBe("include");
+    expect(deadLetterFiltersToQueryString(including, "messages")).toBe(
+      "?view=messages&reason=exhausted&likely=include",
+    );
+    expect(deadLetterFiltersToQueryString(EMPTY_DEAD_LETTER_FILTERS, null)).toBe("");
+    // it decides what a retry sends, not which dead letters are listed
+    expect(hasDeadLetterFilters({ ...EMPTY_DEAD_LETTER_FILTERS, likely: "include" })).toBe(false);
+    expect(toDeadLetterFilterInput(including)).toEqual({ status: "open", reasonClass: "exhausted" });
   });
 });

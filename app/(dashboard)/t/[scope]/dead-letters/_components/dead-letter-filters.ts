@@ -2,7 +2,7 @@
 // shared by the server page (prefetch) and the client list (which must build the identical input
 // to find the prefetched data). Invalid values are dropped.
 import type { TDeadLetterStatus, TReasonClass } from "@/server/domain/dead-letters/dead-letter";
-import { REASON_CLASS_LABELS, STATUS_LABELS } from "./labels";
+import { REASON_CLASS_LABELS, STATUS_LABELS } from "@/components/dead-letters/labels";
 
 export const AGE_OPTIONS = {
   lt1h: "Less than 1 hour",
@@ -22,6 +22,11 @@ export type TDeadLetterFilterValues = {
   reason: TReasonClass | "";
   template: string;
   age: TAge | "";
+  /**
+   * Whether a retry leaves out the messages the dry run says will most likely fail again (the
+   * default, in both views), or retries them too ("include", written to the URL as likely=include).
+   */
+  likely: "leave_out" | "include";
 };
 
 export const EMPTY_DEAD_LETTER_FILTERS: TDeadLetterFilterValues = {
@@ -31,6 +36,7 @@ export const EMPTY_DEAD_LETTER_FILTERS: TDeadLetterFilterValues = {
   reason: "",
   template: "",
   age: "",
+  likely: "leave_out",
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -54,6 +60,7 @@ export function readDeadLetterFilters(
     reason: reason in REASON_CLASS_LABELS ? (reason as TReasonClass) : "",
     template: text("template", 512),
     age: age in AGE_OPTIONS ? (age as TAge) : "",
+    likely: text("likely", 10) === "include" ? "include" : "leave_out",
   };
 }
 
@@ -86,12 +93,14 @@ export function deadLetterFiltersToQueryString(
   if (filters.reason) query.set("reason", filters.reason);
   if (filters.template) query.set("template", filters.template);
   if (filters.age) query.set("age", filters.age);
+  if (filters.likely === "include") query.set("likely", "include");
   const text = query.toString();
   return text ? `?${text}` : "";
 }
 
+/** Whether anything narrows the list (what a retry leaves out does not). */
 export function hasDeadLetterFilters(filters: TDeadLetterFilterValues): boolean {
-  return deadLetterFiltersToQueryString(filters, null) !== "";
+  return deadLetterFiltersToQueryString({ ...filters, likely: "leave_out" }, null) !== "";
 }
 
 /** The filters as deadLetters.list and prepareBulk take them (without tenant, cursor and limit). */

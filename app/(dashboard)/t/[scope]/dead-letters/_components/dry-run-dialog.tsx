@@ -14,10 +14,10 @@ import { FormMessage } from "@/components/ui/form-message";
 import { formText } from "@/components/ui/form-text";
 import { Textarea } from "@/components/ui/input";
 import { SkeletonRows } from "@/components/ui/skeleton";
-import type { TRouterInputs } from "@/app/(dashboard)/_lib/router-types";
-import { errorMessageOf, fieldError, fieldErrorsOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import type { TRouterInputs } from "@/trpc/router-types";
+import { errorMessageOf, fieldError, fieldErrorsOf } from "@/components/query/trpc-errors";
 import { useTRPC } from "@/trpc/client";
-import { SEVERITY_LABELS } from "./labels";
+import { SEVERITY_LABELS } from "@/components/dead-letters/labels";
 
 export type TDryRunRequest = TRouterInputs["deadLetters"]["prepareBulk"];
 
@@ -31,7 +31,7 @@ export function DryRunDialog({
   onDone,
 }: {
   request: TDryRunRequest;
-  /** start with "leave out what will most likely fail again" ticked (an issue's retry) */
+  /** start with "leave out what will most likely fail again" ticked (the page's toggle, on by default) */
   isLeavingOutByDefault?: boolean;
   onClose: () => void;
   onDone: (summary: string) => void;

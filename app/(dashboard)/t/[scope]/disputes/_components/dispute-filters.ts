@@ -1,6 +1,6 @@
 // The disputes list's filters as URL parameters, and the procedure input they make. Pure: shared
 // by the server page (prefetch) and the client list (which must build the identical input).
-import type { TDisputeStatus } from "./dispute-labels";
+import type { TDisputeStatus } from "@/components/disputes/dispute-labels";
 
 export type TDisputeFilters = { status: TDisputeStatus | ""; ticket: string };
 

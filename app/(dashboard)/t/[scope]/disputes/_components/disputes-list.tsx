@@ -8,23 +8,20 @@ import { useTransition } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState } from "@/components/ui/error-state";
 import { Field } from "@/components/ui/field";
 import { formText } from "@/components/ui/form-text";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
-import { SkeletonRows } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
-import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
 import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
 import { scopeInput } from "@/app/(dashboard)/_lib/scope-input";
 import { useTRPC } from "@/trpc/client";
-import { StateBadge } from "../../messages/_components/state-badge";
-import { DISPUTE_STATUS_LABELS, OUTCOME_LABELS } from "./dispute-labels";
+import { StateBadge } from "@/components/messages/state-badge";
+import { DISPUTE_STATUS_LABELS, OUTCOME_LABELS } from "@/components/disputes/dispute-labels";
 import { disputeFiltersToQueryString, toDisputeInput, type TDisputeFilters } from "./dispute-filters";
+import { QueryState } from "@/components/query/query-state";
 
 export type TDisputeScope = { kind: "tenant"; tenantId: string; slug: string } | { kind: "all"; slug: "all" };
 
@@ -49,116 +46,102 @@ export function DisputesList({ scope, filters }: { scope: TDisputeScope; filters
   const apply = (next: TDisputeFilters) =>
     startTransition(() => router.push(`${pathname}${disputeFiltersToQueryString(next)}`));
 
-  let body;
-  if (query.isPending) {
-    body = (
-      <div className="p-4">
-        <SkeletonRows rows={6} label="Loading disputes" />
-      </div>
-    );
-  } else if (query.isError && rows.length === 0) {
-    body = (
-      <div className="p-4">
-        <ErrorState
-          title="Could not load disputes"
-          message={errorMessageOf(query.error)}
-          onRetry={() => void query.refetch()}
-          isRetrying={query.isRefetching}
-        />
-      </div>
-    );
-  } else if (rows.length === 0) {
-    body = (
-      <div className="p-4">
-        <EmptyState
-          title={isFiltered ? "No disputes match these filters" : "No disputes recorded"}
-          description={
-            isFiltered
-              ? "Ticket references match exactly. Clear the filters to see every dispute."
-              : "Support opens a dispute from a message's page when a tenant challenges its delivery."
-          }
-        />
-      </div>
-    );
-  } else {
-    body = (
-      <>
-        <Table label="Disputes">
-          <THead>
-            <tr>
-              <TH>Opened</TH>
-              <TH>Ticket</TH>
-              {scope.kind === "all" ? <TH>Tenant</TH> : null}
-              <TH>Message</TH>
-              <TH>Status</TH>
-              <TH>Outcome</TH>
-              <TH>Last change</TH>
-            </tr>
-          </THead>
-          <TBody>
-            {rows.map((d) => {
-              const status = DISPUTE_STATUS_LABELS[d.status];
-              return (
-                <TR key={d.id} className="align-top">
-                  <TD className="whitespace-nowrap text-zinc-600">
-                    <TimeStamp value={d.openedAt} format="short" />
-                    <span className="block text-xs text-zinc-500">by {actorText(d.openedBy)}</span>
-                  </TD>
-                  <TD className="whitespace-nowrap">
-                    <span className="font-mono text-xs">{d.ticketRef}</span>
-                    <span className="block text-xs text-zinc-500">
-                      {d.noteCount} {d.noteCount === 1 ? "note" : "notes"}
-                    </span>
-                  </TD>
-                  {scope.kind === "all" ? <TD className="text-zinc-700">{d.tenantName}</TD> : null}
-                  <TD>
-                    <Link
-                      href={`/t/${encodeURIComponent(d.tenantSlug)}/messages/${d.messageId}`}
-                      className="font-medium text-accent-700 hover:underline"
-                    >
-                      {d.templateName ?? "Message"}
-                      <span className="sr-only"> of ticket {d.ticketRef}</span>
-                    </Link>
-                    <span className="mt-0.5 flex items-center gap-1.5">
-                      <span className="font-mono text-xs text-zinc-500" title={d.messageId}>
-                        {d.messageId.slice(0, 8)}…
+  const body = (
+    <QueryState
+      query={query}
+      what="disputes"
+      rows={6}
+      className="p-4"
+      isEmpty={() => rows.length === 0}
+      empty={{
+        title: isFiltered ? "No disputes match these filters" : "No disputes recorded",
+        description: isFiltered
+          ? "Ticket references match exactly. Clear the filters to see every dispute."
+          : "Support opens a dispute from a message's page when a tenant challenges its delivery.",
+        headingLevel: 2,
+      }}
+    >
+      {() => (
+        <>
+          <Table label="Disputes">
+            <THead>
+              <tr>
+                <TH>Opened</TH>
+                <TH>Ticket</TH>
+                {scope.kind === "all" ? <TH>Tenant</TH> : null}
+                <TH>Message</TH>
+                <TH>Status</TH>
+                <TH>Outcome</TH>
+                <TH>Last change</TH>
+              </tr>
+            </THead>
+            <TBody>
+              {rows.map((d) => {
+                const status = DISPUTE_STATUS_LABELS[d.status];
+                return (
+                  <TR key={d.id} className="align-top">
+                    <TD className="whitespace-nowrap text-zinc-600">
+                      <TimeStamp value={d.openedAt} format="short" />
+                      <span className="block text-xs text-zinc-500">by {actorText(d.openedBy)}</span>
+                    </TD>
+                    <TD className="whitespace-nowrap">
+                      <span className="font-mono text-xs">{d.ticketRef}</span>
+                      <span className="block text-xs text-zinc-500">
+                        {d.noteCount} {d.noteCount === 1 ? "note" : "notes"}
                       </span>
-                      <StateBadge state={d.messageState} />
-                    </span>
-                  </TD>
-                  <TD>
-                    <Badge tone={status.tone} hasDot>
-                      {status.label}
-                    </Badge>
-                  </TD>
-                  <TD className="min-w-40">
-                    {d.outcome ? (
-                      <>
-                        <Badge tone={OUTCOME_LABELS[d.outcome].tone}>{OUTCOME_LABELS[d.outcome].label}</Badge>
-                        {d.outcomeSummary ? (
-                          <span className="mt-0.5 block text-xs text-zinc-600">{d.outcomeSummary}</span>
-                        ) : null}
-                      </>
-                    ) : (
-                      <span className="text-zinc-500">Not decided</span>
-                    )}
-                  </TD>
-                  <TD className="whitespace-nowrap text-zinc-600">
-                    <TimeStamp value={d.resolvedAt ?? d.updatedAt} format="short" />
-                  </TD>
-                </TR>
-              );
-            })}
-          </TBody>
-        </Table>
-        <LoadMoreFooter
-          query={query}
-          endText={`${rows.length} ${rows.length === 1 ? "dispute" : "disputes"} · end of the list`}
-          fetchErrorText="Could not load more disputes."
-        />
-      </>
-    );
-  }
+                    </TD>
+                    {scope.kind === "all" ? <TD className="text-zinc-700">{d.tenantName}</TD> : null}
+                    <TD>
+                      <Link
+                        href={`/t/${encodeURIComponent(d.tenantSlug)}/messages/${d.messageId}`}
+                        className="font-medium text-accent-700 hover:underline"
+                      >
+                        {d.templateName ?? "Message"}
+                        <span className="sr-only"> of ticket {d.ticketRef}</span>
+                      </Link>
+                      <span className="mt-0.5 flex items-center gap-1.5">
+                        <span className="font-mono text-xs text-zinc-500" title={d.messageId}>
+                          {d.messageId.slice(0, 8)}…
+                        </span>
+                        <StateBadge state={d.messageState} />
+                      </span>
+                    </TD>
+                    <TD>
+                      <Badge tone={status.tone} hasDot>
+                        {status.label}
+                      </Badge>
+                    </TD>
+                    <TD className="min-w-40">
+                      {d.outcome ? (
+                        <>
+                          <Badge tone={OUTCOME_LABELS[d.outcome].tone}>
+                            {OUTCOME_LABELS[d.outcome].label}
+                          </Badge>
+                          {d.outcomeSummary ? (
+                            <span className="mt-0.5 block text-xs text-zinc-600">{d.outcomeSummary}</span>
+                          ) : null}
+                        </>
+                      ) : (
+                        <span className="text-zinc-500">Not decided</span>
+                      )}
+                    </TD>
+                    <TD className="whitespace-nowrap text-zinc-600">
+                      <TimeStamp value={d.resolvedAt ?? d.updatedAt} format="short" />
+                    </TD>
+                  </TR>
+                );
+              })}
+            </TBody>
+          </Table>
+          <LoadMoreFooter
+            query={query}
+            endText={`${rows.length} ${rows.length === 1 ? "dispute" : "disputes"} · end of the list`}
+            fetchErrorText="Could not load more disputes."
+          />
+        </>
+      )}
+    </QueryState>
+  );
 
   return (
     <div className="flex flex-col gap-4">

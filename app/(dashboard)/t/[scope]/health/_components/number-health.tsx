@@ -10,15 +10,13 @@ import { formatDuration, formatPercent } from "@/components/charts/prepare/forma
 import { TierStepChart } from "@/components/charts/tier-step-chart";
 import { Badge, type TBadgeTone } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState } from "@/components/ui/error-state";
-import { Skeleton, SkeletonRows } from "@/components/ui/skeleton";
+import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
+import { QueryState } from "@/components/query/query-state";
 import { useTRPC } from "@/trpc/client";
-import type { TRouterOutputs } from "../../../../_lib/router-types";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import { enumLabel } from "../../../../_lib/labels";
-import { errorMessageOf } from "../../../../_lib/trpc-errors";
 import { QualityBadge, SenderStatusBadge, TierBadge } from "../../../../_components/sender-badges";
 import {
   FAILURE_STATE_LABELS,
@@ -401,59 +399,53 @@ export function NumberHealth({
   const trpc = useTRPC();
   const health = useQuery(trpc.insights.senderHealth.queryOptions({ tenantId, ...toWindowInput(params) }));
 
-  if (health.isPending) {
-    return (
-      <div className="flex flex-col gap-4">
-        <Skeleton className="h-20 w-full" />
-        <SkeletonRows rows={6} label="Loading number health" />
-      </div>
-    );
-  }
-  if (health.isError) {
-    return (
-      <ErrorState
-        title="Could not load number health"
-        message={errorMessageOf(health.error)}
-        onRetry={() => void health.refetch()}
-        isRetrying={health.isRefetching}
-      />
-    );
-  }
-  const data = health.data;
-  if (data.senders.length === 0) {
-    return (
-      <EmptyState
-        title="No sender numbers yet"
-        description={`${tenantName} has no WhatsApp sender numbers registered. An administrator adds them under Admin › Tenants.`}
-      />
-    );
-  }
   return (
-    <div className="flex flex-col gap-6">
-      <Card bodyClassName="px-4 py-3">
-        <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4">
-          <Kpi
-            label={`Messages · ${data.window.label.toLowerCase()}`}
-            value={data.totals.messages.toLocaleString("en")}
-          />
-          <Kpi label="Delivered" value={formatPercent(data.totals.deliveryRate)} />
-          <Kpi label="Failed" value={formatPercent(data.totals.failureRate)} />
-          <div>
-            <dt className="text-xs text-zinc-500">As of</dt>
-            <dd className="text-sm text-zinc-800">
-              <TimeStamp value={data.generatedAt} format="short" />
-              <span className="block text-xs text-zinc-500">
-                messages sent <TimeStamp value={data.window.from} format="short" /> –{" "}
-                <TimeStamp value={data.window.to} format="short" />
-              </span>
-            </dd>
+    <QueryState
+      query={health}
+      what="number health"
+      placeholder={
+        <div className="flex flex-col gap-4">
+          <Skeleton className="h-20 w-full" />
+          <Skeleton className="h-40 w-full" />
+        </div>
+      }
+      isEmpty={(d) => d.senders.length === 0}
+      empty={{
+        title: "No sender numbers yet",
+        description: `${tenantName} has no WhatsApp sender numbers registered. An administrator adds them under Admin › Tenants.`,
+        headingLevel: 2,
+      }}
+    >
+      {(data) => {
+        return (
+          <div className="flex flex-col gap-6">
+            <Card bodyClassName="px-4 py-3">
+              <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4">
+                <Kpi
+                  label={`Messages · ${data.window.label.toLowerCase()}`}
+                  value={data.totals.messages.toLocaleString("en")}
+                />
+                <Kpi label="Delivered" value={formatPercent(data.totals.deliveryRate)} />
+                <Kpi label="Failed" value={formatPercent(data.totals.failureRate)} />
+                <div>
+                  <dt className="text-xs text-zinc-500">As of</dt>
+                  <dd className="text-sm text-zinc-800">
+                    <TimeStamp value={data.generatedAt} format="short" />
+                    <span className="block text-xs text-zinc-500">
+                      messages sent <TimeStamp value={data.window.from} format="short" /> –{" "}
+                      <TimeStamp value={data.window.to} format="short" />
+                    </span>
+                  </dd>
+                </div>
+              </dl>
+            </Card>
+            {data.senders.map((sender) => (
+              <SenderCard key={sender.id} sender={sender} slug={slug} health={data} />
+            ))}
+            <Templates health={data} />
           </div>
-        </dl>
-      </Card>
-      {data.senders.map((sender) => (
-        <SenderCard key={sender.id} sender={sender} slug={slug} health={data} />
-      ))}
-      <Templates health={data} />
-    </div>
+        );
+      }}
+    </QueryState>
   );
 }

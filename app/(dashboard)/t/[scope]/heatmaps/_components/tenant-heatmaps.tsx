@@ -14,13 +14,11 @@ import { HeatmapTable } from "@/components/charts/heatmap-table";
 import { CellDetails } from "@/components/charts/cell-details";
 import { describeCell, formatColumnRange, type THeatMetric } from "@/components/charts/prepare/heatmap";
 import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState } from "@/components/ui/error-state";
 import { Skeleton } from "@/components/ui/skeleton";
 import { TimeStamp } from "@/components/ui/time-stamp";
+import { QueryState } from "@/components/query/query-state";
 import { useTRPC } from "@/trpc/client";
-import type { TRouterOutputs } from "../../../../_lib/router-types";
-import { errorMessageOf } from "../../../../_lib/trpc-errors";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import {
   FAILURE_STATE_LABELS,
   failureLinks,
@@ -162,122 +160,119 @@ export function TenantHeatmaps({
 }) {
   const trpc = useTRPC();
   const query = useQuery(trpc.insights.tenantHeatmap.queryOptions({ tenantId, ...toWindowInput(params) }));
-  if (query.isPending) {
-    return (
-      <div role="status" className="flex flex-col gap-4">
-        <span className="sr-only">Loading heatmaps</span>
-        <Skeleton className="h-48 w-full" />
-        <Skeleton className="h-48 w-full" />
-      </div>
-    );
-  }
-  if (query.isError) {
-    return (
-      <ErrorState
-        title="Could not load the heatmaps"
-        message={errorMessageOf(query.error)}
-        onRetry={() => void query.refetch()}
-        isRetrying={query.isRefetching}
-      />
-    );
-  }
-  const data = query.data;
-  if (data.bySender.length === 0) {
-    return (
-      <EmptyState
-        title="No sender numbers yet"
-        description="Heatmaps show where failures cluster across a tenant's numbers; this tenant has none registered."
-      />
-    );
-  }
-  const metric: THeatMetric = params.metric;
-  const fromMs = data.window.from.getTime();
-  const bucketMs = data.window.bucketMinutes * MINUTE;
-  const senderRow = new Map(data.bySender.map((row, i) => [row.key, i]));
-  const markers: THeatmapMarker[] = data.markers.flatMap((m) => {
-    const row = senderRow.get(m.senderNumberId);
-    return row === undefined
-      ? []
-      : [
-          {
-            key: `${m.eventId}-${m.kind}`,
-            row,
-            position: (m.at.getTime() - fromMs) / bucketMs,
-            direction: m.direction,
-            label: `${m.displayNumber ?? ""}: ${m.summary}`,
-          },
-        ];
-  });
-  const totalFailures = data.bySender.reduce((sum, row) => sum + row.failures, 0);
-  const windowText = `${data.window.label.toLowerCase()}, ${data.window.bucketMinutes >= 1440 ? "one column per day" : `one column per ${data.window.bucketMinutes >= 60 ? `${data.window.bucketMinutes / 60} hours` : `${data.window.bucketMinutes} minutes`}`}`;
   return (
-    <div className="flex flex-col gap-6">
-      <p className="text-sm text-zinc-600">
-        {totalFailures.toLocaleString("en")} failed of{" "}
-        {data.bySender.reduce((sum, row) => sum + row.messages, 0).toLocaleString("en")} messages sent in the{" "}
-        {windowText}. Messages count in the period they were sent. As of{" "}
-        <TimeStamp value={data.generatedAt} format="short" />.
-      </p>
-      <HeatmapCard
-        title="Failures by sender number"
-        description={`Each row a number, each column a period (${windowText}); diamonds mark Meta's quality and limit changes.`}
-        dimension="sender"
-        rows={data.bySender}
-        data={data}
-        slug={slug}
-        metric={metric}
-        markers={markers}
-        empty="No sender numbers."
-        footer={
-          data.markers.length > 0 ? (
-            <div>
-              <h3 className="text-xs font-medium text-zinc-600">Quality and limit changes in this window</h3>
-              <ul
-                aria-label="Quality and limit changes in this window"
-                className="mt-1 flex flex-col gap-0.5 text-sm"
-              >
-                {data.markers.map((m) => (
-                  <li key={`${m.eventId}-${m.kind}`} className="flex flex-wrap gap-2">
-                    <TimeStamp value={m.at} format="short" className="text-zinc-500 tabular-nums" />
-                    <span className="font-mono text-xs leading-5">{m.displayNumber}</span>
-                    <span
-                      className={
-                        m.direction === "worse"
-                          ? "text-bad-700"
-                          : m.direction === "better"
-                            ? "text-ok-700"
-                            : ""
-                      }
+    <QueryState
+      query={query}
+      what="heatmaps"
+      errorTitle="Could not load the heatmaps"
+      placeholder={
+        <div className="flex flex-col gap-4">
+          <Skeleton className="h-48 w-full" />
+          <Skeleton className="h-48 w-full" />
+        </div>
+      }
+      isEmpty={(d) => d.bySender.length === 0}
+      empty={{
+        title: "No sender numbers yet",
+        description:
+          "Heatmaps show where failures cluster across a tenant's numbers; this tenant has none registered.",
+        headingLevel: 2,
+      }}
+    >
+      {(data) => {
+        const metric: THeatMetric = params.metric;
+        const fromMs = data.window.from.getTime();
+        const bucketMs = data.window.bucketMinutes * MINUTE;
+        const senderRow = new Map(data.bySender.map((row, i) => [row.key, i]));
+        const markers: THeatmapMarker[] = data.markers.flatMap((m) => {
+          const row = senderRow.get(m.senderNumberId);
+          return row === undefined
+            ? []
+            : [
+                {
+                  key: `${m.eventId}-${m.kind}`,
+                  row,
+                  position: (m.at.getTime() - fromMs) / bucketMs,
+                  direction: m.direction,
+                  label: `${m.displayNumber ?? ""}: ${m.summary}`,
+                },
+              ];
+        });
+        const totalFailures = data.bySender.reduce((sum, row) => sum + row.failures, 0);
+        const windowText = `${data.window.label.toLowerCase()}, ${data.window.bucketMinutes >= 1440 ? "one column per day" : `one column per ${data.window.bucketMinutes >= 60 ? `${data.window.bucketMinutes / 60} hours` : `${data.window.bucketMinutes} minutes`}`}`;
+        return (
+          <div className="flex flex-col gap-6">
+            <p className="text-sm text-zinc-600">
+              {totalFailures.toLocaleString("en")} failed of{" "}
+              {data.bySender.reduce((sum, row) => sum + row.messages, 0).toLocaleString("en")} messages sent
+              in the {windowText}. Messages count in the period they were sent. As of{" "}
+              <TimeStamp value={data.generatedAt} format="short" />.
+            </p>
+            <HeatmapCard
+              title="Failures by sender number"
+              description={`Each row a number, each column a period (${windowText}); diamonds mark Meta's quality and limit changes.`}
+              dimension="sender"
+              rows={data.bySender}
+              data={data}
+              slug={slug}
+              metric={metric}
+              markers={markers}
+              empty="No sender numbers."
+              footer={
+                data.markers.length > 0 ? (
+                  <div>
+                    <h3 className="text-xs font-medium text-zinc-600">
+                      Quality and limit changes in this window
+                    </h3>
+                    <ul
+                      aria-label="Quality and limit changes in this window"
+                      className="mt-1 flex flex-col gap-0.5 text-sm"
                     >
-                      {m.summary}
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          ) : null
-        }
-      />
-      <HeatmapCard
-        title="Failures by error code"
-        description="Each row an error code (most failures first), with what it means; a cell's share is of everything sent in that period."
-        dimension="code"
-        rows={data.byErrorCode}
-        data={data}
-        slug={slug}
-        metric={metric}
-        empty="No failures in this window."
-      />
-      <HeatmapCard
-        title="Failures by template"
-        description={`The templates with the most failures${data.byTemplate.omitted > 0 ? ` (${data.byTemplate.omitted} more not shown)` : ""}.`}
-        dimension="template"
-        rows={data.byTemplate.rows}
-        data={data}
-        slug={slug}
-        metric={metric}
-        empty="No template messages in this window."
-      />
-    </div>
+                      {data.markers.map((m) => (
+                        <li key={`${m.eventId}-${m.kind}`} className="flex flex-wrap gap-2">
+                          <TimeStamp value={m.at} format="short" className="text-zinc-500 tabular-nums" />
+                          <span className="font-mono text-xs leading-5">{m.displayNumber}</span>
+                          <span
+                            className={
+                              m.direction === "worse"
+                                ? "text-bad-700"
+                                : m.direction === "better"
+                                  ? "text-ok-700"
+                                  : ""
+                            }
+                          >
+                            {m.summary}
+                          </span>
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                ) : null
+              }
+            />
+            <HeatmapCard
+              title="Failures by error code"
+              description="Each row an error code (most failures first), with what it means; a cell's share is of everything sent in that period."
+              dimension="code"
+              rows={data.byErrorCode}
+              data={data}
+              slug={slug}
+              metric={metric}
+              empty="No failures in this window."
+            />
+            <HeatmapCard
+              title="Failures by template"
+              description={`The templates with the most failures${data.byTemplate.omitted > 0 ? ` (${data.byTemplate.omitted} more not shown)` : ""}.`}
+              dimension="template"
+              rows={data.byTemplate.rows}
+              data={data}
+              slug={slug}
+              metric={metric}
+              empty="No template messages in this window."
+            />
+          </div>
+        );
+      }}
+    </QueryState>
   );
 }

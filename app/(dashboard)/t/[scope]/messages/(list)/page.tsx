@@ -8,7 +8,11 @@ import { scopeInput } from "@/app/(dashboard)/_lib/scope-input";
 import { requireMe, resolveScope } from "@/app/(dashboard)/_lib/session";
 import { describeSearchTerm, parseSearchTerm, searchHints } from "@/server/domain/search/search-term";
 import { MessageSearch, type TSearchScope } from "../_components/message-search";
-import { filtersToInput, readMessageFilters, type TSearchParamsRecord } from "../_components/search-params";
+import {
+  filtersToInput,
+  readMessageFilters,
+  type TSearchParamsRecord,
+} from "@/components/messages/search-params";
 
 export const metadata: Metadata = { title: "Messages" };
 

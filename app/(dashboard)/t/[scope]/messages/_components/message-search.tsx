@@ -6,26 +6,22 @@ import type { TDuplicateConflictKind } from "@/server/domain/reconciliation/poss
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { useState, useSyncExternalStore, useTransition } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
-import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState } from "@/components/ui/error-state";
 import { Field } from "@/components/ui/field";
 import { formText } from "@/components/ui/form-text";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
-import { SkeletonRows } from "@/components/ui/skeleton";
 import { Spinner } from "@/components/ui/spinner";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { IdText } from "@/components/ui/id-text";
 import { needsSeconds } from "@/components/time/format-time";
-import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import {
   ErrorCodeField,
   FilterActions,
@@ -38,6 +34,7 @@ import { scopeInput } from "@/app/(dashboard)/_lib/scope-input";
 import { useTRPC } from "@/trpc/client";
 import {
   cleanRecipient,
+  countMoreFilters,
   EMPTY_FILTERS,
   encodeCursor,
   filtersToInput,
@@ -48,8 +45,9 @@ import {
   STATE_LABELS,
   STATE_OPTIONS,
   type TMessageFilters,
-} from "./search-params";
-import { StateBadge } from "./state-badge";
+} from "@/components/messages/search-params";
+import { StateBadge } from "@/components/messages/state-badge";
+import { QueryState } from "@/components/query/query-state";
 
 // the conflicts that mean "the recipient may have it twice" (server/domain/reconciliation/possible-duplicate.ts)
 const DUPLICATE_KINDS: ReadonlySet<string> = new Set<TDuplicateConflictKind>([
@@ -110,6 +108,13 @@ function SearchForm({
   );
   const isCrossTenant = me.data?.isCrossTenant ?? false;
   const [recipientError, setRecipientError] = useState<string | null>(null);
+  const moreCount = countMoreFilters(filters);
+  const moreRef = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    // a phone keeps the extra filters folded even when some are set (the summary counts them), so
+    // the search box and the results stay in view; wider screens show what narrows the search
+    if (moreRef.current && window.matchMedia("(max-width: 639px)").matches) moreRef.current.open = false;
+  }, []);
 
   return (
     <form
@@ -172,11 +177,13 @@ function SearchForm({
         </p>
       </div>
       <details
+        ref={moreRef}
         className="group rounded-md border border-zinc-200"
-        open={hasMoreFilters(filters) || undefined}
+        open={moreCount > 0 || undefined}
       >
         <summary className="cursor-pointer px-3 py-2 text-sm font-medium text-zinc-800 select-none">
           More filters
+          {moreCount > 0 ? <span className="font-normal text-zinc-600"> · {moreCount} set</span> : null}
         </summary>
         <div className="flex flex-col gap-4 border-t border-zinc-200 p-3">
           <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
@@ -411,117 +418,99 @@ export function MessageSearch({
     const kept = scopeSlug ? { ...next, sender: "" } : next;
     startTransition(() => router.push(`${path}${filtersToQueryString(kept)}`));
   };
-  const page = query.data;
   const isNewestFirst = filters.sort === "created_desc";
 
-  let body;
-  if (query.isPending) {
-    body = (
-      <div className="p-4">
-        <SkeletonRows rows={8} label="Loading messages" />
-      </div>
-    );
-  } else if (query.isError) {
-    body = (
-      <div className="p-4">
-        <ErrorState
-          title="Could not search messages"
-          message={errorMessageOf(query.error)}
-          onRetry={() => void query.refetch()}
-          isRetrying={query.isRefetching}
-        />
-      </div>
-    );
-  } else if (!page || page.items.length === 0) {
-    body = (
-      <div className="p-4">
-        <EmptyState
-          title={
-            searchedFor
-              ? `Nothing found for “${filters.q}”`
-              : isFiltered
-                ? "No messages match these filters"
-                : "No messages yet"
-          }
-          description={
-            searchedFor ? (
-              <span className="flex flex-col gap-1">
-                <span>
-                  Searched {scope.kind === "all" ? "every tenant you can see" : scope.name} for{" "}
-                  {searchedFor.description}
-                  {hasMoreFilters(filters) ? ", together with the other filters set below" : ""}.
-                </span>
-                {searchedFor.hints.map((hint) => (
-                  <span key={hint}>{hint}</span>
-                ))}
-                {scope.kind === "tenant" && canSearchAllTenants ? (
-                  <span>It may belong to another tenant: search all tenants.</span>
-                ) : null}
-              </span>
-            ) : isFiltered ? (
-              "Recipient digits match the end of the number; template names and error codes match exactly. Widen the time range or clear the filters."
-            ) : (
-              `Messages sent for ${scope.name} will appear here as soon as they are requested.`
-            )
-          }
-          action={
-            isFiltered ? (
-              <span className="flex flex-wrap gap-2">
-                {searchedFor && scope.kind === "tenant" && canSearchAllTenants ? (
-                  <Link
-                    href={`/t/all/messages${filtersToQueryString({ ...EMPTY_FILTERS, q: filters.q })}`}
-                    className={buttonClasses("primary", "sm")}
-                  >
-                    Search all tenants
-                  </Link>
-                ) : null}
-                <Link href={pathname} className={buttonClasses("secondary", "sm")}>
-                  Clear filters
-                </Link>
-              </span>
-            ) : undefined
-          }
-        />
-      </div>
-    );
-  } else {
-    body = (
-      <>
-        <ResultsTable page={page} scope={scope} />
-        <nav
-          aria-label="Pages of results"
-          className="flex flex-wrap items-center justify-between gap-2 border-t border-zinc-200 px-4 py-3"
-        >
-          <p className="text-xs text-zinc-500">
-            {page.items.length} {page.items.length === 1 ? "message" : "messages"} on this page,{" "}
-            {isNewestFirst ? "newest first" : "oldest first"}
-          </p>
-          <div className="flex gap-2">
-            <Button
-              variant="secondary"
-              size="sm"
-              disabled={!page.prevCursor || isPending}
-              onClick={() =>
-                page.prevCursor && navigate({ ...filters, after: "", before: encodeCursor(page.prevCursor) })
-              }
-            >
-              {isNewestFirst ? "← Newer" : "← Older"}
-            </Button>
-            <Button
-              variant="secondary"
-              size="sm"
-              disabled={!page.nextCursor || isPending}
-              onClick={() =>
-                page.nextCursor && navigate({ ...filters, before: "", after: encodeCursor(page.nextCursor) })
-              }
-            >
-              {isNewestFirst ? "Older →" : "Newer →"}
-            </Button>
-          </div>
-        </nav>
-      </>
-    );
-  }
+  const body = (
+    <QueryState
+      query={query}
+      what="messages"
+      errorTitle="Could not search messages"
+      rows={8}
+      className="p-4"
+      isEmpty={(d) => d.items.length === 0}
+      empty={{
+        headingLevel: 2,
+        title: searchedFor
+          ? `Nothing found for “${filters.q}”`
+          : isFiltered
+            ? "No messages match these filters"
+            : "No messages yet",
+        description: searchedFor ? (
+          <span className="flex flex-col gap-1">
+            <span>
+              Searched {scope.kind === "all" ? "every tenant you can see" : scope.name} for{" "}
+              {searchedFor.description}
+              {hasMoreFilters(filters) ? ", together with the other filters set below" : ""}.
+            </span>
+            {searchedFor.hints.map((hint) => (
+              <span key={hint}>{hint}</span>
+            ))}
+            {scope.kind === "tenant" && canSearchAllTenants ? (
+              <span>It may belong to another tenant: search all tenants.</span>
+            ) : null}
+          </span>
+        ) : isFiltered ? (
+          "Recipient digits match the end of the number; template names and error codes match exactly. Widen the time range or clear the filters."
+        ) : (
+          `Messages sent for ${scope.name} will appear here as soon as they are requested.`
+        ),
+        action: isFiltered ? (
+          <span className="flex flex-wrap gap-2">
+            {searchedFor && scope.kind === "tenant" && canSearchAllTenants ? (
+              <Link
+                href={`/t/all/messages${filtersToQueryString({ ...EMPTY_FILTERS, q: filters.q })}`}
+                className={buttonClasses("primary", "sm")}
+              >
+                Search all tenants
+              </Link>
+            ) : null}
+            <Link href={pathname} className={buttonClasses("secondary", "sm")}>
+              Clear filters
+            </Link>
+          </span>
+        ) : undefined,
+      }}
+    >
+      {(page) => (
+        <>
+          <ResultsTable page={page} scope={scope} />
+          <nav
+            aria-label="Pages of results"
+            className="flex flex-wrap items-center justify-between gap-2 border-t border-zinc-200 px-4 py-3"
+          >
+            <p className="text-xs text-zinc-500">
+              {page.items.length} {page.items.length === 1 ? "message" : "messages"} on this page,{" "}
+              {isNewestFirst ? "newest first" : "oldest first"}
+            </p>
+            <div className="flex gap-2">
+              <Button
+                variant="secondary"
+                size="sm"
+                disabled={!page.prevCursor || isPending}
+                onClick={() =>
+                  page.prevCursor &&
+                  navigate({ ...filters, after: "", before: encodeCursor(page.prevCursor) })
+                }
+              >
+                {isNewestFirst ? "← Newer" : "← Older"}
+              </Button>
+              <Button
+                variant="secondary"
+                size="sm"
+                disabled={!page.nextCursor || isPending}
+                onClick={() =>
+                  page.nextCursor &&
+                  navigate({ ...filters, before: "", after: encodeCursor(page.nextCursor) })
+                }
+              >
+                {isNewestFirst ? "Older →" : "Newer →"}
+              </Button>
+            </div>
+          </nav>
+        </>
+      )}
+    </QueryState>
+  );
 
   return (
     <div className="flex flex-col gap-4">

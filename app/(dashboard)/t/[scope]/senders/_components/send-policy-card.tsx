@@ -11,10 +11,10 @@ import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { Input } from "@/components/ui/input";
 import { TimeStamp } from "@/components/ui/time-stamp";
-import { QueryState } from "@/app/(dashboard)/_components/query-state";
+import { QueryState } from "@/components/query/query-state";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
-import { errorMessageOf, fieldError, fieldErrorsOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import type { TRouterOutputs } from "@/trpc/router-types";
+import { errorMessageOf, fieldError, fieldErrorsOf } from "@/components/query/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 
 type TPolicy = TRouterOutputs["sending"]["sendPolicy"];

@@ -6,7 +6,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Field } from "@/components/ui/field";
 import { formText } from "@/components/ui/form-text";
 import { Select } from "@/components/ui/select";
-import { ReasonDialog } from "@/app/(dashboard)/_components/reason-dialog";
+import { ReasonDialog } from "@/components/ui/reason-dialog";
 import { useTRPC } from "@/trpc/client";
 
 export type TAlertAction = "acknowledge" | "snooze" | "resolve";

@@ -6,20 +6,17 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState } from "@/components/ui/error-state";
 import { JsonBlock } from "@/components/ui/json-block";
-import { SkeletonRows } from "@/components/ui/skeleton";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
-import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
 import { useTRPC } from "@/trpc/client";
 import type { TAlertAction, TAlertActionTarget } from "./alert-action-dialog";
 import { scopeInput } from "@/app/(dashboard)/_lib/scope-input";
 import { toAlertFeedInput, type TAlertFilters } from "./alert-filters";
 import { HISTORY_LABELS, kindLabel, SEVERITY_TONES, STATUS_LABELS } from "./alert-labels";
+import { QueryState } from "@/components/query/query-state";
 
 export type TStalledScope = { kind: "tenant"; tenantId: string; slug: string } | { kind: "all"; slug: "all" };
 type TAlert = TRouterOutputs["alerts"]["feed"]["items"][number];
@@ -171,59 +168,43 @@ export function AlertsList({
   const query = useAlertFeed(scope, filters);
   const rows = query.data?.pages.flatMap((p) => p.items) ?? [];
   const isFiltered = filters.status !== "unresolved" || Boolean(filters.kind || filters.sender);
-  if (query.isPending) {
-    return (
-      <div className="p-4">
-        <SkeletonRows rows={5} label="Loading alerts" />
-      </div>
-    );
-  }
-  if (query.isError && rows.length === 0) {
-    return (
-      <div className="p-4">
-        <ErrorState
-          title="Could not load alerts"
-          message={errorMessageOf(query.error)}
-          onRetry={() => void query.refetch()}
-          isRetrying={query.isRefetching}
-        />
-      </div>
-    );
-  }
-  if (rows.length === 0) {
-    return (
-      <div className="p-4">
-        <EmptyState
-          headingLevel={3}
-          title={isFiltered ? "No alerts match these filters" : "No unresolved alerts"}
-          description={
-            isFiltered
-              ? "Clear the filters to see every unresolved alert."
-              : "Stalled messages, stalled-share jumps, orphan statuses and sender problems open alerts here."
-          }
-        />
-      </div>
-    );
-  }
   return (
-    <>
-      <ul aria-label="Alerts" className="divide-y divide-zinc-100">
-        {rows.map((alert) => (
-          <AlertItem
-            key={alert.id}
-            alert={alert}
-            isAllScope={scope.kind === "all"}
-            canAct={canAct}
-            onAct={onAct}
-          />
-        ))}
-      </ul>
-      <LoadMoreFooter
-        query={query}
-        buttonLabel="Load more alerts"
-        endText={`${rows.length} ${rows.length === 1 ? "alert" : "alerts"} · end of the list`}
-        fetchErrorText="Could not load more alerts."
-      />
-    </>
+    <QueryState
+      query={query}
+      what="alerts"
+      rows={5}
+      className="p-4"
+      isEmpty={() => rows.length === 0}
+      empty={{
+        title: isFiltered ? "No alerts match these filters" : "No unresolved alerts",
+        description: isFiltered
+          ? "Clear the filters to see every unresolved alert."
+          : "Stalled messages, stalled-share jumps, orphan statuses and sender problems open alerts here.",
+      }}
+    >
+      {() => {
+        return (
+          <>
+            <ul aria-label="Alerts" className="divide-y divide-zinc-100">
+              {rows.map((alert) => (
+                <AlertItem
+                  key={alert.id}
+                  alert={alert}
+                  isAllScope={scope.kind === "all"}
+                  canAct={canAct}
+                  onAct={onAct}
+                />
+              ))}
+            </ul>
+            <LoadMoreFooter
+              query={query}
+              buttonLabel="Load more alerts"
+              endText={`${rows.length} ${rows.length === 1 ? "alert" : "alerts"} · end of the list`}
+              fetchErrorText="Could not load more alerts."
+            />
+          </>
+        );
+      }}
+    </QueryState>
   );
 }

@@ -8,16 +8,12 @@ import { useState, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
-import { ErrorState } from "@/components/ui/error-state";
 import { Field } from "@/components/ui/field";
 import { formText } from "@/components/ui/form-text";
 import { Select } from "@/components/ui/select";
-import { SkeletonRows } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
-import { scopeInput } from "@/app/(dashboard)/_lib/scope-input";
-import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import {
   FilterActions,
   SenderNumberField,
@@ -25,7 +21,7 @@ import {
   type TSenderOption,
 } from "@/app/(dashboard)/_components/filter-fields";
 import { useTRPC } from "@/trpc/client";
-import { stateLabel } from "../../messages/_components/state-badge";
+import { stateLabel } from "@/components/messages/state-badge";
 import { AlertActionDialog, type TAlertActionTarget } from "./alert-action-dialog";
 import {
   ALERT_KIND_OPTIONS,
@@ -38,6 +34,8 @@ import {
 import { kindLabel, STATUS_FILTER_LABELS } from "./alert-labels";
 import { AlertsList, type TStalledScope } from "./alerts-list";
 import { StalledList } from "./stalled-list";
+import { scopeInput } from "@/app/(dashboard)/_lib/scope-input";
+import { QueryState } from "@/components/query/query-state";
 
 const COUNTS_POLL_MS = 30_000;
 
@@ -96,92 +94,88 @@ function AlertCounts({
   onFilter: (next: TAlertFilters) => void;
 }) {
   const query = useCounts(scope);
-  if (query.isPending) return <SkeletonRows rows={3} label="Loading alert counts" />;
-  if (query.isError && !query.data) {
-    return (
-      <ErrorState
-        title="Could not count alerts"
-        message={errorMessageOf(query.error)}
-        onRetry={() => void query.refetch()}
-        isRetrying={query.isRefetching}
-      />
-    );
-  }
-  const groups = groupCounts(query.data);
-  if (groups.length === 0) {
-    return (
-      <p className="p-4 text-sm text-zinc-600">
-        No unresolved alerts in {scope.kind === "all" ? "any tenant" : "this tenant"}.
-      </p>
-    );
-  }
   return (
-    <Table label="Unresolved alerts by tenant and number">
-      <THead>
-        <tr>
-          <TH>Tenant</TH>
-          <TH>Number</TH>
-          <TH>Kinds</TH>
-          <TH className="text-right">Open</TH>
-          <TH className="text-right">Acknowledged</TH>
-          <TH className="text-right">Snoozed</TH>
-          <TH>Oldest</TH>
-        </tr>
-      </THead>
-      <TBody>
-        {groups.map(([key, g]) => (
-          <TR key={key}>
-            <TD>
-              {scope.kind === "all" ? (
-                <Link
-                  href={`/t/${encodeURIComponent(g.tenantSlug)}/stalled`}
-                  className="text-accent-700 hover:underline"
-                >
-                  {g.tenantName}
-                </Link>
-              ) : (
-                g.tenantName
-              )}
-            </TD>
-            <TD className="whitespace-nowrap">
-              {g.senderNumberId ? (
-                <button
-                  type="button"
-                  className="text-accent-700 hover:underline"
-                  aria-pressed={filters.sender === g.senderNumberId}
-                  onClick={() =>
-                    onFilter({
-                      ...filters,
-                      sender: filters.sender === g.senderNumberId ? "" : g.senderNumberId!,
-                    })
-                  }
-                >
-                  {g.number}
-                  <span className="sr-only"> (filter by this number)</span>
-                </button>
-              ) : (
-                <span className="text-zinc-500">whole tenant</span>
-              )}
-            </TD>
-            <TD>
-              <span className="flex flex-wrap gap-1">
-                {[...g.kinds].map(([kind, n]) => (
-                  <Badge key={kind}>
-                    {kindLabel(kind)} {n}
-                  </Badge>
-                ))}
-              </span>
-            </TD>
-            <TD className="text-right tabular-nums">{g.open}</TD>
-            <TD className="text-right tabular-nums">{g.acknowledged}</TD>
-            <TD className="text-right tabular-nums">{g.snoozed}</TD>
-            <TD className="whitespace-nowrap text-zinc-600">
-              <TimeStamp value={g.oldest} format="short" />
-            </TD>
-          </TR>
-        ))}
-      </TBody>
-    </Table>
+    <QueryState
+      query={query}
+      what="alert counts"
+      errorTitle="Could not count alerts"
+      rows={3}
+      className="p-4"
+      isEmpty={(d) => groupCounts(d).length === 0}
+      empty={{ note: `No unresolved alerts in ${scope.kind === "all" ? "any tenant" : "this tenant"}.` }}
+    >
+      {(data) => {
+        const groups = groupCounts(data);
+        return (
+          <Table label="Unresolved alerts by tenant and number">
+            <THead>
+              <tr>
+                <TH>Tenant</TH>
+                <TH>Number</TH>
+                <TH>Kinds</TH>
+                <TH className="text-right">Open</TH>
+                <TH className="text-right">Acknowledged</TH>
+                <TH className="text-right">Snoozed</TH>
+                <TH>Oldest</TH>
+              </tr>
+            </THead>
+            <TBody>
+              {groups.map(([key, g]) => (
+                <TR key={key}>
+                  <TD>
+                    {scope.kind === "all" ? (
+                      <Link
+                        href={`/t/${encodeURIComponent(g.tenantSlug)}/stalled`}
+                        className="text-accent-700 hover:underline"
+                      >
+                        {g.tenantName}
+                      </Link>
+                    ) : (
+                      g.tenantName
+                    )}
+                  </TD>
+                  <TD className="whitespace-nowrap">
+                    {g.senderNumberId ? (
+                      <button
+                        type="button"
+                        className="text-accent-700 hover:underline"
+                        aria-pressed={filters.sender === g.senderNumberId}
+                        onClick={() =>
+                          onFilter({
+                            ...filters,
+                            sender: filters.sender === g.senderNumberId ? "" : g.senderNumberId!,
+                          })
+                        }
+                      >
+                        {g.number}
+                        <span className="sr-only"> (filter by this number)</span>
+                      </button>
+                    ) : (
+                      <span className="text-zinc-500">whole tenant</span>
+                    )}
+                  </TD>
+                  <TD>
+                    <span className="flex flex-wrap gap-1">
+                      {[...g.kinds].map(([kind, n]) => (
+                        <Badge key={kind}>
+                          {kindLabel(kind)} {n}
+                        </Badge>
+                      ))}
+                    </span>
+                  </TD>
+                  <TD className="text-right tabular-nums">{g.open}</TD>
+                  <TD className="text-right tabular-nums">{g.acknowledged}</TD>
+                  <TD className="text-right tabular-nums">{g.snoozed}</TD>
+                  <TD className="whitespace-nowrap text-zinc-600">
+                    <TimeStamp value={g.oldest} format="short" />
+                  </TD>
+                </TR>
+              ))}
+            </TBody>
+          </Table>
+        );
+      }}
+    </QueryState>
   );
 }
 

@@ -7,14 +7,12 @@ import { UsageChart } from "@/components/charts/usage-chart";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState } from "@/components/ui/error-state";
-import { SkeletonRows } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { enumLabel } from "@/app/(dashboard)/_lib/labels";
-import { scopeInput } from "@/app/(dashboard)/_lib/scope-input";
-import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
 import { usageChart, usageCsv, usageTotals } from "@/components/charts/prepare/usage";
 import { useTRPC } from "@/trpc/client";
+import { scopeInput } from "@/app/(dashboard)/_lib/scope-input";
+import { QueryState } from "@/components/query/query-state";
 
 type TScope = { kind: "tenant"; tenantId: string; slug: string } | { kind: "all" };
 
@@ -36,90 +34,93 @@ export function UsageView({ scope, days }: { scope: TScope; days: number }) {
       ))}
     </nav>
   );
-  if (query.isPending) return <SkeletonRows rows={4} />;
-  if (query.isError)
-    return <ErrorState message={errorMessageOf(query.error)} onRetry={() => void query.refetch()} />;
-  const { rows, range } = query.data;
-  const chart = usageChart(rows, range);
-  const download = () => {
-    const blob = new Blob([usageCsv(rows)], { type: "text/csv;charset=utf-8" });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = `usage-${range.from}-${range.to}.csv`;
-    a.click();
-    URL.revokeObjectURL(url);
-  };
   return (
-    <div className="flex flex-col gap-6">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        {periods}
-        <Button size="sm" variant="secondary" onClick={download} disabled={rows.length === 0}>
-          Export CSV
-        </Button>
-      </div>
-      {rows.length === 0 ? (
-        <EmptyState
-          title="No priced messages in this period"
-          description={`${range.from} to ${range.to} (UTC)`}
-        />
-      ) : (
-        <>
-          <Card title={`${range.from} to ${range.to} (UTC)`}>
-            <UsageChart points={chart.points} categories={chart.categories} seriesName={enumLabel} />
-          </Card>
-          <Card title="Totals">
-            <Table label="Usage totals by category and pricing type">
-              <THead>
-                <TR>
-                  <TH>Category</TH>
-                  <TH>Pricing type</TH>
-                  <TH>Billable</TH>
-                  <TH className="text-right">Messages</TH>
-                </TR>
-              </THead>
-              <TBody>
-                {usageTotals(rows).map((t) => (
-                  <TR key={`${t.category}|${t.pricingType}|${t.billable}`}>
-                    <TD>{enumLabel(t.category)}</TD>
-                    <TD>{enumLabel(t.pricingType)}</TD>
-                    <TD>{t.billable ? "yes" : "free"}</TD>
-                    <TD className="text-right tabular-nums">{t.messages}</TD>
-                  </TR>
-                ))}
-              </TBody>
-            </Table>
-          </Card>
-          <Card title="By day and sender number">
-            <Table label="Usage by day, tenant, sender number, category and pricing type">
-              <THead>
-                <TR>
-                  <TH>Day</TH>
-                  {scope.kind === "all" ? <TH>Tenant</TH> : null}
-                  <TH>Sender</TH>
-                  <TH>Category</TH>
-                  <TH>Pricing type</TH>
-                  <TH className="text-right">Messages</TH>
-                </TR>
-              </THead>
-              <TBody>
-                {rows.map((r) => (
-                  <TR
-                    key={`${r.tenantId}|${r.day}|${r.senderNumberId}|${r.category}|${r.pricingType}|${r.billable}`}
-                  >
-                    <TD>{r.day}</TD>
-                    {scope.kind === "all" ? <TD>{r.tenantSlug}</TD> : null}
-                    <TD>{r.displayNumber ?? r.senderNumberId}</TD>
-                    <TD>{enumLabel(r.category)}</TD>
-                    <TD>{enumLabel(r.pricingType)}</TD>
-                    <TD className="text-right tabular-nums">{r.messages}</TD>
-                  </TR>
-                ))}
-              </TBody>
-            </Table>
-          </Card>
-        </>
-      )}
-    </div>
+    <QueryState query={query} what="usage">
+      {(data) => {
+        const { rows, range } = data;
+        const chart = usageChart(rows, range);
+        const download = () => {
+          const blob = new Blob([usageCsv(rows)], { type: "text/csv;charset=utf-8" });
+          const url = URL.createObjectURL(blob);
+          const a = document.createElement("a");
+          a.href = url;
+          a.download = `usage-${range.from}-${range.to}.csv`;
+          a.click();
+          URL.revokeObjectURL(url);
+        };
+        return (
+          <div className="flex flex-col gap-6">
+            <div className="flex flex-wrap items-center justify-between gap-3">
+              {periods}
+              <Button size="sm" variant="secondary" onClick={download} disabled={rows.length === 0}>
+                Export CSV
+              </Button>
+            </div>
+            {rows.length === 0 ? (
+              <EmptyState
+                title="No priced messages in this period"
+                description={`${range.from} to ${range.to} (UTC)`}
+              />
+            ) : (
+              <>
+                <Card title={`${range.from} to ${range.to} (UTC)`}>
+                  <UsageChart points={chart.points} categories={chart.categories} seriesName={enumLabel} />
+                </Card>
+                <Card title="Totals">
+                  <Table label="Usage totals by category and pricing type">
+                    <THead>
+                      <TR>
+                        <TH>Category</TH>
+                        <TH>Pricing type</TH>
+                        <TH>Billable</TH>
+                        <TH className="text-right">Messages</TH>
+                      </TR>
+                    </THead>
+                    <TBody>
+                      {usageTotals(rows).map((t) => (
+                        <TR key={`${t.category}|${t.pricingType}|${t.billable}`}>
+                          <TD>{enumLabel(t.category)}</TD>
+                          <TD>{enumLabel(t.pricingType)}</TD>
+                          <TD>{t.billable ? "yes" : "free"}</TD>
+                          <TD className="text-right tabular-nums">{t.messages}</TD>
+                        </TR>
+                      ))}
+                    </TBody>
+                  </Table>
+                </Card>
+                <Card title="By day and sender number">
+                  <Table label="Usage by day, tenant, sender number, category and pricing type">
+                    <THead>
+                      <TR>
+                        <TH>Day</TH>
+                        {scope.kind === "all" ? <TH>Tenant</TH> : null}
+                        <TH>Sender</TH>
+                        <TH>Category</TH>
+                        <TH>Pricing type</TH>
+                        <TH className="text-right">Messages</TH>
+                      </TR>
+                    </THead>
+                    <TBody>
+                      {rows.map((r) => (
+                        <TR
+                          key={`${r.tenantId}|${r.day}|${r.senderNumberId}|${r.category}|${r.pricingType}|${r.billable}`}
+                        >
+                          <TD>{r.day}</TD>
+                          {scope.kind === "all" ? <TD>{r.tenantSlug}</TD> : null}
+                          <TD>{r.displayNumber ?? r.senderNumberId}</TD>
+                          <TD>{enumLabel(r.category)}</TD>
+                          <TD>{enumLabel(r.pricingType)}</TD>
+                          <TD className="text-right tabular-nums">{r.messages}</TD>
+                        </TR>
+                      ))}
+                    </TBody>
+                  </Table>
+                </Card>
+              </>
+            )}
+          </div>
+        );
+      }}
+    </QueryState>
   );
 }

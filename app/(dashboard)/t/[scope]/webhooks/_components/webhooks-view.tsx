@@ -10,15 +10,14 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState } from "@/components/ui/error-state";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { SkeletonRows } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
-import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import type { TRouterOutputs } from "@/trpc/router-types";
+import { errorMessageOf } from "@/components/query/trpc-errors";
 import { useTRPC } from "@/trpc/client";
+import { QueryState } from "@/components/query/query-state";
 
 type TList = TRouterOutputs["webhooks"]["list"];
 type TEndpoint = TList["endpoints"][number];
@@ -33,44 +32,56 @@ export function WebhooksView({ tenantId }: { tenantId: string }) {
     ...trpc.webhooks.deliveries.queryOptions({ tenantId, limit: 30 }),
     refetchInterval: 5_000,
   });
-  if (list.isPending) return <SkeletonRows rows={4} />;
-  if (list.isError)
-    return <ErrorState message={errorMessageOf(list.error)} onRetry={() => void list.refetch()} />;
-  const { endpoints, eventTypes, canManage } = list.data;
   return (
-    <div className="flex flex-col gap-6">
-      {canManage ? <NewEndpointForm tenantId={tenantId} eventTypes={eventTypes} /> : null}
-      <Card
-        title="Endpoints"
-        description="Where Waybill posts events. Secrets are shown once, when created or rotated."
-      >
-        {endpoints.length === 0 ? (
-          <EmptyState title="No endpoints yet" headingLevel={3} description="Add one to receive events." />
-        ) : (
-          <ul className="flex flex-col gap-4">
-            {endpoints.map((e) => (
-              <EndpointItem key={e.id} tenantId={tenantId} endpoint={e} canManage={canManage} />
-            ))}
-          </ul>
-        )}
-      </Card>
-      <Card title="Recent deliveries" description="Newest first; each attempt as it was made.">
-        {deliveries.isPending ? (
-          <SkeletonRows rows={3} />
-        ) : deliveries.isError ? (
-          <ErrorState message={errorMessageOf(deliveries.error)} onRetry={() => void deliveries.refetch()} />
-        ) : deliveries.data.length === 0 ? (
-          <EmptyState title="No deliveries yet" headingLevel={3} />
-        ) : (
-          <DeliveriesTable
-            tenantId={tenantId}
-            rows={deliveries.data}
-            endpoints={endpoints}
-            canManage={canManage}
-          />
-        )}
-      </Card>
-    </div>
+    <QueryState query={list} what="webhook endpoints">
+      {(data) => {
+        const { endpoints, eventTypes, canManage } = data;
+        return (
+          <div className="flex flex-col gap-6">
+            {canManage ? <NewEndpointForm tenantId={tenantId} eventTypes={eventTypes} /> : null}
+            <Card
+              title="Endpoints"
+              description="Where Waybill posts events. Secrets are shown once, when created or rotated."
+            >
+              {endpoints.length === 0 ? (
+                <EmptyState
+                  title="No endpoints yet"
+                  headingLevel={3}
+                  description="Add one to receive events."
+                />
+              ) : (
+                <ul className="flex flex-col gap-4">
+                  {endpoints.map((e) => (
+                    <EndpointItem key={e.id} tenantId={tenantId} endpoint={e} canManage={canManage} />
+                  ))}
+                </ul>
+              )}
+            </Card>
+            <Card title="Recent deliveries" description="Newest first; each attempt as it was made.">
+              <QueryState
+                query={deliveries}
+                what="deliveries"
+                rows={3}
+                isEmpty={(rows) => rows.length === 0}
+                empty={{
+                  title: "No deliveries yet",
+                  description: "Each attempt to post an event to an endpoint is listed here.",
+                }}
+              >
+                {(rows) => (
+                  <DeliveriesTable
+                    tenantId={tenantId}
+                    rows={rows}
+                    endpoints={endpoints}
+                    canManage={canManage}
+                  />
+                )}
+              </QueryState>
+            </Card>
+          </div>
+        );
+      }}
+    </QueryState>
   );
 }
 

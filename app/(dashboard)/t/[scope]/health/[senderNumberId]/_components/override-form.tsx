@@ -10,7 +10,7 @@ import { formText } from "@/components/ui/form-text";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { useTRPC } from "@/trpc/client";
-import { errorMessageOf, fieldError, fieldErrorsOf } from "../../../../../_lib/trpc-errors";
+import { errorMessageOf, fieldError, fieldErrorsOf } from "@/components/query/trpc-errors";
 
 // the server refuses more than 30 days
 const DURATIONS = [

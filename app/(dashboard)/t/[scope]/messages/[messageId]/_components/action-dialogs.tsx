@@ -11,16 +11,13 @@ import { FormMessage } from "@/components/ui/form-message";
 import { formText } from "@/components/ui/form-text";
 import { Input, Textarea } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
-import { FormButtons, ReasonForm } from "@/app/(dashboard)/_components/reason-dialog";
-import { errorMessageOf, fieldError, fieldErrorsOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { FormButtons, ReasonForm } from "@/components/ui/reason-dialog";
+import { errorMessageOf, fieldError, fieldErrorsOf } from "@/components/query/trpc-errors";
 import { useTRPC } from "@/trpc/client";
-import {
-  OUTCOME_LABELS,
-  OUTCOME_OPTIONS,
-  type TDisputeOutcome,
-} from "../../../disputes/_components/dispute-labels";
+import type { TMessageRef } from "@/components/messages/message-ref";
+import { OUTCOME_LABELS, OUTCOME_OPTIONS, type TDisputeOutcome } from "@/components/disputes/dispute-labels";
 
-export type TMessageRef = { tenantId: string; messageId: string };
+export type { TMessageRef };
 
 /** Invalidates everything the page and the lists show about messages and disputes. */
 function useRefresh() {

@@ -4,8 +4,8 @@
 import Link from "next/link";
 import { Alert, type TAlertTone } from "@/components/ui/alert";
 import { TimeStamp } from "@/components/ui/time-stamp";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
-import { STATUS_LABELS } from "../../../dead-letters/_components/labels";
+import type { TRouterOutputs } from "@/trpc/router-types";
+import { STATUS_LABELS } from "@/components/dead-letters/labels";
 
 type TDeadLetter = NonNullable<TRouterOutputs["messages"]["timeline"]["deadLetter"]>;
 

@@ -6,8 +6,8 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
-import { DISPUTE_STATUS_LABELS, OUTCOME_LABELS } from "../../../disputes/_components/dispute-labels";
+import type { TRouterOutputs } from "@/trpc/router-types";
+import { DISPUTE_STATUS_LABELS, OUTCOME_LABELS } from "@/components/disputes/dispute-labels";
 import {
   DisputeNoteForm,
   OpenDisputeDialog,

@@ -9,10 +9,8 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { ErrorState } from "@/components/ui/error-state";
 import { JsonBlock } from "@/components/ui/json-block";
 import { PageHeader } from "@/components/ui/page-header";
-import { SkeletonRows } from "@/components/ui/skeleton";
 import { TimeStamp } from "@/components/ui/time-stamp";
 import { CopyButton } from "@/components/ui/copy-button";
 import { CopyLinkButton } from "@/components/ui/copy-link-button";
@@ -23,20 +21,25 @@ import { zoneName } from "@/components/time/format-time";
 import { useDisplayZone } from "@/components/time/time-zone";
 import { TimeZoneToggle } from "@/components/time/time-zone-toggle";
 import { answerSentence } from "../../_components/answer-sentence";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import { enumLabel } from "@/app/(dashboard)/_lib/labels";
-import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { errorMessageOf } from "@/components/query/trpc-errors";
 import { useTRPC } from "@/trpc/client";
-import { StateBadge, stateLabel } from "../../_components/state-badge";
+import { StateBadge, stateLabel } from "@/components/messages/state-badge";
 import { AnnotateDialog, ForceReconcileDialog, type TMessageRef } from "./action-dialogs";
 import { DeadLetterNotice } from "./dead-letter-notice";
-import { CancelMessageDialog, DiscardDeadLetterDialog, RetryMessageDialog } from "./intervention-dialogs";
+import {
+  CancelMessageDialog,
+  DiscardDeadLetterDialog,
+  RetryMessageDialog,
+} from "@/components/messages/intervention-dialogs";
 import { DisputesPanel } from "./disputes-panel";
 import { EvidenceExport } from "./evidence-export";
 import { conflictLabel, eventTypeLabel, shortHash } from "./labels";
 import { ReplayWebhookDialog } from "./replay-webhook-dialog";
 import { TimelineEvents } from "./timeline-events";
 import { TriggersPanel } from "./triggers-panel";
+import { QueryState } from "@/components/query/query-state";
 
 type TTimeline = TRouterOutputs["messages"]["timeline"];
 
@@ -413,250 +416,238 @@ export function MessageDetail({
     </p>
   );
 
-  if (query.isPending) {
-    return (
-      <>
-        {back}
-        <SkeletonRows rows={10} label="Loading the message" />
-      </>
-    );
-  }
-  if (query.isError) {
-    return (
-      <>
-        {back}
-        <ErrorState
-          title="Could not load this message"
-          message={errorMessageOf(query.error)}
-          onRetry={() => void query.refetch()}
-          isRetrying={query.isRefetching}
-        />
-      </>
-    );
-  }
-  const timeline = query.data;
-  const viewer = timeline.viewer;
-  const m = timeline.message;
   return (
     <>
       {back}
-      <PageHeader
-        title={
-          <span className="flex flex-wrap items-center gap-2">
-            Message <span className="font-mono text-lg">{shortId(m.id)}</span>
-            <StateBadge state={timeline.derived.state} />
-          </span>
-        }
-        description={`${m.template ? `Template ${m.template.name}` : "Text message"} from ${m.sender.displayNumber} to ${m.recipientMasked}`}
-        scopeLabel={m.tenantName}
-        actions={
-          <>
-            <CopyLinkButton />
-            {viewer.canAnnotate ? (
-              <Button variant="secondary" onClick={() => setDialog("annotate")}>
-                Add note
-              </Button>
-            ) : null}
-            {viewer.canForceReconcile ? (
-              <Button variant="secondary" onClick={() => setDialog("reconcile")}>
-                Force re-reconcile
-              </Button>
-            ) : null}
-            {viewer.canRetry ? <Button onClick={() => setDialog("retry")}>Retry…</Button> : null}
-            {viewer.canDiscard ? (
-              <Button variant="secondary" onClick={() => setDialog("discard")}>
-                Discard…
-              </Button>
-            ) : null}
-            {viewer.canCancel ? (
-              <Button variant="danger" onClick={() => setDialog("cancel")}>
-                Cancel message…
-              </Button>
-            ) : null}
-          </>
-        }
-      />
-      <AnswerBox timeline={timeline} />
-      {timeline.deadLetter ? (
-        <DeadLetterNotice deadLetter={timeline.deadLetter} scopeSlug={scopeSlug} />
-      ) : null}
-      <div role="status" aria-live="polite">
-        {notice ? (
-          <Alert tone="ok" className="mb-4">
-            {notice}
-          </Alert>
-        ) : null}
-      </div>
-      <div className="grid gap-6 lg:grid-cols-3">
-        <div className="flex min-w-0 flex-col gap-6 lg:col-span-2">
-          <Card
-            title={`Why is this ${stateLabel(timeline.derived.state).toLowerCase()}?`}
-            description="Derived from the ledger by the versioned reconciliation rules; never stored as truth."
-          >
-            <WhyState
-              timeline={timeline}
-              onForceReconcile={viewer.canForceReconcile ? () => setDialog("reconcile") : null}
-            />
-          </Card>
-          <Card
-            title="Timeline"
-            description={`${timeline.counts.events} events in ledger order · ${timeline.counts.receipts} arrivals${
-              timeline.counts.duplicatedFacts > 0 ? ` · ${timeline.counts.duplicatedFacts} duplicated` : ""
-            }${timeline.counts.outOfOrder > 0 ? ` · ${timeline.counts.outOfOrder} out of order` : ""}. Times in the zone named above.`}
-          >
-            <TimelineEvents timeline={timeline} />
-          </Card>
-          <Card
-            title="Triggers fired"
-            description="Business events this message sent to the tenant's webhook endpoints, once per type, and every delivery attempt."
-          >
-            <TriggersPanel tenantId={tenantId} messageId={messageId} scopeSlug={scopeSlug} />
-          </Card>
-          {timeline.isRawVisible ? (
+      <QueryState query={query} what="the message" errorTitle="Could not load this message" rows={10}>
+        {(timeline) => {
+          const viewer = timeline.viewer;
+          const m = timeline.message;
+          return (
             <>
-              <Card
-                title="Canonical request"
-                description="The Cloud API request body Waybill sends. Recipient numbers are masked here; the evidence export has them."
-              >
-                <JsonBlock value={timeline.request?.payload ?? null} label="canonical request JSON" />
-              </Card>
-              <Card
-                title="Raw webhooks"
-                description="Each provider request that delivered one of these events, as received (signature verified before it was stored)."
-              >
-                {(timeline.rawWebhooks ?? []).length === 0 ? (
-                  <p className="text-sm text-zinc-600">No raw webhook requests are linked to this message.</p>
-                ) : (
-                  <ul className="flex flex-col gap-4">
-                    {(timeline.rawWebhooks ?? []).map((w) => (
-                      <li key={w.id} className="flex flex-col gap-1.5">
-                        <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-zinc-600">
-                          <span className="font-mono text-zinc-800">{w.id.slice(0, 8)}…</span>
-                          <TimeStamp value={w.receivedAt} />
-                          <span>{w.bodyBytes} bytes</span>
-                          <span>events {w.eventSeqs.map((s) => `#${s}`).join(", ") || "—"}</span>
-                          {w.duplicateCount > 0 ? (
-                            <Badge tone="warn">re-posted {w.duplicateCount}×</Badge>
-                          ) : null}
-                          <Badge tone="ok" title={w.signatureHeader ?? undefined}>
-                            Signature verified
-                          </Badge>
-                          {viewer.canReplayWebhooks && !w.isPruned ? (
-                            <Button
-                              variant="secondary"
-                              size="sm"
-                              onClick={() => setReplayTarget(w.id)}
-                              aria-label={`Replay request ${w.id.slice(0, 8)}`}
-                            >
-                              Replay
-                            </Button>
-                          ) : null}
-                        </p>
-                        {w.body !== null ? (
-                          <JsonBlock
-                            text={w.body}
-                            label={`raw webhook ${w.id.slice(0, 8)}`}
-                            maxHeightClass="max-h-72"
-                          />
-                        ) : (
-                          <p className="text-xs text-zinc-500">
-                            {w.isPruned
-                              ? "Body pruned by retention; its SHA-256 remains."
-                              : "Body not shown: it is not JSON, so no part of it can be attributed to this tenant."}
-                          </p>
-                        )}
-                        {w.redactedParts > 0 ? (
-                          <p className="text-xs text-zinc-500">
-                            Meta batched other tenants&apos; statuses into this request: {w.redactedParts}{" "}
-                            {w.redactedParts === 1 ? "part is" : "parts are"} replaced by its SHA-256
-                            (&quot;redacted: another tenant&quot;). The whole request&apos;s SHA-256 is{" "}
-                            <span className="font-mono">{w.bodySha256.slice(0, 16)}…</span>.
-                          </p>
-                        ) : null}
-                        {w.isTruncated ? (
-                          <p className="text-xs text-zinc-500">
-                            Shortened here; the evidence export has it whole.
-                          </p>
-                        ) : null}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </Card>
-            </>
-          ) : null}
-        </div>
-        <div className="flex min-w-0 flex-col gap-6">
-          <Card title="Message">
-            <Facts timeline={timeline} target={target} />
-          </Card>
-          <Card title="Chain of custody">
-            <Custody timeline={timeline} />
-          </Card>
-          <Card title="Disputes">
-            {disputes.isPending ? (
-              <SkeletonRows rows={3} label="Loading disputes" />
-            ) : disputes.isError ? (
-              <ErrorState
-                title="Could not load disputes"
-                message={errorMessageOf(disputes.error)}
-                onRetry={() => void disputes.refetch()}
-                isRetrying={disputes.isRefetching}
+              <PageHeader
+                title={
+                  <span className="flex flex-wrap items-center gap-2">
+                    Message <span className="font-mono text-lg">{shortId(m.id)}</span>
+                    <StateBadge state={timeline.derived.state} />
+                  </span>
+                }
+                description={`${m.template ? `Template ${m.template.name}` : "Text message"} from ${m.sender.displayNumber} to ${m.recipientMasked}`}
+                scopeLabel={m.tenantName}
+                actions={
+                  <>
+                    <CopyLinkButton />
+                    {viewer.canAnnotate ? (
+                      <Button variant="secondary" onClick={() => setDialog("annotate")}>
+                        Add note
+                      </Button>
+                    ) : null}
+                    {viewer.canForceReconcile ? (
+                      <Button variant="secondary" onClick={() => setDialog("reconcile")}>
+                        Force re-reconcile
+                      </Button>
+                    ) : null}
+                    {viewer.canRetry ? <Button onClick={() => setDialog("retry")}>Retry…</Button> : null}
+                    {viewer.canDiscard ? (
+                      <Button variant="secondary" onClick={() => setDialog("discard")}>
+                        Discard…
+                      </Button>
+                    ) : null}
+                    {viewer.canCancel ? (
+                      <Button variant="danger" onClick={() => setDialog("cancel")}>
+                        Cancel message…
+                      </Button>
+                    ) : null}
+                  </>
+                }
               />
-            ) : (
-              <DisputesPanel target={target} disputes={disputes.data} canManage={viewer.canManageDisputes} />
-            )}
-          </Card>
-          {viewer.canExportEvidence ? (
-            <Card title="Evidence">
-              <EvidenceExport target={target} />
-            </Card>
-          ) : null}
-        </div>
-      </div>
-      {viewer.canAnnotate ? (
-        <AnnotateDialog target={target} isOpen={dialog === "annotate"} onClose={() => setDialog(null)} />
-      ) : null}
-      {viewer.canReplayWebhooks ? (
-        <ReplayWebhookDialog
-          target={target}
-          rawWebhookId={replayTarget}
-          onClose={() => setReplayTarget(null)}
-          onDone={setNotice}
-        />
-      ) : null}
-      {viewer.canForceReconcile ? (
-        <ForceReconcileDialog
-          target={target}
-          isOpen={dialog === "reconcile"}
-          onClose={() => setDialog(null)}
-          onDone={(summary) => setNotice(`Re-reconciled: ${summary}.`)}
-        />
-      ) : null}
-      {viewer.canRetry ? (
-        <RetryMessageDialog
-          target={target}
-          isOpen={dialog === "retry"}
-          onClose={() => setDialog(null)}
-          onDone={setNotice}
-        />
-      ) : null}
-      {viewer.canDiscard ? (
-        <DiscardDeadLetterDialog
-          target={target}
-          isOpen={dialog === "discard"}
-          onClose={() => setDialog(null)}
-          onDone={setNotice}
-        />
-      ) : null}
-      {viewer.canCancel ? (
-        <CancelMessageDialog
-          target={target}
-          isOpen={dialog === "cancel"}
-          onClose={() => setDialog(null)}
-          onDone={setNotice}
-        />
-      ) : null}
+              <AnswerBox timeline={timeline} />
+              {timeline.deadLetter ? (
+                <DeadLetterNotice deadLetter={timeline.deadLetter} scopeSlug={scopeSlug} />
+              ) : null}
+              <div role="status" aria-live="polite">
+                {notice ? (
+                  <Alert tone="ok" className="mb-4">
+                    {notice}
+                  </Alert>
+                ) : null}
+              </div>
+              <div className="grid gap-6 lg:grid-cols-3">
+                <div className="flex min-w-0 flex-col gap-6 lg:col-span-2">
+                  <Card
+                    title={`Why is this ${stateLabel(timeline.derived.state).toLowerCase()}?`}
+                    description="Derived from the ledger by the versioned reconciliation rules; never stored as truth."
+                  >
+                    <WhyState
+                      timeline={timeline}
+                      onForceReconcile={viewer.canForceReconcile ? () => setDialog("reconcile") : null}
+                    />
+                  </Card>
+                  <Card
+                    title="Timeline"
+                    description={`${timeline.counts.events} events in ledger order · ${timeline.counts.receipts} arrivals${
+                      timeline.counts.duplicatedFacts > 0
+                        ? ` · ${timeline.counts.duplicatedFacts} duplicated`
+                        : ""
+                    }${timeline.counts.outOfOrder > 0 ? ` · ${timeline.counts.outOfOrder} out of order` : ""}. Times in the zone named above.`}
+                  >
+                    <TimelineEvents timeline={timeline} />
+                  </Card>
+                  <Card
+                    title="Triggers fired"
+                    description="Business events this message sent to the tenant's webhook endpoints, once per type, and every delivery attempt."
+                  >
+                    <TriggersPanel tenantId={tenantId} messageId={messageId} scopeSlug={scopeSlug} />
+                  </Card>
+                  {timeline.isRawVisible ? (
+                    <>
+                      <Card
+                        title="Canonical request"
+                        description="The Cloud API request body Waybill sends. Recipient numbers are masked here; the evidence export has them."
+                      >
+                        <JsonBlock value={timeline.request?.payload ?? null} label="canonical request JSON" />
+                      </Card>
+                      <Card
+                        title="Raw webhooks"
+                        description="Each provider request that delivered one of these events, as received (signature verified before it was stored)."
+                      >
+                        {(timeline.rawWebhooks ?? []).length === 0 ? (
+                          <p className="text-sm text-zinc-600">
+                            No raw webhook requests are linked to this message.
+                          </p>
+                        ) : (
+                          <ul className="flex flex-col gap-4">
+                            {(timeline.rawWebhooks ?? []).map((w) => (
+                              <li key={w.id} className="flex flex-col gap-1.5">
+                                <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-zinc-600">
+                                  <span className="font-mono text-zinc-800">{w.id.slice(0, 8)}…</span>
+                                  <TimeStamp value={w.receivedAt} />
+                                  <span>{w.bodyBytes} bytes</span>
+                                  <span>events {w.eventSeqs.map((s) => `#${s}`).join(", ") || "—"}</span>
+                                  {w.duplicateCount > 0 ? (
+                                    <Badge tone="warn">re-posted {w.duplicateCount}×</Badge>
+                                  ) : null}
+                                  <Badge tone="ok" title={w.signatureHeader ?? undefined}>
+                                    Signature verified
+                                  </Badge>
+                                  {viewer.canReplayWebhooks && !w.isPruned ? (
+                                    <Button
+                                      variant="secondary"
+                                      size="sm"
+                                      onClick={() => setReplayTarget(w.id)}
+                                      aria-label={`Replay request ${w.id.slice(0, 8)}`}
+                                    >
+                                      Replay
+                                    </Button>
+                                  ) : null}
+                                </p>
+                                {w.body !== null ? (
+                                  <JsonBlock
+                                    text={w.body}
+                                    label={`raw webhook ${w.id}`}
+                                    maxHeightClass="max-h-72"
+                                  />
+                                ) : (
+                                  <p className="text-xs text-zinc-500">
+                                    {w.isPruned
+                                      ? "Body pruned by retention; its SHA-256 remains."
+                                      : "Body not shown: it is not JSON, so no part of it can be attributed to this tenant."}
+                                  </p>
+                                )}
+                                {w.redactedParts > 0 ? (
+                                  <p className="text-xs text-zinc-500">
+                                    Meta batched other tenants&apos; statuses into this request:{" "}
+                                    {w.redactedParts} {w.redactedParts === 1 ? "part is" : "parts are"}{" "}
+                                    replaced by its SHA-256 (&quot;redacted: another tenant&quot;). The whole
+                                    request&apos;s SHA-256 is{" "}
+                                    <span className="font-mono">{w.bodySha256.slice(0, 16)}…</span>.
+                                  </p>
+                                ) : null}
+                                {w.isTruncated ? (
+                                  <p className="text-xs text-zinc-500">
+                                    Shortened here; the evidence export has it whole.
+                                  </p>
+                                ) : null}
+                              </li>
+                            ))}
+                          </ul>
+                        )}
+                      </Card>
+                    </>
+                  ) : null}
+                </div>
+                <div className="flex min-w-0 flex-col gap-6">
+                  <Card title="Message">
+                    <Facts timeline={timeline} target={target} />
+                  </Card>
+                  <Card title="Chain of custody">
+                    <Custody timeline={timeline} />
+                  </Card>
+                  <Card title="Disputes">
+                    <QueryState query={disputes} what="disputes" rows={3}>
+                      {(list) => (
+                        <DisputesPanel target={target} disputes={list} canManage={viewer.canManageDisputes} />
+                      )}
+                    </QueryState>
+                  </Card>
+                  {viewer.canExportEvidence ? (
+                    <Card title="Evidence">
+                      <EvidenceExport target={target} />
+                    </Card>
+                  ) : null}
+                </div>
+              </div>
+              {viewer.canAnnotate ? (
+                <AnnotateDialog
+                  target={target}
+                  isOpen={dialog === "annotate"}
+                  onClose={() => setDialog(null)}
+                />
+              ) : null}
+              {viewer.canReplayWebhooks ? (
+                <ReplayWebhookDialog
+                  target={target}
+                  rawWebhookId={replayTarget}
+                  onClose={() => setReplayTarget(null)}
+                  onDone={setNotice}
+                />
+              ) : null}
+              {viewer.canForceReconcile ? (
+                <ForceReconcileDialog
+                  target={target}
+                  isOpen={dialog === "reconcile"}
+                  onClose={() => setDialog(null)}
+                  onDone={(summary) => setNotice(`Re-reconciled: ${summary}.`)}
+                />
+              ) : null}
+              {viewer.canRetry ? (
+                <RetryMessageDialog
+                  target={target}
+                  isOpen={dialog === "retry"}
+                  onClose={() => setDialog(null)}
+                  onDone={setNotice}
+                />
+              ) : null}
+              {viewer.canDiscard ? (
+                <DiscardDeadLetterDialog
+                  target={target}
+                  isOpen={dialog === "discard"}
+                  onClose={() => setDialog(null)}
+                  onDone={setNotice}
+                />
+              ) : null}
+              {viewer.canCancel ? (
+                <CancelMessageDialog
+                  target={target}
+                  isOpen={dialog === "cancel"}
+                  onClose={() => setDialog(null)}
+                  onDone={setNotice}
+                />
+              ) : null}
+            </>
+          );
+        }}
+      </QueryState>
     </>
   );
 }

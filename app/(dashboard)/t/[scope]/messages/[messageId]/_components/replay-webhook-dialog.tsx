@@ -4,7 +4,7 @@
 // manual_action{replay_webhook} on the ledger in one transaction. The timeline refreshes at once.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Dialog } from "@/components/ui/dialog";
-import { ReasonForm } from "@/app/(dashboard)/_components/reason-dialog";
+import { ReasonForm } from "@/components/ui/reason-dialog";
 import { useTRPC } from "@/trpc/client";
 import type { TMessageRef } from "./action-dialogs";
 

@@ -6,9 +6,9 @@ import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
 import { JsonBlock } from "@/components/ui/json-block";
 import { TimeStamp } from "@/components/ui/time-stamp";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
-import { stateLabel, stateTone } from "../../_components/state-badge";
+import { stateLabel, stateTone } from "@/components/messages/state-badge";
 import { EVENT_TYPE_LABELS, eventTypeLabel, shortHash, sourceLabel } from "./labels";
 
 type TTimeline = TRouterOutputs["messages"]["timeline"];

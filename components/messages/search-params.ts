@@ -157,10 +157,15 @@ export function filtersToQueryString(filters: TMessageFilters): string {
 }
 
 /** Whether any filter besides the search box is set (they fold under "More filters"). */
-export function hasMoreFilters(filters: TMessageFilters): boolean {
-  return (["id", "wamid", "recipient", "sender", "template", "state", "error", "from", "to"] as const).some(
+/** How many of the filters folded under "More filters" are set. */
+export function countMoreFilters(filters: TMessageFilters): number {
+  return (["id", "wamid", "recipient", "sender", "template", "state", "error", "from", "to"] as const).filter(
     (key) => filters[key] !== "",
-  );
+  ).length;
+}
+
+export function hasMoreFilters(filters: TMessageFilters): boolean {
+  return countMoreFilters(filters) > 0;
 }
 
 /** Whether anything narrows the search (sorting and paging do not). */

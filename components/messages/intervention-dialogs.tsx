@@ -9,12 +9,11 @@ import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Dialog } from "@/components/ui/dialog";
-import { SkeletonRows } from "@/components/ui/skeleton";
-import { ReasonForm, type TReasonText } from "@/app/(dashboard)/_components/reason-dialog";
-import { errorMessageOf } from "@/app/(dashboard)/_lib/trpc-errors";
+import { ReasonForm, type TReasonText } from "@/components/ui/reason-dialog";
 import { useTRPC } from "@/trpc/client";
-import { SEVERITY_LABELS } from "../../../dead-letters/_components/labels";
-import type { TMessageRef } from "./action-dialogs";
+import { SEVERITY_LABELS } from "@/components/dead-letters/labels";
+import type { TMessageRef } from "./message-ref";
+import { QueryState } from "@/components/query/query-state";
 
 /** Refreshes the timeline, the message lists and the dead-letter lists. */
 export function useInterventionRefresh() {
@@ -57,38 +56,41 @@ function RetryAssessment({ target }: { target: TMessageRef }) {
       messageIds: [target.messageId],
     }),
   );
-  if (query.isPending) return <SkeletonRows rows={2} label="Checking the message against WhatsApp's rules" />;
-  if (query.isError) {
-    return <Alert tone="warn">Could not run the dry run: {errorMessageOf(query.error)}</Alert>;
-  }
-  const item = query.data.items[0];
-  if (!item) return null;
-  if (item.verdict === "skip") {
-    return (
-      <Alert tone="info">
-        Not an open dead letter ({item.skipText}). A retry still sends it again as a new attempt.
-      </Alert>
-    );
-  }
-  if (item.warnings.length === 0) {
-    return (
-      <Alert tone="ok">
-        Dry run: nothing in WhatsApp&apos;s rules stands in the way (window, template, recipient, sender).
-      </Alert>
-    );
-  }
   return (
-    <ul aria-label="Dry run warnings" className="flex flex-col gap-2">
-      {item.warnings.map((w) => (
-        <li key={w.key} className="rounded-md border border-amber-200 bg-warn-50 px-3 py-2 text-sm">
-          <p className="flex flex-wrap items-center gap-2 font-medium text-zinc-900">
-            {w.title}{" "}
-            <Badge tone={SEVERITY_LABELS[w.severity].tone}>{SEVERITY_LABELS[w.severity].label}</Badge>
-          </p>
-          <p className="mt-0.5 text-zinc-700">{w.detail}</p>
-        </li>
-      ))}
-    </ul>
+    <QueryState query={query} what="the dry run" errorTitle="Could not run the dry run" rows={2}>
+      {(data) => {
+        const item = data.items[0];
+        if (!item) return null;
+        if (item.verdict === "skip") {
+          return (
+            <Alert tone="info">
+              Not an open dead letter ({item.skipText}). A retry still sends it again as a new attempt.
+            </Alert>
+          );
+        }
+        if (item.warnings.length === 0) {
+          return (
+            <Alert tone="ok">
+              Dry run: nothing in WhatsApp&apos;s rules stands in the way (window, template, recipient,
+              sender).
+            </Alert>
+          );
+        }
+        return (
+          <ul aria-label="Dry run warnings" className="flex flex-col gap-2">
+            {item.warnings.map((w) => (
+              <li key={w.key} className="rounded-md border border-amber-200 bg-warn-50 px-3 py-2 text-sm">
+                <p className="flex flex-wrap items-center gap-2 font-medium text-zinc-900">
+                  {w.title}{" "}
+                  <Badge tone={SEVERITY_LABELS[w.severity].tone}>{SEVERITY_LABELS[w.severity].label}</Badge>
+                </p>
+                <p className="mt-0.5 text-zinc-700">{w.detail}</p>
+              </li>
+            ))}
+          </ul>
+        );
+      }}
+    </QueryState>
   );
 }
 

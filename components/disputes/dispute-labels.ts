@@ -1,7 +1,7 @@
 // Display names for dispute statuses and outcomes (records keyed by the server's types, so a new
 // outcome fails the type check here until it has a label).
 import type { TBadgeTone } from "@/components/ui/badge";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import type { TRouterOutputs } from "@/trpc/router-types";
 
 type TDispute = TRouterOutputs["disputes"]["forMessage"][number];
 export type TDisputeOutcome = NonNullable<TDispute["outcome"]>;

@@ -1,7 +1,7 @@
 // Display names for dead-letter statuses, reason classes, warning severities and bulk operation
 // statuses (records keyed by the server's types: a new value fails the type check until labelled).
 import type { TBadgeTone } from "@/components/ui/badge";
-import type { TRouterOutputs } from "@/app/(dashboard)/_lib/router-types";
+import type { TRouterOutputs } from "@/trpc/router-types";
 import type { TDeadLetterStatus, TReasonClass } from "@/server/domain/dead-letters/dead-letter";
 import type { TWarningSeverity } from "@/server/domain/dead-letters/assess-retry";
 
