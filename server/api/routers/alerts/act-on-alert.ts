@@ -1,7 +1,7 @@
 // alerts.act: acknowledge, snooze or resolve one of a tenant's alerts, with a reason (audited).
 import { actOnAlert as actOnAlertService } from "@/server/services/monitoring/alerts";
 import { tenantPermissionProcedure } from "../../trpc";
-import { ZActOnAlertInputSchema, ZActOnAlertOutputSchema } from "./act-on-alert.types";
+import { ZActOnAlertInputSchema, ZActOnAlertOutputSchema } from "./alerts.types";
 
 export const actOnAlert = tenantPermissionProcedure("operations.act")
   .input(ZActOnAlertInputSchema)

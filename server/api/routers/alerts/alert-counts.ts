@@ -2,7 +2,7 @@
 // overview); one tenant, or every tenant for cross-tenant roles.
 import { countUnresolvedAlerts } from "@/server/db/queries/alerts";
 import { tenantScopePermissionProcedure } from "../../trpc";
-import { ZAlertCountsOutputSchema } from "./alert-console.types";
+import { ZAlertCountsOutputSchema } from "./alerts.types";
 
 export const alertCounts = tenantScopePermissionProcedure("tenant.read")
   .output(ZAlertCountsOutputSchema)

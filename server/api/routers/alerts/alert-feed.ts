@@ -2,7 +2,7 @@
 // lifecycle history; one tenant, or every tenant for cross-tenant roles.
 import { listAlertsWithHistory } from "@/server/services/monitoring/alert-console";
 import { tenantScopePermissionProcedure } from "../../trpc";
-import { ZAlertFeedInputSchema, ZAlertFeedOutputSchema } from "./alert-console.types";
+import { ZAlertFeedInputSchema, ZAlertFeedOutputSchema } from "./alerts.types";
 
 export const alertFeed = tenantScopePermissionProcedure("tenant.read")
   .input(ZAlertFeedInputSchema)

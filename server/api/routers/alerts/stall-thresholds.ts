@@ -8,7 +8,7 @@ import {
   ZSetStallThresholdsInputSchema,
   ZStallThresholdsInputSchema,
   ZStallThresholdsOutputSchema,
-} from "./stall-thresholds.types";
+} from "./alerts.types";
 
 export const getStallThresholds = tenantPermissionProcedure("tenant.read")
   .input(ZStallThresholdsInputSchema)

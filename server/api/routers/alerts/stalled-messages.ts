@@ -3,7 +3,7 @@
 import { listStalledMessages } from "@/server/db/queries/alerts";
 import { loadStallThresholds } from "@/server/services/monitoring/stall-thresholds";
 import { tenantScopePermissionProcedure } from "../../trpc";
-import { ZStalledInputSchema, ZStalledOutputSchema } from "./alert-console.types";
+import { ZStalledInputSchema, ZStalledOutputSchema } from "./alerts.types";
 
 export const stalledMessages = tenantScopePermissionProcedure("tenant.read")
   .input(ZStalledInputSchema)

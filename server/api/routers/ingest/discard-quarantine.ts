@@ -1,7 +1,7 @@
 // ingest.discardQuarantine: an engineer closes a quarantine item as irrelevant (audited; it stays visible).
 import { discardQuarantineItem } from "@/server/services/ingest/discard";
 import { permissionProcedure } from "../../trpc";
-import { ZDiscardQuarantineInputSchema, ZDiscardQuarantineOutputSchema } from "./discard-quarantine.types";
+import { ZDiscardQuarantineInputSchema, ZDiscardQuarantineOutputSchema } from "./ingest.types";
 
 export const discardQuarantine = permissionProcedure("operations.act")
   .input(ZDiscardQuarantineInputSchema)

@@ -2,7 +2,7 @@
 import { TRPCError } from "@trpc/server";
 import { getRawWebhook } from "@/server/db/queries/ingest";
 import { permissionProcedure, requirePermission } from "../../trpc";
-import { ZGetRequestInputSchema, ZGetRequestOutputSchema } from "./get-request.types";
+import { ZGetRequestInputSchema, ZGetRequestOutputSchema } from "./ingest.types";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 

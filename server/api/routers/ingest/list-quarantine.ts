@@ -1,7 +1,7 @@
 // ingest.listQuarantine: webhook items that could not be processed (unknown numbers, malformed bodies, ...), newest first.
 import { listQuarantine as listQuarantineQuery } from "@/server/db/queries/ingest";
 import { permissionProcedure } from "../../trpc";
-import { ZListQuarantineInputSchema, ZListQuarantineOutputSchema } from "./list-quarantine.types";
+import { ZListQuarantineInputSchema, ZListQuarantineOutputSchema } from "./ingest.types";
 
 export const listQuarantine = permissionProcedure("operations.read")
   .input(ZListQuarantineInputSchema)

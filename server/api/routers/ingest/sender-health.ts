@@ -1,7 +1,7 @@
 // ingest.senderHealth: a sender number's quality, limit and account history, newest first (tenant-scoped).
 import { listSenderHealthEvents } from "@/server/db/queries/ingest";
 import { tenantPermissionProcedure } from "../../trpc";
-import { ZSenderHealthInputSchema, ZSenderHealthOutputSchema } from "./sender-health.types";
+import { ZSenderHealthInputSchema, ZSenderHealthOutputSchema } from "./ingest.types";
 
 export const senderHealth = tenantPermissionProcedure("tenant.read")
   .input(ZSenderHealthInputSchema)

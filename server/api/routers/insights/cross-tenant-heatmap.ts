@@ -3,10 +3,7 @@
 import { listVisibleTenants } from "@/server/db/queries/tenants";
 import { getCrossTenantHeatmap } from "@/server/services/insights/heatmaps";
 import { permissionProcedure } from "../../trpc";
-import {
-  ZCrossTenantHeatmapInputSchema,
-  ZCrossTenantHeatmapOutputSchema,
-} from "./cross-tenant-heatmap.types";
+import { ZCrossTenantHeatmapInputSchema, ZCrossTenantHeatmapOutputSchema } from "./insights.types";
 
 export const crossTenantHeatmap = permissionProcedure("operations.read")
   .input(ZCrossTenantHeatmapInputSchema)

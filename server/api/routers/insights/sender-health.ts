@@ -1,7 +1,7 @@
 // insights.senderHealth: a tenant's number health over a window (tenant-scoped, tenant.read).
 import { getNumberHealth } from "@/server/services/insights/number-health";
 import { tenantPermissionProcedure } from "../../trpc";
-import { ZSenderHealthInputSchema, ZSenderHealthOutputSchema } from "./sender-health.types";
+import { ZSenderHealthInputSchema, ZSenderHealthOutputSchema } from "./insights.types";
 
 export const senderHealth = tenantPermissionProcedure("tenant.read")
   .input(ZSenderHealthInputSchema)

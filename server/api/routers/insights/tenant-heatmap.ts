@@ -2,7 +2,7 @@
 // with quality/limit changes as markers (tenant-scoped, tenant.read).
 import { getTenantHeatmap } from "@/server/services/insights/heatmaps";
 import { tenantPermissionProcedure } from "../../trpc";
-import { ZTenantHeatmapInputSchema, ZTenantHeatmapOutputSchema } from "./tenant-heatmap.types";
+import { ZTenantHeatmapInputSchema, ZTenantHeatmapOutputSchema } from "./insights.types";
 
 export const tenantHeatmap = tenantPermissionProcedure("tenant.read")
   .input(ZTenantHeatmapInputSchema)

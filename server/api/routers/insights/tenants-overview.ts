@@ -2,7 +2,7 @@
 // roles (the "All tenants" health page), or one. A tenant's own page reads insights.senderHealth.
 import { getTenantsOverview } from "@/server/services/insights/heatmaps";
 import { tenantScopePermissionProcedure } from "../../trpc";
-import { ZTenantsOverviewInputSchema, ZTenantsOverviewOutputSchema } from "./tenants-overview.types";
+import { ZTenantsOverviewInputSchema, ZTenantsOverviewOutputSchema } from "./insights.types";
 
 export const tenantsOverview = tenantScopePermissionProcedure("tenant.read")
   .input(ZTenantsOverviewInputSchema)

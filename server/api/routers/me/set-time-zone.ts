@@ -1,7 +1,7 @@
 // me.setTimeZone: the signed-in user's display time zone for the console (their own row only).
 import { setUserTimeZone } from "@/server/db/queries/users";
 import { authedProcedure } from "../../trpc";
-import { ZSetTimeZoneInputSchema, ZSetTimeZoneOutputSchema } from "./set-time-zone.types";
+import { ZSetTimeZoneInputSchema, ZSetTimeZoneOutputSchema } from "./me.types";
 
 export const setTimeZone = authedProcedure
   .input(ZSetTimeZoneInputSchema)

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { hasPermission } from "@/server/domain/access/permissions";
 import { exportEvidence as exportEvidenceService } from "@/server/services/evidence";
 import { tenantPermissionProcedure } from "../../trpc";
-import { ZMessageRefInputSchema } from "./get-timeline.types";
+import { ZMessageRefInputSchema } from "./messages.types";
 
 export const exportEvidence = tenantPermissionProcedure("message.reveal_recipient")
   .input(ZMessageRefInputSchema)

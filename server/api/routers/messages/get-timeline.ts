@@ -6,7 +6,7 @@ import { answerFor } from "@/server/domain/reconciliation/answer";
 import { getMessageTimeline as getMessageTimelineService } from "@/server/services/message-timeline";
 import { tenantPermissionProcedure } from "../../trpc";
 import { timelineViewer } from "./timeline-viewer";
-import { ZMessageRefInputSchema, ZMessageTimelineSchema } from "./get-timeline.types";
+import { ZMessageRefInputSchema, ZMessageTimelineSchema } from "./messages.types";
 
 export const getMessageTimeline = tenantPermissionProcedure("tenant.read")
   .input(ZMessageRefInputSchema)

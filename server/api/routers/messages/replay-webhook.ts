@@ -2,7 +2,7 @@
 // message; one transaction records the replay and a manual_action{replay_webhook} on the ledger.
 import { replayWebhookForMessage } from "@/server/services/message-replay-webhook";
 import { tenantPermissionProcedure } from "../../trpc";
-import { ZReplayWebhookInputSchema, ZReplayWebhookOutputSchema } from "./replay-webhook.types";
+import { ZReplayWebhookInputSchema, ZReplayWebhookOutputSchema } from "./messages.types";
 
 export const replayWebhook = tenantPermissionProcedure("operations.act")
   .input(ZReplayWebhookInputSchema)

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { revealRecipient as revealRecipientService } from "@/server/services/message-interventions";
 import { tenantPermissionProcedure } from "../../trpc";
-import { ZMessageRefInputSchema } from "./get-timeline.types";
+import { ZMessageRefInputSchema } from "./messages.types";
 
 export const revealRecipient = tenantPermissionProcedure("message.reveal_recipient")
   .input(ZMessageRefInputSchema)

@@ -3,7 +3,7 @@
 // time range; keyset-paginated, newest or oldest first; recipients masked.
 import { searchMessages as searchMessagesQuery } from "@/server/db/queries/messages";
 import { tenantScopePermissionProcedure } from "../../trpc";
-import { toSearchQuery, ZMessageSearchInputSchema, ZMessageSearchOutputSchema } from "./search.types";
+import { toSearchQuery, ZMessageSearchInputSchema, ZMessageSearchOutputSchema } from "./messages.types";
 
 export const searchMessages = tenantScopePermissionProcedure("tenant.read")
   .input(ZMessageSearchInputSchema)

@@ -1,6 +1,6 @@
 // Inputs and outputs of the Operations page's procedures (engineers and admins, every tenant).
 import { z } from "zod";
-import { ZIngestOverviewSchema } from "../ingest/ingest-overview.types";
+import { ZIngestOverviewSchema } from "../ingest/ingest.types";
 
 const ZInboxStatusSchema = z.enum(["pending", "processed", "quarantined", "failed"]);
 const ZTenantRefSchema = { tenantId: z.uuid(), tenantSlug: z.string(), tenantName: z.string() };

@@ -11,7 +11,7 @@ import {
   ZResumeSenderInputSchema,
   ZResumeSenderOutputSchema,
   ZSetSenderMaxRateInputSchema,
-} from "./control-sender.types";
+} from "./sending.types";
 
 export const pauseSender = tenantPermissionProcedure("operations.act")
   .input(ZPauseSenderInputSchema)

@@ -2,7 +2,7 @@
 // the call and the record, or the call timed out), oldest first, across tenants or for one.
 import { listInDoubtAttempts } from "@/server/services/sending/in-doubt";
 import { permissionProcedure } from "../../trpc";
-import { ZListInDoubtInputSchema, ZListInDoubtOutputSchema } from "./list-in-doubt.types";
+import { ZListInDoubtInputSchema, ZListInDoubtOutputSchema } from "./sending.types";
 
 export const listInDoubt = permissionProcedure("operations.read")
   .input(ZListInDoubtInputSchema)

@@ -8,7 +8,7 @@ import {
   ZListPausedSendersInputSchema,
   ZListSendersInputSchema,
   ZListSendersOutputSchema,
-} from "./list-senders.types";
+} from "./sending.types";
 
 export const listSenders = tenantPermissionProcedure("tenant.read")
   .input(ZListSendersInputSchema)

@@ -4,7 +4,7 @@
 import crypto from "node:crypto";
 import { resolveInDoubt as resolveInDoubtService } from "@/server/services/sending/in-doubt";
 import { tenantPermissionProcedure } from "../../trpc";
-import { ZResolveInDoubtInputSchema, ZResolveInDoubtOutputSchema } from "./resolve-in-doubt.types";
+import { ZResolveInDoubtInputSchema, ZResolveInDoubtOutputSchema } from "./sending.types";
 
 export const resolveInDoubt = tenantPermissionProcedure("operations.act")
   .input(ZResolveInDoubtInputSchema)

@@ -3,7 +3,7 @@
 import crypto from "node:crypto";
 import { retryMessage as retryMessageService } from "@/server/services/sending/retry-message";
 import { tenantPermissionProcedure } from "../../trpc";
-import { ZRetryMessageInputSchema, ZRetryMessageOutputSchema } from "./retry-message.types";
+import { ZRetryMessageInputSchema, ZRetryMessageOutputSchema } from "./sending.types";
 
 export const retryMessage = tenantPermissionProcedure("operations.act")
   .input(ZRetryMessageInputSchema)

@@ -3,7 +3,7 @@
 // everyone who sees the tenant, changed by its admins (audited).
 import { describeSendPolicy, setSendPolicy as setPolicy } from "@/server/services/sending/send-policy";
 import { tenantPermissionProcedure } from "../../trpc";
-import { ZSendPolicyOutputSchema, ZSetSendPolicyInputSchema } from "./send-policy.types";
+import { ZSendPolicyOutputSchema, ZSetSendPolicyInputSchema } from "./sending.types";
 
 export const sendPolicy = tenantPermissionProcedure("tenant.read")
   .output(ZSendPolicyOutputSchema)

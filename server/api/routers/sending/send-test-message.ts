@@ -3,7 +3,7 @@
 import { TRPCError } from "@trpc/server";
 import { requestSend, requestSendDepsOf } from "@/server/services/sending/request-send";
 import { tenantPermissionProcedure } from "../../trpc";
-import { ZSendTestMessageInputSchema, ZSendTestMessageOutputSchema } from "./send-test-message.types";
+import { ZSendTestMessageInputSchema, ZSendTestMessageOutputSchema } from "./sending.types";
 
 export const sendTestMessage = tenantPermissionProcedure("message.send_test")
   .input(ZSendTestMessageInputSchema)

@@ -1,7 +1,8 @@
-// Input and output of me.setTimeZone: an IANA zone name the runtime knows, or null for the
-// browser's own zone.
+// Input and output schemas of the me procedures, one file for the area.
 import { z } from "zod";
 
+// Input and output of me.setTimeZone: an IANA zone name the runtime knows, or null for the
+// browser's own zone.
 function isKnownZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("en", { timeZone: zone });

@@ -1,9 +1,48 @@
-// Inputs and outputs of the Stalled & alerts page's procedures (one tenant, or every tenant).
+// Input and output schemas of the alerts procedures, one file for the area.
 import { z } from "zod";
 import { STALLABLE_STATES } from "@/server/services/monitoring/stall-thresholds";
 import { ALERT_KINDS } from "@/server/services/monitoring/alerts";
-import { ZAlertStatusSchema } from "./alert-status.types";
 
+export const ZAlertStatusSchema = z.enum(["open", "acknowledged", "snoozed", "resolved"]);
+
+/** Snooze choices offered by the console, in minutes (1 h, 4 h, 1 day, 1 week). */
+export const SNOOZE_MINUTES = [60, 240, 1440, 10_080] as const;
+
+export const ZActOnAlertInputSchema = z.object({
+  tenantId: z.uuid(),
+  alertId: z.uuid(),
+  // every manual action says why: the alert's history shows it with the actor
+  reason: z.string().trim().min(3, "give a reason (at least 3 characters)").max(500),
+  action: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("acknowledge") }),
+    z
+      .object({
+        kind: z.literal("snooze"),
+        /** an absolute end, or a duration from the server's clock (the console sends minutes) */
+        until: z.date().optional(),
+        minutes: z
+          .number()
+          .int()
+          .min(5)
+          .max(30 * 24 * 60)
+          .optional(),
+      })
+      .refine((a) => (a.until === undefined) !== (a.minutes === undefined), {
+        message: "give either until or minutes",
+      }),
+    z.object({ kind: z.literal("resolve") }),
+  ]),
+});
+
+export const ZActOnAlertOutputSchema = z.object({
+  id: z.string(),
+  status: ZAlertStatusSchema,
+  acknowledgedAt: z.date().nullable(),
+  snoozedUntil: z.date().nullable(),
+  resolvedAt: z.date().nullable(),
+});
+
+// Inputs and outputs of the Stalled & alerts page's procedures (one tenant, or every tenant).
 const ZTenantRefSchema = { tenantId: z.uuid(), tenantSlug: z.string(), tenantName: z.string() };
 
 export const ZAlertFeedInputSchema = z.object({
@@ -98,4 +137,36 @@ export const ZStalledOutputSchema = z.object({
     }),
   ),
   checkedAt: z.date(),
+});
+
+export const ZStallThresholdsInputSchema = z.object({ tenantId: z.uuid() });
+
+export const ZStallThresholdsOutputSchema = z.array(
+  z.object({
+    state: z.enum(STALLABLE_STATES),
+    effectiveSeconds: z.number().int().nullable(),
+    defaultSeconds: z.number().int(),
+    isOverridden: z.boolean(),
+  }),
+);
+
+/** seconds (30 s .. 60 days), null: never flag this state, "default": back to STALL_THRESHOLDS_V1 */
+const ZThresholdValueSchema = z.union([
+  z
+    .number()
+    .int()
+    .min(30)
+    .max(60 * 86_400),
+  z.null(),
+  z.literal("default"),
+]);
+
+export const ZSetStallThresholdsInputSchema = z.object({
+  tenantId: z.uuid(),
+  thresholds: z
+    .partialRecord(z.enum(STALLABLE_STATES), ZThresholdValueSchema)
+    .refine((t) => Object.keys(t).length > 0, {
+      message: "name at least one state",
+    }),
+  reason: z.string().trim().max(500).optional(),
 });

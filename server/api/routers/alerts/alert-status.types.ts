@@ -1,3 +1,0 @@
-import { z } from "zod";
-
-export const ZAlertStatusSchema = z.enum(["open", "acknowledged", "snoozed", "resolved"]);
