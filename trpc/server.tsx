@@ -11,16 +11,21 @@ import { makeQueryClient } from "./query-client";
 
 export const getQueryClient = cache(makeQueryClient);
 
+/**
+ * One tRPC context per request, shared by every prefetch and the server caller: the options
+ * proxy asks for a context on each prefetch, and a fresh one each time decoded the session
+ * cookie and re-read the account once per procedure (Operations prefetches eight).
+ */
+const getRequestContext = cache(async () => createRequestContext(await headers()));
+
 export const trpc = createTRPCOptionsProxy({
-  ctx: async () => createRequestContext(await headers()),
+  ctx: getRequestContext,
   router: appRouter,
   queryClient: getQueryClient,
 });
 
 /** A server-side caller for server components that need data directly (e.g. redirects). */
-export const serverCaller = cache(async () =>
-  appRouter.createCaller(await createRequestContext(await headers())),
-);
+export const serverCaller = cache(async () => appRouter.createCaller(await getRequestContext()));
 
 export function HydrateClient({ children }: { children: ReactNode }) {
   return <HydrationBoundary state={dehydrate(getQueryClient())}>{children}</HydrationBoundary>;

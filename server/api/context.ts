@@ -2,7 +2,7 @@
 import "server-only";
 import { currentUser } from "@/server/auth/config";
 import { webRuntime } from "@/server/web/runtime";
-import { createInnerContext } from "./trpc";
+import { createInnerContext, createSessionCheckMemo } from "./trpc";
 
 export async function createRequestContext(headers: Headers) {
   const { db, secretBox, queue, env, clientIp } = webRuntime();
@@ -14,5 +14,7 @@ export async function createRequestContext(headers: Headers) {
     ip: clientIp(headers),
     bulkApprovalThreshold: env.WAYBILL_BULK_APPROVAL_THRESHOLD,
     allowHttpEndpoints: env.WAYBILL_DEMO,
+    // one context serves one request, so its procedures share one re-read of the account
+    sessionCheck: createSessionCheckMemo(),
   });
 }

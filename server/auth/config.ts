@@ -3,6 +3,7 @@
 import "server-only";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { cache } from "react";
 import { z } from "zod";
 import { ROLES } from "@/server/domain/access/permissions";
 import { attemptLogin } from "@/server/services/login";
@@ -96,12 +97,16 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   };
 });
 
-/** The signed-in user of the current request, or null. */
-export async function currentUser(): Promise<TSessionUser | null> {
+/**
+ * The signed-in user of the current request, or null. Read once per server render: each read
+ * decrypts the session cookie and checks that the session is live (two statements), and a page's
+ * layout, its access check and its tRPC context all ask.
+ */
+export const currentUser = cache(async (): Promise<TSessionUser | null> => {
   const session = await auth();
   const parsed = ZTokenUserSchema.safeParse((session as { user?: unknown } | null)?.user);
   return parsed.success ? parsed.data : null;
-}
+});
 
 /** Signs out: this session's id is refused from now on (a copy of the cookie dies with it). */
 export async function signOutSession(requestHeaders: Headers): Promise<void> {
