@@ -24,6 +24,7 @@ import { createDb } from "@/server/db/client";
 import { createLogger } from "@/server/platform/logger";
 import { createSecretBox } from "@/server/platform/secret-box";
 import { drainInboxOnce } from "@/server/services/ingest/process-inbox";
+import { rerunWithWorkerFlags } from "./lib/worker-flags";
 import { installProjectors } from "@/server/services/projectors";
 import { startDeliveryLoop } from "@/server/services/triggers/deliver";
 import { createEndpoint } from "@/server/services/triggers/endpoints";
@@ -114,6 +115,8 @@ function receiverReport(child: ChildProcess): Promise<TReceiverReport> {
 
 // ---------- the bench ----------
 async function main() {
+  // the drain loops run in this process: with the worker's Node flags, as the worker would
+  rerunWithWorkerFlags();
   const database = await createTestDatabase("fanout");
   installProjectors();
   const db = createDb(database.url, { max: 4 });

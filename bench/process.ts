@@ -13,7 +13,6 @@
 // Run: npx tsx bench/process.ts [events=1000000] [liveRate=1000] [liveSeconds=60]
 // WAYBILL_BENCH_PROFILE=file.cpuprofile writes a CPU profile of the drain (A) to that file;
 // WAYBILL_BENCH_STATEMENTS=1 prints the drain's statements by wall time.
-import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import inspector from "node:inspector";
@@ -23,7 +22,6 @@ import { createDb } from "@/server/db/client";
 import { createSecretBox } from "@/server/platform/secret-box";
 import { drainInboxOnce } from "@/server/services/ingest/process-inbox";
 import { installProjectors } from "@/server/services/projectors";
-import { WORKER_NODE_FLAGS } from "@/server/worker/node-flags";
 import { makeSenderNumber, makeTenant } from "@/tests/factories";
 import { entry, envelope, messagesChange, statusItem } from "@/tests/factories/webhooks";
 import { createTestDatabase } from "@/tests/setup/test-database";
@@ -31,6 +29,7 @@ import { percentile, writeResultsSection } from "./lib/results";
 import { insertInbox, loadAcceptedMessages } from "./lib/status-backlog";
 import { startStatementProfile } from "./lib/statement-profile";
 import { meterDatabase, meterSelf } from "./lib/cpu-meter";
+import { rerunWithWorkerFlags } from "./lib/worker-flags";
 
 const EVENTS = Number(process.argv[2] ?? 1_000_000);
 const LIVE_RATE = Number(process.argv[3] ?? 1000);
@@ -47,17 +46,7 @@ const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 
 async function main() {
   // the drain loops run in this process: with the worker's Node flags, as the worker would
-  if (process.env.WAYBILL_BENCH_WORKER_FLAGS !== "1") {
-    const child = spawnSync(
-      process.execPath,
-      [...WORKER_NODE_FLAGS, "--import", "tsx", ...process.argv.slice(1)],
-      {
-        stdio: "inherit",
-        env: { ...process.env, WAYBILL_BENCH_WORKER_FLAGS: "1" },
-      },
-    );
-    process.exit(child.status ?? 1);
-  }
+  rerunWithWorkerFlags();
   const database = await createTestDatabase("process");
   installProjectors();
   const db = createDb(database.url, { max: CONCURRENCY + 2 });

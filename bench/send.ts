@@ -48,6 +48,7 @@ import { installProjectors } from "@/server/services/projectors";
 import { makeApiKey, makeSenderNumber, makeTenant } from "@/tests/factories";
 import { createTestDatabase } from "@/tests/setup/test-database";
 import { meterDatabase, meterProcesses, meterSelf } from "./lib/cpu-meter";
+import { WORKER_NODE_FLAGS } from "@/server/worker/node-flags";
 
 const HERE = fileURLToPath(import.meta.url);
 
@@ -176,7 +177,17 @@ function startChild(role: string, env: Record<string, string>): Promise<TChild> 
   const profile = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   const child = spawn(
     process.execPath,
-    [...profile, "--import", "tsx", HERE, "--role", role, ...process.argv.slice(2)],
+    // the worker role runs under the worker's Node flags, as scripts/run.ts starts it
+    [
+      ...(role === "worker" ? WORKER_NODE_FLAGS : []),
+      ...profile,
+      "--import",
+      "tsx",
+      HERE,
+      "--role",
+      role,
+      ...process.argv.slice(2),
+    ],
     {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "inherit"],
