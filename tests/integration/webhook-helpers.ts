@@ -48,10 +48,11 @@ export async function drainAll(now: () => Date = () => new Date()): Promise<TDra
     quarantined: 0,
     failed: 0,
     retried: 0,
+    deferred: 0,
   };
   for (let i = 0; i < 100; i += 1) {
     const step = await drainInboxOnce(drainPool, { batchSize: 50, maxAttempts: 3, now });
-    for (const k of ["claimed", "processed", "quarantined", "failed", "retried"] as const)
+    for (const k of ["claimed", "processed", "quarantined", "failed", "retried", "deferred"] as const)
       total[k] += step[k];
     total.claimedIds.push(...step.claimedIds);
     if (step.claimed === 0) return total;

@@ -163,6 +163,52 @@ describe("replay", () => {
   });
 });
 
+describe("a batch meeting a message another transaction holds", () => {
+  it("leaves that message's requests pending, untouched, and processes the rest; the next claim takes them", async () => {
+    const held = await sentMessage(db, acme.id, acmeSender.id);
+    const free = await sentMessage(db, acme.id, acmeSender.id);
+    const heldBody = statusBody(acmeSender, held.wamid, "delivered");
+    const freeBody = statusBody(acmeSender, free.wamid, "delivered");
+    for (const raw of [heldBody, freeBody]) await route.POST(webhookPost(raw, { secret: APP_SECRET }));
+    const events = (messageId: string) =>
+      db.messageEvent.count({ where: { tenantId: acme.id, messageId, type: "status_delivered" } });
+
+    // another drainer's (or the dispatcher's) transaction, still open, holding the message row
+    const holder = new pg.Client({ connectionString: testDatabaseUrl() });
+    await holder.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT 1 FROM message WHERE tenant_id = $1 AND id = $2 FOR UPDATE", [
+        acme.id,
+        held.messageId,
+      ]);
+      // without deferral this step would wait on the holder until the test timed out
+      const step = await drainInboxOnce(pool, { batchSize: 50, maxAttempts: 3, now: () => new Date() });
+      const heldRow = await inboxRow(heldBody);
+      expect(step.claimedIds).toContain(heldRow.id);
+      expect(step.deferred).toBe(1);
+      expect(heldRow).toMatchObject({ status: "pending", attempts: 0, processCount: 0, lastError: null });
+      expect(await events(held.messageId)).toBe(0);
+      expect((await inboxRow(freeBody)).status).toBe("processed");
+      expect(await events(free.messageId)).toBe(1);
+    } finally {
+      await holder.query("COMMIT");
+      await holder.end();
+    }
+
+    await drainAll();
+    expect(await inboxRow(heldBody)).toMatchObject({ status: "processed", processCount: 1 });
+    expect(await events(held.messageId)).toBe(1);
+    expect(
+      (
+        await db.message.findUniqueOrThrow({
+          where: { tenantId_id: { tenantId: acme.id, id: held.messageId } },
+        })
+      ).state,
+    ).toBe("delivered");
+  });
+});
+
 describe("a request whose processing keeps failing", () => {
   it("is isolated from its batch, backs off, is marked failed after the attempts, and is replayable once fixed", async () => {
     const good = [0, 1].map(() => ({ ...{ wamid: `wamid.${crypto.randomUUID()}` } }));

@@ -1,6 +1,8 @@
 // Crash proof of webhook processing with a real worker process (no mocks): the worker claims a
-// batch of stored requests and is killed with SIGKILL in the middle of it (held mid-batch by a
-// row lock this test takes on one of the batch's messages). Nothing of the batch is visible
+// batch of stored requests and is killed with SIGKILL in the middle of it (held there by a row
+// lock this test takes on the tenant's request counter, which a batch updates last, after every
+// other write; a lock on a message would not hold it, since a batch leaves the requests of a
+// message another transaction holds for a later claim). Nothing of the batch is visible
 // afterwards; requests keep arriving while no worker runs; a new worker then processes every
 // stored request exactly once: one processing per request, one event and one receipt per fact.
 import pg from "pg";
@@ -64,17 +66,21 @@ describe("webhook processing survives kill -9 of the worker mid-batch", () => {
     const t0 = Date.now() - 60_000;
     for (const m of messages.slice(0, 16)) await post(m, t0);
 
-    // hold the message the batch reaches in the middle (appends go in message-id order)
-    const sorted = [...messages.slice(0, 16)].sort((a, b) => a.messageId.localeCompare(b.messageId));
-    const held = sorted[8]!;
+    // hold the tenant's counter row: the batch has written everything else when it gets there
+    await locker.query(
+      `INSERT INTO ingest_counter (metric, tenant_id, value, updated_at)
+       VALUES ('requests_received', $1, 0, now()) ON CONFLICT DO NOTHING`,
+      [tenant.id],
+    );
     await locker.query("BEGIN");
-    await locker.query("SELECT 1 FROM message WHERE tenant_id = $1 AND id = $2 FOR UPDATE", [
-      tenant.id,
-      held.messageId,
-    ]);
+    await locker.query(
+      "SELECT 1 FROM ingest_counter WHERE metric = 'requests_received' AND tenant_id = $1 FOR UPDATE",
+      [tenant.id],
+    );
 
     const first = startWorker();
-    // mid-batch: the worker's transaction has claimed the rows and waits on the held message
+    // mid-batch: the worker's transaction has claimed the rows, written the batch's facts and
+    // waits on the held counter
     await waitFor(
       async () => {
         if (first.child.exitCode !== null) throw new Error(`the worker exited:\n${first.output()}`);

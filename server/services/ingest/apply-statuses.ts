@@ -19,6 +19,7 @@ import type { CounterBag } from "./counters";
 import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
 import { parseCallbackData } from "@/server/domain/sending/send-request";
 import { lockWamids, wamidLockKey } from "./orphans";
+import { wamidKey, type TKnownWamid } from "./lock-status-messages";
 
 export async function applyStatuses(
   sql: TSql,
@@ -26,10 +27,12 @@ export async function applyStatuses(
   results: Map<string, TProcessingResult>,
   now: Date,
   counters: CounterBag,
+  /** the wamids whose messages the caller already locked (lockStatusMessages); else looked up here */
+  locked?: ReadonlyMap<string, TKnownWamid>,
 ): Promise<TMessageMove[]> {
   if (statuses.length === 0) return [];
   const q = sqlTemplate(sql);
-  const key = (tenantId: string, wamid: string) => `${tenantId}|${wamid}`;
+  const key = wamidKey;
   const lookup = async (pairs: { tenantId: string; wamid: string }[]) => {
     if (pairs.length === 0) return [];
     return q<{ tenant_id: string; provider_message_id: string; message_id: string; attempt: number }>`
@@ -48,9 +51,10 @@ export async function applyStatuses(
     return [...seen.values()];
   };
 
-  const known = new Map<string, { messageId: string; attempt: number }>();
-  for (const r of await lookup(distinctPairs(statuses)))
-    known.set(key(r.tenant_id, r.provider_message_id), { messageId: r.message_id, attempt: r.attempt });
+  const known = new Map<string, TKnownWamid>(locked ?? []);
+  if (!locked)
+    for (const r of await lookup(distinctPairs(statuses)))
+      known.set(key(r.tenant_id, r.provider_message_id), { messageId: r.message_id, attempt: r.attempt });
   const unknownPairs = distinctPairs(statuses).filter((p) => !known.has(key(p.tenantId, p.wamid)));
   if (unknownPairs.length > 0) {
     await lockWamids(

@@ -22,6 +22,7 @@ import type {
 } from "./batch-types";
 import type { CounterBag } from "./counters";
 import { writeQuarantine } from "./quarantine";
+import { lockStatusMessages, wamidKey, type TKnownWamid, type TStatusPair } from "./lock-status-messages";
 
 export type { TClaimedRow, TProcessingResult, TRowOutcome } from "./batch-types";
 
@@ -36,15 +37,26 @@ function emptyResult(isReplay: boolean): TProcessingResult {
   };
 }
 
+export type TProcessOptions = {
+  /**
+   * Leave pending (no outcome, nothing written) every row with a status for a message another
+   * transaction holds, rather than wait for it (lock-status-messages.ts): for batches, where the
+   * other drainers' batches are what holds them. A row processed alone waits.
+   */
+  deferBusyMessages?: boolean;
+};
+
 /**
  * Processes `rows` (claimed in the caller's transaction) and writes every effect in it. Returns
- * each row's outcome; the caller writes the row statuses and counters (also in it).
+ * the outcome of each row it processed; the caller writes the row statuses and counters (also in
+ * it). A row without an outcome was deferred (`deferBusyMessages`) and stays as it was claimed.
  */
 export async function processClaimedRows(
   sql: TSql,
   rows: readonly TClaimedRow[],
   now: Date,
   counters: CounterBag,
+  options: TProcessOptions = {},
 ): Promise<TRowOutcome[]> {
   const results = new Map(rows.map((row) => [row.id, emptyResult(row.processCount > 0)]));
   const tenantsOf = new Map(rows.map((row) => [row.id, new Set<string>()]));
@@ -70,6 +82,26 @@ export async function processClaimedRows(
     sql,
     parsed.flatMap((p) => p.items),
   );
+  const deferred = new Set<string>();
+  let locked: Map<string, TKnownWamid> | undefined;
+  if (options.deferBusyMessages) {
+    const pairsOf = (items: readonly TWebhookItem[]) =>
+      items.flatMap((item) => {
+        const pair = statusPair(item, directory);
+        return pair ? [pair] : [];
+      });
+    const pairs = new Map(
+      parsed.flatMap((p) => pairsOf(p.items)).map((pair) => [wamidKey(pair.tenantId, pair.wamid), pair]),
+    );
+    const { known, busy } = await lockStatusMessages(sql, [...pairs.values()]);
+    locked = known;
+    if (busy.size > 0) {
+      for (const p of parsed)
+        if (pairsOf(p.items).some((pair) => busy.has(wamidKey(pair.tenantId, pair.wamid))))
+          deferred.add(p.row.id);
+      parsed.splice(0, parsed.length, ...parsed.filter((p) => !deferred.has(p.row.id)));
+    }
+  }
   const statuses: TResolvedStatus[] = [];
   const healthWork: {
     row: TClaimedRow;
@@ -208,7 +240,7 @@ export async function processClaimedRows(
     }
   }
 
-  const moves = await applyStatuses(sql, statuses, results, now, counters);
+  const moves = await applyStatuses(sql, statuses, results, now, counters, locked);
   await applyContacts(sql, contactWork, now);
   await resolveStalledAlertsForMoves(sql, moves, now);
   for (const work of healthWork) {
@@ -231,9 +263,10 @@ export async function processClaimedRows(
       counters,
     );
   }
-  await writeQuarantine(sql, quarantine, rows, now, counters);
+  const kept = deferred.size > 0 ? rows.filter((row) => !deferred.has(row.id)) : rows;
+  await writeQuarantine(sql, quarantine, kept, now, counters);
 
-  return rows.map((row) => {
+  return kept.map((row) => {
     const result = results.get(row.id)!;
     const own = quarantine.filter((q) => q.rawWebhookId === row.id);
     result.quarantined = own.length;
@@ -244,6 +277,17 @@ export async function processClaimedRows(
       result,
     };
   });
+}
+
+/** A status item's (tenant, wamid), when its number resolves as the batch will resolve it. */
+function statusPair(
+  item: TWebhookItem,
+  directory: Awaited<ReturnType<typeof loadDirectory>>,
+): TStatusPair | null {
+  if (item.kind !== "status") return null;
+  const entry = directory.byPhone.get(item.phoneNumberId);
+  if (!entry || entry.waba_id !== item.wabaId) return null;
+  return { tenantId: entry.tenant_id, wamid: item.status.providerMessageId };
 }
 
 function wholeBody(row: TClaimedRow, reason: TQuarantineReason, detail: string): TQuarantineItem {

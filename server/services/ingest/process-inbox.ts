@@ -35,6 +35,8 @@ export type TDrainReport = {
   quarantined: number;
   failed: number;
   retried: number;
+  /** claimed, but left pending: a message of theirs was held by another transaction */
+  deferred: number;
 };
 
 /** Where the drain runs its transactions: a pg pool (the hot path) or a Prisma client. */
@@ -148,6 +150,7 @@ export async function drainInboxOnce(db: TDrainDb, config: TDrainConfig): Promis
     quarantined: 0,
     failed: 0,
     retried: 0,
+    deferred: 0,
   };
   let claimedIds: string[] = [];
   try {
@@ -157,13 +160,14 @@ export async function drainInboxOnce(db: TDrainDb, config: TDrainConfig): Promis
       claimedIds = rows.map((r) => r.id);
       if (rows.length === 0) return [];
       const counters = new CounterBag();
-      const result = await processClaimedRows(sql, rows, now, counters);
+      const result = await processClaimedRows(sql, rows, now, counters, { deferBusyMessages: true });
       await finishRows(sql, rows, result, counters, now);
       return result;
     });
     report.claimed = claimedIds.length;
     report.claimedIds = claimedIds;
     for (const o of outcomes) report[o.status] += 1;
+    report.deferred = claimedIds.length - outcomes.length;
     return report;
   } catch (batchError) {
     if (claimedIds.length === 0) throw batchError; // the claim itself failed: the database is down
