@@ -14,6 +14,7 @@ import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
 import { useTRPC } from "@/trpc/client";
 import { OPERATIONS_LIST_POLL_MS, QUARANTINE_INPUT, quarantineCursor } from "./operations-inputs";
 import { QueryState } from "@/components/query/query-state";
+import { shortId } from "@/components/ui/short-id";
 
 type TTarget = { kind: "replay" | "discard"; quarantineId: string; rawWebhookId: string; reason: string };
 
@@ -49,7 +50,7 @@ export function QuarantineCard({ canAct, onDone }: { canAct: boolean; onDone: (m
       onSuccess: async (result) => {
         await refresh();
         onDone(
-          `Replay ${result.replayId.slice(0, 8)}… queued (${result.requestCount} request). The item resolves when processing no longer quarantines it.`,
+          `Replay ${shortId(result.replayId)} queued (${result.requestCount} request). The item resolves when processing no longer quarantines it.`,
         );
         setTarget(null);
       },
@@ -114,7 +115,8 @@ export function QuarantineCard({ canAct, onDone }: { canAct: boolean; onDone: (m
                         href={`/operations/requests/${q.rawWebhookId}`}
                         className="text-accent-700 underline underline-offset-2"
                       >
-                        {q.rawWebhookId.slice(0, 8)}…<span className="sr-only"> open the request</span>
+                        {shortId(q.rawWebhookId)}
+                        <span className="sr-only"> open the request</span>
                       </Link>
                       {q.itemPath ? <span className="block text-zinc-500">{q.itemPath}</span> : null}
                     </TD>
@@ -133,7 +135,7 @@ export function QuarantineCard({ canAct, onDone }: { canAct: boolean; onDone: (m
                               })
                             }
                           >
-                            Replay<span className="sr-only"> request {q.rawWebhookId.slice(0, 8)}</span>
+                            Replay<span className="sr-only"> request {shortId(q.rawWebhookId)}</span>
                           </Button>
                           <Button
                             variant="ghost"
@@ -150,7 +152,7 @@ export function QuarantineCard({ canAct, onDone }: { canAct: boolean; onDone: (m
                             Discard
                             <span className="sr-only">
                               {" "}
-                              quarantine item of request {q.rawWebhookId.slice(0, 8)}
+                              quarantine item of request {shortId(q.rawWebhookId)}
                             </span>
                           </Button>
                         </span>
@@ -184,7 +186,7 @@ export function QuarantineCard({ canAct, onDone }: { canAct: boolean; onDone: (m
             isOpen={target?.kind === "replay"}
             onClose={() => setTarget(null)}
             title="Replay request"
-            description={`Request ${target?.rawWebhookId.slice(0, 8) ?? ""}… (${target?.reason ?? ""}) is processed again, whole.`}
+            description={`Request ${target ? shortId(target.rawWebhookId) : ""} (${target?.reason ?? ""}) is processed again, whole.`}
             reasonHint="Recorded with your name on the replay and in the audit log."
             submitLabel="Replay request"
             pendingLabel="Replaying…"

@@ -13,6 +13,7 @@ import { Input, Textarea } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { errorMessageOf, fieldError, fieldErrorsOf } from "@/components/query/trpc-errors";
 import { useTRPC } from "@/trpc/client";
+import { shortId } from "@/components/ui/short-id";
 
 type TTenantOption = { id: string; slug: string; name: string };
 
@@ -130,7 +131,7 @@ export function SendTestMessageForm({ tenants }: { tenants: readonly TTenantOpti
               className="font-medium text-accent-700 underline"
               href={`/t/${sent.slug}/messages/${sent.id}`}
             >
-              Follow message {sent.id.slice(0, 8)} on its timeline
+              Follow message {shortId(sent.id)} on its timeline
             </Link>
           </p>
         ) : null}

@@ -22,6 +22,7 @@ import { errorMessageOf, fieldError, fieldErrorsOf } from "@/components/query/tr
 import { useTRPC } from "@/trpc/client";
 import { BULK_STATUS_LABELS, operationAnchor } from "@/components/dead-letters/labels";
 import { QueryState } from "@/components/query/query-state";
+import { shortId } from "@/components/ui/short-id";
 
 type TOperation = TRouterOutputs["deadLetters"]["listBulk"]["items"][number];
 
@@ -52,7 +53,7 @@ function Progress({ op }: { op: TOperation }) {
     <div className="flex min-w-48 flex-col gap-1">
       <div
         role="progressbar"
-        aria-label={`Progress of operation ${op.id.slice(0, 8)}`}
+        aria-label={`Progress of operation ${shortId(op.id)}`}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={share}
@@ -265,7 +266,7 @@ export function BulkOperations({
                           <>
                             <Button
                               size="sm"
-                              aria-label={`Approve operation ${op.id.slice(0, 8)}`}
+                              aria-label={`Approve operation ${shortId(op.id)}`}
                               onClick={() => setDecision({ op, kind: "approve" })}
                             >
                               Approve…
@@ -273,7 +274,7 @@ export function BulkOperations({
                             <Button
                               size="sm"
                               variant="secondary"
-                              aria-label={`Reject operation ${op.id.slice(0, 8)}`}
+                              aria-label={`Reject operation ${shortId(op.id)}`}
                               onClick={() => setDecision({ op, kind: "reject" })}
                             >
                               Reject…

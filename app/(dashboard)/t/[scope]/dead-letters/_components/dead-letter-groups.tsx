@@ -23,6 +23,7 @@ import {
 import type { TDryRunRequest } from "./dry-run-dialog";
 import { ageText, operationAnchor, REASON_CLASS_LABELS } from "@/components/dead-letters/labels";
 import { QueryState } from "@/components/query/query-state";
+import { shortId } from "@/components/ui/short-id";
 
 type TGroup = TRouterOutputs["deadLetters"]["listGroups"]["groups"][number];
 type TOperation = TRouterOutputs["deadLetters"]["listBulk"]["items"][number];
@@ -175,7 +176,7 @@ export function DeadLetterGroups({
                                   href={`#${operationAnchor(group.lastOperationId)}`}
                                   className="font-medium underline underline-offset-2"
                                 >
-                                  operation {group.lastOperationId.slice(0, 8)}
+                                  operation {shortId(group.lastOperationId)}
                                 </a>
                               </>
                             ) : null}

@@ -20,6 +20,7 @@ import {
 } from "./dead-letter-filters";
 import { ageText, REASON_CLASS_LABELS, STATUS_LABELS } from "@/components/dead-letters/labels";
 import { QueryState } from "@/components/query/query-state";
+import { shortId } from "@/components/ui/short-id";
 
 type TPage = TRouterOutputs["deadLetters"]["list"];
 type TRow = TPage["items"][number];
@@ -188,7 +189,7 @@ export function DeadLetterTable({
               <TBody>
                 {rows.map((row) => {
                   const name = row.templateName ?? "Text message";
-                  const rowLabel = `${name} ${row.messageId.slice(0, 8)}`;
+                  const rowLabel = `${name} ${shortId(row.messageId)}`;
                   return (
                     <TR key={keyOf(row)} className="align-top">
                       {canAct ? (
@@ -224,7 +225,7 @@ export function DeadLetterTable({
                         </Link>
                         <span className="mt-0.5 flex items-center gap-1.5">
                           <span className="font-mono text-xs text-zinc-500" title={row.messageId}>
-                            {row.messageId.slice(0, 8)}…
+                            {shortId(row.messageId)}
                           </span>
                           <span className="font-mono text-xs text-zinc-500">{row.recipientMasked}</span>
                           <StateBadge state={row.messageState} />

@@ -22,6 +22,7 @@ import { StateBadge } from "@/components/messages/state-badge";
 import { DISPUTE_STATUS_LABELS, OUTCOME_LABELS } from "@/components/disputes/dispute-labels";
 import { disputeFiltersToQueryString, toDisputeInput, type TDisputeFilters } from "./dispute-filters";
 import { QueryState } from "@/components/query/query-state";
+import { shortId } from "@/components/ui/short-id";
 
 export type TDisputeScope = { kind: "tenant"; tenantId: string; slug: string } | { kind: "all"; slug: "all" };
 
@@ -101,7 +102,7 @@ export function DisputesList({ scope, filters }: { scope: TDisputeScope; filters
                       </Link>
                       <span className="mt-0.5 flex items-center gap-1.5">
                         <span className="font-mono text-xs text-zinc-500" title={d.messageId}>
-                          {d.messageId.slice(0, 8)}…
+                          {shortId(d.messageId)}
                         </span>
                         <StateBadge state={d.messageState} />
                       </span>

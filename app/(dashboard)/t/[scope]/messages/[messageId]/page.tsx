@@ -5,6 +5,7 @@ import { notFound, redirect } from "next/navigation";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 import { resolveScope } from "../../../../_lib/session";
 import { MessageDetail } from "./_components/message-detail";
+import { shortId } from "@/components/ui/short-id";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -12,7 +13,7 @@ type TParams = Promise<{ scope: string; messageId: string }>;
 
 export async function generateMetadata({ params }: { params: TParams }): Promise<Metadata> {
   const { messageId } = await params;
-  return { title: UUID.test(messageId) ? `Message ${messageId.slice(0, 8)}` : "Message" };
+  return { title: UUID.test(messageId) ? `Message ${shortId(messageId)}` : "Message" };
 }
 
 function codeOf(error: unknown): unknown {

@@ -16,6 +16,7 @@ import { STATUS_LABELS } from "./alert-labels";
 import type { TStalledScope } from "./alerts-list";
 import { scopeInput } from "@/app/(dashboard)/_lib/scope-input";
 import { QueryState } from "@/components/query/query-state";
+import { shortId } from "@/components/ui/short-id";
 
 /** A list operators keep open: every loaded page is refetched, so not too often. */
 const LIST_POLL_MS = 30_000;
@@ -100,7 +101,7 @@ export function StalledList({ scope, filters }: { scope: TStalledScope; filters:
                         <span className="sr-only"> {m.messageId}</span>
                       </Link>
                       <span className="block font-mono text-xs text-zinc-500" title={m.messageId}>
-                        {m.messageId.slice(0, 8)}… · attempt {m.attemptCount}
+                        {shortId(m.messageId)} · attempt {m.attemptCount}
                       </span>
                     </TD>
                     {scope.kind === "all" ? <TD className="text-zinc-700">{m.tenantName}</TD> : null}

@@ -520,7 +520,7 @@ export function MessageDetail({
                             {(timeline.rawWebhooks ?? []).map((w) => (
                               <li key={w.id} className="flex flex-col gap-1.5">
                                 <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-zinc-600">
-                                  <span className="font-mono text-zinc-800">{w.id.slice(0, 8)}…</span>
+                                  <span className="font-mono text-zinc-800">{shortId(w.id)}</span>
                                   <TimeStamp value={w.receivedAt} />
                                   <span>{w.bodyBytes} bytes</span>
                                   <span>events {w.eventSeqs.map((s) => `#${s}`).join(", ") || "—"}</span>
@@ -535,7 +535,7 @@ export function MessageDetail({
                                       variant="secondary"
                                       size="sm"
                                       onClick={() => setReplayTarget(w.id)}
-                                      aria-label={`Replay request ${w.id.slice(0, 8)}`}
+                                      aria-label={`Replay request ${shortId(w.id)}`}
                                     >
                                       Replay
                                     </Button>

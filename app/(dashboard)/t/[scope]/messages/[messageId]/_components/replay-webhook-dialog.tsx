@@ -7,6 +7,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { ReasonForm } from "@/components/ui/reason-dialog";
 import { useTRPC } from "@/trpc/client";
 import type { TMessageRef } from "./action-dialogs";
+import { shortId } from "@/components/ui/short-id";
 
 export function ReplayWebhookDialog({
   target,
@@ -27,7 +28,7 @@ export function ReplayWebhookDialog({
       onSuccess: async (result) => {
         await queryClient.invalidateQueries(trpc.messages.pathFilter());
         onDone(
-          `Replay ${result.replayId.slice(0, 8)}… queued: the request is processed again; facts it already delivered get no second receipt.`,
+          `Replay ${shortId(result.replayId)} queued: the request is processed again; facts it already delivered get no second receipt.`,
         );
         onClose();
       },
@@ -40,9 +41,9 @@ export function ReplayWebhookDialog({
       title="Replay raw webhook"
       description={
         <>
-          Request <span className="font-mono">{rawWebhookId?.slice(0, 8)}…</span> is processed again, whole
-          (it may carry statuses of other messages). Facts already recorded get no second receipt; the replay
-          is written to this message&apos;s ledger with your name and reason.
+          Request <span className="font-mono">{rawWebhookId ? shortId(rawWebhookId) : ""}</span> is processed
+          again, whole (it may carry statuses of other messages). Facts already recorded get no second
+          receipt; the replay is written to this message&apos;s ledger with your name and reason.
         </>
       }
     >

@@ -10,6 +10,7 @@ import type { TRouterOutputs } from "@/trpc/router-types";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
 import { stateLabel, stateTone } from "@/components/messages/state-badge";
 import { EVENT_TYPE_LABELS, eventTypeLabel, shortHash, sourceLabel } from "./labels";
+import { shortId } from "@/components/ui/short-id";
 
 type TTimeline = TRouterOutputs["messages"]["timeline"];
 type TEvent = TTimeline["events"][number];
@@ -148,10 +149,7 @@ function EventItem({ event, isRawVisible }: { event: TEvent; isRawVisible: boole
                     {a.isFirst ? " · first" : " · duplicate"}
                     {a.isDivergent ? " · content differs" : ""}
                     {a.rawWebhookId ? (
-                      <span className="font-mono text-zinc-500">
-                        {" "}
-                        · request {a.rawWebhookId.slice(0, 8)}…
-                      </span>
+                      <span className="font-mono text-zinc-500"> · request {shortId(a.rawWebhookId)}</span>
                     ) : null}
                   </li>
                 ))}
