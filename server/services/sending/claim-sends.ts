@@ -124,29 +124,28 @@ export async function claimSendsIn(sql: TSql, options: TClaimOptions): Promise<T
   const senderHeld = anyHoldSql(senderHoldsSql(at));
   const rowHeld = anyHoldSql(rowHoldsSql("q", templatesHeld));
   const pickedRowHeld = anyHoldSql(rowHoldsSql("q", "a.templates_held"));
-  // senders with at least one due, unleased row; locked so a second dispatcher skips them
+  // senders with at least one due, unleased row; locked so a second dispatcher skips them.
+  // Their due rows are counted per sender through the queue's (sender, not_before) index, up to
+  // the slots on offer: a sender with one message is not dealt more slots than it can use, and
+  // "has due work" is that count above zero. (An EXISTS beside the count let the planner turn it
+  // into a semi-join over the whole queue, a scan that grew with the backlog on every claim.)
   const rows = await sql.query<TCandidateRow>(
     `SELECT d.tenant_id::text, d.sender_number_id::text,
           -- the throughput level is Meta's ceiling; an operator's max_rate can only go lower
           LEAST(d.max_rate, h.rate_ceiling)::float8 AS max_rate, d.rate::float8 AS rate, d.rate_changed_at,
           d.tokens::float8 AS tokens, d.tokens_at, d.last_served_at, ${templatesHeld} AS templates_held,
-          -- due rows, counted up to the slots on offer (so a sender with one message is
-          -- not dealt more slots than it can use)
-          (SELECT count(*)::int FROM (
-             SELECT 1 FROM send_queue q
-             WHERE q.tenant_id = d.tenant_id AND q.sender_number_id = d.sender_number_id
-               AND q.not_before <= $1 AND (q.lease_until IS NULL OR q.lease_until < $1)
-               AND NOT (${rowHeld})
-             LIMIT $2) due) AS due
+          due.n AS due
    FROM sender_dispatch d
    JOIN tenant t ON t.id = d.tenant_id
    LEFT JOIN sender_health h ON h.tenant_id = d.tenant_id AND h.sender_number_id = d.sender_number_id
-   WHERE NOT (${senderHeld})
-     AND EXISTS (
+   CROSS JOIN LATERAL (
+     SELECT count(*)::int AS n FROM (
        SELECT 1 FROM send_queue q
        WHERE q.tenant_id = d.tenant_id AND q.sender_number_id = d.sender_number_id
          AND q.not_before <= $1 AND (q.lease_until IS NULL OR q.lease_until < $1)
-         AND NOT (${rowHeld}))
+         AND NOT (${rowHeld})
+       LIMIT $2) due_rows) due
+   WHERE NOT (${senderHeld}) AND due.n > 0
    FOR UPDATE OF d SKIP LOCKED`,
     [now, options.slots],
   );
@@ -197,15 +196,20 @@ export async function claimSendsIn(sql: TSql, options: TClaimOptions): Promise<T
          AND q.not_before <= $1 AND (q.lease_until IS NULL OR q.lease_until < $1)
          AND NOT (${pickedRowHeld})
          -- one message per recipient in flight: keeps their order, and pair limits
+         -- (OFFSET 0 keeps each NOT EXISTS a probe per candidate row on its recipient's index
+         -- entries; as an anti-join, the plan could look up the sender's whole queue for every
+         -- candidate, a cost that grew with the backlog on every claim)
          AND NOT EXISTS (
            SELECT 1 FROM send_queue o
            WHERE o.tenant_id = q.tenant_id AND o.sender_number_id = q.sender_number_id
-             AND o.recipient = q.recipient AND o.lease_until >= $1 AND o.message_id <> q.message_id)
+             AND o.recipient = q.recipient AND o.lease_until >= $1 AND o.message_id <> q.message_id
+           OFFSET 0)
          -- a recipient resting after a pair-limit error
          AND NOT EXISTS (
            SELECT 1 FROM pair_pacing pp
            WHERE pp.tenant_id = q.tenant_id AND pp.sender_number_id = q.sender_number_id
-             AND pp.recipient = q.recipient AND pp.next_allowed_at > $1)
+             AND pp.recipient = q.recipient AND pp.next_allowed_at > $1
+           OFFSET 0)
        ORDER BY q.not_before, q.enqueued_at
        LIMIT a.n
        FOR UPDATE OF q SKIP LOCKED
