@@ -2,7 +2,8 @@
 // the leases and every attempt_started commit together, before any call leaves; a worker that
 // dies between that commit and its calls leaves attempts in doubt (held, never resent, never
 // lost); a transaction that fails leaves nothing claimed; a message another transaction holds
-// locked is skipped (no wait, no deadlock with a cancel) and decided by the one-message path.
+// locked is skipped (no wait, no deadlock with a cancel) and decided by the one-message path; a
+// dispatcher whose claim-and-prepare transaction keeps failing still sends, claiming alone.
 import crypto from "node:crypto";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -19,10 +20,12 @@ import {
   sendPlanned,
   type TSendDeps,
 } from "@/server/services/sending/process-send";
+import { startDispatcher } from "@/server/services/sending/dispatcher";
 import { requestSend, requestSendDepsOf } from "@/server/services/sending/request-send";
 import type { TClaimedSend, TClaimOptions } from "@/server/services/sending/send-queue";
 import { makeSenderNumber, makeTenant } from "../factories";
 import { createTestDb, createTestPool, testSecretBox } from "../setup/context";
+import { waitFor } from "../setup/processes";
 
 let db: TDb;
 let pool: pg.Pool;
@@ -255,5 +258,49 @@ describe("a claim and its sends' preparation, one transaction", () => {
     } finally {
       other.release();
     }
+  });
+
+  it("a dispatcher whose claim-and-prepare transaction keeps failing claims alone and still sends", async () => {
+    const ids = await Promise.all(Array.from({ length: 3 }, (_, i) => request(400 + i)));
+    // a pool on which phase A's statement of the shared transaction (its SKIP LOCKED form) always
+    // fails, as a message that breaks that transaction every time would
+    const faulty = createTestPool();
+    faulty.on("connect", (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        const first = args[0] as string | { text?: string };
+        const text = typeof first === "string" ? first : (first?.text ?? "");
+        if (text.includes("FOR UPDATE OF m, q SKIP LOCKED"))
+          return Promise.reject(new Error("injected failure"));
+        return query(...args);
+      };
+    });
+    const workerId = workerName();
+    const base = deps(workerId);
+    const dispatcher = startDispatcher({
+      ...base,
+      pool: faulty,
+      acknowledge: undefined,
+      databaseUrl: null,
+      config: { ...base.config, pollMs: 50, claimIntervalMs: 0 },
+    });
+    try {
+      await waitFor(
+        async () => (await db.sendQueueItem.count({ where: { tenantId, messageId: { in: ids } } })) === 0,
+        20_000,
+        "the messages to be sent",
+      );
+    } finally {
+      await dispatcher.stop(2_000);
+      await faulty.end();
+    }
+    for (const id of ids) {
+      // the failed transactions recorded nothing: one attempt, started once, accepted
+      expect(await eventTypes(id)).toEqual(["requested", "attempt_started", "provider_accepted"]);
+      expect((await verifyMessageChain(db, tenantId, id)).ok).toBe(true);
+    }
+    expect(
+      calls.filter((c) => ids.includes(String(c.body.biz_opaque_callback_data).split(":")[0]!)),
+    ).toHaveLength(3);
   });
 });
