@@ -16,7 +16,7 @@
 // process) behind a node:http listener; the worker runs the real dispatcher; the simulator, Meta's
 // stand-in, runs in a third process (so its CPU is not counted as the worker's).
 // Run: npx tsx bench/send.ts [--seconds 10] [--concurrency 32] [--rates 250,500,750]
-//                            [--send-concurrency 32] [--skip-e2e] [--skip-intake] [--baseline]
+//                            [--send-concurrency 96] [--skip-e2e] [--skip-intake] [--baseline]
 //                            [--claim-interval-ms N] [--profile DIR]
 // --skip-intake: no ceiling and no intake phase (end to end only); --baseline also runs end to
 // end with the one-message-at-a-time dispatcher (same run, same rates); --profile writes CPU
@@ -60,7 +60,8 @@ const ROLE = flag("role", "bench");
 const SECONDS = Number(flag("seconds", "10"));
 const CONCURRENCY = Number(flag("concurrency", "32"));
 const RATES = flag("rates", "250,500,750").split(",").map(Number);
-const SEND_CONCURRENCY = Number(flag("send-concurrency", "32"));
+// the dispatcher's sends in flight: the worker's default unless given
+const SEND_CONCURRENCY = Number(flag("send-concurrency", String(DEFAULT_SENDING_CONFIG.concurrency)));
 const SKIP_E2E = process.argv.includes("--skip-e2e");
 // end to end only (no ceiling, no intake phase): for profiling the worker
 const SKIP_INTAKE = process.argv.includes("--skip-intake");

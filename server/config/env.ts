@@ -132,8 +132,9 @@ const ZSendingWorkerEnvShape = {
     .default("v21.0"),
   // a send call with no complete answer within this is treated as in doubt (never blindly resent)
   WAYBILL_SEND_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
-  // sends in flight at once in one worker process
-  WAYBILL_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(32),
+  // sends in flight at once in one worker process: the send path waits on round trips more than on
+  // CPU, and larger claims cost fewer statements per send (bench/RESULTS.md, "Send path")
+  WAYBILL_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(96),
   // messages per second per sender number (Meta's default level is 80); lowered adaptively on 130429
   WAYBILL_SENDER_MAX_RATE: z.coerce.number().positive().max(10_000).default(80),
   // attempts per message, the first included, before a retryable failure is dead-lettered

@@ -30,7 +30,7 @@ export const DEFAULT_CLAIM_INTERVAL_MS = 20;
 export const DEFAULT_SENDING_CONFIG: TSendingConfig = {
   retry: DEFAULT_RETRY_POLICY,
   throughput: DEFAULT_THROUGHPUT,
-  concurrency: 32,
+  concurrency: 96,
   leaseMs: 60_000,
   pollMs: 200,
 };

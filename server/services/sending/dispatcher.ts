@@ -1,19 +1,28 @@
 // The send dispatcher: a loop in the worker that keeps up to `concurrency` sends in flight,
 // claiming work fairly across tenants whenever a slot frees up, a request arrives (NOTIFY) or
 // the poll period passes. Messages to one recipient from one number run one after another.
-// A claim's sends are prepared together (one transaction, one batched append of their
-// `attempt_started`), and accepted answers are recorded in groups (createAcknowledger).
+// A claim and the preparation of its sends share one transaction (the leases and one batched
+// append of their `attempt_started` commit together), and accepted answers are recorded in
+// groups (createAcknowledger).
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import {
+  claimAndPrepare,
   createAcknowledger,
   processClaimedBatch,
   processClaimedSend,
+  sendPlanned,
   type TSendDeps,
   type TSendOutcome,
 } from "./process-send";
 import { DEFAULT_CLAIM_INTERVAL_MS } from "./config";
-import { claimSends, SEND_QUEUE_CHANNEL, type TClaimedSend } from "./send-queue";
+import {
+  claimSends,
+  SEND_QUEUE_CHANNEL,
+  type TClaimedSend,
+  type TClaimOptions,
+  type TClaimResult,
+} from "./send-queue";
 
 export type TDispatcherStats = {
   /** claim transactions that took at least one message */
@@ -121,9 +130,9 @@ export function startDispatcher(
 
   /**
    * A claim's sends: the first to each recipient with nothing of theirs still in flight go out
-   * together (processClaimedBatch); a later one to the same recipient waits for the one before.
+   * together; a later one to the same recipient waits for the one before.
    */
-  const dispatch = (claimed: readonly TClaimedSend[]) => {
+  const split = (claimed: readonly TClaimedSend[]) => {
     const together: TClaimedSend[] = [];
     const after: TClaimedSend[] = [];
     const seen = new Set<string>();
@@ -133,13 +142,52 @@ export function startDispatcher(
       else together.push(item);
       seen.add(pair);
     }
-    if (!isBatched) {
-      for (const item of claimed) run(item);
-      return;
-    }
-    const outcomes = together.length > 0 ? processClaimedBatch(deps, together, abort.signal) : [];
+    return { together, after };
+  };
+
+  /** Runs a claim's sends: `together` with their outcomes (their plans), `after` one by one. */
+  const dispatch = (
+    together: readonly TClaimedSend[],
+    outcomes: Promise<TSendOutcome>[],
+    after: readonly TClaimedSend[],
+  ) => {
     together.forEach((item, i) => run(item, () => outcomes[i]!));
     for (const item of after) run(item);
+  };
+
+  /**
+   * One claim: with its sends prepared in the claim's own transaction (claimAndPrepare), or, in
+   * the one-by-one baseline and for one claim after that transaction failed, claimed alone and
+   * prepared after (processClaimedBatch, which falls back to one by one).
+   */
+  let isSplitNext = false;
+  const claim = async (options: TClaimOptions): Promise<TClaimResult> => {
+    if (isBatched && !isSplitNext) {
+      try {
+        const claimed = await claimAndPrepare(deps, options, split);
+        dispatch(
+          claimed.together,
+          sendPlanned(deps, claimed.together, claimed.plans, abort.signal),
+          claimed.after,
+        );
+        return claimed.result;
+      } catch (error) {
+        if (isStopping) throw error;
+        // nothing was claimed: claim again at once, the claim and its preparation apart
+        log.warn({ err: error }, "claiming and preparing together failed; claiming alone once");
+        isSplitNext = true;
+        return { claimed: [], candidates: 0, nextSendAt: null };
+      }
+    }
+    isSplitNext = false;
+    const result = await claimSends(deps.pool, options);
+    if (!isBatched) {
+      for (const item of result.claimed) run(item);
+      return result;
+    }
+    const { together, after } = split(result.claimed);
+    dispatch(together, together.length > 0 ? processClaimedBatch(deps, together, abort.signal) : [], after);
+    return result;
   };
 
   const claimIntervalMs = config.claimIntervalMs ?? DEFAULT_CLAIM_INTERVAL_MS;
@@ -164,7 +212,7 @@ export function startDispatcher(
       let claimedCount = 0;
       let nextSendAt: number | null = null;
       try {
-        const result = await claimSends(deps.pool, {
+        const result = await claim({
           slots: free,
           workerId: deps.workerId,
           leaseMs: config.leaseMs,
@@ -175,7 +223,7 @@ export function startDispatcher(
         nextSendAt = result.nextSendAt;
         stats.claimed += claimedCount;
         if (claimedCount > 0) stats.claims += 1;
-        dispatch(result.claimed);
+        if (isSplitNext) continue; // the failed claim's retry, without waiting
       } catch (error) {
         if (isStopping) break;
         log.error({ err: error }, "claiming sends failed; retrying shortly");

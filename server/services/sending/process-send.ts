@@ -42,12 +42,15 @@ import { checkSendGate, checkSendGates, holdQueuedSend } from "./send-gate";
 import { pauseSenderInTx } from "./sender-control";
 import {
   backOffSend,
+  claimSendsIn,
   readQueuedSend,
   releaseSend,
   removeSends,
   requeueSend,
   toRate,
   type TClaimedSend,
+  type TClaimOptions,
+  type TClaimResult,
 } from "./send-queue";
 
 export type TSenderCredentials = { phoneNumberId: string; accessToken: string };
@@ -156,7 +159,7 @@ export type TSendOutcome =
   /** kept queued with a reason (its template is paused or disabled at Meta) */
   | "held";
 
-type TCallPrepared = {
+export type TCallPrepared = {
   kind: "call";
   attempt: number;
   body: TCloudMessageBody;
@@ -165,7 +168,7 @@ type TCallPrepared = {
   ttlMs: number | null;
 };
 
-type TPrepared = { kind: "done"; outcome: TSendOutcome } | TCallPrepared;
+export type TPrepared = { kind: "done"; outcome: TSendOutcome } | TCallPrepared;
 
 const TX = { maxWait: 10_000, timeout: 20_000 } as const;
 
@@ -431,26 +434,21 @@ async function prepare(tx: TDbTx, deps: TSendDeps, item: TClaimedSend): Promise<
  * decision is anything but a plain send (in doubt, dropped, held), or whose credentials cannot be
  * read, takes the one-message path after this transaction, which decides again under its own
  * lock; so does every message of a batch whose transaction failed. One promise per item.
+ * (The dispatcher claims and prepares in one transaction, claimAndPrepare; this is its path after
+ * that transaction failed, and the way to prepare sends claimed elsewhere.)
  */
 export function processClaimedBatch(
   deps: TSendDeps,
   items: readonly TClaimedSend[],
   signal?: AbortSignal,
 ): Promise<TSendOutcome>[] {
-  const shared = (async () => {
-    const credentials = await Promise.all(
-      items.map((item) =>
-        deps.credentials.get(item.tenantId, item.senderNumberId).then(
-          (value) => value,
-          () => null,
-        ),
-      ),
-    );
+  const plans = (async (): Promise<TClaimPlans> => {
+    const credentials = await readCredentials(deps, items);
     const ready = items.filter((_, i) => credentials[i] !== null);
     let prepared = new Map<string, TPrepared | null>();
     if (ready.length > 0) {
       try {
-        prepared = await inPgTransaction(deps.pool, (sql) => prepareBatch(sql, deps, ready), {
+        prepared = await inPgTransaction(deps.pool, (sql) => prepareBatch(sql, deps, ready, "wait"), {
           isPrepared: true,
         });
       } catch (error) {
@@ -459,14 +457,89 @@ export function processClaimedBatch(
     }
     return { credentials, prepared };
   })();
+  return sendPlanned(deps, items, plans, signal);
+}
+
+/** A claim's plans: each item's credentials (null: unreadable) and its prepared send. */
+export type TClaimPlans = {
+  credentials: readonly (TSenderCredentials | null)[];
+  /** by queueKey; null or missing: the one-message path decides */
+  prepared: ReadonlyMap<string, TPrepared | null>;
+};
+
+export type TClaimAndPrepare = {
+  result: TClaimResult;
+  /** sent now with `plans` (sendPlanned): the first of each recipient's, nothing of theirs in flight */
+  together: TClaimedSend[];
+  /** each waits for the send before it to its recipient, then takes the one-message path */
+  after: TClaimedSend[];
+  plans: TClaimPlans;
+};
+
+/**
+ * A claim and the preparation of its sends in ONE transaction: the leases, the buckets' takings
+ * and every `attempt_started` commit together, so a claim costs one BEGIN/COMMIT (and one WAL
+ * flush) instead of two, and the ledger still holds each attempt durably before its call leaves
+ * (the calls start after this returns). A worker that dies after the commit leaves its attempts
+ * in doubt, held for a webhook or an engineer by the next claim, never silently resent.
+ *
+ * `split` divides the claimed rows into those that go out now and those that wait for a send to
+ * the same recipient (only the former are prepared here). Messages another transaction holds
+ * locked (a cancel, a status append) are skipped rather than waited for: this transaction
+ * already holds their queue rows, and a cancel locks the message before the queue row, so waiting
+ * could deadlock; the one-message path decides them after the commit. If the transaction fails,
+ * nothing was claimed: the caller claims again (claimSends then processClaimedBatch, which
+ * prepares one by one when the claim's batch keeps failing).
+ */
+export async function claimAndPrepare(
+  deps: TSendDeps,
+  options: TClaimOptions,
+  split: (claimed: readonly TClaimedSend[]) => { together: TClaimedSend[]; after: TClaimedSend[] },
+): Promise<TClaimAndPrepare> {
+  return inPgTransaction(
+    deps.pool,
+    async (sql) => {
+      const result = await claimSendsIn(sql, options);
+      const { together, after } = split(result.claimed);
+      // the token cache answers at once but for one lookup per number and minute
+      const credentials = await readCredentials(deps, together);
+      const ready = together.filter((_, i) => credentials[i] !== null);
+      const prepared = ready.length > 0 ? await prepareBatch(sql, deps, ready, "skip") : new Map();
+      return { result, together, after, plans: { credentials, prepared } };
+    },
+    { isPrepared: true },
+  );
+}
+
+/** Sends prepared items (their plans settle first); one promise per item. */
+export function sendPlanned(
+  deps: TSendDeps,
+  items: readonly TClaimedSend[],
+  plans: TClaimPlans | Promise<TClaimPlans>,
+  signal?: AbortSignal,
+): Promise<TSendOutcome>[] {
   return items.map(async (item, i) => {
-    const { credentials, prepared } = await shared;
+    const { credentials, prepared } = await plans;
     const credential = credentials[i];
     const plan = prepared.get(queueKey(item));
     if (!credential || !plan) return processClaimedSend(deps, item, signal);
     if (plan.kind === "done") return plan.outcome;
     return callAndRecord(deps, item, plan, credential, signal);
   });
+}
+
+function readCredentials(
+  deps: TSendDeps,
+  items: readonly TClaimedSend[],
+): Promise<(TSenderCredentials | null)[]> {
+  return Promise.all(
+    items.map((item) =>
+      deps.credentials.get(item.tenantId, item.senderNumberId).then(
+        (value) => value,
+        () => null,
+      ),
+    ),
+  );
 }
 
 const queueKey = (item: { tenantId: string; messageId: string }) =>
@@ -477,6 +550,8 @@ async function prepareBatch(
   sql: TSql,
   deps: TSendDeps,
   items: readonly TClaimedSend[],
+  /** skip: a message locked elsewhere is left to the one-message path (see claimAndPrepare) */
+  lockMode: "wait" | "skip",
 ): Promise<Map<string, TPrepared | null>> {
   const now = deps.clock();
   const rows = await sql.query<{
@@ -495,7 +570,7 @@ async function prepareBatch(
      JOIN send_queue q ON q.tenant_id = m.tenant_id AND q.message_id = m.id
      WHERE (m.tenant_id, m.id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))
      ORDER BY m.tenant_id, m.id
-     FOR UPDATE OF m, q`,
+     FOR UPDATE OF m, q${lockMode === "skip" ? " SKIP LOCKED" : ""}`,
     [items.map((i) => i.tenantId), items.map((i) => i.messageId)],
   );
   const byKey = new Map(
@@ -534,6 +609,11 @@ async function prepareBatch(
   for (const item of items) {
     const k = queueKey(item);
     const row = byKey.get(k);
+    // skipped while another transaction holds it: the one-message path waits for it and decides
+    if (!row && lockMode === "skip") {
+      plans.set(k, null);
+      continue;
+    }
     // the row is gone, or our lease expired and another worker took it over: not ours to send
     if (!row || row.leased_by !== deps.workerId) {
       plans.set(k, { kind: "done", outcome: "lease_lost" });

@@ -16,7 +16,14 @@ import { toSql, type TSql } from "@/server/db/sql";
 import type { TLedgerError } from "@/server/domain/ledger/ledger-event";
 import { TEMPLATE_HOLD_STATUSES } from "@/server/domain/sending/send-gate";
 
-export { claimSends, toRate, type TClaimedSend, type TClaimResult } from "./claim-sends";
+export {
+  claimSends,
+  claimSendsIn,
+  toRate,
+  type TClaimedSend,
+  type TClaimOptions,
+  type TClaimResult,
+} from "./claim-sends";
 
 /** Dispatchers LISTEN here; PostgreSQL delivers the notification only if the transaction commits. */
 export const SEND_QUEUE_CHANNEL = "waybill_send_queue";
