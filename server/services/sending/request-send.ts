@@ -510,7 +510,11 @@ LEFT JOIN LATERAL (
   SELECT m.id::text AS id, r.request_hash
   FROM message m
   LEFT JOIN send_request r ON r.tenant_id = m.tenant_id AND r.message_id = m.id
-  WHERE i.idempotency_key IS NOT NULL AND m.tenant_id = i.tenant_id AND m.idempotency_key = i.idempotency_key
+  -- only for a request that wrote nothing (its key taken): a new message's key was free in this
+  -- statement's snapshot, so the probe would find nothing, and skipping it keeps a bad plan's
+  -- cost (made before the tables had statistics) off the common path
+  WHERE made.n IS NULL AND i.idempotency_key IS NOT NULL
+    AND m.tenant_id = i.tenant_id AND m.idempotency_key = i.idempotency_key
   -- at most one row anyway (the key is unique per tenant): the limit keeps the lookup a probe per
   -- request, which a plan made while the tables were small otherwise flattened into a join
   -- reading the tenant's every message per group
