@@ -33,7 +33,6 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import pg from "pg";
 import { createDb } from "@/server/db/client";
-import { sqlOfPg } from "@/server/db/sql";
 import { createLogger } from "@/server/platform/logger";
 import { createSecretBox } from "@/server/platform/secret-box";
 import { DEFAULT_SCENARIO, ZSimulatorConfigSchema } from "@/server/providers/simulator/scenario";
@@ -77,7 +76,7 @@ async function serveApi() {
   const url = required("DATABASE_URL");
   const db = createDb(url, { max: 4 });
   const pool = new pg.Pool({ connectionString: url, max: 10, application_name: "waybill-api" });
-  const deps = hotPathRestDeps(db, sqlOfPg(pool), () => {}, { intakeInFlight: 8 });
+  const deps = hotPathRestDeps(db, pool, () => {}, { intakeInFlight: 8 });
   const server = http.createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));

@@ -8,7 +8,7 @@ import { z, ZodError } from "zod";
 import type PgBoss from "pg-boss";
 import type { TDb } from "@/server/db/client";
 import { listVisibleTenants } from "@/server/db/queries/tenants";
-import { inTenantScope } from "@/server/db/tenant-scope";
+import { inTenantScope, type TScopeIsolation } from "@/server/db/tenant-scope";
 import {
   canAccessTenant,
   hasPermission,
@@ -52,8 +52,12 @@ export function createInnerContext(input: TInnerContext): TInnerContext {
   return input;
 }
 
-/** What the tenant wall test reads off each procedure: whether it takes the scope input. */
-export type TProcedureMeta = { isTenantScoped?: boolean };
+/**
+ * What the tenant wall test reads off each procedure (whether it takes the scope input), and the
+ * isolation a procedure's tenant scope opens with when its service needs a consistent snapshot
+ * across statements (default: read committed).
+ */
+export type TProcedureMeta = { isTenantScoped?: boolean; scopeIsolation?: TScopeIsolation };
 
 const t = initTRPC
   .context<TInnerContext>()
@@ -199,8 +203,8 @@ export async function resolveTenantScope(
 
 /**
  * Scoped to one tenant named by the input's `tenantId`, under the wall of resolveTenantScope.
- * Downstream code reads `ctx.tenant.id`. Queries run in the tenant scope (tenantProcedure, below);
- * mutations still run as the connecting role (ADR 013).
+ * Downstream code reads `ctx.tenant.id`. Queries and mutations run in the tenant scope
+ * (tenantProcedure, below).
  */
 const tenantCheckedProcedure = authedProcedure.input(ZTenantInputSchema).use(async ({ ctx, input, next }) => {
   const [tenant] = await resolveTenantScope(ctx.db, ctx.user, { tenantId: input.tenantId });
@@ -209,17 +213,20 @@ const tenantCheckedProcedure = authedProcedure.input(ZTenantInputSchema).use(asy
 });
 
 /**
- * The tenant rung: a query runs in the row-level-security scope of its tenant, as waybill_app,
- * the policies showing only that tenant's rows whatever a query function's own filter says
- * (ADR 013). The console's reads keep their indexes there: their conditions compare plain
- * columns with LEAKPROOF operators, or name a partial index's predicate (the search by number
- * reads a stored reversed column, the stalled list a per-state index). A reading query needs no
- * client-level call (connect, extensions) that a transaction lacks, hence the cast.
+ * The tenant rung: a procedure, query or mutation, runs in the row-level-security scope of its
+ * tenant, as waybill_app, the policies showing and accepting only that tenant's rows whatever a
+ * query function's own filter says (ADR 013). `ctx.db` is the scope's transaction, and a service
+ * that opens its own (`db.$transaction`) runs its body in it (scopedClient): a mutation is one
+ * transaction, committed when the procedure returns. No tenant-rung mutation calls out (HTTP,
+ * email, pg-boss) inside it: what reaches a tenant's endpoint or channel is an outbox row the
+ * worker sends after the commit. The console's reads keep their indexes in the scope: their
+ * conditions compare plain columns with LEAKPROOF operators, or name a partial index's predicate
+ * (the search by number reads a stored reversed column, the stalled list a per-state index).
  */
-export const tenantProcedure = tenantCheckedProcedure.use(({ ctx, type, next }) =>
-  type === "query"
-    ? inTenantScope(ctx.db, [ctx.tenant.id], (tx) => next({ ctx: { db: tx as TDb } }))
-    : next(),
+export const tenantProcedure = tenantCheckedProcedure.use(({ ctx, meta, next }) =>
+  inTenantScope(ctx.db, [ctx.tenant.id], (tx) => next({ ctx: { db: tx } }), {
+    isolation: meta?.scopeIsolation,
+  }),
 );
 
 /** Tenant-scoped and holding `permission`. */
@@ -251,18 +258,20 @@ export type TTenantScopeInput = z.input<typeof ZTenantScopeInputSchema>;
 export const tenantScopeProcedure = authedProcedure
   .meta({ isTenantScoped: true })
   .input(ZTenantScopeInputSchema)
-  .use(async ({ ctx, input, type, next }) => {
+  .use(async ({ ctx, input, meta, next }) => {
     const tenants = await resolveTenantScope(
       ctx.db,
       ctx.user,
       input.scope === "all" ? "all" : { tenantId: input.tenantId },
     );
     const tenantIds = tenants.map((tenant) => tenant.id);
-    // One named tenant: a query runs in its row-level-security scope, as tenantProcedure's do.
-    // "all" is for cross-tenant roles, which may read every tenant: a scope listing every tenant
-    // would hold nothing back, so those reads run as the connecting role.
-    return input.scope !== "all" && type === "query"
-      ? inTenantScope(ctx.db, tenantIds, (tx) => next({ ctx: { db: tx as TDb, tenants, tenantIds } }))
+    // One named tenant: the procedure runs in its row-level-security scope, as tenantProcedure's
+    // do. "all" is for cross-tenant roles, which may read every tenant: a scope listing every
+    // tenant would hold nothing back, so those run as the connecting role.
+    return input.scope !== "all"
+      ? inTenantScope(ctx.db, tenantIds, (tx) => next({ ctx: { db: tx, tenants, tenantIds } }), {
+          isolation: meta?.scopeIsolation,
+        })
       : next({ ctx: { tenants, tenantIds } });
   });
 

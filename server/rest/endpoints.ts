@@ -5,6 +5,7 @@ import type { z } from "zod";
 import type { TSecretBox } from "@/server/platform/secret-box";
 import type { TActor } from "@/server/services/actor";
 import { ServiceError } from "@/server/services/errors";
+import type { TDb } from "@/server/db/client";
 import { inTenantScope } from "@/server/db/tenant-scope";
 import { webhookId } from "@/server/domain/triggers/render-payload";
 import {
@@ -59,10 +60,18 @@ function apiActor(keyId: string): TActor {
   return { kind: "system", label: `api_key:${keyId}` };
 }
 
-/** Runs a handler body, mapping expected service failures to the API's error shape. */
-async function guarded(run: () => Promise<Response>): Promise<Response> {
+/**
+ * Runs a writing handler's body in its tenant's row-level-security scope (ADR 013): the body's
+ * client is the scope's transaction, and the service's own `$transaction` runs in it. Expected
+ * service failures map to the API's error shape (the scope rolls back).
+ */
+async function inScopeGuarded(
+  deps: TEndpointRestDeps,
+  tenantId: string,
+  run: (db: TDb) => Promise<Response>,
+): Promise<Response> {
   try {
-    return await run();
+    return await inTenantScope(deps.db, [tenantId], run);
   } catch (error) {
     if (error instanceof ServiceError) {
       switch (error.code) {
@@ -112,9 +121,9 @@ export async function handleCreateEndpoint(deps: TEndpointRestDeps, request: Req
   if (!auth.ok) return auth.response;
   const body = await parseBody(request, ZCreateEndpointSchema);
   if (!body.ok) return body.response;
-  return guarded(async () => {
+  return inScopeGuarded(deps, auth.principal.tenantId, async (db) => {
     const created = await createEndpoint(
-      deps.db,
+      db,
       deps.box,
       apiActor(auth.principal.keyId),
       { tenantId: auth.principal.tenantId, ...body.value },
@@ -155,9 +164,9 @@ export async function handleUpdateEndpoint(
   if (!isUuid(id)) return problem(404, "not_found", "no such endpoint");
   const body = await parseBody(request, ZUpdateEndpointSchema);
   if (!body.ok) return body.response;
-  return guarded(async () => {
+  return inScopeGuarded(deps, auth.principal.tenantId, async (db) => {
     const updated = await updateEndpoint(
-      deps.db,
+      db,
       apiActor(auth.principal.keyId),
       { tenantId: auth.principal.tenantId, endpointId: id, ...body.value },
       { allowHttp: deps.allowHttp },
@@ -179,8 +188,8 @@ export async function handleDeleteEndpoint(
   const auth = await authenticateRequest(verifierOf(deps), request, deps.now());
   if (!auth.ok) return auth.response;
   if (!isUuid(id)) return problem(404, "not_found", "no such endpoint");
-  return guarded(async () => {
-    await deleteEndpoint(deps.db, apiActor(auth.principal.keyId), {
+  return inScopeGuarded(deps, auth.principal.tenantId, async (db) => {
+    await deleteEndpoint(db, apiActor(auth.principal.keyId), {
       tenantId: auth.principal.tenantId,
       endpointId: id,
     });
@@ -200,9 +209,9 @@ export async function handleRotateSecret(
   if (!isUuid(id)) return problem(404, "not_found", "no such endpoint");
   const body = await parseBody(request, ZRotateSecretSchema, true);
   if (!body.ok) return body.response;
-  return guarded(async () => {
+  return inScopeGuarded(deps, auth.principal.tenantId, async (db) => {
     const rotated = await rotateEndpointSecret(
-      deps.db,
+      db,
       deps.box,
       apiActor(auth.principal.keyId),
       { tenantId: auth.principal.tenantId, endpointId: id, overlapHours: body.value.overlapHours },
@@ -227,9 +236,9 @@ export async function handleTestEndpoint(
   if (!isUuid(id)) return problem(404, "not_found", "no such endpoint");
   const body = await parseBody(request, ZTestEventSchema, true);
   if (!body.ok) return body.response;
-  return guarded(async () => {
+  return inScopeGuarded(deps, auth.principal.tenantId, async (db) => {
     const sent = await sendTestEvent(
-      deps.db,
+      db,
       apiActor(auth.principal.keyId),
       { tenantId: auth.principal.tenantId, endpointId: id, type: body.value.type },
       now,
@@ -312,13 +321,13 @@ export async function handleRedeliver(
   if (!body.ok) return body.response;
   const { tenantId } = auth.principal;
   const actor = apiActor(auth.principal.keyId);
-  return guarded(async () => {
+  return inScopeGuarded(deps, auth.principal.tenantId, async (db) => {
     if ("deliveryId" in body.value) {
-      await redeliver(deps.db, actor, { tenantId, deliveryId: body.value.deliveryId, endpointId: id }, now);
+      await redeliver(db, actor, { tenantId, deliveryId: body.value.deliveryId, endpointId: id }, now);
       return Response.json({ redelivered: 1 }, { status: 202, headers: NO_STORE });
     }
     const count = await redeliverFailed(
-      deps.db,
+      db,
       actor,
       { tenantId, endpointId: id, since: body.value.since ? new Date(body.value.since) : undefined },
       now,

@@ -9,7 +9,9 @@ import {
   getMessageView,
   type TMessageView,
 } from "@/server/services/sending/message-views";
-import type { TSql } from "@/server/db/sql";
+import type pg from "pg";
+import { scopedSqlOfPool } from "@/server/db/scoped-sql";
+import { sqlOfPg } from "@/server/db/sql";
 import { inTenantScope } from "@/server/db/tenant-scope";
 import { authenticateApiKey, createApiKeyVerifier, type TApiKeyVerifier } from "@/server/services/api-keys";
 import {
@@ -33,27 +35,31 @@ export type TRestDeps = {
 };
 
 /**
- * The production shape: the intake and key checks on plain pg (a pool: each intake statement is
- * its own transaction), concurrent send requests written together by group commit (at most
- * `intakeInFlight` statements at once, the rest of the pool left for key and sender reads), keys
- * and senders cached in the process, dispatchers woken after commits.
+ * The production shape: the intake and key checks on plain pg (a pool), concurrent send requests
+ * written together by group commit (at most `intakeInFlight` statements at once, the rest of the
+ * pool left for key and sender reads), each group's statement in a transaction scoped to the
+ * group's tenants and each key read in its tenant's scope (ADR 013), keys and senders cached in
+ * the process, dispatchers woken after commits.
  */
 export function hotPathRestDeps(
   db: TDb,
-  sql: TSql,
+  pool: pg.Pool,
   onWakeError: (error: unknown) => void = () => {},
   options: { intakeInFlight?: number } = {},
 ): Required<TRestDeps> {
+  const sql = sqlOfPg(pool);
+  const scoped = scopedSqlOfPool(pool, { isPrepared: true });
   return {
     db,
     now: () => new Date(),
-    apiKeys: createApiKeyVerifier(sql),
+    apiKeys: createApiKeyVerifier(scoped),
     intake: {
       sql,
+      scoped,
       db,
       senders: createSenderDirectory(),
       wake: createQueueWaker(sql, onWakeError),
-      write: createIntakeWriter(sql, { maxInFlight: options.intakeInFlight ?? 4 }),
+      write: createIntakeWriter(scoped, { maxInFlight: options.intakeInFlight ?? 4 }),
     },
   };
 }

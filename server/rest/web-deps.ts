@@ -4,7 +4,6 @@
 // on globalThis (dev-mode module reloading must not open new pools or lose the caches).
 import "server-only";
 import pg from "pg";
-import { sqlOfPg } from "@/server/db/sql";
 import { webRuntime } from "@/server/web/runtime";
 import { hotPathRestDeps, type TRestDeps } from "./messages";
 
@@ -22,7 +21,7 @@ export function restDeps(): Required<TRestDeps> {
   pool.on("error", (error) => log.warn({ err: error }, "api pool: idle connection lost"));
   const deps = hotPathRestDeps(
     db,
-    sqlOfPg(pool),
+    pool,
     (error) => log.warn({ err: error }, "could not wake the dispatchers"),
     // group-commit statements at once; two connections stay free for key and sender reads
     { intakeInFlight: Math.max(1, env.WAYBILL_API_DB_POOL_MAX - 2) },

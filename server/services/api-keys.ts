@@ -2,7 +2,8 @@
 // (tenant first) followed by a constant-time comparison of the secret's SHA-256.
 import crypto from "node:crypto";
 import type { TDb } from "@/server/db/client";
-import { sqlOfPrisma, type TSql } from "@/server/db/sql";
+import { scopedSqlOfPrisma, type TScopedSql } from "@/server/db/scoped-sql";
+import type { TSql } from "@/server/db/sql";
 import type { TActor } from "./actor";
 import { actorLabel } from "./actor";
 import { recordAudit } from "./audit";
@@ -98,7 +99,7 @@ export type TApiKeyAuth =
 
 /** Authenticates a bearer token against the database. Never says which part of a well-formed key was wrong. */
 export async function authenticateApiKey(db: TDb, token: string, now: Date): Promise<TApiKeyAuth> {
-  return verifyApiKey(sqlOfPrisma(db), token, now);
+  return verifyApiKey(scopedSqlOfPrisma(db), token, now);
 }
 
 export type TApiKeyVerifier = (token: string, now: Date) => Promise<TApiKeyAuth>;
@@ -111,7 +112,7 @@ export type TApiKeyVerifier = (token: string, now: Date) => Promise<TApiKeyAuth>
  * Failures are not remembered: an unknown or revoked key is read every time.
  */
 export function createApiKeyVerifier(
-  sql: TSql,
+  scoped: TScopedSql,
   options: { ttlMs?: number; clock?: () => number } = {},
 ): TApiKeyVerifier {
   const ttlMs = options.ttlMs ?? 5_000;
@@ -124,7 +125,7 @@ export function createApiKeyVerifier(
     if (hit && hit.expiresAt > clock() && hit.epoch === revocations.epoch) return hit.value;
     let pending = reading.get(k);
     if (!pending) {
-      pending = verifyApiKey(sql, token, now).finally(() => reading.delete(k));
+      pending = verifyApiKey(scoped, token, now).finally(() => reading.delete(k));
       reading.set(k, pending);
     }
     const epoch = revocations.epoch;
@@ -139,10 +140,25 @@ export function createApiKeyVerifier(
 
 const MAX_CACHED_KEYS = 10_000;
 
-async function verifyApiKey(sql: TSql, token: string, now: Date): Promise<TApiKeyAuth> {
+/**
+ * Reads the key in the scope of the tenant the token names (the key embeds it): a token naming
+ * another tenant than its key's finds no row, whatever the query's filter. One transaction per
+ * verification, which the hot path's cache makes one per key per TTL, not one per request.
+ */
+async function verifyApiKey(scoped: TScopedSql, token: string, now: Date): Promise<TApiKeyAuth> {
   const match = KEY_PATTERN.exec(token);
   if (!match) return { ok: false, reason: "malformed" };
   const [, tenantId, keyId, secret] = match as unknown as [string, string, string, string];
+  return scoped([tenantId], (sql) => verifyInScope(sql, tenantId, keyId, secret, now));
+}
+
+async function verifyInScope(
+  sql: TSql,
+  tenantId: string,
+  keyId: string,
+  secret: string,
+  now: Date,
+): Promise<TApiKeyAuth> {
   const rows = await sql.query<{
     secret_hash: string;
     revoked_at: Date | string | null;

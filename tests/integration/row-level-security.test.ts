@@ -19,8 +19,26 @@ import { createDb, type TDb } from "@/server/db/client";
 import { inPgTransaction } from "@/server/db/pg-transaction";
 import { searchMessagesSql } from "@/server/db/queries/messages";
 import { inTenantScope, tenantIdsSetting } from "@/server/db/tenant-scope";
-import { handleGetEndpoint, handleListDeliveries, handleListEndpoints } from "@/server/rest/endpoints";
-import { handleGetMessage, handleListMessageEvents } from "@/server/rest/messages";
+import {
+  handleCreateEndpoint,
+  handleDeleteEndpoint,
+  handleGetEndpoint,
+  handleListDeliveries,
+  handleListEndpoints,
+  handleRedeliver,
+  handleRotateSecret,
+  handleTestEndpoint,
+  handleUpdateEndpoint,
+} from "@/server/rest/endpoints";
+import {
+  handleGetMessage,
+  handleListMessageEvents,
+  handleSendMessage,
+  hotPathRestDeps,
+  type TRestDeps,
+} from "@/server/rest/messages";
+import { createApiKeyVerifier } from "@/server/services/api-keys";
+import { scopedSqlOfPool } from "@/server/db/scoped-sql";
 import { handleGetTenant } from "@/server/rest/tenant";
 import { handleGetUsage } from "@/server/rest/usage";
 import { makeApiKey, makeSenderNumber, makeTenant, makeUser } from "../factories";
@@ -117,6 +135,19 @@ async function as<T>(role: string, tenantIds: string[] | null, body: () => Promi
     return await body();
   } finally {
     await client.query("ROLLBACK");
+  }
+}
+
+/**
+ * Runs `body` with every write taken away from waybill_app alone (the platform role that opened
+ * the connections keeps its rights): a write that then fails ran as the app role.
+ */
+async function withoutAppWrites<T>(body: () => Promise<T>): Promise<T> {
+  await client.query("REVOKE INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public FROM waybill_app");
+  try {
+    return await body();
+  } finally {
+    await client.query("GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO waybill_app");
   }
 }
 
@@ -462,6 +493,167 @@ describe("the console's tenant-rung reads inside the tenant scope", () => {
         /Index (Only )?Scan using message_tenant_id_recipient_reversed_idx on message m[\s\S]*?Index Cond: .*recipient_reversed/,
       );
       expect(plan, recipientFilter.kind).not.toMatch(/reverse\(/);
+    }
+  });
+});
+
+describe("the console's tenant-rung mutations inside the tenant scope", () => {
+  let db: TDb;
+  const tenants: { id: string; messageId: string }[] = [];
+  beforeAll(async () => {
+    db = createDb(database.url, { max: 2 });
+    for (let i = 0; i < 2; i += 1) {
+      const tenant = await makeTenant(db);
+      const sender = await makeSenderNumber(db, testSecretBox, tenant.id);
+      const { id } = await makeMessage(db, { tenantId: tenant.id, senderNumberId: sender.id });
+      tenants.push({ id: tenant.id, messageId: id });
+    }
+  });
+  afterAll(async () => {
+    await db.$disconnect();
+  });
+
+  it("a mutation that forgets its tenant filter changes only the named tenant's row, in its service's own transaction too", async () => {
+    const [a, b] = tenants as [(typeof tenants)[0], (typeof tenants)[0]];
+    const both = { id: { in: [a.messageId, b.messageId] } };
+    // procedures on the real tenant rung whose writes have no tenant filter at all
+    const forgetful = createTRPCRouter({
+      direct: tenantProcedure.mutation(({ ctx }) =>
+        ctx.db.message.updateMany({ where: both, data: { stateExplanation: "direct" } }),
+      ),
+      // a service's unit of work (`db.$transaction`) runs in the scope's transaction
+      nested: tenantProcedure.mutation(({ ctx }) =>
+        ctx.db.$transaction((tx) =>
+          tx.message.updateMany({ where: both, data: { stateExplanation: "nested" } }),
+        ),
+      ),
+    });
+    const caller = createCallerFactory(forgetful)(
+      createInnerContext({
+        db,
+        secretBox: testSecretBox,
+        queue: () => Promise.reject(new Error("no queue in this test")),
+        sessionUser: await makeUser(db, "tenant_admin", { tenantId: a.id }),
+        ip: "127.0.0.1",
+      }),
+    );
+    const before = await db.message.findUnique({ where: { tenantId_id: { tenantId: b.id, id: b.messageId } } });
+    expect(await caller.direct({ tenantId: a.id })).toEqual({ count: 1 });
+    expect(await caller.nested({ tenantId: a.id })).toEqual({ count: 1 });
+    const after = await db.message.findMany({ where: both, select: { tenantId: true, stateExplanation: true } });
+    expect(after.find((m) => m.tenantId === a.id)?.stateExplanation).toBe("nested");
+    // B's row is as it was: outside the scope the same writes would have changed it twice
+    expect(after.find((m) => m.tenantId === b.id)?.stateExplanation).toBe(before?.stateExplanation);
+  });
+
+  it("mutations run as waybill_app: each succeeds, and fails once the app role may not write", async () => {
+    const [a] = tenants as [(typeof tenants)[0]];
+    const caller = callerFor(db, await makeUser(db, "admin"));
+    const mutations: [string, () => Promise<unknown>][] = [
+      ["messages.annotate", () => caller.messages.annotate({ tenantId: a.id, messageId: a.messageId, note: "n" })],
+      [
+        "disputes.open",
+        () => caller.disputes.open({ tenantId: a.id, messageId: a.messageId, ticketRef: `T-${crypto.randomUUID()}` }),
+      ],
+      [
+        "webhooks.create",
+        () => caller.webhooks.create({ tenantId: a.id, url: "https://example.com/hook", eventTypes: ["message.read"] }),
+      ],
+      // opens its scope as repeatable read (the bundle's one snapshot) and audits
+      ["messages.exportEvidence", () => caller.messages.exportEvidence({ tenantId: a.id, messageId: a.messageId })],
+    ];
+    for (const [name, mutate] of mutations) {
+      await expect(withoutAppWrites(mutate), name).rejects.toThrow(/permission denied/);
+      if (name === "disputes.open") continue; // refused above, it opens fine once; not twice
+      await expect(mutate(), name).resolves.toBeDefined();
+    }
+    await expect(mutations[1]![1]()).resolves.toMatchObject({ status: "open" });
+  });
+});
+
+describe("the tenant REST API's writes inside the tenant scope", () => {
+  let db: TDb;
+  let pool: pg.Pool;
+  let tenantId: string;
+  let key: string;
+  let sender: string;
+  beforeAll(async () => {
+    db = createDb(database.url, { max: 2 });
+    pool = new pg.Pool({ connectionString: database.url, max: 4 });
+    tenantId = (await makeTenant(db)).id;
+    key = (await makeApiKey(db, tenantId)).apiKey;
+    sender = (await makeSenderNumber(db, testSecretBox, tenantId)).displayNumber;
+  });
+  afterAll(async () => {
+    await db.$disconnect();
+    await pool.end();
+  });
+
+  const deps = () => ({ db, box: testSecretBox, allowHttp: false, now: () => new Date() });
+  const call = (method: string, body?: unknown) =>
+    new Request("http://waybill.test/api/v1/x", {
+      method,
+      headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const send = (restDeps: TRestDeps) =>
+    handleSendMessage(
+      restDeps,
+      new Request("http://waybill.test/api/v1/messages", {
+        method: "POST",
+        headers: {
+          Authorization: `Bearer ${key}`,
+          "content-type": "application/json",
+          "idempotency-key": crypto.randomUUID(),
+        },
+        body: JSON.stringify({ from: sender, to: "+15557770001", type: "text", text: { body: "hello" } }),
+      }),
+    );
+
+  it("endpoint create, update, rotate, test, redeliver and delete run as waybill_app", async () => {
+    // the key's last use is recorded by its first request, so the writes below are the handlers'
+    const created = await handleCreateEndpoint(
+      deps(),
+      call("POST", { url: "https://example.com/hook", eventTypes: ["message.read"] }),
+    );
+    expect(created.status).toBe(201);
+    const id = ((await created.json()) as { endpoint: { id: string } }).endpoint.id;
+    const writes: [string, number, () => Promise<Response>][] = [
+      [
+        "POST /endpoints",
+        201,
+        () => handleCreateEndpoint(deps(), call("POST", { url: "https://example.com/b", eventTypes: ["message.read"] })),
+      ],
+      ["PATCH /endpoints/{id}", 200, () => handleUpdateEndpoint(deps(), call("PATCH", { isEnabled: true }), id)],
+      ["POST /endpoints/{id}/rotate-secret", 200, () => handleRotateSecret(deps(), call("POST", {}), id)],
+      ["POST /endpoints/{id}/test", 202, () => handleTestEndpoint(deps(), call("POST", {}), id)],
+      ["POST /endpoints/{id}/redeliver", 202, () => handleRedeliver(deps(), call("POST", { status: "failed" }), id)],
+      ["DELETE /endpoints/{id}", 204, () => handleDeleteEndpoint(deps(), call("DELETE"), id)],
+    ];
+    for (const [route, status, write] of writes) {
+      await expect(withoutAppWrites(write), route).rejects.toThrow(/permission denied/);
+      expect((await write()).status, route).toBe(status);
+    }
+  });
+
+  it("the send intake writes as waybill_app, on the hot path's groups and through Prisma alike", async () => {
+    for (const restDeps of [hotPathRestDeps(db, pool), { db, now: () => new Date() }]) {
+      expect((await send(restDeps)).status).toBe(202);
+      await expect(withoutAppWrites(() => send(restDeps))).rejects.toThrow(/permission denied/);
+    }
+  });
+
+  it("an API key is read in its tenant's scope: a token naming another tenant finds no key", async () => {
+    const verify = createApiKeyVerifier(scopedSqlOfPool(pool), { ttlMs: 0 });
+    expect(await verify(key, new Date())).toMatchObject({ ok: true, tenantId });
+    // the same key id and secret under another tenant's id: the scope hides the key's row
+    const other = (await makeTenant(db)).id;
+    expect(await verify(key.replace(tenantId, other), new Date())).toEqual({ ok: false, reason: "unknown" });
+    await client.query("REVOKE SELECT ON api_key FROM waybill_app");
+    try {
+      await expect(verify(key, new Date())).rejects.toThrow(/permission denied/);
+    } finally {
+      await client.query("GRANT SELECT ON api_key TO waybill_app");
     }
   });
 });

@@ -7,6 +7,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TDb } from "@/server/db/client";
 import { sqlOfPg, type TSql } from "@/server/db/sql";
+import { scopedSqlOfPool, type TScopedSql } from "@/server/db/scoped-sql";
 import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
 import { usableFoldState } from "@/server/domain/reconciliation/fold";
 import { CURRENT_RULES } from "@/server/domain/reconciliation/rules";
@@ -28,12 +29,18 @@ import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
 let db: TDb;
 let pool: pg.Pool;
 let sql: TSql;
+let scoped: TScopedSql;
 let tenantId: string;
 let sender: { id: string; displayNumber: string; phoneNumberId: string };
 let wakes = 0;
 
 function intake(overrides: Partial<TRequestSendDeps> = {}): TRequestSendDeps {
-  return { sql, db, senders: createSenderDirectory(), wake: () => (wakes += 1), ...overrides };
+  return { sql, scoped, db, senders: createSenderDirectory(), wake: () => (wakes += 1), ...overrides };
+}
+
+/** The pool's scoped transactions with each statement of their bodies passed through `wrap`. */
+function scopedThrough(wrap: (inner: TSql) => TSql): TScopedSql {
+  return (tenantIds, body) => scoped(tenantIds, (inner) => body(wrap(inner)));
 }
 
 const templateRequest = (to: string): TSendMessageRequest => ({
@@ -48,6 +55,7 @@ beforeAll(async () => {
   db = createTestDb();
   pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 4 });
   sql = sqlOfPg(pool);
+  scoped = scopedSqlOfPool(pool);
   tenantId = (await makeTenant(db)).id;
   sender = await makeSenderNumber(db, testSecretBox, tenantId);
 });
@@ -230,12 +238,12 @@ describe("send intake by group commit", () => {
 
   it("answers each request of a group for itself: new, same key twice, unknown sender", async () => {
     let statements = 0;
-    const counted: TSql = {
+    const counted = scopedThrough((inner) => ({
       query: (text, values) => {
         statements += 1;
-        return sql.query(text, values);
+        return inner.query(text, values);
       },
-    };
+    }));
     // one statement at a time: everything submitted meanwhile joins the next group
     const deps = intake({ write: createIntakeWriter(counted, { maxInFlight: 1 }) });
     const results = await Promise.all([
@@ -264,14 +272,14 @@ describe("send intake by group commit", () => {
 
   it("writes the other requests of a failed group one by one", async () => {
     // a statement that fails whenever it carries the poisoned recipient, as a bad row would
-    const poisoned: TSql = {
+    const poisoned = scopedThrough((inner) => ({
       query: (text, values) => {
         if (JSON.stringify(values ?? []).includes("15558889999")) {
           return Promise.reject(new Error("a row the database refused"));
         }
-        return sql.query(text, values);
+        return inner.query(text, values);
       },
-    };
+    }));
     const deps = intake({ write: createIntakeWriter(poisoned, { maxInFlight: 1 }) });
     const results = await Promise.allSettled([
       send(deps, "+15558880200", null),
@@ -289,7 +297,7 @@ describe("send intake by group commit", () => {
 
 describe("the tenant API's key cache", () => {
   it("forgets every key at once when this process revokes one", async () => {
-    const verify = createApiKeyVerifier(sql, { ttlMs: 60_000 });
+    const verify = createApiKeyVerifier(scoped, { ttlMs: 60_000 });
     const key = await makeApiKey(db, tenantId);
     expect(await verify(key.apiKey, new Date())).toEqual({ ok: true, tenantId, keyId: key.id });
     await revokeApiKey(db, FACTORY_ACTOR, { tenantId, keyId: key.id });
@@ -298,7 +306,7 @@ describe("the tenant API's key cache", () => {
 
   it("takes a revocation made by another process within its TTL", async () => {
     let clock = 1_000_000;
-    const verify = createApiKeyVerifier(sql, { ttlMs: 5_000, clock: () => clock });
+    const verify = createApiKeyVerifier(scoped, { ttlMs: 5_000, clock: () => clock });
     const key = await makeApiKey(db, tenantId);
     expect(await verify(key.apiKey, new Date())).toEqual({ ok: true, tenantId, keyId: key.id });
     // another process's revocation: the row changes, this process is not told
@@ -310,7 +318,7 @@ describe("the tenant API's key cache", () => {
   });
 
   it("never remembers a failure, nor answers for a token it did not verify", async () => {
-    const verify = createApiKeyVerifier(sql, { ttlMs: 60_000 });
+    const verify = createApiKeyVerifier(scoped, { ttlMs: 60_000 });
     const key = await makeApiKey(db, tenantId);
     const wrong = key.apiKey.slice(0, -4) + (key.apiKey.endsWith("AAAA") ? "BBBB" : "AAAA");
     expect(await verify(wrong, new Date())).toEqual({ ok: false, reason: "unknown" });

@@ -14,7 +14,6 @@ import {
   type TRestDeps,
 } from "@/server/rest/messages";
 import pg from "pg";
-import { sqlOfPg } from "@/server/db/sql";
 import { makeApiKey, makeSenderNumber, makeTenant, makeUser } from "../factories";
 import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
 import { callerFor } from "../setup/trpc";
@@ -33,7 +32,7 @@ beforeAll(async () => {
   db = createTestDb();
   // the web process's shape: intake and key checks on a plain pg pool, caches, waker
   pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 4 });
-  deps = hotPathRestDeps(db, sqlOfPg(pool));
+  deps = hotPathRestDeps(db, pool);
   const a = await makeTenant(db);
   const aSender = await makeSenderNumber(db, testSecretBox, a.id);
   acme = {

@@ -1,13 +1,15 @@
 // A send request, from the tenant API or the console: the message with its projection, its
 // `requested` event and first receipt, the rollup delta, the request record and the queue row,
-// written by ONE statement (data-modifying CTEs, autocommit on a pg pool: one round trip, one
-// transaction) with no lock shared across messages. Idempotent by the tenant's Idempotency-Key:
+// written by ONE statement (data-modifying CTEs, in a transaction scoped to its tenants by
+// row-level security, ADR 013) with no lock shared across messages. Idempotent by the tenant's Idempotency-Key:
 // the same key with the same canonical body returns the same message, with a different body it
 // is a conflict (409), also when both arrive at once (the unique index makes them wait for each
 // other, and only them). Why, and what it replaced: docs/decisions/008-send-intake-one-statement.md.
 import crypto from "node:crypto";
 import type { TDb } from "@/server/db/client";
+import { scopedSqlOfPrisma, type TScopedSql } from "@/server/db/scoped-sql";
 import { sqlOfPrisma, type TSql } from "@/server/db/sql";
+import { inTenantScope } from "@/server/db/tenant-scope";
 import { rollupDeltas } from "@/server/domain/insights/rollup";
 import { createGroupCommitter } from "@/server/ingest/group-commit";
 import { canonicalJson } from "@/server/domain/ledger/canonical-json";
@@ -49,14 +51,19 @@ export type TRequestSendResult =
   | { kind: "unknown_sender"; from: string };
 
 export type TRequestSendDeps = {
-  /** Runs the intake statement: a pg pool (autocommit) on the hot path. */
+  /** Reads sender numbers (cached by `senders`) and wakes the dispatchers: a pg pool on the hot path. */
   sql: TSql;
+  /**
+   * Runs the intake statement in its tenants' row-level-security scope (ADR 013): on the hot
+   * path a transaction on a pg pool per statement (BEGIN with the scope, the statement, COMMIT).
+   */
+  scoped: TScopedSql;
   /** Reads a replayed message's view (rare). */
   db: TDb;
   senders: TSenderDirectory;
   /** Wakes idle dispatchers once the request has committed (see send-queue.ts). */
   wake: () => void;
-  /** Writes one request's rows; default: its own statement on `sql`. The hot path groups them. */
+  /** Writes one request's rows; default: its own statement in its tenant's scope. The hot path groups them. */
   write?: (row: TIntakeRow) => Promise<TIntakeResult>;
 };
 
@@ -66,21 +73,28 @@ export type TRequestSendDeps = {
  * instead of one each; each caller still answers only after the commit of its own rows. Should a
  * group's statement fail, its requests are written again one by one, so one bad row costs its
  * own request an error and no other request anything.
+ *
+ * A group's statement runs in the scope of the group's tenants (every request's tenant came from
+ * its verified API key): one transaction per group, not per request, so the wall's cost is
+ * shared by the group. Within the group the wall is the group's tenants, not each row's own;
+ * a row naming a tenant that sent nothing in its group is refused by the policy.
  */
 export function createIntakeWriter(
-  sql: TSql,
+  scoped: TScopedSql,
   options: { maxInFlight: number; maxRows?: number },
 ): (row: TIntakeRow) => Promise<TIntakeResult> {
   const committer = createGroupCommitter<TIntakeRow, TIntakeOutcome>(
     async (rows) => {
       try {
-        return (await writeIntakeRows(sql, rows)).map((result) => ({ ok: true as const, result }));
+        const tenantIds = [...new Set(rows.map((row) => row.tenantId))];
+        const results = await scoped(tenantIds, (sql) => writeIntakeRows(sql, rows));
+        return results.map((result) => ({ ok: true as const, result }));
       } catch (error) {
         if (rows.length === 1) return [{ ok: false as const, error }];
         const alone: TIntakeOutcome[] = [];
         for (const row of rows) {
           alone.push(
-            await writeOne(sql, row).then(
+            await writeOneInScope(scoped, row).then(
               (result) => ({ ok: true as const, result }),
               (cause: unknown) => ({ ok: false as const, error: cause }),
             ),
@@ -110,6 +124,7 @@ export function requestSendDepsOf(db: TDb): TRequestSendDeps {
   const sql = sqlOfPrisma(db);
   return {
     sql,
+    scoped: scopedSqlOfPrisma(db),
     db,
     senders: createSenderDirectory({ ttlMs: 0 }),
     wake: () => {
@@ -128,7 +143,7 @@ export async function requestSend(
   // the request was validated by the caller (the REST handler, the tRPC input): parsing it again
   // here would cost the hot path a second walk of the schema for nothing
   const { request } = input;
-  const write = deps.write ?? ((row: TIntakeRow) => writeOne(deps.sql, row));
+  const write = deps.write ?? ((row: TIntakeRow) => writeOneInScope(deps.scoped, row));
   let isFresh = false;
   for (let run = 1; run <= MAX_STATEMENT_RUNS; run += 1) {
     const sender = await deps.senders.resolve(deps.sql, input.tenantId, request.from, { isFresh });
@@ -150,7 +165,9 @@ export async function requestSend(
       if (result.existing_hash !== written.row.requestHash) {
         return { kind: "idempotency_conflict", messageId: result.existing_id };
       }
-      const message = await getMessageView(deps.db, input.tenantId, result.existing_id);
+      const message = await inTenantScope(deps.db, [input.tenantId], (tx) =>
+        getMessageView(tx, input.tenantId, result.existing_id as string),
+      );
       if (!message) throw new Error(`message ${result.existing_id} vanished`);
       return { kind: "replayed", message };
     }
@@ -338,8 +355,8 @@ function buildIntakeRow(input: TRequestSendInput, request: TSendMessageRequest, 
   return { row, view };
 }
 
-async function writeOne(sql: TSql, row: TIntakeRow): Promise<TIntakeResult> {
-  const [result] = await writeIntakeRows(sql, [row]);
+async function writeOneInScope(scoped: TScopedSql, row: TIntakeRow): Promise<TIntakeResult> {
+  const [result] = await scoped([row.tenantId], (sql) => writeIntakeRows(sql, [row]));
   if (!result) throw new Error("the intake statement returned no row");
   return result;
 }
@@ -493,5 +510,13 @@ LEFT JOIN LATERAL (
   SELECT m.id::text AS id, r.request_hash
   FROM message m
   LEFT JOIN send_request r ON r.tenant_id = m.tenant_id AND r.message_id = m.id
-  WHERE i.idempotency_key IS NOT NULL AND m.tenant_id = i.tenant_id AND m.idempotency_key = i.idempotency_key
+  -- only for a request that wrote nothing (its key taken): a new message's key was free in this
+  -- statement's snapshot, so the probe would find nothing, and skipping it keeps a bad plan's
+  -- cost (made before the tables had statistics) off the common path
+  WHERE made.n IS NULL AND i.idempotency_key IS NOT NULL
+    AND m.tenant_id = i.tenant_id AND m.idempotency_key = i.idempotency_key
+  -- at most one row anyway (the key is unique per tenant): the limit keeps the lookup a probe per
+  -- request, which a plan made while the tables were small otherwise flattened into a join
+  -- reading the tenant's every message per group
+  LIMIT 1
 ) AS existing ON true`;

@@ -8,6 +8,8 @@ import { tenantPermissionProcedure } from "../../trpc";
 import { ZMessageRefInputSchema } from "./messages.types";
 
 export const exportEvidence = tenantPermissionProcedure("message.reveal_recipient")
+  // the bundle's statements read one snapshot (the service's own transaction asks for it)
+  .meta({ scopeIsolation: "RepeatableRead" })
   .input(ZMessageRefInputSchema)
   .output(
     z.object({
