@@ -34,6 +34,7 @@ import { createTestDatabase } from "@/tests/setup/test-database";
 import { describeMachine, loadNow, today } from "./lib/machine";
 import { percentile, writeResultsSection } from "./lib/results";
 import { insertInbox, loadAcceptedMessages } from "./lib/status-backlog";
+import { INGEST_DRAIN_DEFAULTS } from "@/server/config/env";
 
 const HERE = fileURLToPath(import.meta.url);
 
@@ -50,8 +51,8 @@ const TENANTS = Number(flag("tenants", "4"));
 const ENDPOINT_CONCURRENCY = Number(flag("endpoint-concurrency", "4"));
 const IS_WRITING = !process.argv.includes("--no-write");
 // the worker's defaults (server/config/env.ts)
-const DRAIN_BATCH = Number(process.env.WAYBILL_INGEST_BATCH_SIZE ?? 200);
-const DRAIN_LOOPS = Number(process.env.WAYBILL_INGEST_CONCURRENCY ?? 2);
+const DRAIN_BATCH = Number(process.env.WAYBILL_INGEST_BATCH_SIZE ?? INGEST_DRAIN_DEFAULTS.batchSize);
+const DRAIN_LOOPS = Number(process.env.WAYBILL_INGEST_CONCURRENCY ?? INGEST_DRAIN_DEFAULTS.concurrency);
 const DELIVERY_CONCURRENCY = Number(process.env.WAYBILL_WEBHOOK_DELIVERY_CONCURRENCY ?? 64);
 const DELIVERY_POLL_MS = Number(process.env.WAYBILL_WEBHOOK_DELIVERY_POLL_MS ?? 250);
 // sent, delivered, read: two of the three fire (message.sent is no trigger)

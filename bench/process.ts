@@ -30,12 +30,13 @@ import { insertInbox, loadAcceptedMessages } from "./lib/status-backlog";
 import { startStatementProfile } from "./lib/statement-profile";
 import { meterDatabase, meterSelf } from "./lib/cpu-meter";
 import { rerunWithWorkerFlags } from "./lib/worker-flags";
+import { INGEST_DRAIN_DEFAULTS } from "@/server/config/env";
 
 const EVENTS = Number(process.argv[2] ?? 1_000_000);
 const LIVE_RATE = Number(process.argv[3] ?? 1000);
 const LIVE_SECONDS = Number(process.argv[4] ?? 60);
-const BATCH_SIZE = Number(process.env.WAYBILL_INGEST_BATCH_SIZE ?? 200);
-const CONCURRENCY = Number(process.env.WAYBILL_INGEST_CONCURRENCY ?? 2);
+const BATCH_SIZE = Number(process.env.WAYBILL_INGEST_BATCH_SIZE ?? INGEST_DRAIN_DEFAULTS.batchSize);
+const CONCURRENCY = Number(process.env.WAYBILL_INGEST_CONCURRENCY ?? INGEST_DRAIN_DEFAULTS.concurrency);
 const TENANTS = 4;
 const STATUSES_PER_MESSAGE = 3;
 
