@@ -17,6 +17,7 @@ export default defineConfig({
             "components/**/*.test.ts",
             "app/**/*.test.ts",
             "scripts/**/*.test.ts",
+            "bench/lib/**/*.test.ts",
             "tests/lint/**/*.test.ts",
           ],
           environment: "node",
