@@ -10,7 +10,7 @@ import type { TDb } from "@/server/db/client";
 import { DEFAULT_RETRY_POLICY } from "@/server/domain/sending/retry-policy";
 import { DEFAULT_THROUGHPUT } from "@/server/domain/sending/throughput";
 import { createLogger } from "@/server/platform/logger";
-import type { TMessagingProvider, TProviderSendRequest } from "@/server/providers/types";
+import type { TProviderSendRequest } from "@/server/providers/types";
 import { appendEvents } from "@/server/services/ledger/append-events";
 import { verifyMessageChain } from "@/server/services/ledger/read-ledger";
 import {
@@ -22,6 +22,7 @@ import {
 import { requestSend, requestSendDepsOf } from "@/server/services/sending/request-send";
 import { claimSends } from "@/server/services/sending/send-queue";
 import { makeSenderNumber, makeTenant } from "../factories";
+import { acceptingProvider } from "../factories/providers";
 import { createTestDb, createTestPool, testSecretBox } from "../setup/context";
 
 let db: TDb;
@@ -31,19 +32,7 @@ let senderId: string;
 const calls: TProviderSendRequest[] = [];
 let transactions = 0;
 
-const provider: TMessagingProvider = {
-  name: "fake",
-  send: (request) => {
-    calls.push(request);
-    return Promise.resolve({
-      ok: true,
-      providerMessageId: `wamid.${crypto.randomUUID()}`,
-      messageStatus: "accepted",
-      waId: null,
-      record: { httpStatus: 200, body: {}, durationMs: 1 },
-    });
-  },
-};
+const provider = acceptingProvider(calls);
 
 beforeAll(async () => {
   db = createTestDb();

@@ -11,7 +11,7 @@ import type { TDb } from "@/server/db/client";
 import { DEFAULT_RETRY_POLICY } from "@/server/domain/sending/retry-policy";
 import { DEFAULT_THROUGHPUT } from "@/server/domain/sending/throughput";
 import { createLogger } from "@/server/platform/logger";
-import type { TMessagingProvider, TProviderSendRequest } from "@/server/providers/types";
+import type { TProviderSendRequest } from "@/server/providers/types";
 import { verifyMessageChain } from "@/server/services/ledger/read-ledger";
 import {
   claimAndPrepare,
@@ -24,6 +24,7 @@ import { startDispatcher } from "@/server/services/sending/dispatcher";
 import { requestSend, requestSendDepsOf } from "@/server/services/sending/request-send";
 import type { TClaimedSend, TClaimOptions } from "@/server/services/sending/send-queue";
 import { makeSenderNumber, makeTenant } from "../factories";
+import { acceptingProvider } from "../factories/providers";
 import { createTestDb, createTestPool, testSecretBox } from "../setup/context";
 import { waitFor } from "../setup/processes";
 
@@ -35,19 +36,7 @@ let senderId: string;
 const calls: TProviderSendRequest[] = [];
 let checkouts = 0;
 
-const provider: TMessagingProvider = {
-  name: "fake",
-  send: (request) => {
-    calls.push(request);
-    return Promise.resolve({
-      ok: true,
-      providerMessageId: `wamid.${crypto.randomUUID()}`,
-      messageStatus: "accepted",
-      waId: null,
-      record: { httpStatus: 200, body: {}, durationMs: 1 },
-    });
-  },
-};
+const provider = acceptingProvider(calls);
 
 beforeAll(async () => {
   db = createTestDb();
