@@ -73,7 +73,12 @@ async function groupOfRows(): Promise<TIntakeRow[]> {
       },
       {
         tenantId: tenant.id,
-        request: { from: tenant.from, to: `+1555${String(seq).padStart(7, "0")}`, type: "text", text: { body: "hi" } },
+        request: {
+          from: tenant.from,
+          to: `+1555${String(seq).padStart(7, "0")}`,
+          type: "text",
+          text: { body: "hi" },
+        },
         idempotencyKey: `k-${seq}`,
         origin: { kind: "api", apiKeyId: crypto.randomUUID() },
         now: new Date(),
@@ -100,9 +105,14 @@ const FORMS: Record<string, (rows: TIntakeRow[]) => Promise<unknown>> = {
 };
 
 console.log(
-  `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "?"}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}; ${new Date().toISOString()}`,
+  `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "?"}, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}; ${new Date().toISOString()}`,
 );
-console.log(`groups of ${GROUP} requests over 2 tenants, ${GROUPS} groups per round, ANALYZE before each: ${ANALYZE}`);
+console.log(
+  `groups of ${GROUP} requests over 2 tenants, ${GROUPS} groups per round, ANALYZE before each: ${ANALYZE}`,
+);
 for (let round = 1; round <= ROUNDS; round += 1) {
   for (const [form, write] of Object.entries(FORMS)) {
     const groups: TIntakeRow[][] = [];

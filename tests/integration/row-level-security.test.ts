@@ -537,10 +537,15 @@ describe("the console's tenant-rung mutations inside the tenant scope", () => {
         ip: "127.0.0.1",
       }),
     );
-    const before = await db.message.findUnique({ where: { tenantId_id: { tenantId: b.id, id: b.messageId } } });
+    const before = await db.message.findUnique({
+      where: { tenantId_id: { tenantId: b.id, id: b.messageId } },
+    });
     expect(await caller.direct({ tenantId: a.id })).toEqual({ count: 1 });
     expect(await caller.nested({ tenantId: a.id })).toEqual({ count: 1 });
-    const after = await db.message.findMany({ where: both, select: { tenantId: true, stateExplanation: true } });
+    const after = await db.message.findMany({
+      where: both,
+      select: { tenantId: true, stateExplanation: true },
+    });
     expect(after.find((m) => m.tenantId === a.id)?.stateExplanation).toBe("nested");
     // B's row is as it was: outside the scope the same writes would have changed it twice
     expect(after.find((m) => m.tenantId === b.id)?.stateExplanation).toBe(before?.stateExplanation);
@@ -550,17 +555,33 @@ describe("the console's tenant-rung mutations inside the tenant scope", () => {
     const [a] = tenants as [(typeof tenants)[0]];
     const caller = callerFor(db, await makeUser(db, "admin"));
     const mutations: [string, () => Promise<unknown>][] = [
-      ["messages.annotate", () => caller.messages.annotate({ tenantId: a.id, messageId: a.messageId, note: "n" })],
+      [
+        "messages.annotate",
+        () => caller.messages.annotate({ tenantId: a.id, messageId: a.messageId, note: "n" }),
+      ],
       [
         "disputes.open",
-        () => caller.disputes.open({ tenantId: a.id, messageId: a.messageId, ticketRef: `T-${crypto.randomUUID()}` }),
+        () =>
+          caller.disputes.open({
+            tenantId: a.id,
+            messageId: a.messageId,
+            ticketRef: `T-${crypto.randomUUID()}`,
+          }),
       ],
       [
         "webhooks.create",
-        () => caller.webhooks.create({ tenantId: a.id, url: "https://example.com/hook", eventTypes: ["message.read"] }),
+        () =>
+          caller.webhooks.create({
+            tenantId: a.id,
+            url: "https://example.com/hook",
+            eventTypes: ["message.read"],
+          }),
       ],
       // opens its scope as repeatable read (the bundle's one snapshot) and audits
-      ["messages.exportEvidence", () => caller.messages.exportEvidence({ tenantId: a.id, messageId: a.messageId })],
+      [
+        "messages.exportEvidence",
+        () => caller.messages.exportEvidence({ tenantId: a.id, messageId: a.messageId }),
+      ],
     ];
     for (const [name, mutate] of mutations) {
       await expect(withoutAppWrites(mutate), name).rejects.toThrow(/permission denied/);
@@ -593,7 +614,10 @@ describe("the tenant REST API's writes inside the tenant scope", () => {
   const call = (method: string, body?: unknown) =>
     new Request("http://waybill.test/api/v1/x", {
       method,
-      headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        Authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   const send = (restDeps: TRestDeps) =>
@@ -622,12 +646,24 @@ describe("the tenant REST API's writes inside the tenant scope", () => {
       [
         "POST /endpoints",
         201,
-        () => handleCreateEndpoint(deps(), call("POST", { url: "https://example.com/b", eventTypes: ["message.read"] })),
+        () =>
+          handleCreateEndpoint(
+            deps(),
+            call("POST", { url: "https://example.com/b", eventTypes: ["message.read"] }),
+          ),
       ],
-      ["PATCH /endpoints/{id}", 200, () => handleUpdateEndpoint(deps(), call("PATCH", { isEnabled: true }), id)],
+      [
+        "PATCH /endpoints/{id}",
+        200,
+        () => handleUpdateEndpoint(deps(), call("PATCH", { isEnabled: true }), id),
+      ],
       ["POST /endpoints/{id}/rotate-secret", 200, () => handleRotateSecret(deps(), call("POST", {}), id)],
       ["POST /endpoints/{id}/test", 202, () => handleTestEndpoint(deps(), call("POST", {}), id)],
-      ["POST /endpoints/{id}/redeliver", 202, () => handleRedeliver(deps(), call("POST", { status: "failed" }), id)],
+      [
+        "POST /endpoints/{id}/redeliver",
+        202,
+        () => handleRedeliver(deps(), call("POST", { status: "failed" }), id),
+      ],
       ["DELETE /endpoints/{id}", 204, () => handleDeleteEndpoint(deps(), call("DELETE"), id)],
     ];
     for (const [route, status, write] of writes) {
