@@ -7,22 +7,14 @@ import crypto from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TDb } from "@/server/db/client";
-import { DEFAULT_RETRY_POLICY } from "@/server/domain/sending/retry-policy";
 import { DEFAULT_THROUGHPUT } from "@/server/domain/sending/throughput";
-import { createLogger } from "@/server/platform/logger";
 import type { TProviderSendRequest } from "@/server/providers/types";
 import { appendEvents } from "@/server/services/ledger/append-events";
 import { verifyMessageChain } from "@/server/services/ledger/read-ledger";
-import {
-  createAcknowledger,
-  createCredentialCache,
-  processClaimedBatch,
-  type TSendDeps,
-} from "@/server/services/sending/process-send";
-import { requestSend, requestSendDepsOf } from "@/server/services/sending/request-send";
+import { processClaimedBatch, type TSendDeps } from "@/server/services/sending/process-send";
 import { claimSends } from "@/server/services/sending/send-queue";
 import { makeSenderNumber, makeTenant } from "../factories";
-import { acceptingProvider } from "../factories/providers";
+import { acceptingProvider, queueTemplateSend, testSendDeps } from "../factories/sending";
 import { createTestDb, createTestPool, testSecretBox } from "../setup/context";
 
 let db: TDb;
@@ -64,42 +56,11 @@ function deps(workerId: string): TSendDeps {
       return Reflect.get(target, property, receiver) as unknown;
     },
   });
-  const base: TSendDeps = {
-    db: counted,
-    pool,
-    provider,
-    credentials: createCredentialCache(db, testSecretBox),
-    config: {
-      retry: DEFAULT_RETRY_POLICY,
-      throughput: DEFAULT_THROUGHPUT,
-      concurrency: 16,
-      leaseMs: 30_000,
-      pollMs: 50,
-    },
-    workerId,
-    clock: () => new Date(),
-    random: () => 0.5,
-    log: createLogger("batch-test", "fatal"),
-  };
-  return { ...base, acknowledge: createAcknowledger(base) };
+  return testSendDeps({ db: counted, pool, provider, workerId, logName: "batch-test", credentialsDb: db });
 }
 
-async function request(n: number): Promise<string> {
-  const result = await requestSend(requestSendDepsOf(db), {
-    tenantId,
-    request: {
-      from: senderId,
-      to: `+1555444${String(n).padStart(4, "0")}`,
-      type: "template",
-      template: { name: "order_update", language: "en_US", bodyParameters: ["#1", "Friday"] },
-    },
-    idempotencyKey: null,
-    origin: { kind: "api", apiKeyId: crypto.randomUUID() },
-    now: new Date(),
-  });
-  if (result.kind !== "created") throw new Error(`not created: ${result.kind}`);
-  return result.message.id;
-}
+const request = (n: number) =>
+  queueTemplateSend(db, tenantId, senderId, `+1555444${String(n).padStart(4, "0")}`);
 
 describe("a claim's sends, together", () => {
   it("records attempt_started for the claim and acknowledgements in groups; odd ones go alone", async () => {

@@ -8,23 +8,14 @@ import crypto from "node:crypto";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { TDb } from "@/server/db/client";
-import { DEFAULT_RETRY_POLICY } from "@/server/domain/sending/retry-policy";
 import { DEFAULT_THROUGHPUT } from "@/server/domain/sending/throughput";
-import { createLogger } from "@/server/platform/logger";
 import type { TProviderSendRequest } from "@/server/providers/types";
 import { verifyMessageChain } from "@/server/services/ledger/read-ledger";
-import {
-  claimAndPrepare,
-  createAcknowledger,
-  createCredentialCache,
-  sendPlanned,
-  type TSendDeps,
-} from "@/server/services/sending/process-send";
+import { claimAndPrepare, sendPlanned, type TSendDeps } from "@/server/services/sending/process-send";
 import { startDispatcher } from "@/server/services/sending/dispatcher";
-import { requestSend, requestSendDepsOf } from "@/server/services/sending/request-send";
 import type { TClaimedSend, TClaimOptions } from "@/server/services/sending/send-queue";
 import { makeSenderNumber, makeTenant } from "../factories";
-import { acceptingProvider } from "../factories/providers";
+import { acceptingProvider, queueTemplateSend, testSendDeps } from "../factories/sending";
 import { createTestDb, createTestPool, testSecretBox } from "../setup/context";
 import { waitFor } from "../setup/processes";
 
@@ -60,24 +51,7 @@ afterAll(async () => {
 });
 
 function deps(workerId: string): TSendDeps {
-  const base: TSendDeps = {
-    db,
-    pool,
-    provider,
-    credentials: createCredentialCache(db, testSecretBox),
-    config: {
-      retry: DEFAULT_RETRY_POLICY,
-      throughput: DEFAULT_THROUGHPUT,
-      concurrency: 16,
-      leaseMs: 30_000,
-      pollMs: 50,
-    },
-    workerId,
-    clock: () => new Date(),
-    random: () => 0.5,
-    log: createLogger("claim-prepare-test", "fatal"),
-  };
-  return { ...base, acknowledge: createAcknowledger(base) };
+  return testSendDeps({ db: db, pool, provider, workerId, logName: "claim-prepare-test" });
 }
 
 const claimOptions = (workerId: string): TClaimOptions => ({
@@ -91,22 +65,8 @@ const claimOptions = (workerId: string): TClaimOptions => ({
 /** Every claimed row goes out now (the dispatcher's split, with nothing in flight). */
 const allTogether = (claimed: readonly TClaimedSend[]) => ({ together: [...claimed], after: [] });
 
-async function request(n: number): Promise<string> {
-  const result = await requestSend(requestSendDepsOf(db), {
-    tenantId,
-    request: {
-      from: senderId,
-      to: `+1555777${String(n).padStart(4, "0")}`,
-      type: "template",
-      template: { name: "order_update", language: "en_US", bodyParameters: ["#1", "Friday"] },
-    },
-    idempotencyKey: null,
-    origin: { kind: "api", apiKeyId: crypto.randomUUID() },
-    now: new Date(),
-  });
-  if (result.kind !== "created") throw new Error(`not created: ${result.kind}`);
-  return result.message.id;
-}
+const request = (n: number) =>
+  queueTemplateSend(db, tenantId, senderId, `+1555777${String(n).padStart(4, "0")}`);
 
 async function eventTypes(messageId: string): Promise<string[]> {
   const events = await db.messageEvent.findMany({
