@@ -61,7 +61,11 @@ adminTest(
     expect(await promotionsCells.count()).toBeGreaterThan(3);
     await promotionsCells.first().focus();
     await expect(bySender.locator("[aria-live=polite]")).toContainText(PROMOTIONS);
-    await expect(bySender.locator("[aria-live=polite]")).toContainText(/Open \d+ failed/);
+    // a link per failure outcome the cell holds; which outcomes the first cell holds depends on
+    // where the 7-day window starts against the seed's clock
+    await expect(bySender.locator("[aria-live=polite]")).toContainText(
+      /Open \d+ (failed|dead-lettered|rejected)/,
+    );
     const byCode = page.getByRole("figure", { name: "Failures by error code" });
     await expect(byCode.locator(".recharts-surface")).toBeVisible();
     await expect(page.getByRole("list", { name: "Colour scale" }).first()).toContainText("No failures");
