@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { withResultsSection } from "./results";
-
-const MARK = "<!-- the figures above are the bench's own; the notes below are kept when it runs again -->";
+import { GENERATED_END as MARK, withResultsSection } from "./results";
 
 describe("withResultsSection", () => {
   const file = `# Benchmark results\n\n## A (a.ts)\n\nold figures\n\n${MARK}\n\nnotes on A\n\n### Earlier\n\nold run\n\n## B (b.ts)\n\nB figures\n`;

@@ -12,7 +12,7 @@ const HEADER =
   "# Benchmark results\n\nFigures written by the scripts in bench/; each section names its script and machine.\n\n";
 
 /** Ends a section's generated figures: what follows it in the section is written by people. */
-const GENERATED_END =
+export const GENERATED_END =
   "<!-- the figures above are the bench's own; the notes below are kept when it runs again -->";
 
 /**

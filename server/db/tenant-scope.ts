@@ -4,7 +4,6 @@
 // behind the tenant filter each query function carries. Both settings are transaction-local,
 // so a pooled connection goes back to the pool as the platform role it was opened as.
 // ADR 013 records what runs in this scope and what does not.
-import type pg from "pg";
 import type { TDb, TDbTx } from "./client";
 
 export const TENANT_ROLE = "waybill_app";
@@ -117,9 +116,4 @@ export async function inTenantScope<T>(
  */
 export function enterTenantScopeSql(tenantIds: readonly string[]): string {
   return ENTER_TENANT_SCOPE.replace("$1", `'${tenantIdsSetting(tenantIds)}'`);
-}
-
-/** Enters the scope on a plain-pg client already inside BEGIN. */
-export async function enterTenantScope(client: pg.ClientBase, tenantIds: readonly string[]): Promise<void> {
-  await client.query(ENTER_TENANT_SCOPE, [tenantIdsSetting(tenantIds)]);
 }

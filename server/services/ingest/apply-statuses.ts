@@ -19,7 +19,7 @@ import type { CounterBag } from "./counters";
 import { dedupeKey } from "@/server/domain/ledger/dedupe-key";
 import { parseCallbackData } from "@/server/domain/sending/send-request";
 import { lockWamids, wamidLockKey } from "./orphans";
-import { wamidKey, type TKnownWamid } from "./lock-status-messages";
+import { lookupWamids, wamidKey, type TKnownWamid, type TStatusPair } from "./lock-status-messages";
 
 export async function applyStatuses(
   sql: TSql,
@@ -33,14 +33,7 @@ export async function applyStatuses(
   if (statuses.length === 0) return [];
   const q = sqlTemplate(sql);
   const key = wamidKey;
-  const lookup = async (pairs: { tenantId: string; wamid: string }[]) => {
-    if (pairs.length === 0) return [];
-    return q<{ tenant_id: string; provider_message_id: string; message_id: string; attempt: number }>`
-      SELECT p.tenant_id::text AS tenant_id, p.provider_message_id, p.message_id::text AS message_id, p.attempt
-      FROM message_provider_id p
-      JOIN unnest(${pairs.map((p) => p.tenantId)}::uuid[], ${pairs.map((p) => p.wamid)}::text[]) AS q(tenant_id, wamid)
-        ON p.tenant_id = q.tenant_id AND p.provider_message_id = q.wamid`;
-  };
+  const lookup = (pairs: readonly TStatusPair[]) => lookupWamids(sql, pairs);
   const distinctPairs = (list: readonly TResolvedStatus[]) => {
     const seen = new Map<string, { tenantId: string; wamid: string }>();
     for (const s of list)

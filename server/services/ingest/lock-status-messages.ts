@@ -18,6 +18,21 @@ export type TKnownWamid = { messageId: string; attempt: number };
 
 export const wamidKey = (tenantId: string, wamid: string) => `${tenantId}|${wamid}`;
 
+type TWamidRow = { tenant_id: string; provider_message_id: string; message_id: string; attempt: number };
+
+const columns = (list: readonly TStatusPair[]) => [list.map((p) => p.tenantId), list.map((p) => p.wamid)];
+
+/** The recorded wamids among `pairs`, with their message and attempt (no lock). */
+export async function lookupWamids(sql: TSql, pairs: readonly TStatusPair[]): Promise<TWamidRow[]> {
+  if (pairs.length === 0) return [];
+  const [tenantIds, wamids] = columns(pairs);
+  return sqlTemplate(sql)<TWamidRow>`
+    SELECT p.tenant_id::text AS tenant_id, p.provider_message_id, p.message_id::text AS message_id, p.attempt
+    FROM message_provider_id p
+    JOIN unnest(${tenantIds}::uuid[], ${wamids}::text[]) AS q(tenant_id, wamid)
+      ON p.tenant_id = q.tenant_id AND p.provider_message_id = q.wamid`;
+}
+
 /**
  * Locks (FOR UPDATE, SKIP LOCKED) the messages of `pairs` whose wamids are recorded. Returns the
  * wamids whose messages are now held by this transaction (`known`, as applyStatuses resolves
@@ -31,15 +46,8 @@ export async function lockStatusMessages(
   const known = new Map<string, TKnownWamid>();
   const busy = new Set<string>();
   if (pairs.length === 0) return { known, busy };
-  const q = sqlTemplate(sql);
-  const columns = (list: readonly TStatusPair[]) => [list.map((p) => p.tenantId), list.map((p) => p.wamid)];
   const [tenantIds, wamids] = columns(pairs);
-  const locked = await q<{
-    tenant_id: string;
-    provider_message_id: string;
-    message_id: string;
-    attempt: number;
-  }>`
+  const locked = await sqlTemplate(sql)<TWamidRow>`
     SELECT p.tenant_id::text AS tenant_id, p.provider_message_id, p.message_id::text AS message_id, p.attempt
     FROM message_provider_id p
     JOIN unnest(${tenantIds}::uuid[], ${wamids}::text[]) AS q(tenant_id, wamid)
@@ -50,14 +58,6 @@ export async function lockStatusMessages(
     known.set(wamidKey(r.tenant_id, r.provider_message_id), { messageId: r.message_id, attempt: r.attempt });
   // not returned: either busy or not recorded; a second look (no lock) tells them apart
   const rest = pairs.filter((p) => !known.has(wamidKey(p.tenantId, p.wamid)));
-  if (rest.length > 0) {
-    const [restTenants, restWamids] = columns(rest);
-    const recorded = await q<{ tenant_id: string; provider_message_id: string }>`
-      SELECT p.tenant_id::text AS tenant_id, p.provider_message_id
-      FROM message_provider_id p
-      JOIN unnest(${restTenants}::uuid[], ${restWamids}::text[]) AS q(tenant_id, wamid)
-        ON p.tenant_id = q.tenant_id AND p.provider_message_id = q.wamid`;
-    for (const r of recorded) busy.add(wamidKey(r.tenant_id, r.provider_message_id));
-  }
+  for (const r of await lookupWamids(sql, rest)) busy.add(wamidKey(r.tenant_id, r.provider_message_id));
   return { known, busy };
 }

@@ -90,15 +90,15 @@ export async function processClaimedRows(
         const pair = statusPair(item, directory);
         return pair ? [pair] : [];
       });
-    const pairs = new Map(
-      parsed.flatMap((p) => pairsOf(p.items)).map((pair) => [wamidKey(pair.tenantId, pair.wamid), pair]),
-    );
+    const rowPairs = parsed.map((p) => pairsOf(p.items));
+    const pairs = new Map(rowPairs.flat().map((pair) => [wamidKey(pair.tenantId, pair.wamid), pair]));
     const { known, busy } = await lockStatusMessages(sql, [...pairs.values()]);
     locked = known;
     if (busy.size > 0) {
-      for (const p of parsed)
-        if (pairsOf(p.items).some((pair) => busy.has(wamidKey(pair.tenantId, pair.wamid))))
+      parsed.forEach((p, i) => {
+        if (rowPairs[i]!.some((pair) => busy.has(wamidKey(pair.tenantId, pair.wamid))))
           deferred.add(p.row.id);
+      });
       parsed.splice(0, parsed.length, ...parsed.filter((p) => !deferred.has(p.row.id)));
     }
   }
