@@ -19,8 +19,8 @@ export default async function AdminTenantsPage() {
         title="Tenants"
         description="The businesses that send WhatsApp messages through Waybill. Open a tenant to manage its sender numbers and API keys."
       />
-      <div className="grid items-start gap-4 lg:grid-cols-3">
-        <div className="lg:col-span-2">
+      <div className="grid grid-cols-1 items-start gap-4 lg:grid-cols-3">
+        <div className="min-w-0 lg:col-span-2">
           <TenantsTable />
         </div>
         <NewTenantForm />

@@ -104,7 +104,7 @@ function AnswerBox({ timeline }: { timeline: TTimeline }) {
       <h2 id="answer-heading" className="sr-only">
         What happened
       </h2>
-      <p data-testid="answer-sentence" className="text-base font-medium break-words text-zinc-900">
+      <p data-testid="answer-sentence" className="text-base font-medium wrap-anywhere text-zinc-900">
         {sentence}
       </p>
       <div className="mt-2 flex flex-wrap items-center gap-x-4 gap-y-2">

@@ -75,7 +75,10 @@ function EventItem({ event, isRawVisible }: { event: TEvent; isRawVisible: boole
       <article aria-labelledby={`event-${event.seq}-title`}>
         <div className="flex flex-wrap items-baseline gap-x-2 gap-y-1">
           <span className="font-mono text-xs text-zinc-500">#{event.seq}</span>
-          <h3 id={`event-${event.seq}-title`} className="text-sm font-medium break-words text-zinc-900">
+          <h3
+            id={`event-${event.seq}-title`}
+            className="min-w-0 text-sm font-medium wrap-anywhere text-zinc-900"
+          >
             {event.headline}
           </h3>
           {event.isDecider ? <Badge tone="accent">Decides the state</Badge> : null}
