@@ -4,8 +4,8 @@ import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/app/(dashboard)/_lib/session";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
-import { AUDIT_PAGE_SIZE, AuditLog } from "./_components/audit-log";
-import { readAuditFilters, toAuditInput } from "./_lib/audit-filters";
+import { AuditLog } from "./_components/audit-log";
+import { AUDIT_PAGE_SIZE, readAuditFilters, toAuditInput } from "./_lib/audit-filters";
 
 export const metadata: Metadata = { title: "Audit log" };
 

@@ -16,9 +16,7 @@ import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
 import { QueryState } from "@/components/query/query-state";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
 import { useTRPC } from "@/trpc/client";
-import { auditQueryString, toAuditInput, type TAuditFilters } from "../_lib/audit-filters";
-
-export const AUDIT_PAGE_SIZE = 50;
+import { AUDIT_PAGE_SIZE, auditQueryString, toAuditInput, type TAuditFilters } from "../_lib/audit-filters";
 
 function AuditFilters({ filters }: { filters: TAuditFilters }) {
   const { tenantId, action, actor } = filters;

@@ -17,6 +17,9 @@ export function readAuditFilters(params: {
   };
 }
 
+/** One page of the trail; the server page prefetches the same first page the view asks for. */
+export const AUDIT_PAGE_SIZE = 50;
+
 /** listAuditEvents' filter (without paging). */
 export function toAuditInput(f: TAuditFilters) {
   return {
