@@ -60,3 +60,18 @@ test("the application's logs of the e2e run hold no phone number and no message 
     await client.end();
   }
 });
+
+// Next prints "⨯" before an error a server render or route threw and nobody handled. Every journey
+// expects its pages to render or to refuse on purpose (a 404, a redirect), so one such line means a
+// page failed on the server in a way the journey did not see, as a prefetch that sent a client
+// reference for a number did, its error redacted and its page quietly falling back to a spinner.
+test("no page or route failed on the server during the e2e run", async () => {
+  const run = JSON.parse(
+    fs.readFileSync(path.join(e2eRunFolder(Number(process.env.E2E_PORT ?? 3100)), "run.json"), "utf8"),
+  ) as TE2eRun;
+  const web = run.applicationLogs.find((file) => path.basename(file) === "web.log");
+  expect(web, "the run names the web server's log").toBeDefined();
+  const lines = fs.readFileSync(web!, "utf8").split("\n");
+  const failures = lines.flatMap((line, i) => (line.startsWith("⨯") ? [`web.log:${i + 1} ${line}`] : []));
+  expect(failures).toEqual([]);
+});

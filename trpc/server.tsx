@@ -1,7 +1,7 @@
 // Server-component glue: prefetch tRPC queries during render and hand them to the client
 // cache, so detail pages render without request waterfalls.
 import "server-only";
-import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
+import { defaultShouldDehydrateQuery, dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { headers } from "next/headers";
 import { cache, type ReactNode } from "react";
@@ -27,6 +27,22 @@ export const trpc = createTRPCOptionsProxy({
 /** A server-side caller for server components that need data directly (e.g. redirects). */
 export const serverCaller = cache(async () => appRouter.createCaller(await getRequestContext()));
 
-export function HydrateClient({ children }: { children: ReactNode }) {
-  return <HydrationBoundary state={dehydrate(getQueryClient())}>{children}</HydrationBoundary>;
+/**
+ * Hands the request's query cache to the client. `settledOnly` leaves out queries still in flight:
+ * a layout renders alongside its page, so a layout's boundary would otherwise stream the page's
+ * pending prefetches too, including one the page is about to refuse with a 404, whose rejection
+ * then surfaces as an unhandled server error. The page's own boundary hands over its queries.
+ */
+export function HydrateClient({
+  children,
+  settledOnly = false,
+}: {
+  children: ReactNode;
+  settledOnly?: boolean;
+}) {
+  const state = dehydrate(
+    getQueryClient(),
+    settledOnly ? { shouldDehydrateQuery: defaultShouldDehydrateQuery } : undefined,
+  );
+  return <HydrationBoundary state={state}>{children}</HydrationBoundary>;
 }
