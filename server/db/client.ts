@@ -1,6 +1,7 @@
 // The Prisma client, driven by node-postgres through the pg driver adapter (no native engine).
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client.ts";
+import { withSerialTransactions } from "./serial-transactions";
 
 export type TDb = PrismaClient;
 /** A client or an interactive transaction: what tenant-scoped query functions accept. */
@@ -12,5 +13,5 @@ export function createDb(databaseUrl: string, options: { max?: number } = {}): P
     max: options.max ?? 10,
     application_name: "waybill",
   });
-  return new PrismaClient({ adapter });
+  return new PrismaClient({ adapter: withSerialTransactions(adapter) });
 }
