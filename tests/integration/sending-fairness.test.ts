@@ -193,8 +193,11 @@ describe("fairness: one tenant's 100,000-message backlog does not delay another 
     // enters it (a FIFO queue would have made it wait fifoWaitEstimateSeconds)
     expect(Math.max(...latencies)).toBeLessThan(3_000);
     expect(Math.max(...latencies)).toBeLessThan((remaining / throughput) * 1000 * 0.01);
-    // the flood was really flowing, and really still there: B did not simply wait for it to end
-    expect(throughput).toBeGreaterThan(20);
+    // the flood was really flowing, and really still there: B did not simply wait for it to end.
+    // Counted, not timed: on a loaded machine B's sends take longer and the flood sends slower,
+    // but more of it leaves the queue in that longer stretch, so the count holds where a rate
+    // threshold would not
+    expect(floodBefore - floodAfter).toBeGreaterThan(100);
     expect(remaining).toBeGreaterThan(BACKLOG / 2);
     // permanent errors in the flood were dead-lettered with their reason
     expect(deadLettered).toBeGreaterThan(0);
