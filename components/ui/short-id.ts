@@ -1,5 +1,7 @@
-// How the console abbreviates ids. UUIDv7 ids start with their creation time, so messages made in
-// the same second share their first characters: they are told apart by their random tail.
+// How the console abbreviates ids, and the server too in the texts it writes for the console (a
+// timeline headline, a bulk action's description and reason). UUIDv7 ids start with their
+// creation time, so records made in the same second share their first characters: they are told
+// apart by their random tail.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-([0-9a-f])[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function shortId(id: string): string {

@@ -16,6 +16,7 @@ import { ServiceError } from "@/server/services/errors";
 import { readLedger, type TLedgerView } from "@/server/services/ledger/read-ledger";
 import { listTenantRawWebhooks, type TTenantRawWebhook } from "@/server/services/tenant-raw-webhooks";
 import { queuedMessageHold } from "@/server/services/number-health/hold-sql";
+import { shortId } from "@/components/ui/short-id";
 
 /** Plain (mutable) JSON, the shape zod's z.json() describes. */
 export type TJsonValue = string | number | boolean | null | TJsonValue[] | { [key: string]: TJsonValue };
@@ -491,8 +492,8 @@ export function describeEvent(event: TChainedEvent): string {
       return "Stall detected: no progress within the expected time";
     case "manual_action": {
       const request = event.action === "replay_webhook" ? event.payload.rawWebhookId : undefined;
-      // which raw request was replayed: the timeline lists them by their first 8 characters
-      const target = typeof request === "string" ? ` of request ${request.slice(0, 8)}…` : "";
+      // which raw request was replayed, abbreviated as the timeline's request list abbreviates it
+      const target = typeof request === "string" ? ` of request ${shortId(request)}` : "";
       return `Operator action: ${ACTION_LABELS[event.action]}${target} by ${event.actor}`;
     }
     case "annotation":

@@ -23,6 +23,7 @@ import { entry, envelope, messagesChange, statusItem, webhookPost } from "../fac
 import { createTestDb, testDatabaseUrl, testSecretBox } from "../setup/context";
 import { callerFor, codeOf } from "../setup/trpc";
 import { APP_SECRET, createWebhookTestPool, drainAll, sentMessage, webhookHandlers } from "./webhook-helpers";
+import { shortId } from "@/components/ui/short-id";
 
 type TUser = { id: string; email: string; name: string; role: TRole; tenantId: string | null };
 type TSender = Awaited<ReturnType<typeof makeSenderNumber>>;
@@ -335,7 +336,7 @@ describe("messages.replayWebhook", () => {
     expect(timeline.events.at(-1)).toMatchObject({
       action: "replay_webhook",
       reason: "parser fix deployed",
-      headline: `Operator action: replay raw webhook of request ${rawId.slice(0, 8)}… by user:${users.engineer.email}`,
+      headline: `Operator action: replay raw webhook of request ${shortId(rawId)} by user:${users.engineer.email}`,
       isInert: true,
     });
     expect(timeline.viewer.canReplayWebhooks).toBe(true);

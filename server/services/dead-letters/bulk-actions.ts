@@ -33,6 +33,7 @@ import { actorId, actorLabel, type TActor } from "@/server/services/actor";
 import { recordAudit } from "@/server/services/audit";
 import { ServiceError } from "@/server/services/errors";
 import { discardDeadLetterInTx, retryDeadLetterInTx } from "./act";
+import { shortId } from "@/components/ui/short-id";
 
 /** A dry run older than this must be run again before it is confirmed (the facts may have moved). */
 export const PREPARED_TTL_MS = 30 * 60_000;
@@ -420,7 +421,7 @@ export async function executeBulkAction(
     return { status: action.status, ...counts };
   }
   const actor = await requesterActor(db, action);
-  const reason = `${action.reason ?? "bulk action"} (bulk ${action.kind} ${action.id.slice(0, 8)}${
+  const reason = `${action.reason ?? "bulk action"} (bulk ${action.kind} ${shortId(action.id)}${
     action.decided_by ? `, approved by ${action.decided_by}` : ""
   })`;
 

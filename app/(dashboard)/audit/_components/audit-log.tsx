@@ -12,6 +12,7 @@ import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { TimeStamp } from "@/components/ui/time-stamp";
+import { shortId } from "@/components/ui/short-id";
 import { LoadMoreFooter } from "@/app/(dashboard)/_components/load-more";
 import { QueryState } from "@/components/query/query-state";
 import { actorText } from "@/app/(dashboard)/_lib/labels";
@@ -169,7 +170,7 @@ export function AuditLog({ filters }: { filters: TAuditFilters }) {
                     <TD className="text-zinc-600">
                       {e.tenantId ? (
                         (tenantNames.get(e.tenantId) ?? (
-                          <span className="font-mono text-xs">{e.tenantId.slice(0, 8)}</span>
+                          <span className="font-mono text-xs">{shortId(e.tenantId)}</span>
                         ))
                       ) : (
                         <span className="text-zinc-500">Platform</span>
@@ -180,12 +181,12 @@ export function AuditLog({ filters }: { filters: TAuditFilters }) {
                         <>
                           {e.targetType}
                           {e.targetId ? (
-                            // ids are long; the first 8 characters tell rows apart, the title has the rest
+                            // ids are long; the abbreviation tells rows apart, the title has the rest
                             <span
                               className="block font-mono whitespace-nowrap text-zinc-500"
                               title={e.targetId}
                             >
-                              {e.targetId.length > 13 ? `${e.targetId.slice(0, 8)}…` : e.targetId}
+                              {shortId(e.targetId)}
                             </span>
                           ) : null}
                         </>
