@@ -28,21 +28,21 @@ export const trpc = createTRPCOptionsProxy({
 export const serverCaller = cache(async () => appRouter.createCaller(await getRequestContext()));
 
 /**
- * Hands the request's query cache to the client. `settledOnly` leaves out queries still in flight:
+ * Hands the request's query cache to the client. `isSettledOnly` leaves out queries still in flight:
  * a layout renders alongside its page, so a layout's boundary would otherwise stream the page's
  * pending prefetches too, including one the page is about to refuse with a 404, whose rejection
  * then surfaces as an unhandled server error. The page's own boundary hands over its queries.
  */
 export function HydrateClient({
   children,
-  settledOnly = false,
+  isSettledOnly = false,
 }: {
   children: ReactNode;
-  settledOnly?: boolean;
+  isSettledOnly?: boolean;
 }) {
   const state = dehydrate(
     getQueryClient(),
-    settledOnly ? { shouldDehydrateQuery: defaultShouldDehydrateQuery } : undefined,
+    isSettledOnly ? { shouldDehydrateQuery: defaultShouldDehydrateQuery } : undefined,
   );
   return <HydrationBoundary state={state}>{children}</HydrationBoundary>;
 }

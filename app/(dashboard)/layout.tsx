@@ -10,7 +10,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   await requireMe();
   return (
     <TRPCReactProvider>
-      <HydrateClient settledOnly>
+      <HydrateClient isSettledOnly>
         <AppShell>{children}</AppShell>
       </HydrateClient>
     </TRPCReactProvider>

@@ -33,7 +33,8 @@ export function Card({
             {title ? <Heading className="text-sm font-semibold text-zinc-900">{title}</Heading> : null}
             {description ? <p className="mt-0.5 text-xs text-zinc-500">{description}</p> : null}
           </div>
-          {/* max-w-full: on a narrow screen the actions take their own line and wrap there instead of running off the side */}
+          {/* max-w-full: on a narrow screen the actions take a line of their own and wrap there,
+              instead of running off the side */}
           {actions ? (
             <div className="flex max-w-full shrink-0 flex-wrap items-center gap-2">{actions}</div>
           ) : null}

@@ -20,7 +20,7 @@ function passThrough<T extends object>(target: T, key: PropertyKey): unknown {
   return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
 }
 
-export function serialTransaction(transaction: TTransaction): TTransaction {
+function serialTransaction(transaction: TTransaction): TTransaction {
   // the last statement sent; it never rejects, so one failed query does not fail the ones queued
   // behind it (each caller still gets its own query's error)
   let tail: Promise<unknown> = Promise.resolve();
