@@ -13,9 +13,14 @@ import { scanLogs } from "../tests/setup/log-scan";
 // a body this short ("ok", "hi") occurs in ordinary log words: only distinctive ones are looked for
 const MIN_BODY_LENGTH = 8;
 
-test("the application's logs of the e2e run hold no phone number and no message body", async () => {
+/** What scripts/e2e-server.ts recorded of this run: its database and its log files. */
+function readRun(): TE2eRun {
   const folder = e2eRunFolder(Number(process.env.E2E_PORT ?? 3100));
-  const run = JSON.parse(fs.readFileSync(path.join(folder, "run.json"), "utf8")) as TE2eRun;
+  return JSON.parse(fs.readFileSync(path.join(folder, "run.json"), "utf8")) as TE2eRun;
+}
+
+test("the application's logs of the e2e run hold no phone number and no message body", async () => {
+  const run = readRun();
   const client = new pg.Client({ connectionString: run.databaseUrl });
   await client.connect();
   try {
@@ -66,10 +71,7 @@ test("the application's logs of the e2e run hold no phone number and no message 
 // page failed on the server in a way the journey did not see, as a prefetch that sent a client
 // reference for a number did, its error redacted and its page quietly falling back to a spinner.
 test("no page or route failed on the server during the e2e run", async () => {
-  const run = JSON.parse(
-    fs.readFileSync(path.join(e2eRunFolder(Number(process.env.E2E_PORT ?? 3100)), "run.json"), "utf8"),
-  ) as TE2eRun;
-  const web = run.applicationLogs.find((file) => path.basename(file) === "web.log");
+  const web = readRun().applicationLogs.find((file) => path.basename(file) === "web.log");
   expect(web, "the run names the web server's log").toBeDefined();
   const lines = fs.readFileSync(web!, "utf8").split("\n");
   const failures = lines.flatMap((line, i) => (line.startsWith("⨯") ? [`web.log:${i + 1} ${line}`] : []));
