@@ -51,6 +51,37 @@ export async function screenshot(page: Page, name: string) {
   if (original) await page.setViewportSize(original);
 }
 
+/**
+ * Fails when the page as it is now scrolls sideways, naming `what` and the innermost elements that
+ * stick out past the viewport (outside any box that scrolls or clips them), so the report shows
+ * what to fix.
+ */
+export async function expectNoSidewaysScroll(page: Page, what: string) {
+  const { overflow, culprits } = await page.evaluate(() => {
+    const width = window.innerWidth;
+    const sticking = [...document.querySelectorAll("body *")].filter((element) => {
+      const box = element.getBoundingClientRect();
+      return box.width > 0 && box.right > width + 0.5 && !element.closest("[class*=overflow-]");
+    });
+    const innermost = sticking.filter(
+      (element) => !sticking.some((other) => other !== element && element.contains(other)),
+    );
+    return {
+      overflow: document.documentElement.scrollWidth - width,
+      culprits: innermost
+        .slice(0, 3)
+        .map(
+          (element) =>
+            `<${element.tagName.toLowerCase()} class="${element.getAttribute("class") ?? ""}">${(element.textContent ?? "").slice(0, 60)}`,
+        ),
+    };
+  });
+  expect(
+    overflow,
+    `${what} scrolls sideways by ${overflow} px; sticking out: ${culprits.join(" | ")}`,
+  ).toBeLessThanOrEqual(0);
+}
+
 /** The WCAG 2.2 A and AA rules axe checks; best practices aside (they are not failures). */
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"];
 

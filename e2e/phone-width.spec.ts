@@ -3,7 +3,7 @@
 // or scroll inside its own box, never widen the page. Detail pages are reached through the links
 // their lists show, so the check covers what a user can open, whatever ids the seed drew.
 import type { Page } from "@playwright/test";
-import { asRole, expect } from "./fixtures";
+import { asRole, expect, expectNoSidewaysScroll } from "./fixtures";
 
 const adminTest = asRole("admin");
 
@@ -41,38 +41,11 @@ const DETAILS: Array<[string, RegExp]> = [
   ["/operations/requests", /^\/operations\/requests\/[0-9a-f-]{36}$/],
 ];
 
-/** How far the page scrolls sideways, and the innermost elements that stick out (for the report). */
-async function sidewaysOverflow(page: Page) {
-  return page.evaluate(() => {
-    const width = window.innerWidth;
-    const sticking = [...document.querySelectorAll("body *")].filter((element) => {
-      const box = element.getBoundingClientRect();
-      return box.width > 0 && box.right > width + 0.5 && !element.closest("[class*=overflow-]");
-    });
-    const innermost = sticking.filter(
-      (element) => !sticking.some((other) => other !== element && element.contains(other)),
-    );
-    return {
-      overflow: document.documentElement.scrollWidth - width,
-      culprits: innermost
-        .slice(0, 3)
-        .map(
-          (element) =>
-            `<${element.tagName.toLowerCase()} class="${element.getAttribute("class") ?? ""}">${(element.textContent ?? "").slice(0, 60)}`,
-        ),
-    };
-  });
-}
-
 async function expectFitsPhone(page: Page, path: string) {
   await page.goto(path);
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   await page.waitForLoadState("networkidle");
-  const { overflow, culprits } = await sidewaysOverflow(page);
-  expect(
-    overflow,
-    `${path} scrolls sideways by ${overflow} px; sticking out: ${culprits.join(" | ")}`,
-  ).toBeLessThanOrEqual(0);
+  await expectNoSidewaysScroll(page, path);
 }
 
 adminTest("every console page fits a 390 px phone", async ({ page }) => {

@@ -2,7 +2,7 @@
 // copies into the ticket as one sentence; the one search box finds a message by its wamid pasted
 // without the "wamid." prefix and opens it; an empty search says what was searched and what to
 // try; the page fits a 390 px phone, where the search is one box and its filters stay folded.
-import { asRole, expect, expectAccessible, screenshot } from "./fixtures";
+import { asRole, expect, expectAccessible, expectNoSidewaysScroll, screenshot } from "./fixtures";
 
 const ACME_READ = "5b1e0c3a-2f47-4d8e-9a61-0c7d3e2fa001";
 const ACME_FAILED = "8c4f2d71-6b3a-4e05-b2d9-1e6a7c4fa002";
@@ -79,8 +79,7 @@ supportTest("answers first, copies for the ticket, finds by a bare wamid", async
   for (const path of [`/t/acme/messages/${ACME_READ}`, "/t/acme/messages"]) {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
+    await expectNoSidewaysScroll(page, path);
   }
   // the search on a phone: one search box and its button; the other filters stay folded under
   // "More filters", even when one is set (the summary counts it), and nothing runs off the side
@@ -95,8 +94,7 @@ supportTest("answers first, copies for the ticket, finds by a bare wamid", async
     await expect(search.locator("summary")).toHaveText(summary);
     await expect(search.locator("details")).not.toHaveAttribute("open");
     await expect(search.getByLabel("Recipient")).toBeHidden();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
+    await expectNoSidewaysScroll(page, path);
   }
   await expectAccessible(page);
   await page.goto(`/t/acme/messages/${ACME_READ}`);

@@ -1,6 +1,6 @@
 // A tenant admin reads what WhatsApp priced for the tenant: the period switch (kept in the URL),
 // the export, on a desktop and a 390 px phone; an admin reads every tenant's usage the same way.
-import { asRole, expect, expectAccessible, screenshot } from "./fixtures";
+import { asRole, expect, expectAccessible, expectNoSidewaysScroll, screenshot } from "./fixtures";
 
 const tenantAdminTest = asRole("tenant_admin");
 const adminTest = asRole("admin");
@@ -22,8 +22,7 @@ tenantAdminTest("reads the tenant's usage over a chosen period", async ({ page }
   await page.setViewportSize({ width: 390, height: 844 });
   await page.reload();
   await expect(page.getByRole("heading", { level: 1, name: "Usage" })).toBeVisible();
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, "usage scrolls sideways").toBeLessThanOrEqual(0);
+  await expectNoSidewaysScroll(page, "usage");
   await expectAccessible(page);
 });
 
