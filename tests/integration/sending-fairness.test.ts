@@ -134,7 +134,17 @@ describe("fairness: one tenant's 100,000-message backlog does not delay another 
         ).n > 500,
       60_000,
       "the flood to get going",
-    );
+    ).catch(async (error: unknown) => {
+      // the flood usually gets going within seconds; when it does not, what the worker said and
+      // where the flood's messages stand are what explain it
+      const states = await admin.query(
+        "SELECT state, count(*)::int AS n FROM message WHERE tenant_id = $1 GROUP BY state",
+        [flooded.id],
+      );
+      throw new Error(
+        `${String(error)}\nthe flood's messages by state: ${JSON.stringify(states.rows)}\nthe worker's output (last 4,000 characters):\n${worker.output().slice(-4_000)}`,
+      );
+    });
 
     const floodStart = Date.now();
     const floodBefore = (
